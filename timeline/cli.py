@@ -1,0 +1,216 @@
+"""The ``timeline`` command: thin wrappers over the library, one command per library call.
+
+Exit codes: 0 all good; 1 some inputs failed but output was written; 2 usage error;
+3 nothing usable (no input gave a document, or a gold folder could not be read).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+
+import click
+
+from timeline import __version__
+from timeline.errors import TimelineError, UsageError
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _error(message: str) -> None:
+    click.echo(f"timeline: error: {message}", err=True)
+
+
+def _fail(message: str, code: int) -> None:
+    _error(message)
+    sys.exit(code)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="timeline")
+def cli() -> None:
+    """Find dated events in policy texts and build legislative timelines.
+
+    \b
+    Examples:
+      timeline build                          # the bundled sources/ -> output/
+      timeline extract --format json doc.txt  # events of one document (EVENTS.md)
+      timeline eval events ../shared/corpus/dev
+    """
+
+
+def _report_failures(failures: Sequence[object]) -> None:
+    for failure in failures:
+        _error(str(failure))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("files", nargs=-1, required=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True,
+    help="json: one array in input order; jsonl: one document object per line.",
+)
+@click.option("--date", help="The documents' own date (YYYY-MM-DD), overriding detection.")
+@click.option("--language", help="ISO 639-1 language code, overriding detection.")
+@click.option("--no-sidecar", is_flag=True, help="Ignore STEM.meta.json sidecars.")
+@click.option("--include", multiple=True, help="Glob of files to take from folders.")
+@click.option("--exclude", multiple=True, help="Glob of files to leave out of folders.")
+@click.option("--show-text", is_flag=True, help="Print each document's extracted text instead.")
+def extract(
+    files: tuple[str, ...],
+    fmt: str,
+    date: str | None,
+    language: str | None,
+    no_sidecar: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    show_text: bool,
+) -> None:
+    """Print the events of each FILE (files, folders, or - for standard input).
+
+    The output is the contract of ../shared/spec/EVENTS.md: one document object per file.
+
+    \b
+    Examples:
+      timeline extract sources/ip-09-342-fr.txt
+      timeline extract --format jsonl --language fr --date 2009-03-03 press.txt
+      cat page.html | timeline extract -
+      timeline extract --show-text report.pdf
+    """
+    from timeline.pipeline import extract as run_extract
+
+    try:
+        result = run_extract(
+            list(files), date=date, language=language, use_sidecar=not no_sidecar,
+            include=include, exclude=exclude,
+        )
+    except UsageError as exc:
+        _fail(str(exc), EXIT_USAGE)
+        return
+    _report_failures(result.failures)
+    if show_text:
+        for x in result.extractions:
+            click.echo(x.document.text)
+    elif fmt == "json":
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for obj in result.to_json():
+            click.echo(json.dumps(obj, ensure_ascii=False))
+    if not result.extractions:
+        sys.exit(EXIT_NOTHING)
+    sys.exit(EXIT_PARTIAL if result.failures else EXIT_OK)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("sources", nargs=-1)
+@click.option(
+    "-o", "--output", "outdir", default="output", show_default=True,
+    type=click.Path(file_okay=False), help="Folder to write the outputs into.",
+)
+@click.option("--format", "formats", multiple=True, help="Output format(s) to render (default all).")
+@click.option("--act", help="Only the dossier of this act (CELEX, e.g. 32011L0093).")
+@click.option("--procedure", help="Only the dossier of this procedure (e.g. 2010/0064(COD)).")
+@click.option("--dossier", help="Only this dossier (its name or id).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def build(
+    sources: tuple[str, ...],
+    outdir: str,
+    formats: tuple[str, ...],
+    act: str | None,
+    procedure: str | None,
+    dossier: str | None,
+    quiet: bool,
+) -> None:
+    """Build the timeline of SOURCES (default: the bundled sources/) into an output folder.
+
+    Writes events.json, timeline.json, graph.graphml, graph.json, timeline.html (one
+    self-contained file), timeline.png and the other formats.
+
+    \b
+    Examples:
+      timeline build
+      timeline build my-documents/ -o out/
+      timeline build --act 32011L0093
+    """
+    from timeline.pipeline import NothingUsableError
+    from timeline.pipeline import build as run_build
+
+    try:
+        result = run_build(
+            list(sources) or None, outdir, formats=list(formats) or None,
+            act=act, procedure=procedure, dossier=dossier,
+        )
+    except NothingUsableError as exc:
+        _report_failures(exc.failures)
+        _fail(str(exc), EXIT_NOTHING)
+        return
+    except UsageError as exc:
+        _fail(str(exc), EXIT_USAGE)
+        return
+    _report_failures(result.failures)
+    if not quiet:
+        tl = result.timeline
+        n_events = sum(len(x.events) for x in result.extractions)
+        click.echo(
+            f"{len(result.extractions)} documents, {n_events} events, {len(tl.entries)} timeline"
+            f" entries in {len(tl.dossiers)} dossier(s), {len(tl.open_plans)} open plan(s),"
+            f" {len(result.failures)} error(s)",
+            err=True,
+        )
+        for path in result.outputs:
+            click.echo(f"wrote {path}", err=True)
+    sys.exit(EXIT_PARTIAL if result.failures else EXIT_OK)
+
+
+@cli.group(context_settings=CONTEXT)
+def eval() -> None:  # noqa: A001 - the command is called "eval"
+    """Score the tool against gold files.
+
+    \b
+    Examples:
+      timeline eval events ../shared/corpus/dev -v
+    """
+
+
+@eval.command("events", context_settings=CONTEXT)
+@click.argument("gold_dir", type=click.Path())
+@click.option("-v", "--verbose", is_flag=True, help="Per-document rows, misses and false alarms.")
+@click.option(
+    "--predictions", type=click.Path(file_okay=False),
+    help="Score saved predictions (a folder of STEM.json) instead of running extract.",
+)
+def eval_events(gold_dir: str, verbose: bool, predictions: str | None) -> None:
+    """Score extract against GOLD_DIR (STEM.txt + STEM.events.json + STEM.meta.json).
+
+    Sidecar metadata is ignored, so language and document dates are detected as for any
+    user's file. Reports event P/R/F1 on (date, type), date P/R/F1, status accuracy, CELEX
+    recall, document-date and language accuracy, and agreement between translations.
+
+    \b
+    Examples:
+      timeline eval events ../shared/corpus/dev
+      timeline eval events ../shared/corpus/dev -v
+    """
+    from timeline.eval.events import evaluate_events
+
+    try:
+        report = evaluate_events(gold_dir, predictions_dir=predictions)
+    except TimelineError as exc:
+        _fail(str(exc), EXIT_NOTHING)
+        return
+    click.echo(report.format(verbose=verbose))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line (the ``timeline`` console script)."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="timeline")
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
