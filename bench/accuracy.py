@@ -186,7 +186,9 @@ def dev_folder(folder: Path = DEV, limit: int | None = None) -> list[GoldDoc]:
             value = tx.get("value") or event.get("date") or ""
             timexes.append(Timex(s, e, text[s:e], "DATE", str(value), rule="gold"))
         timexes.sort(key=lambda t: (t.start, t.end))
-        docs.append(GoldDoc(stem, text, meta.get("language") or "en", meta.get("date"), tuple(timexes)))
+        docs.append(
+            GoldDoc(stem, text, meta.get("language") or "en", meta.get("date"), tuple(timexes))
+        )
         if limit is not None and len(docs) >= limit:
             break
     return docs
@@ -390,14 +392,18 @@ def dev_event_dates(
             return {"document": {}, "events": timexes_as_events(found or [])}
 
         report = evaluate_events(DEV, predict)
-        kept = [d for d in report.documents if results[by_stem[d.stem]] is not None] if len(
-            usable
-        ) < len(docs) else [d for d in report.documents if d.stem in by_stem]
+        kept = (
+            [d for d in report.documents if results[by_stem[d.stem]] is not None]
+            if len(usable) < len(docs)
+            else [d for d in report.documents if d.stem in by_stem]
+        )
         out[f"{tool} (every date)"] = _dates_figures(kept)
     try:
         stems = set(by_stem)
         report = evaluate_events(DEV)
-        out["ours (pipeline events)"] = _dates_figures([d for d in report.documents if d.stem in stems])
+        out["ours (pipeline events)"] = _dates_figures(
+            [d for d in report.documents if d.stem in stems]
+        )
     except Exception as exc:  # the pipeline is being written by the lead
         print(f"  pipeline event dates unavailable: {type(exc).__name__}: {exc}", file=sys.stderr)
     return out
@@ -456,8 +462,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     scorers: set[str] = set()
     seconds: dict[str, float] = dict.fromkeys(tools, 0.0)
     for name in sets:
-        docs = dev_folder(limit=args.limit) if name == "dev" else timeml_folder(
-            TIMEML / name, args.limit
+        docs = (
+            dev_folder(limit=args.limit)
+            if name == "dev"
+            else timeml_folder(TIMEML / name, args.limit)
         )
         print(f"{name}: {len(docs)} documents", file=sys.stderr)
         outputs: dict[str, list[list[Timex] | None]] = {}

@@ -101,7 +101,8 @@ def _relative_base(dct: str | None) -> dt.datetime:
 
 
 _CLOCK = re.compile(
-    r"(?<![\d./-])\d{1,2}\s*[:h]\s*\d{2}(?![\d./-])|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.|Uhr|h)\b", re.I
+    r"(?<![\d./-])\d{1,2}\s*[:h]\s*\d{2}(?![\d./-])|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.|Uhr|h)\b",
+    re.I,
 )
 
 
@@ -287,9 +288,7 @@ def heideltime_tag(
         cmd += ["-c", str(_config_file()), "-e", "UTF-8", "-t", document_type, "-l", name]
         if dct:
             cmd += ["-dct", dct[:10]]
-        proc = subprocess.run(
-            cmd, capture_output=True, timeout=timeout, cwd=tmp, check=False
-        )
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, cwd=tmp, check=False)
     out = proc.stdout.decode("utf-8", errors="replace")
     if proc.returncode != 0 or "<TimeML>" not in out:
         err = proc.stderr.decode("utf-8", errors="replace").strip().splitlines()[-3:]
