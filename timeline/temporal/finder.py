@@ -1,0 +1,260 @@
+"""Find time expressions: one scan of a language's combined pattern, then normalization.
+
+The scan takes, at each position, the first rule in priority order that matches and whose
+value normalizes; a rule whose groups do not make a valid date ("45/2001") is skipped and the
+next rules are tried at the same position. Matches never overlap.
+
+Values produced here may still need an anchor (see :mod:`timeline.temporal.anchoring`):
+``XXXX-03-03`` (no year), ``R-1D`` (one day before the anchor), ``R+0Y-02-15`` (15 February of
+the anchor's year), ``WD+3`` / ``WD-3`` / ``WD~3`` (next / last / nearest Wednesday).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from typing import Any
+
+from timeline.model import Timex
+from timeline.temporal.grammar import Grammar, Rule, norm_word
+
+_TEMPLATE = re.compile(r"\{([^{}]+)\}")
+_DIGITS = re.compile(r"\d+")
+
+
+class Reject(ValueError):
+    """A match whose groups do not normalize to a valid value."""
+
+
+def _lookup(g: Grammar, table: str, text: str) -> Any:
+    tab = g.words.get(table, {})
+    key = norm_word(text)
+    if key in tab:
+        return tab[key]
+    raise Reject(f"{text!r} not in {table}")
+
+
+def _int_or_word(g: Grammar, tables: tuple[str, ...], text: str) -> int | str:
+    d = _DIGITS.search(text)
+    if d is not None and d.group(0) == text.strip()[: len(d.group(0))]:
+        return int(d.group(0))
+    for t in tables:
+        try:
+            return _lookup(g, t, text)  # type: ignore[no-any-return]
+        except Reject:
+            continue
+    raise Reject(f"{text!r} is not a number")
+
+
+def _year(g: Grammar, text: str) -> str:
+    d = _DIGITS.search(text)
+    if d is None:
+        raise Reject(text)
+    y = d.group(0)
+    if len(y) == 2:
+        pivot = int(g.meta.get("century_pivot", 50))
+        return ("19" if int(y) >= pivot else "20") + y
+    if len(y) == 4:
+        return y
+    raise Reject(text)
+
+
+def _month(g: Grammar, text: str) -> str:
+    v = _int_or_word(g, ("month",), text)
+    if not isinstance(v, int) or not 1 <= v <= 12:
+        raise Reject(text)
+    return f"{v:02d}"
+
+
+def _day(g: Grammar, text: str) -> str:
+    v = _int_or_word(g, ("ordinal", "number"), text)
+    if not isinstance(v, int) or not 1 <= v <= 31:
+        raise Reject(text)
+    return f"{v:02d}"
+
+
+def _bounded(lo: int, hi: int, tables: tuple[str, ...]) -> Callable[[Grammar, str], str]:
+    def norm(g: Grammar, text: str) -> str:
+        v = _int_or_word(g, tables, text)
+        if not isinstance(v, int) or not lo <= v <= hi:
+            raise Reject(text)
+        return str(v)
+
+    return norm
+
+
+def _two(lo: int, hi: int) -> Callable[[Grammar, str], str]:
+    def norm(g: Grammar, text: str) -> str:
+        v = int(text)
+        if not lo <= v <= hi:
+            raise Reject(text)
+        return f"{v:02d}"
+
+    return norm
+
+
+def _num(g: Grammar, text: str) -> str:
+    t = text.strip()
+    if re.fullmatch(r"\d+(?:[.,]\d+)?", t):
+        return t.replace(",", ".")
+    return str(_lookup(g, "number", t))
+
+
+def _decade(g: Grammar, text: str) -> str:
+    d = _DIGITS.search(text)
+    if d is not None:
+        y = d.group(0)
+        if len(y) == 4:
+            return y[:3]
+        if len(y) == 2:
+            return ("19" if int(y) >= 20 else "20") + y[0]
+        raise Reject(text)
+    return str(_lookup(g, "decade", text))
+
+
+def _table(name: str) -> Callable[[Grammar, str], str]:
+    return lambda g, text: str(_lookup(g, name, text))
+
+
+_NORMALIZERS: dict[str, Callable[[Grammar, str], str]] = {
+    "year": _year,
+    "month": _month,
+    "day": _day,
+    "weekday": _bounded(1, 7, ("weekday",)),
+    "quarter": _bounded(1, 4, ("ordinal", "number")),
+    "half": _bounded(1, 2, ("ordinal", "number")),
+    "num": _num,
+    "unit": _table("unit"),
+    "season": _table("season"),
+    "mod": _table("mod"),
+    "part": _table("part"),
+    "decade": _decade,
+    "hour": _two(0, 24),
+    "minute": _two(0, 59),
+    "second": _two(0, 59),
+}
+_MISSING = {"year": "XXXX", "month": "XX", "day": "XX"}
+
+
+def _fields(g: Grammar, rule_index: int, m: re.Match[str]) -> dict[str, str]:
+    rule = g.rules[rule_index]
+    out: dict[str, str] = {}
+    for name in rule.groups:
+        raw = m.group(f"r{rule_index}__{name}")
+        if raw is None:
+            continue
+        kind = name.split("_")[0]
+        norm = _NORMALIZERS.get(kind)
+        out[name] = norm(g, raw) if norm is not None else raw
+    return out
+
+
+def fill(template: str, fields: dict[str, str]) -> str:
+    """Fill ``{name}`` / ``{a|b}`` (first present) / ``{a|=00}`` (default) placeholders."""
+
+    def sub(m: re.Match[str]) -> str:
+        names = m.group(1).split("|")
+        for n in names:
+            if n.startswith("="):  # a literal default: {minute|=00}
+                return n[1:]
+            if n in fields:
+                return fields[n]
+        return _MISSING.get(names[-1].split("_")[0], "X")
+
+    out = _TEMPLATE.sub(sub, template)
+    # Durations: time units go after a T ("P2TH" -> "PT2H").
+    out = re.sub(r"^P([\dX.]+)T([HMS])$", r"PT\1\2", out)
+    return out
+
+
+_DATE = re.compile(r"^(\d{4}|XXXX)(?:-(\d\d|XX)(?:-(\d\d|XX))?)?")
+
+
+def validate(value: str) -> None:
+    """Raise :class:`Reject` if a calendar value names an impossible day or month."""
+    m = _DATE.match(value)
+    if m is None:
+        return
+    year, month, day = m.groups()
+    if month and month != "XX" and not 1 <= int(month) <= 12:
+        raise Reject(value)
+    if day and day != "XX":
+        d = int(day)
+        if month and month != "XX":
+            y = int(year) if year != "XXXX" else 2000  # leap year: 29 February stays possible
+            if not 1 <= d <= calendar.monthrange(y, int(month))[1]:
+                raise Reject(value)
+
+
+def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
+    rule = g.rules[index]
+    fields = _fields(g, index, m)
+    value = fill(rule.value, fields)
+    validate(value)
+    end_value = fill(rule.end_value, fields) if rule.end_value else None
+    if end_value is not None:
+        validate(end_value)
+    mod = fill(rule.mod, fields) if rule.mod else None
+    if mod == "X":
+        mod = None
+    key = f"r{index}__t"
+    if "t" in rule.groups and m.group(key) is not None:
+        start, end = m.span(key)
+    else:
+        start, end = m.span(f"r{index}")
+    if start >= end:
+        raise Reject("empty")
+    return Timex(
+        start=start,
+        end=end,
+        text=text[start:end],
+        type=rule.type,
+        value=value,
+        mod=mod,
+        rule=rule.qualified,
+        end_value=end_value,
+        language=g.language,
+    )
+
+
+def scan(g: Grammar, text: str) -> list[Timex]:
+    """Every time expression of ``text`` in ``g``'s language, left to right, non-overlapping."""
+    out: list[Timex] = []
+    pos = 0
+    n = len(text)
+    search = g.combined.search
+    while pos < n:
+        m = search(text, pos)
+        if m is None:
+            break
+        name = m.lastgroup
+        index = int(name[1:]) if name and "__" not in name else _outer_index(m)
+        timex: Timex | None = None
+        try:
+            timex = _build(g, index, m, text)
+        except Reject:
+            at = m.start()
+            for j in range(index + 1, len(g.rules)):
+                mj = g.single(j).match(text, at)
+                if mj is None:
+                    continue
+                try:
+                    timex = _build(g, j, mj, text)
+                    m = mj
+                    break
+                except Reject:
+                    continue
+        if timex is None:
+            pos = m.start() + 1
+            continue
+        out.append(timex)
+        pos = max(m.end(), m.start() + 1)
+    return out
+
+
+def _outer_index(m: re.Match[str]) -> int:
+    for name, val in m.groupdict().items():
+        if val is not None and "__" not in name:
+            return int(name[1:])
+    raise AssertionError("a combined match without a rule group")

@@ -1,0 +1,269 @@
+"""Load a language's temporal resources and compile them into one scanning pattern.
+
+A language is the file ``timeline/resources/<lang>/temporal.toml`` (plus any
+``temporal-*.toml`` next to it, e.g. generated month and weekday words), which may ``include``
+other resource folders (``common`` holds the language-neutral numeric rules). The engine knows
+no words: everything language-specific is in these files.
+
+File layout::
+
+    [meta]      language, name, include = ["common"], day_first = true
+    [words.<table>]   word = value          # month, weekday, number, unit, season, mod, ...
+    [blocks]    name = 'regex'              # reusable fragments, referenced as {name}
+    [tense]     past = 'regex', future = 'regex'   # cues that set the direction of anchoring
+    [[rule]]    name, pattern, type, value, end_value, mod, priority, examples, negatives
+
+In a pattern, ``{name}`` expands to a block or to the alternation of a word table (longest
+first); a literal space matches any run of whitespace (non-breaking spaces and line breaks
+included); a straight apostrophe also matches the curly ones. Named groups carry meaning by
+their name's first part (``day``, ``month``, ``year``, ``weekday``, ``num``, ``unit``,
+``season``, ``mod``, ``quarter``, ``half``, ``decade``, ``hour``, ``minute``, ``part``; a suffix
+after ``_`` distinguishes two groups of one kind, as in ``day_end``). A group ``t``, when present,
+is the extent of the time expression (the rest of the match is context).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Any
+
+from timeline.errors import ResourceError, UsageError
+
+RESOURCE_ROOT = Path(str(importlib_resources.files("timeline"))) / "resources"
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_NAMED_GROUP = re.compile(r"\(\?P<([A-Za-z_][A-Za-z0-9_]*)>")
+_BACKREF = re.compile(r"\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)")
+_APOSTROPHES = "'\u2019\u2018\u02bc\u00b4`"
+_APOS_CLASS = "['\u2019\u2018\u02bc\u00b4`]"
+# Left boundary: not inside a word, except that a number may be glued to a preceding word
+# ("Presseartikel11 Mai 2022"); never right after a digit or a digit and a separator
+# ("19/1234", "1.2-1.5").
+_LEFT = r"(?:(?<!\w)|(?<=[^\W\d_])(?=\d))(?<!\d[./-])(?<!\d[.,]\s)"
+# Right boundary: not inside a word or a number ("2011/93/EU", "1.2-1.5").
+_RIGHT = r"(?!\w)(?![./-]\d)"
+
+VALID_TYPES = ("DATE", "TIME", "DURATION", "SET")
+
+
+def norm_word(word: str) -> str:
+    """The key under which a word is looked up: lower case, NFC, one apostrophe, one space."""
+    w = unicodedata.normalize("NFC", word).casefold()
+    for a in _APOSTROPHES:
+        w = w.replace(a, "'")
+    w = w.replace("\u00ad", "")
+    w = " ".join(w.split())
+    return w.rstrip(".") if len(w) > 1 else w
+
+
+def _word_regex(word: str) -> str:
+    """A word from a table as a regex: spaces match whitespace runs, apostrophes any kind."""
+    out: list[str] = []
+    for ch in word:
+        if ch == " ":
+            out.append(r"\s+")
+        elif ch in _APOSTROPHES:
+            out.append(_APOS_CLASS)
+        elif ch == "-":
+            out.append(r"[-\u2010\u2011]")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One named rule of a language's grammar."""
+
+    name: str
+    language: str
+    pattern: str  # expanded, with the rule's own group names
+    type: str
+    value: str
+    end_value: str | None = None
+    mod: str | None = None
+    priority: int = 0
+    examples: tuple[tuple[str, str], ...] = ()  # (text, value) pairs, value anchored to 'dct'
+    negatives: tuple[str, ...] = ()
+    dct: str | None = None  # the anchor the examples assume
+    groups: tuple[str, ...] = ()
+
+    @property
+    def qualified(self) -> str:
+        """``<language>:<name>``, as stored in :attr:`Timex.rule`."""
+        return f"{self.language}:{self.name}"
+
+
+@dataclass(slots=True)
+class Grammar:
+    """The compiled grammar of one language."""
+
+    language: str
+    name: str
+    rules: list[Rule]
+    words: dict[str, dict[str, Any]]
+    combined: re.Pattern[str]
+    tense: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+    _single: dict[int, re.Pattern[str]] = field(default_factory=dict)
+
+    def single(self, index: int) -> re.Pattern[str]:
+        """The pattern of rule ``index`` alone (used when a combined match fails validation)."""
+        pat = self._single.get(index)
+        if pat is None:
+            pat = re.compile(_wrap(index, self.rules[index].pattern), re.IGNORECASE)
+            self._single[index] = pat
+        return pat
+
+
+def _wrap(index: int, pattern: str) -> str:
+    renamed = _NAMED_GROUP.sub(lambda m: f"(?P<r{index}__{m.group(1)}>", pattern)
+    renamed = _BACKREF.sub(lambda m: f"(?P=r{index}__{m.group(1)})", renamed)
+    return f"(?P<r{index}>{_LEFT}(?:{renamed}){_RIGHT})"
+
+
+def available_languages() -> list[str]:
+    """Codes of the languages that have a temporal resource file."""
+    out = []
+    for d in sorted(RESOURCE_ROOT.iterdir()):
+        if d.is_dir() and (d / "temporal.toml").is_file() and d.name != "common":
+            out.append(d.name)
+    return out
+
+
+def _read_folder(folder: str) -> list[dict[str, Any]]:
+    d = RESOURCE_ROOT / folder
+    main = d / "temporal.toml"
+    if not main.is_file():
+        raise UsageError(
+            f"no temporal resources for language {folder!r}; "
+            f"available: {', '.join(available_languages())}"
+        )
+    files = [main] + sorted(p for p in d.glob("temporal*.toml") if p != main)
+    out = []
+    for p in files:
+        try:
+            out.append(tomllib.loads(p.read_text(encoding="utf-8")))
+        except tomllib.TOMLDecodeError as exc:
+            raise ResourceError(f"{p}: {exc}") from exc
+    return out
+
+
+@cache
+def load(language: str) -> Grammar:
+    """The compiled grammar of ``language`` (cached)."""
+    language = language.lower()
+    docs = _read_folder(language)
+    meta: dict[str, Any] = {}
+    for doc in docs:
+        meta.update(doc.get("meta", {}))
+    includes = list(meta.get("include", []))
+    # Included folders first for words/blocks (the language overrides), last for rules.
+    layers: list[tuple[str, list[dict[str, Any]]]] = [
+        (inc, _read_folder(inc)) for inc in includes
+    ] + [(language, docs)]
+    words: dict[str, dict[str, Any]] = {}
+    blocks: dict[str, str] = {}
+    tense_src: dict[str, list[str]] = {}
+    for _, ds in layers:
+        for doc in ds:
+            for table, entries in doc.get("words", {}).items():
+                tab = words.setdefault(table, {})
+                for w, v in entries.items():
+                    tab[norm_word(w)] = v
+            blocks.update(doc.get("blocks", {}))
+            for k, v in doc.get("tense", {}).items():
+                tense_src.setdefault(k, []).append(v)
+    raw_rules: list[tuple[str, dict[str, Any]]] = []
+    for lang, ds in [(language, docs)] + [(inc, _read_folder(inc)) for inc in includes]:
+        for doc in ds:
+            for r in doc.get("rule", []):
+                raw_rules.append((lang, r))
+
+    cache_expanded: dict[str, str] = {}
+
+    def expand(pattern: str, where: str, depth: int = 0) -> str:
+        if depth > 8:
+            raise ResourceError(f"{where}: blocks nest too deeply")
+
+        def sub(m: re.Match[str]) -> str:
+            key = m.group(1)
+            if key in cache_expanded:
+                return cache_expanded[key]
+            if key in blocks:
+                val = "(?:" + expand(blocks[key], f"{where} block {key}", depth + 1) + ")"
+            elif key in words:
+                alts = sorted(words[key], key=lambda w: (-len(w), w))
+                val = "(?:" + "|".join(_word_regex(w) for w in alts) + ")"
+            else:
+                raise ResourceError(f"{where}: unknown block or word table {{{key}}}")
+            cache_expanded[key] = val
+            return val
+
+        # A literal space matches any whitespace run (NBSP and line breaks included); a straight
+        # apostrophe matches the curly ones. Done before expansion, so word classes stay intact.
+        raw = re.sub(r"(?<!\\) ([?*+]?)", lambda m: r"\s*" if m.group(1) in "?*" and m.group(1)
+                     else r"\s+", pattern)
+        raw = re.sub("[" + _APOSTROPHES + "]", lambda _: _APOS_CLASS, raw)
+        return _PLACEHOLDER.sub(sub, raw)
+
+    rules: list[Rule] = []
+    for lang, r in raw_rules:
+        where = f"{lang}/temporal.toml rule {r.get('name')!r}"
+        try:
+            name = r["name"]
+            pattern = expand(r["pattern"], where)
+            rtype = r.get("type", "DATE")
+            if rtype not in VALID_TYPES:
+                raise ResourceError(f"{where}: type {rtype!r} not one of {VALID_TYPES}")
+            re.compile(pattern)
+        except KeyError as exc:
+            raise ResourceError(f"{where}: missing {exc}") from exc
+        except re.error as exc:
+            raise ResourceError(f"{where}: bad pattern: {exc}") from exc
+        examples = tuple(
+            (str(e[0]), str(e[1])) if isinstance(e, list) else (str(e["text"]), str(e["value"]))
+            for e in r.get("examples", [])
+        )
+        rules.append(
+            Rule(
+                name=name,
+                language=lang,
+                pattern=pattern,
+                type=rtype,
+                value=r["value"],
+                end_value=r.get("end_value"),
+                mod=r.get("mod"),
+                priority=int(r.get("priority", 0)),
+                examples=examples,
+                negatives=tuple(r.get("negatives", [])),
+                dct=r.get("dct", meta.get("example_dct")),
+                groups=tuple(_NAMED_GROUP.findall(pattern)),
+            )
+        )
+    rules.sort(key=lambda x: -x.priority)  # stable: file order within a priority
+    combined_src = "|".join(_wrap(i, rule.pattern) for i, rule in enumerate(rules))
+    try:
+        combined = re.compile(combined_src, re.IGNORECASE)
+    except re.error as exc:
+        raise ResourceError(f"{language}: combined pattern does not compile: {exc}") from exc
+    tense = {
+        k: re.compile("|".join(f"(?:{expand(v, f'{language} tense {k}')})" for v in vs),
+                      re.IGNORECASE)
+        for k, vs in tense_src.items()
+    }
+    return Grammar(
+        language=language,
+        name=str(meta.get("name", language)),
+        rules=rules,
+        words=words,
+        combined=combined,
+        tense=tense,
+        meta=meta,
+    )
