@@ -13,7 +13,9 @@ def _examples() -> list[tuple[str, str, str, str, str | None]]:
     for lang in available_languages():
         g = load(lang)
         for rule in g.rules:
-            if rule.language not in (lang, "common") or (rule.language == "common" and lang != "en"):
+            if rule.language not in (lang, "common") or (
+                rule.language == "common" and lang != "en"
+            ):
                 continue
             for text, expected in rule.examples:
                 out.append((lang, rule.name, text, expected, rule.dct))
@@ -39,7 +41,9 @@ def _negatives() -> list[tuple[str, str]]:
 )
 def test_rule_example(lang: str, rule: str, text: str, expected: str, dct: str | None) -> None:
     found = tag(text, lang, dct)
-    got = [(t.rule, t.value if t.end_value is None else f"{t.value} / {t.end_value}") for t in found]
+    got = [
+        (t.rule, t.value if t.end_value is None else f"{t.value} / {t.end_value}") for t in found
+    ]
     names = {r for r, _ in got}
     assert any(r.endswith(f":{rule}") for r in names), f"{text!r}: rule {rule} did not fire: {got}"
     values = [v for r, v in got if r.endswith(f":{rule}")]

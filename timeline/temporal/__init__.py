@@ -10,7 +10,6 @@ see :mod:`timeline.temporal.grammar` for the file format.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from timeline.model import Timex

@@ -185,15 +185,12 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
     previous_day: str | None = None
     for t in timexes:
         needs = (
-            t.value.startswith(("R", "WD", "XXXX-", "SAME"))
-            and t.value not in ("PRESENT_REF",)
+            t.value.startswith(("R", "WD", "XXXX-", "SAME")) and t.value not in ("PRESENT_REF",)
         ) or (t.end_value or "").startswith(("R", "WD", "XXXX-"))
         if needs and t.type in ("DATE", "TIME"):
             direction = _direction(t, text) if when is not None else 0
             value = resolve(t.value, when, direction, previous_day)
-            end_value = (
-                resolve(t.end_value, when, direction, previous_day) if t.end_value else None
-            )
+            end_value = resolve(t.end_value, when, direction, previous_day) if t.end_value else None
             t = dataclasses.replace(t, value=value, end_value=end_value)
         if re.match(r"^\d{4}-\d\d-\d\d$", t.value):
             previous_day = t.value

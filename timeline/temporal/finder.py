@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from timeline.model import Timex
-from timeline.temporal.grammar import Grammar, Rule, norm_word
+from timeline.temporal.grammar import Grammar, norm_word
 
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
 _DIGITS = re.compile(r"\d+")

@@ -208,8 +208,11 @@ def load(language: str) -> Grammar:
 
         # A literal space matches any whitespace run (NBSP and line breaks included); a straight
         # apostrophe matches the curly ones. Done before expansion, so word classes stay intact.
-        raw = re.sub(r"(?<!\\) ([?*+]?)", lambda m: r"\s*" if m.group(1) in "?*" and m.group(1)
-                     else r"\s+", pattern)
+        raw = re.sub(
+            r"(?<!\\) ([?*+]?)",
+            lambda m: r"\s*" if m.group(1) in "?*" and m.group(1) else r"\s+",
+            pattern,
+        )
         raw = re.sub("[" + _APOSTROPHES + "]", lambda _: _APOS_CLASS, raw)
         return _PLACEHOLDER.sub(sub, raw)
 
@@ -254,8 +257,9 @@ def load(language: str) -> Grammar:
     except re.error as exc:
         raise ResourceError(f"{language}: combined pattern does not compile: {exc}") from exc
     tense = {
-        k: re.compile("|".join(f"(?:{expand(v, f'{language} tense {k}')})" for v in vs),
-                      re.IGNORECASE)
+        k: re.compile(
+            "|".join(f"(?:{expand(v, f'{language} tense {k}')})" for v in vs), re.IGNORECASE
+        )
         for k, vs in tense_src.items()
     }
     return Grammar(
