@@ -1,0 +1,91 @@
+"""Stage 5: render a linked :class:`~timeline.model.Timeline` into the files people read and reuse.
+
+One module per kind of output, each the only place its library is imported:
+
+    html.py        timeline.html    one self-contained page (no network), list first, canvas timeline
+    image.py       timeline.png/.svg/.pdf   matplotlib, byte-identical between runs
+    tabular.py     events.csv       one row per entry and source, spreadsheet-safe
+    ics.py         deadlines.ics    planned events and deadlines as all-day events (icalendar)
+    timelinejs.py  timelinejs.json  TimelineJS3 format
+    summary.py     summary.md       a short overview
+
+:func:`render` writes the requested formats with :func:`timeline.fileio.write_atomic` and returns
+the paths written. Output depends only on the timeline: no clock, sorted everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from timeline.errors import UsageError
+from timeline.fileio import write_atomic
+from timeline.model import Timeline
+
+#: Every format :func:`render` knows, in the order they are written.
+FORMATS: tuple[str, ...] = ("html", "png", "svg", "pdf", "csv", "ics", "timelinejs", "summary")
+
+#: The file each format writes into the output folder.
+FILENAMES: dict[str, str] = {
+    "html": "timeline.html",
+    "png": "timeline.png",
+    "svg": "timeline.svg",
+    "pdf": "timeline.pdf",
+    "csv": "events.csv",
+    "ics": "deadlines.ics",
+    "timelinejs": "timelinejs.json",
+    "summary": "summary.md",
+}
+
+__all__ = ["FILENAMES", "FORMATS", "render"]
+
+
+def _renderer(fmt: str) -> Callable[[Timeline], str | bytes]:
+    """The function producing one format; imported late so matplotlib loads only when needed."""
+    if fmt == "html":
+        from timeline.render.html import render_html
+
+        return render_html
+    if fmt in ("png", "svg", "pdf"):
+        from timeline.render.image import render_image
+
+        return lambda timeline: render_image(timeline, fmt)
+    if fmt == "csv":
+        from timeline.render.tabular import render_csv
+
+        return render_csv
+    if fmt == "ics":
+        from timeline.render.ics import render_ics
+
+        return render_ics
+    if fmt == "timelinejs":
+        from timeline.render.timelinejs import render_timelinejs
+
+        return render_timelinejs
+    if fmt == "summary":
+        from timeline.render.summary import render_summary
+
+        return render_summary
+    raise UsageError(f"unknown output format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+
+def render(timeline: Timeline, outdir: Path, formats: Sequence[str] | None = None) -> list[Path]:
+    """Write ``formats`` (all of :data:`FORMATS` when None) of ``timeline`` into ``outdir``.
+
+    Raises :class:`~timeline.errors.UsageError` for an unknown format, before writing anything.
+    Returns the paths written, sorted.
+    """
+    wanted = list(FORMATS) if formats is None else list(dict.fromkeys(f.strip().lower() for f in formats))
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        raise UsageError(
+            f"unknown output format{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+            f"choose from {', '.join(FORMATS)}"
+        )
+    outdir = Path(outdir)
+    written: list[Path] = []
+    for fmt in FORMATS:
+        if fmt in wanted:
+            data = _renderer(fmt)(timeline)
+            written.append(write_atomic(outdir / FILENAMES[fmt], data))
+    return sorted(written)

@@ -1,0 +1,406 @@
+"""``timeline.html``: one self-contained page that works from disk, with or without JavaScript.
+
+Without JavaScript the page is a semantic list of entries per dossier: each entry is a
+``<details>`` whose summary gives date, type, status and label, and whose body holds the acts,
+actors and every source quote with its time expression marked. This list is the primary view and
+what screen readers, printers and search tools get.
+
+With JavaScript (``page.js``, inlined) the same list gains a visual timeline (a canvas with one lane
+per dossier, zoom and pan, planned entries hollow, vague ones hatched ranges), facet filters,
+a search box, keyboard navigation and a theme switch. The script reads the entries from a
+``<script type="application/json">`` block and builds its own DOM with ``textContent`` only.
+
+Safety: every document-derived string goes through :func:`html.escape` (text and attributes);
+the JSON block escapes ``<``, ``>``, ``&`` and U+2028/U+2029; only ``http``/``https`` URLs become
+links; a Content-Security-Policy allows exactly the inlined script and style (by hash) and no
+connection, so even a missed escape could not run or fetch anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import html
+import json
+import re
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+from timeline.model import Entry, Source, Timeline
+from timeline.render._common import (
+    GROUP_COLOURS,
+    TYPE_GROUPS,
+    act_names,
+    display_date,
+    extent,
+    iso_range,
+    lanes,
+    languages,
+    type_group,
+    type_label,
+)
+
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+_SLUG = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def _esc(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def json_for_script(data: Any) -> str:
+    """JSON that is safe inside ``<script type="application/json">`` and any HTML context."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an absolute http(s) URL, else None (no ``javascript:``, ``data:``...)."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https") and parts.netloc and not any(c in url for c in "\x00\n\r\t <>\"'`"):
+        return url
+    return None
+
+
+def slug(text: str, prefix: str) -> str:
+    """A stable HTML id: readable part plus a short hash, so distinct keys never collide."""
+    readable = _SLUG.sub("-", text).strip("-")[:40]
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
+    return f"{prefix}-{readable}-{digest}" if readable else f"{prefix}-{digest}"
+
+
+def entry_anchor(entry: Entry) -> str:
+    """The permalink id of an entry: ``e-<id>`` when the id is anchor-safe, else a slug."""
+    if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", entry.id):
+        return f"e-{entry.id}"
+    return slug(entry.id, "e")
+
+
+def _asset(name: str) -> str:
+    return resources.files("timeline.render").joinpath(name).read_text(encoding="utf-8")
+
+
+def _csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+def _quote_html(source: Source) -> str:
+    """The quote with its time expression wrapped in ``<mark>``; everything escaped."""
+    quote = source.quote or ""
+    pos = -1
+    length = 0
+    if source.timex_text:
+        length = len(source.timex_text)
+        if source.timex_span and source.quote_span:
+            rel = source.timex_span[0] - source.quote_span[0]
+            if 0 <= rel and quote[rel : rel + length] == source.timex_text:
+                pos = rel
+        if pos < 0:
+            pos = quote.find(source.timex_text)
+    if pos < 0 or not length:
+        return _esc(quote)
+    return (
+        _esc(quote[:pos])
+        + '<mark class="timex">'
+        + _esc(quote[pos : pos + length])
+        + "</mark>"
+        + _esc(quote[pos + length :])
+    )
+
+
+def _source_html(source: Source, doc_ids: dict[str, str]) -> str:
+    lang = f' lang="{_esc(source.language)}"' if source.language else ""
+    cite: list[str] = []
+    doc_id = doc_ids.get(source.document)
+    name = source.reference or source.document
+    if doc_id:
+        cite.append(f'<a href="#{doc_id}">{_esc(name)}</a>')
+    else:
+        cite.append(f"<span>{_esc(name)}</span>")
+    if source.language:
+        cite.append(f'<span class="lang">{_esc(source.language)}</span>')
+    if source.date:
+        cite.append(f"<span>gives {_esc(source.date)}</span>")
+    if source.page:
+        cite.append(f"<span>p. {_esc(source.page)}</span>")
+    url = safe_url(source.url)
+    if url:
+        cite.append(f'<a href="{_esc(url)}" rel="noopener noreferrer external">original</a>')
+    return (
+        f'<li><blockquote{lang}><p>{_quote_html(source)}</p></blockquote>'
+        f'<p class="cite">{" · ".join(cite)}</p></li>'
+    )
+
+
+def _badges(entry: Entry, vague: bool) -> str:
+    out = [
+        f'<span class="badge type g-{_esc(type_group(entry.type).replace(" ", "-"))}">'
+        f"{_esc(type_label(entry.type))}</span>"
+    ]
+    if entry.status != "past":
+        out.append(f'<span class="badge status s-{_esc(entry.status)}">{_esc(entry.status.capitalize())}</span>')
+    if vague:
+        out.append('<span class="badge vague">Approximate date</span>')
+    if entry.conflict:
+        out.append('<span class="badge conflict">Sources disagree</span>')
+    return "".join(out)
+
+
+def _entry_html(entry: Entry, anchors: dict[str, str], doc_ids: dict[str, str]) -> str:
+    ext = extent(entry)
+    vague = ext is None or ext.vague
+    shape = "planned" if entry.status == "planned" else ("ongoing" if entry.status == "ongoing" else "past")
+    classes = f"entry st-{_esc(entry.status)} g-{_esc(type_group(entry.type).replace(' ', '-'))}"
+    if vague:
+        classes += " vague"
+    if entry.conflict:
+        classes += " conflict"
+    rows: list[str] = []
+    acts = [f"{a.label} ({a.celex})" if a.celex and a.celex != a.label else a.label for a in entry.acts]
+    for title, values in (
+        ("Acts", acts),
+        ("Procedures", list(entry.procedures)),
+        ("Actors", list(entry.actors)),
+        ("Languages", languages(entry)),
+    ):
+        if values:
+            items = "".join(f"<li>{_esc(v)}</li>" for v in values)
+            rows.append(f"<dt>{title}</dt><dd><ul>{items}</ul></dd>")
+    rows.append(f"<dt>Precision</dt><dd>{_esc(entry.precision)}</dd>")
+    for title, other in (("Realised by", entry.realised_by), ("Realises the plan", entry.realises)):
+        if other and other in anchors:
+            rows.append(f'<dt>{title}</dt><dd><a href="#{anchors[other]}">{_esc(other)}</a></dd>')
+    if entry.delay_days is not None:
+        rows.append(f"<dt>Delay</dt><dd>{_esc(entry.delay_days)} days</dd>")
+    sources = "".join(_source_html(s, doc_ids) for s in entry.sources)
+    anchor = anchors[entry.id]
+    when = iso_range(entry)
+    time_tag = (
+        f'<time datetime="{_esc(when)}">{_esc(display_date(entry))}</time>'
+        if when
+        else f'<span class="time">{_esc(display_date(entry))}</span>'
+    )
+    return (
+        f'<li class="{classes}" id="{anchor}">'
+        f"<details><summary>"
+        f'<span class="when">{time_tag}</span>'
+        f'<span class="shape {shape}" aria-hidden="true"></span>'
+        f'<span class="what"><span class="label">{_esc(entry.label)}</span>'
+        f'<span class="badges">{_badges(entry, vague)}</span></span>'
+        f"</summary>"
+        f'<div class="body"><dl>{"".join(rows)}</dl>'
+        f'<h4 class="sources-h">Sources ({len(entry.sources)})</h4><ol class="sources">{sources}</ol>'
+        f'<p class="perma"><a class="permalink" href="#{anchor}">Link to this entry</a></p></div>'
+        f"</details></li>"
+    )
+
+
+def _legend() -> str:
+    swatches = "".join(
+        f'<li><span class="sw g-{_esc(g.replace(" ", "-"))}"></span>{_esc(g.capitalize())}'
+        f'<span class="types">{_esc(", ".join(type_label(t).lower() for t in types))}</span></li>'
+        for g, types in TYPE_GROUPS.items()
+    )
+    shapes = (
+        '<li><span class="shape past"></span>happened</li>'
+        '<li><span class="shape planned"></span>planned</li>'
+        '<li><span class="shape range"></span>approximate date or range</li>'
+        '<li><span class="shape conflicting"></span>sources disagree</li>'
+    )
+    return f'<ul class="legend-colours">{swatches}</ul><ul class="legend-shapes">{shapes}</ul>'
+
+
+def _data(timeline: Timeline, anchors: dict[str, str]) -> dict[str, Any]:
+    """The compact entry table page.js works from (the text itself stays in the HTML list)."""
+    lane_list = lanes(timeline)
+    acts: dict[str, int] = {}
+    actors: dict[str, int] = {}
+    langs: dict[str, int] = {}
+    rows: list[dict[str, Any]] = []
+    for lane_index, lane in enumerate(lane_list):
+        for entry in lane.entries:
+            ext = extent(entry)
+            row: dict[str, Any] = {
+                "id": anchors[entry.id],
+                "lane": lane_index,
+                "type": entry.type,
+                "group": type_group(entry.type),
+                "status": entry.status,
+                "label": entry.label,
+                "when": display_date(entry),
+                "acts": [acts.setdefault(a, len(acts)) for a in act_names(entry)],
+                "actors": [actors.setdefault(a, len(actors)) for a in dict.fromkeys(entry.actors)],
+                "langs": [langs.setdefault(a, len(langs)) for a in languages(entry)],
+                "conflict": entry.conflict,
+            }
+            if ext is not None:
+                row.update(
+                    start=ext.start.toordinal() - _EPOCH,
+                    end=ext.end.toordinal() - _EPOCH,
+                    vague=ext.vague,
+                    openEnd=ext.open_end,
+                    openStart=ext.open_start,
+                )
+            rows.append(row)
+    return {
+        "title": timeline.title,
+        "lanes": [lane.name for lane in lane_list],
+        "acts": list(acts),
+        "actors": list(actors),
+        "langs": list(langs),
+        "colours": GROUP_COLOURS,
+        "entries": rows,
+    }
+
+
+def render_html(timeline: Timeline) -> str:
+    """The whole page as one string (see the module docstring)."""
+    lane_list = lanes(timeline)
+    anchors: dict[str, str] = {}
+    for entry in timeline.entries:
+        anchors.setdefault(entry.id, entry_anchor(entry))
+    doc_ids = {d.path: slug(d.path, "doc") for d in timeline.documents}
+    css = _asset("page.css")
+    js = _asset("page.js")
+    csp = (
+        "default-src 'none'; "
+        f"script-src {_csp_hash(js)}; style-src {_csp_hash(css)}; "
+        "img-src data:; font-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'"
+    )
+    dated = [ext for e in timeline.entries if (ext := extent(e)) is not None]
+    span = f"{min(x.start for x in dated).year}–{max(x.end for x in dated).year}" if dated else "no dates"
+    n_planned = sum(1 for e in timeline.entries if e.status == "planned")
+    stats = [
+        f"{len(timeline.entries)} entries",
+        f"{len(lane_list)} dossiers",
+        f"{len(timeline.documents)} documents" if timeline.documents else "",
+        span,
+        f"{n_planned} planned" if n_planned else "",
+    ]
+    nav = "".join(
+        f'<li><a href="#{slug(lane.key or "none", "d")}">{_esc(lane.name)}</a> '
+        f'<span class="n">{len(lane.entries)}</span></li>'
+        for lane in lane_list
+    )
+    sections: list[str] = []
+    for lane in lane_list:
+        sid = slug(lane.key or "none", "d")
+        exts = [x for e in lane.entries if (x := extent(e)) is not None]
+        period = f" · {min(x.start for x in exts).year}–{max(x.end for x in exts).year}" if exts else ""
+        items = "".join(_entry_html(e, anchors, doc_ids) for e in lane.entries)
+        sections.append(
+            f'<section class="dossier" id="{sid}" aria-labelledby="{sid}-h">'
+            f'<h3 id="{sid}-h">{_esc(lane.name)} <span class="meta">'
+            f"{len(lane.entries)} entries{period}</span></h3>"
+            f'<ol class="entries">{items}</ol></section>'
+        )
+    notes: list[str] = []
+    open_plans = [p for p in timeline.open_plans if p in anchors]
+    if open_plans:
+        by_id = {e.id: e for e in timeline.entries}
+        links = "".join(
+            f'<li><a href="#{anchors[p]}">{_esc(display_date(by_id[p]))}: {_esc(by_id[p].label)}</a></li>'
+            for p in open_plans
+        )
+        notes.append(f'<section class="notes" aria-labelledby="plans-h"><h2 id="plans-h">Open plans</h2>'
+                     f"<p>Planned steps no document of the corpus reports as done.</p><ul>{links}</ul></section>")
+    docs = ""
+    if timeline.documents:
+        rows = []
+        for d in sorted(timeline.documents, key=lambda d: (d.date or "", d.path)):
+            url = safe_url(d.url)
+            title = _esc(d.title or d.path)
+            link = f'<a href="{_esc(url)}" rel="noopener noreferrer external">{title}</a>' if url else title
+            rows.append(
+                f'<tr id="{doc_ids[d.path]}"><td>{_esc(d.date or "")}</td><td>{_esc(d.language or "")}</td>'
+                f"<td>{_esc(d.reference or '')}</td><td>{link}<br><small>{_esc(d.path)}</small></td></tr>"
+            )
+        docs = (
+            '<section class="documents" aria-labelledby="docs-h"><h2 id="docs-h">Documents</h2>'
+            '<table><caption>The documents this timeline was read from</caption><thead><tr>'
+            '<th scope="col">Date</th><th scope="col">Language</th><th scope="col">Reference</th>'
+            f'<th scope="col">Title</th></tr></thead><tbody>{"".join(rows)}</tbody></table></section>'
+        )
+    data = json_for_script(_data(timeline, anchors))
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{_esc(csp)}">
+<meta name="referrer" content="no-referrer">
+<meta name="color-scheme" content="light dark">
+<meta name="generator" content="policy-timeline">
+<title>{_esc(timeline.title)}</title>
+<style>{css}</style>
+</head>
+<body>
+<a class="skip" href="#entries">Skip to the entries</a>
+<header class="masthead">
+<div class="mast-inner">
+<h1>{_esc(timeline.title)}</h1>
+<p class="stats">{" · ".join(_esc(s) for s in stats if s)}</p>
+<div id="theme-slot"></div>
+</div>
+</header>
+<div class="layout">
+<aside id="filters" class="filters" aria-label="Search and filters" hidden>
+<search>
+<label for="q" class="q-label">Search</label>
+<input id="q" type="search" placeholder="Words, dates, acts…" autocomplete="off" aria-describedby="count">
+</search>
+<p id="count" class="count" role="status" aria-live="polite"></p>
+<div id="facets"></div>
+<button type="button" id="clear" class="btn">Clear filters</button>
+</aside>
+<main id="main">
+<section id="visual" class="visual" aria-labelledby="visual-h" hidden>
+<div class="visual-head">
+<h2 id="visual-h">Timeline</h2>
+<div class="zoom" role="group" aria-label="Zoom">
+<button type="button" class="btn" data-zoom="in" aria-label="Zoom in">+</button>
+<button type="button" class="btn" data-zoom="out" aria-label="Zoom out">−</button>
+<button type="button" class="btn" data-zoom="fit">Fit</button>
+</div>
+</div>
+<div class="legend">{_legend()}</div>
+<div id="chart" class="chart">
+<canvas id="canvas" tabindex="0" role="application" aria-roledescription="timeline chart"
+ aria-label="Visual timeline, one lane per dossier" aria-describedby="chart-help"></canvas>
+<div id="tip" class="tip" hidden></div>
+</div>
+<p id="chart-help" class="help">Drag or use the scroll wheel to pan and zoom. With the chart focused:
+← → select the previous or next entry, ↑ ↓ change lane, Enter opens it, + − zoom, 0 fits.</p>
+<p id="announce" class="sr-only" aria-live="polite"></p>
+</section>
+<section id="entries" class="entries-view" aria-labelledby="entries-h">
+<h2 id="entries-h">Entries by dossier</h2>
+<nav aria-label="Dossiers" class="toc"><ul>{nav}</ul></nav>
+{"".join(sections)}
+<p id="empty" class="empty" hidden>No entry matches the search and filters.</p>
+</section>
+{"".join(notes)}
+{docs}
+</main>
+</div>
+<footer class="foot"><p>Made with policy-timeline. Dates as the sources give them; approximate dates are
+shown as ranges. Each entry lists the sentences it comes from.</p></footer>
+<script type="application/json" id="timeline-data">{data}</script>
+<script>{js}</script>
+</body>
+</html>
+"""

@@ -1,0 +1,353 @@
+"""``timeline.png``, ``timeline.svg`` and ``timeline.pdf``: the timeline as a publication figure.
+
+The only module that imports matplotlib. One lane per dossier, time running left to right; dated
+facts are filled dots, planned steps hollow (dashed when a range), approximate dates and
+earliest–latest ranges hatched bars, conflicting sources a dashed red ring. Labels are placed
+greedily by importance (adoption before meeting) into a few rows per lane, never overlapping;
+entries that find no room keep their mark and are counted in the footer.
+
+Sized for A4 landscape (11.7 in wide, 8–9 pt text), so it prints at full page width and
+scales onto a slide. Output is byte-identical between runs: the font is DejaVu Sans (shipped with
+matplotlib), the figure is built without pyplot, and every timestamp and salt is fixed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+from matplotlib.patches import Ellipse, Patch, Rectangle
+from matplotlib.textpath import TextToPath
+
+from timeline.errors import UsageError
+from timeline.model import Entry, Timeline
+from timeline.render._common import (
+    GROUP_COLOURS,
+    TYPE_RANK,
+    Extent,
+    extent,
+    lanes,
+    type_group,
+)
+
+WIDTH_IN = 11.69  # A4 landscape
+GUTTER_IN = 1.85  # lane names
+RIGHT_IN = 0.35
+ROW_IN = 0.2
+LANE_PAD_IN = 0.09
+MAX_LABEL_ROWS = 4
+MAX_ROWS = 7
+LABEL_PT = 7.6
+LABEL_CHARS = 44
+FONT = "DejaVu Sans"
+INK = "#1b1f24"
+MUTED = "#5b6470"
+GRID = "#d9dde3"
+STRIPE = "#f3f5f8"
+WARN = "#c2261b"
+
+_RC = {
+    "font.family": FONT,
+    "font.size": 8,
+    "svg.hashsalt": "policy-timeline",
+    "svg.fonttype": "path",
+    "pdf.fonttype": 42,
+    "hatch.linewidth": 0.7,
+    "path.simplify": False,
+}
+_METADATA: dict[str, dict[str, str | None]] = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+}
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+@dataclass(slots=True)
+class _Item:
+    entry: Entry
+    ext: Extent
+    x0: float  # days since 1970
+    x1: float
+    row: int = -1
+    label: str | None = None
+    label_x: float = 0.0
+    label_left: bool = False
+
+
+def _day(d: dt.date) -> float:
+    return float(d.toordinal() - _EPOCH)
+
+
+def _short(text: str, limit: int = LABEL_CHARS) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,;:.-–") + "…"
+
+
+class _Measure:
+    """Text widths in inches without a renderer, from the font outlines (deterministic)."""
+
+    def __init__(self, size: float, style: str = "normal") -> None:
+        self.prop = FontProperties(family=FONT, size=size, style=style)
+        self.t2p = TextToPath()
+        self.cache: dict[str, float] = {}
+
+    def width(self, text: str) -> float:
+        if text not in self.cache:
+            w, _h, _d = self.t2p.get_text_width_height_descent(text, self.prop, ismath=False)
+            self.cache[text] = w / 72.0
+        return self.cache[text]
+
+
+def _year_ticks(t0: float, t1: float, plot_w_in: float) -> tuple[list[float], list[str]]:
+    start = dt.date.fromordinal(int(t0) + _EPOCH)
+    end = dt.date.fromordinal(int(t1) + _EPOCH)
+    years = (t1 - t0) / 365.25
+    per_in = years / plot_w_in
+    if per_in < 0.35:  # months
+        months = max(1, round(per_in * 12 * 0.9))
+        step = next((m for m in (1, 2, 3, 6) if m >= months), 6)
+        ticks, labels = [], []
+        y, m = start.year, ((start.month - 1) // step) * step + 1
+        while dt.date(y, m, 1) <= end:
+            d = dt.date(y, m, 1)
+            if _day(d) >= t0:
+                ticks.append(_day(d))
+                labels.append(str(y) if m == 1 else d.strftime("%b"))
+            m += step
+            if m > 12:
+                y, m = y + 1, m - 12
+        return ticks, labels
+    step = next((s for s in (1, 2, 5, 10, 20, 50, 100) if s / per_in >= 0.55), 100)
+    first = (start.year // step) * step
+    ticks, labels = [], []
+    for year in range(first, end.year + 1, step):
+        if year >= 1 and t0 <= _day(dt.date(year, 1, 1)) <= t1:
+            ticks.append(_day(dt.date(year, 1, 1)))
+            labels.append(str(year))
+    return ticks, labels
+
+
+def _overlaps(spans: list[tuple[float, float]], lo: float, hi: float) -> bool:
+    return any(not (hi <= a or lo >= b) for a, b in spans)
+
+
+def _layout_lane(items: list[_Item], days_per_in: float, upright: _Measure, italic: _Measure, t1: float) -> int:
+    """Give each item a row and, where it fits, a label. Returns the number of rows used."""
+    labels: list[list[tuple[float, float]]] = [[] for _ in range(MAX_ROWS)]
+    marks: list[list[tuple[float, float]]] = [[] for _ in range(MAX_ROWS)]
+    pad = 0.07 * days_per_in  # 0.07 in around a mark
+    gap = 0.06 * days_per_in
+    order = sorted(
+        items,
+        key=lambda it: (
+            TYPE_RANK.get(it.entry.type, 99),
+            it.entry.status != "planned",
+            it.x0,
+            it.entry.id,
+        ),
+    )
+    for it in order:
+        text = _short(it.entry.label)
+        measure = italic if it.entry.status == "planned" else upright
+        width = measure.width(text) * days_per_in
+        right = max(it.x1, it.x0) + gap + 0.02 * days_per_in
+        lo, hi, left = it.x0 - pad, right + width + pad, False
+        if right + width > t1 and it.x0 - gap - width - pad > 0:
+            lo, hi, left = it.x0 - gap - width - pad, max(it.x1, it.x0) + pad, True
+        for r in range(MAX_LABEL_ROWS):
+            if not _overlaps(labels[r], lo, hi) and not _overlaps(marks[r], lo, hi):
+                labels[r].append((lo, hi))
+                it.row, it.label, it.label_left = r, text, left
+                it.label_x = it.x0 - gap if left else right
+                break
+    for it in sorted(items, key=lambda it: (it.x0, it.entry.id)):
+        if it.row >= 0:
+            continue
+        lo, hi = it.x0 - pad, max(it.x1, it.x0) + pad
+        free = [r for r in range(MAX_ROWS) if not _overlaps(labels[r], lo, hi) and not _overlaps(marks[r], lo, hi)]
+        if not free:  # crowded: let marks touch marks, never labels
+            free = [r for r in range(MAX_ROWS) if not _overlaps(labels[r], lo, hi)] or [0]
+        it.row = free[0]
+        marks[it.row].append((lo, hi))
+    return max([it.row + 1 for it in items] + [1])
+
+
+def _figure(timeline: Timeline) -> Figure:
+    """The whole figure; deterministic for a given timeline."""
+    lane_list = lanes(timeline)
+    placed: list[tuple[str, list[_Item]]] = []
+    undated = 0
+    all_ext: list[Extent] = []
+    for lane in lane_list:
+        items: list[_Item] = []
+        for entry in lane.entries:
+            ext = extent(entry)
+            if ext is None:
+                undated += 1
+                continue
+            all_ext.append(ext)
+            items.append(_Item(entry, ext, _day(ext.start), _day(ext.end + dt.timedelta(days=1)) if ext.vague else _day(ext.start)))
+        if items:
+            placed.append((lane.name, items))
+    if all_ext:
+        lo_day = _day(min(x.start for x in all_ext))
+        hi_day = _day(max(x.end for x in all_ext))
+    else:
+        lo_day, hi_day = 0.0, 365.0
+    span = max(hi_day - lo_day, 60.0)
+    t0, t1 = lo_day - span * 0.025, hi_day + span * 0.025
+    plot_w = WIDTH_IN - GUTTER_IN - RIGHT_IN
+    days_per_in = (t1 - t0) / plot_w
+    for _name, items in placed:
+        for it in items:
+            if it.ext.open_end:
+                it.x1 = it.x0 + 0.35 * days_per_in
+            if it.ext.open_start:
+                it.x0 = it.x1 - 0.35 * days_per_in
+            if it.ext.vague and it.x1 - it.x0 < 0.06 * days_per_in:
+                mid = (it.x0 + it.x1) / 2
+                it.x0, it.x1 = mid - 0.03 * days_per_in, mid + 0.03 * days_per_in
+    upright, italic = _Measure(LABEL_PT), _Measure(LABEL_PT, "italic")
+    heights: list[float] = []
+    lane_rows: list[int] = []
+    for _name, items in placed:
+        n = _layout_lane(items, days_per_in, upright, italic, t1)
+        lane_rows.append(n)
+        heights.append(n * ROW_IN + 2 * LANE_PAD_IN)
+    head_in, axis_in, foot_in = 1.05, 0.3, 0.42
+    body_in = max(sum(heights), ROW_IN * 2)
+    height = head_in + axis_in + body_in + foot_in
+    fig = Figure(figsize=(WIDTH_IN, height), dpi=100, facecolor="white")
+    ax = fig.add_axes(
+        (GUTTER_IN / WIDTH_IN, foot_in / height, plot_w / WIDTH_IN, body_in / height),
+        facecolor="white",
+    )
+    ax.set_xlim(t0, t1)
+    ax.set_ylim(body_in, 0)
+    for side in ("left", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.spines["top"].set_color(GRID)
+    ax.set_yticks([])
+    ticks, labels = _year_ticks(t0, t1, plot_w)
+    ax.set_xticks(ticks, labels)
+    ax.xaxis.tick_top()
+    ax.tick_params(axis="x", length=0, labelsize=8, labelcolor=MUTED, pad=4)
+    for tick in ticks:
+        ax.axvline(tick, color=GRID, linewidth=0.6, zorder=0)
+    # lanes
+    y = 0.0
+    for index, ((name, items), h) in enumerate(zip(placed, heights, strict=True)):
+        if index % 2 == 0:
+            ax.add_patch(Rectangle((t0, y), t1 - t0, h, facecolor=STRIPE, edgecolor="none", zorder=0.1))
+            fig.patches.append(
+                Rectangle((0.12 / WIDTH_IN, (height - head_in - axis_in - y - h) / height),
+                          (GUTTER_IN - 0.12) / WIDTH_IN, h / height,
+                          transform=fig.transFigure, facecolor=STRIPE, edgecolor="none", zorder=0)
+            )
+        max_lines = max(1, int((h - 0.08) / 0.16) - 1)
+        wrapped = textwrap.wrap(name, 24, break_long_words=True)[:max_lines] or [name[:24]]
+        if len(textwrap.wrap(name, 24)) > max_lines:
+            wrapped[-1] = _short(wrapped[-1] + " …", 24)
+        top = height - head_in - axis_in - y - LANE_PAD_IN - 0.02
+        fig.text(0.2 / WIDTH_IN, top / height, "\n".join(wrapped), ha="left", va="top",
+                 fontsize=8.2, fontweight="bold", color=INK, linespacing=1.15)
+        fig.text(0.2 / WIDTH_IN, (top - 0.15 * len(wrapped) - 0.02) / height,
+                 f"{len(items)} entr{'y' if len(items) == 1 else 'ies'}", ha="left", va="top",
+                 fontsize=7, color=MUTED)
+        for it in items:
+            cy = y + LANE_PAD_IN + it.row * ROW_IN + ROW_IN / 2
+            _draw_item(ax, it, cy, days_per_in)
+        y += h
+    # title, subtitle, legend
+    dated_years = f"{dt.date.fromordinal(int(lo_day) + _EPOCH).year}–{dt.date.fromordinal(int(hi_day) + _EPOCH).year}"
+    n_planned = sum(1 for e in timeline.entries if e.status == "planned")
+    subtitle = f"{len(timeline.entries)} entries in {len(lane_list)} dossier{'s' if len(lane_list) != 1 else ''}"
+    if all_ext:
+        subtitle += f", {dated_years}"
+    if n_planned:
+        subtitle += f"; {n_planned} planned"
+    fig.text(0.2 / WIDTH_IN, 1 - 0.16 / height, _short(timeline.title, 110), ha="left", va="top",
+             fontsize=14, fontweight="bold", color=INK)
+    fig.text(0.2 / WIDTH_IN, 1 - 0.47 / height, subtitle, ha="left", va="top", fontsize=8.5, color=MUTED)
+    handles = [Patch(facecolor=c, edgecolor="none", label=g.capitalize()) for g, c in GROUP_COLOURS.items()]
+    handles += [
+        Line2D([], [], marker="o", linestyle="none", markersize=6, markerfacecolor=MUTED, markeredgecolor=MUTED, label="happened"),
+        Line2D([], [], marker="o", linestyle="none", markersize=6, markerfacecolor="white", markeredgecolor=MUTED, markeredgewidth=1.3, label="planned"),
+        Patch(facecolor="white", edgecolor=MUTED, hatch="//////", label="approximate / range"),
+        Line2D([], [], marker="o", linestyle="none", markersize=10, markerfacecolor="none", markeredgecolor=WARN, label="sources disagree"),
+    ]
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.14 / WIDTH_IN, 1 - 0.74 / height),
+               ncol=len(handles), frameon=False, fontsize=7.4, handlelength=1.3, columnspacing=1.1, handletextpad=0.45,
+               borderaxespad=0)
+    unlabeled = sum(1 for _n, items in placed for it in items if it.label is None)
+    notes = []
+    if unlabeled:
+        notes.append(f"{unlabeled} entries without room for a label are shown by their mark only")
+    if undated:
+        notes.append(f"{undated} undated entries are not drawn")
+    notes.append("full list with sources: timeline.html, events.csv")
+    fig.text(0.2 / WIDTH_IN, 0.14 / height, "; ".join(notes) + ".", ha="left", va="bottom", fontsize=7, color=MUTED)
+    return fig
+
+
+def _draw_item(ax: Axes, it: _Item, cy: float, days_per_in: float) -> None:
+    """One entry's mark (dot, hollow dot or hatched bar) and, when it has room, its label."""
+    entry = it.entry
+    colour = GROUP_COLOURS.get(type_group(entry.type), MUTED)
+    planned = entry.status == "planned"
+    r_in = 0.052
+    if it.ext.vague:
+        h_in = 0.11
+        w = max(it.x1 - it.x0, 0.06 * days_per_in)
+        bar = Rectangle(
+            (it.x0, cy - h_in / 2), w, h_in,
+            facecolor="white", edgecolor=colour, hatch="//////", linewidth=1.0,
+            linestyle=(0, (2.5, 1.5)) if planned else "solid", zorder=3,
+        )
+        ax.add_patch(bar)
+        if it.ext.open_end or it.ext.open_start:
+            tip = it.x0 + w if it.ext.open_end else it.x0
+            d = 0.07 * days_per_in * (1 if it.ext.open_end else -1)
+            ax.fill([tip, tip + d, tip], [cy - h_in / 2, cy, cy + h_in / 2], color=colour, zorder=3.1, linewidth=0)
+    else:
+        ax.add_patch(
+            _dot((it.x0, cy), r_in, days_per_in, facecolor="white" if planned else colour,
+                 edgecolor=colour if planned else "white", linewidth=1.3 if planned else 0.5, zorder=4)
+        )
+        if entry.status == "ongoing":
+            ax.add_patch(Rectangle((it.x0 - r_in * days_per_in * 0.7, cy - 0.005), r_in * days_per_in * 1.4, 0.01,
+                                   facecolor="white", edgecolor="none", zorder=4.1))
+    if entry.conflict:
+        ax.add_patch(_dot((it.x0, cy), r_in * 1.75, days_per_in, facecolor="none", edgecolor=WARN,
+                          linewidth=0.9, linestyle=(0, (1.5, 1)), zorder=4.2))
+    if it.label:
+        ax.text(it.label_x, cy, it.label, ha="right" if it.label_left else "left", va="center_baseline",
+                fontsize=LABEL_PT, color=INK, fontstyle="italic" if planned else "normal", zorder=5, clip_on=False)
+
+
+def _dot(xy: tuple[float, float], r_in: float, days_per_in: float, **kwargs: Any) -> Ellipse:
+    """A circle of radius ``r_in`` inches on axes whose x unit is days and y unit is inches."""
+    return Ellipse(xy, 2 * r_in * days_per_in, 2 * r_in, **kwargs)
+
+
+def render_image(timeline: Timeline, fmt: str = "png", dpi: int = 200) -> bytes:
+    """The figure as PNG, SVG or PDF bytes, identical for identical input."""
+    if fmt not in _METADATA:
+        raise UsageError(f"unknown image format {fmt!r}; choose png, svg or pdf")
+    with matplotlib.rc_context(_RC):
+        fig = _figure(timeline)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_METADATA[fmt], facecolor="white")
+    return buffer.getvalue()

@@ -1,0 +1,642 @@
+/* policy-timeline page enhancement: filters, search, a canvas timeline, keyboard navigation.
+ * Reads the entry table from <script id="timeline-data" type="application/json">; builds every
+ * element with createElement/textContent (never innerHTML), so document text cannot become markup.
+ * The server-rendered list (#entries) stays the primary, accessible view; this only hides rows. */
+(function () {
+  "use strict";
+  var dataEl = document.getElementById("timeline-data");
+  if (!dataEl) { return; }
+  var DATA = JSON.parse(dataEl.textContent);
+  var ENTRIES = DATA.entries;
+  var LANES = DATA.lanes;
+  var DAY_MS = 86400000;
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var GROUP_VAR = { "preparation": "--g-preparation", "decision": "--g-decision", "in force": "--g-in-force",
+    "deadline": "--g-deadline", "end": "--g-end", "activity": "--g-activity" };
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    if (attrs) { Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); }); }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+  function fold(s) {
+    return String(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function typeLabel(t) { var s = String(t).replace(/_/g, " "); return s.charAt(0).toUpperCase() + s.slice(1); }
+
+  /* ---- entries and their list rows ------------------------------------------------------- */
+  var byId = Object.create(null);
+  ENTRIES.forEach(function (e, i) {
+    e.index = i;
+    e.li = document.getElementById(e.id);
+    e.summary = e.li ? e.li.querySelector("summary") : null;
+    e.details = e.li ? e.li.querySelector("details") : null;
+    e.visible = true;
+    e.folded = null;
+    byId[e.id] = e;
+  });
+  ENTRIES = ENTRIES.filter(function (e) { return e.li; });
+  var sections = Array.prototype.slice.call(document.querySelectorAll("#entries section.dossier"));
+  var emptyNote = document.getElementById("empty");
+
+  /* ---- filters ------------------------------------------------------------------------- */
+  var state = { lane: {}, type: {}, status: {}, lang: {}, act: -1, actor: -1, terms: [] };
+  var facets = document.getElementById("facets");
+  var countEl = document.getElementById("count");
+  var search = document.getElementById("q");
+
+  function tally(key) {
+    var counts = new Map();
+    ENTRIES.forEach(function (e) {
+      var v = e[key];
+      (Array.isArray(v) ? v : [v]).forEach(function (x) { counts.set(x, (counts.get(x) || 0) + 1); });
+    });
+    return counts;
+  }
+  function pillGroup(title, key, values) {
+    if (values.length < 2) { return; }
+    var fs = el("fieldset", { "class": "facet", "data-facet": key });
+    fs.appendChild(el("legend", null, title));
+    var box = el("div", { "class": "pills" });
+    values.forEach(function (v) {
+      var label = el("label", { "class": "pill" });
+      var input = el("input", { type: "checkbox", value: String(v.value), "data-facet": key });
+      var span = el("span");
+      if (v.cls) { var dot = el("b"); span.className = v.cls; span.appendChild(dot); }
+      span.appendChild(document.createTextNode(v.label));
+      span.appendChild(el("i", null, v.count));
+      label.appendChild(input);
+      label.appendChild(span);
+      input.addEventListener("change", function () {
+        if (input.checked) { state[key][v.value] = true; } else { delete state[key][v.value]; }
+        apply();
+      });
+      box.appendChild(label);
+    });
+    fs.appendChild(box);
+    facets.appendChild(fs);
+  }
+  function selectFacet(title, key, names, counts) {
+    if (names.length < 2) { return; }
+    var fs = el("fieldset", { "class": "facet", "data-facet": key });
+    var id = "f-" + key;
+    fs.appendChild(el("legend", null, title));
+    var sel = el("select", { id: id, "aria-label": title });
+    sel.appendChild(el("option", { value: "-1" }, "All (" + names.length + ")"));
+    names.map(function (n, i) { return { n: n, i: i, c: counts.get(i) || 0 }; })
+      .sort(function (a, b) { return b.c - a.c || (a.n < b.n ? -1 : a.n > b.n ? 1 : 0); })
+      .forEach(function (o) { sel.appendChild(el("option", { value: String(o.i) }, o.n + " (" + o.c + ")")); });
+    sel.addEventListener("change", function () { state[key] = parseInt(sel.value, 10); apply(); });
+    fs.appendChild(sel);
+    facets.appendChild(fs);
+  }
+  function buildFacets() {
+    var laneCounts = tally("lane");
+    pillGroup("Dossier", "lane", LANES.map(function (n, i) { return { value: i, label: n, count: laneCounts.get(i) || 0 }; })
+      .filter(function (v) { return v.count; }));
+    var statusCounts = tally("status");
+    pillGroup("Status", "status", ["past", "ongoing", "planned"].filter(function (s) { return statusCounts.get(s); })
+      .map(function (s) { return { value: s, label: typeLabel(s), count: statusCounts.get(s) }; }));
+    var typeCounts = tally("type");
+    var groupOf = {};
+    ENTRIES.forEach(function (e) { groupOf[e.type] = e.group; });
+    pillGroup("Type", "type", Array.from(typeCounts.keys()).sort(function (a, b) { return typeCounts.get(b) - typeCounts.get(a) || (a < b ? -1 : 1); })
+      .map(function (t) { return { value: t, label: typeLabel(t), count: typeCounts.get(t), cls: "g-" + String(groupOf[t]).replace(/ /g, "-") }; }));
+    var langCounts = tally("langs");
+    pillGroup("Language", "lang", DATA.langs.map(function (l, i) { return { value: i, label: l.toUpperCase(), count: langCounts.get(i) || 0 }; })
+      .filter(function (v) { return v.count; }));
+    selectFacet("Act", "act", DATA.acts, tally("acts"));
+    selectFacet("Actor", "actor", DATA.actors, tally("actors"));
+  }
+  function any(obj) { for (var k in obj) { if (obj[k]) { return true; } } return false; }
+  function hasSome(list, obj) { for (var i = 0; i < list.length; i++) { if (obj[list[i]]) { return true; } } return false; }
+  function matches(e) {
+    if (any(state.lane) && !state.lane[e.lane]) { return false; }
+    if (any(state.type) && !state.type[e.type]) { return false; }
+    if (any(state.status) && !state.status[e.status]) { return false; }
+    if (any(state.lang) && !hasSome(e.langs, state.lang)) { return false; }
+    if (state.act >= 0 && e.acts.indexOf(state.act) < 0) { return false; }
+    if (state.actor >= 0 && e.actors.indexOf(state.actor) < 0) { return false; }
+    if (state.terms.length) {
+      if (e.folded === null) { e.folded = fold(e.li.textContent); }
+      for (var i = 0; i < state.terms.length; i++) { if (e.folded.indexOf(state.terms[i]) < 0) { return false; } }
+    }
+    return true;
+  }
+  function apply() {
+    var shown = 0;
+    ENTRIES.forEach(function (e) {
+      var vis = matches(e);
+      e.visible = vis;
+      if (e.li.hidden === vis) { e.li.hidden = !vis; }
+      if (vis) { shown++; }
+    });
+    sections.forEach(function (s) {
+      var vis = s.querySelector("li.entry:not([hidden])") !== null;
+      if (s.hidden === vis) { s.hidden = !vis; }
+    });
+    emptyNote.hidden = shown !== 0;
+    countEl.textContent = "";
+    countEl.appendChild(document.createTextNode("Showing "));
+    countEl.appendChild(el("strong", null, shown));
+    countEl.appendChild(document.createTextNode(" of " + ENTRIES.length + " entries"));
+    countEl.setAttribute("data-shown", String(shown));
+    if (selected && !selected.visible) { selected = null; }
+    chart.draw();
+  }
+  function clearFilters() {
+    state.lane = {}; state.type = {}; state.status = {}; state.lang = {}; state.act = -1; state.actor = -1;
+    state.terms = []; search.value = "";
+    Array.prototype.forEach.call(facets.querySelectorAll("input[type=checkbox]"), function (i) { i.checked = false; });
+    Array.prototype.forEach.call(facets.querySelectorAll("select"), function (s) { s.value = "-1"; });
+    apply();
+  }
+  var searchTimer = 0;
+  search.addEventListener("input", function () {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(function () {
+      state.terms = fold(search.value).split(/\s+/).filter(Boolean);
+      apply();
+    }, 120);
+  });
+  search.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && search.value) { search.value = ""; state.terms = []; apply(); }
+  });
+  document.getElementById("clear").addEventListener("click", clearFilters);
+
+  /* ---- opening an entry ------------------------------------------------------------------ */
+  var current = null;
+  function openEntry(e, focus) {
+    if (!e) { return; }
+    if (!e.visible) { clearFilters(); }
+    if (current && current !== e) { current.li.classList.remove("current"); }
+    current = e;
+    e.li.classList.add("current");
+    e.details.open = true;
+    if (history.replaceState) { try { history.replaceState(null, "", "#" + e.id); } catch (err) { /* file: */ } }
+    e.li.scrollIntoView({ block: "center" });
+    if (focus) { e.summary.focus({ preventScroll: true }); }
+    selected = e;
+    chart.draw();
+  }
+  function fromHash() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (id && byId[id] && byId[id].li) { openEntry(byId[id], false); }
+  }
+  window.addEventListener("hashchange", fromHash);
+
+  /* ---- keyboard in the list ------------------------------------------------------------- */
+  function visibleEntries() { return ENTRIES.filter(function (e) { return e.visible; }); }
+  document.getElementById("entries").addEventListener("keydown", function (ev) {
+    var t = ev.target;
+    if (!t || t.tagName !== "SUMMARY") { return; }
+    var li = t.closest("li.entry");
+    var e = li && byId[li.id];
+    if (!e) { return; }
+    var list = null;
+    var target = null;
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp" || ev.key === "Home" || ev.key === "End") {
+      list = Array.prototype.slice.call(document.querySelectorAll("#entries li.entry:not([hidden])"));
+      var i = list.indexOf(li);
+      if (ev.key === "ArrowDown") { target = list[Math.min(list.length - 1, i + 1)]; }
+      if (ev.key === "ArrowUp") { target = list[Math.max(0, i - 1)]; }
+      if (ev.key === "Home") { target = list[0]; }
+      if (ev.key === "End") { target = list[list.length - 1]; }
+    }
+    if (target) {
+      ev.preventDefault();
+      target.querySelector("summary").focus();
+    }
+  });
+  document.getElementById("entries").addEventListener("focusin", function (ev) {
+    var li = ev.target && ev.target.closest ? ev.target.closest("li.entry") : null;
+    if (li && byId[li.id] && selected !== byId[li.id]) { selected = byId[li.id]; chart.draw(); }
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "/" && !ev.ctrlKey && !ev.metaKey && !/^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName)) {
+      ev.preventDefault();
+      search.focus();
+    }
+  });
+
+  /* ---- theme -------------------------------------------------------------------------- */
+  var root = document.documentElement;
+  var themeBtn = el("button", { type: "button", "class": "btn", id: "theme" });
+  function storedTheme() { try { return localStorage.getItem("policy-timeline-theme"); } catch (err) { return null; } }
+  function effectiveTheme() {
+    var t = root.getAttribute("data-theme");
+    if (t) { return t; }
+    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+  function showTheme() {
+    var dark = effectiveTheme() === "dark";
+    themeBtn.textContent = dark ? "Light theme" : "Dark theme";
+    themeBtn.setAttribute("aria-pressed", dark ? "true" : "false");
+  }
+  if (storedTheme() === "dark" || storedTheme() === "light") { root.setAttribute("data-theme", storedTheme()); }
+  themeBtn.addEventListener("click", function () {
+    var next = effectiveTheme() === "dark" ? "light" : "dark";
+    root.setAttribute("data-theme", next);
+    try { localStorage.setItem("policy-timeline-theme", next); } catch (err) { /* private mode */ }
+    showTheme();
+    patterns = {};
+    chart.draw();
+  });
+  document.getElementById("theme-slot").appendChild(themeBtn);
+  showTheme();
+
+  /* ---- print: show every source ----------------------------------------------------------- */
+  var closedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    closedForPrint = ENTRIES.filter(function (e) { return !e.details.open; });
+    closedForPrint.forEach(function (e) { e.details.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    closedForPrint.forEach(function (e) { e.details.open = false; });
+    closedForPrint = [];
+  });
+
+  /* ---- the canvas timeline ----------------------------------------------------------------- */
+  var selected = null;
+  var patterns = {};
+  var canvas = document.getElementById("canvas");
+  var tip = document.getElementById("tip");
+  var announce = document.getElementById("announce");
+  var chart = (function () {
+    var ctx = canvas.getContext("2d");
+    var GUTTER = 180, AXIS = 30, ROW = 22, PAD = 8, MAXROWS = 4, RIGHT = 16;
+    var dated = ENTRIES.filter(function (e) { return typeof e.start === "number"; });
+    var minDay = Infinity, maxDay = -Infinity;
+    dated.forEach(function (e) { minDay = Math.min(minDay, e.start); maxDay = Math.max(maxDay, e.end + 1); });
+    if (!dated.length) { minDay = 0; maxDay = 365; }
+    var view = { t0: 0, t1: 1 };
+    var layout = [];
+    var width = 600, height = 200;
+    var font = "12px " + getComputedStyle(root).fontFamily;
+    var laneFont = "bold 12px " + getComputedStyle(root).fontFamily;
+
+    function fit() {
+      var pad = Math.max(60, (maxDay - minDay) * 0.03);
+      view.t0 = minDay - pad; view.t1 = maxDay + pad;
+    }
+    function plotW() { return Math.max(50, width - GUTTER - RIGHT); }
+    function x(day) { return GUTTER + (day - view.t0) / (view.t1 - view.t0) * plotW(); }
+    function dayAt(px) { return view.t0 + (px - GUTTER) / plotW() * (view.t1 - view.t0); }
+    function css(name) { return getComputedStyle(root).getPropertyValue(name).trim(); }
+    function colour(e) { return css(GROUP_VAR[e.group] || "--g-activity"); }
+    function hatch(c) {
+      if (patterns[c]) { return patterns[c]; }
+      var p = document.createElement("canvas");
+      var dpr = window.devicePixelRatio || 1;
+      p.width = p.height = Math.round(6 * dpr);
+      var g = p.getContext("2d");
+      g.scale(dpr, dpr);
+      g.strokeStyle = c; g.lineWidth = 1.6;
+      g.beginPath(); g.moveTo(-1, 7); g.lineTo(7, -1); g.moveTo(-1, 1); g.lineTo(1, -1); g.moveTo(5, 7); g.lineTo(7, 5); g.stroke();
+      var pat = ctx.createPattern(p, "repeat");
+      if (pat && pat.setTransform && window.DOMMatrix) { pat.setTransform(new DOMMatrix().scale(1 / dpr)); }
+      patterns[c] = pat;
+      return pat;
+    }
+    function shortLabel(e) {
+      if (e.short === undefined) {
+        var s = e.label.length > 46 ? e.label.slice(0, 44).replace(/\s+\S*$/, "") + "…" : e.label;
+        e.short = s;
+        ctx.font = font;
+        e.labelW = ctx.measureText(s).width;
+      }
+      return e.short;
+    }
+    function doLayout() {
+      layout = [];
+      var y = AXIS;
+      var perLane = LANES.map(function () { return []; });
+      dated.forEach(function (e) { if (e.visible) { perLane[e.lane].push(e); } });
+      perLane.forEach(function (items, lane) {
+        if (!items.length) { return; }
+        items.sort(function (a, b) { return a.start - b.start || a.index - b.index; });
+        var rowEnd = [];
+        var placed = [];
+        items.forEach(function (e) {
+          var x0 = x(e.start), x1 = e.vague ? Math.max(x0 + 6, x(e.end + 1)) : x0;
+          if (e.openEnd) { x1 = x0 + 36; }
+          if (e.openStart) { x0 = x1 - 36; }
+          shortLabel(e);
+          var right = width - RIGHT;
+          var ls = Math.max(x1, x0) + 9, le = ls + e.labelW;
+          var leftLabel = false;
+          if (le > right && x0 - 9 - e.labelW >= GUTTER + 2) { leftLabel = true; ls = x0 - 9 - e.labelW; le = Math.max(x1, x0) + 6; }
+          var s0 = Math.min(ls, x0 - 6), s1 = Math.max(le, x1 + 6);
+          var row = -1, label = false, r;
+          for (r = 0; r < MAXROWS; r++) { if (rowEnd[r] === undefined || rowEnd[r] + 6 <= s0) { row = r; label = true; break; } }
+          if (row < 0) {
+            for (r = 0; r < MAXROWS + 4; r++) { if (rowEnd[r] === undefined || rowEnd[r] + 2 <= x0 - 6) { row = r; break; } }
+          }
+          if (row < 0) {
+            row = 0;
+            for (r = 1; r < rowEnd.length; r++) { if (rowEnd[r] < rowEnd[row]) { row = r; } }
+          }
+          var end = label ? s1 : Math.max(x1, x0) + 6;
+          rowEnd[row] = Math.max(rowEnd[row] === undefined ? -Infinity : rowEnd[row], end);
+          placed.push({ e: e, row: row, x0: x0, x1: x1, label: label, ls: ls, le: le, left: leftLabel });
+        });
+        var rows = Math.max(1, rowEnd.length);
+        var h = rows * ROW + PAD * 2;
+        placed.forEach(function (p) { p.y = y + PAD + p.row * ROW + ROW / 2; });
+        layout.push({ lane: lane, y: y, h: h, items: placed });
+        y += h;
+      });
+      return y + 4;
+    }
+    function ticks() {
+      var span = view.t1 - view.t0;
+      var pxPerDay = plotW() / span;
+      var steps = [[1, "d"], [7, "d"], [1, "m"], [3, "m"], [6, "m"], [1, "y"], [2, "y"], [5, "y"], [10, "y"], [20, "y"], [50, "y"]];
+      var approx = { d: 1, m: 30.44, y: 365.25 };
+      var step = steps[steps.length - 1];
+      for (var i = 0; i < steps.length; i++) { if (steps[i][0] * approx[steps[i][1]] * pxPerDay >= 80) { step = steps[i]; break; } }
+      var out = [];
+      var d = new Date(Math.floor(view.t0) * DAY_MS);
+      var y0 = d.getUTCFullYear(), m0 = d.getUTCMonth();
+      var t, cur, n = 0;
+      if (step[1] === "y") {
+        cur = Math.floor(y0 / step[0]) * step[0];
+        while (n++ < 500) {
+          t = Date.UTC(cur, 0, 1) / DAY_MS;
+          if (t > view.t1) { break; }
+          if (t >= view.t0) { out.push({ day: t, text: String(cur), major: true }); }
+          cur += step[0];
+        }
+      } else if (step[1] === "m") {
+        cur = m0 - (m0 % step[0]);
+        var yr = y0;
+        while (n++ < 2000) {
+          t = Date.UTC(yr, cur, 1) / DAY_MS;
+          if (t > view.t1) { break; }
+          var dd = new Date(t * DAY_MS);
+          if (t >= view.t0) { out.push({ day: t, text: dd.getUTCMonth() === 0 ? String(dd.getUTCFullYear()) : MONTHS[dd.getUTCMonth()] + " " + dd.getUTCFullYear(), major: dd.getUTCMonth() === 0 }); }
+          cur += step[0];
+        }
+      } else {
+        t = Math.ceil(view.t0 / step[0]) * step[0];
+        while (t <= view.t1 && n++ < 2000) {
+          var dt = new Date(t * DAY_MS);
+          out.push({ day: t, text: dt.getUTCDate() + " " + MONTHS[dt.getUTCMonth()] + " " + dt.getUTCFullYear(), major: dt.getUTCDate() === 1 });
+          t += step[0];
+        }
+      }
+      return out;
+    }
+    function roundRect(x0, y0, w, h, r) {
+      ctx.beginPath();
+      ctx.moveTo(x0 + r, y0); ctx.lineTo(x0 + w - r, y0); ctx.arcTo(x0 + w, y0, x0 + w, y0 + r, r);
+      ctx.lineTo(x0 + w, y0 + h - r); ctx.arcTo(x0 + w, y0 + h, x0 + w - r, y0 + h, r);
+      ctx.lineTo(x0 + r, y0 + h); ctx.arcTo(x0, y0 + h, x0, y0 + h - r, r);
+      ctx.lineTo(x0, y0 + r); ctx.arcTo(x0, y0, x0 + r, y0, r); ctx.closePath();
+    }
+    function drawItem(p, bg, fg) {
+      var e = p.e, c = colour(e), y = p.y;
+      ctx.lineWidth = 2;
+      ctx.setLineDash(e.status === "planned" ? [3, 2] : []);
+      if (e.vague) {
+        var w = Math.max(6, p.x1 - p.x0);
+        roundRect(p.x0, y - 5, w, 10, 3);
+        ctx.fillStyle = bg; ctx.fill();
+        ctx.fillStyle = hatch(c); ctx.fill();
+        ctx.strokeStyle = c; ctx.stroke();
+        if (e.openEnd || e.openStart) {
+          ctx.setLineDash([]);
+          ctx.beginPath();
+          var ax = e.openEnd ? p.x0 + w : p.x0;
+          var dir = e.openEnd ? 1 : -1;
+          ctx.moveTo(ax, y - 5); ctx.lineTo(ax + dir * 6, y); ctx.lineTo(ax, y + 5); ctx.fillStyle = c; ctx.fill();
+        }
+      } else {
+        ctx.beginPath(); ctx.arc(p.x0, y, 5.5, 0, Math.PI * 2);
+        if (e.status === "planned") { ctx.fillStyle = bg; ctx.fill(); ctx.strokeStyle = c; ctx.stroke(); }
+        else if (e.status === "ongoing") {
+          ctx.fillStyle = bg; ctx.fill(); ctx.strokeStyle = c; ctx.stroke();
+          ctx.beginPath(); ctx.arc(p.x0, y, 5.5, Math.PI / 2, Math.PI * 1.5); ctx.fillStyle = c; ctx.fill();
+        } else { ctx.fillStyle = c; ctx.fill(); }
+      }
+      ctx.setLineDash([]);
+      if (e.conflict) {
+        ctx.strokeStyle = css("--warn"); ctx.lineWidth = 1.5; ctx.setLineDash([2, 2]);
+        ctx.beginPath(); ctx.arc(p.x0 + (e.vague ? 0 : 0), y, 9, 0, Math.PI * 2); ctx.stroke(); ctx.setLineDash([]);
+      }
+      if (p.label) {
+        ctx.fillStyle = fg;
+        ctx.font = e.status === "planned" ? "italic " + font : font;
+        ctx.fillText(e.short, p.ls, y + 0.5);
+      }
+      if (e === selected) {
+        ctx.strokeStyle = css("--focus"); ctx.lineWidth = 3;
+        roundRect(p.x0 - 9, y - 10, Math.max(18, p.x1 - p.x0 + 18), 20, 8); ctx.stroke();
+      }
+    }
+    function draw() {
+      var rect = canvas.parentNode.getBoundingClientRect();
+      width = Math.max(320, Math.floor(rect.width));
+      height = doLayout();
+      var dpr = window.devicePixelRatio || 1;
+      if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
+        canvas.width = Math.round(width * dpr); canvas.height = Math.round(height * dpr);
+        canvas.style.height = height + "px";
+      }
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      var bg = css("--bg"), bg2 = css("--bg2"), fg = css("--fg"), fg2 = css("--fg2"), line = css("--line");
+      ctx.fillStyle = bg; ctx.fillRect(0, 0, width, height);
+      layout.forEach(function (L, i) {
+        if (i % 2 === 0) { ctx.fillStyle = bg2; ctx.fillRect(0, L.y, width, L.h); }
+      });
+      // grid and axis
+      ctx.font = font; ctx.textBaseline = "middle";
+      ticks().forEach(function (t) {
+        var tx = Math.round(x(t.day)) + 0.5;
+        if (tx < GUTTER) { return; }
+        ctx.strokeStyle = line; ctx.lineWidth = 1; ctx.globalAlpha = t.major ? 1 : 0.55;
+        ctx.beginPath(); ctx.moveTo(tx, AXIS - 6); ctx.lineTo(tx, height); ctx.stroke();
+        ctx.globalAlpha = 1; ctx.fillStyle = fg2; ctx.fillText(t.text, tx + 4, AXIS / 2);
+      });
+      ctx.strokeStyle = line; ctx.beginPath(); ctx.moveTo(0, AXIS - 0.5); ctx.lineTo(width, AXIS - 0.5); ctx.stroke();
+      // entries, clipped to the plot
+      ctx.save();
+      ctx.beginPath(); ctx.rect(GUTTER, AXIS, width - GUTTER, height - AXIS); ctx.clip();
+      layout.forEach(function (L) { L.items.forEach(function (p) { drawItem(p, bg, fg); }); });
+      ctx.restore();
+      // lane names in the gutter
+      layout.forEach(function (L) {
+        ctx.fillStyle = layout.indexOf(L) % 2 === 0 ? bg2 : bg; ctx.fillRect(0, L.y, GUTTER, L.h);
+        ctx.fillStyle = fg; ctx.font = laneFont;
+        var name = LANES[L.lane], words = name.replace(/([-_\/])/g, "$1 ").split(/\s+/), lines = [""], maxW = GUTTER - 24;
+        words.forEach(function (w) {
+          var prev = lines[lines.length - 1];
+          var tryLine = prev ? prev + (/[-_\/]$/.test(prev) ? "" : " ") + w : w;
+          if (ctx.measureText(tryLine).width > maxW && lines[lines.length - 1]) { lines.push(w); } else { lines[lines.length - 1] = tryLine; }
+        });
+        lines = lines.slice(0, Math.max(1, Math.floor((L.h - 8) / 15)));
+        lines.forEach(function (s, k) {
+          while (ctx.measureText(s).width > maxW && s.length > 3) { s = s.slice(0, -2) + "…"; }
+          ctx.fillText(s, 12, L.y + PAD + 8 + k * 15);
+        });
+        ctx.fillStyle = fg2; ctx.font = font;
+        ctx.fillText(L.items.length + (L.items.length === 1 ? " entry" : " entries"), 12, L.y + PAD + 8 + lines.length * 15);
+        ctx.strokeStyle = line; ctx.beginPath(); ctx.moveTo(GUTTER - 0.5, L.y); ctx.lineTo(GUTTER - 0.5, L.y + L.h); ctx.stroke();
+      });
+      var undated = ENTRIES.filter(function (e) { return e.visible && typeof e.start !== "number"; }).length;
+      canvas.setAttribute("aria-label", "Visual timeline, " + layout.length + " dossier lanes" +
+        (undated ? "; " + undated + " entries without a date appear only in the list" : ""));
+    }
+    function hit(px, py) {
+      var best = null, bestD = 1e9;
+      layout.forEach(function (L) {
+        if (py < L.y || py > L.y + L.h) { return; }
+        L.items.forEach(function (p) {
+          if (Math.abs(py - p.y) > 10) { return; }
+          var lo = p.label && p.left ? p.ls : p.x0 - 8;
+          var hi = p.label && !p.left ? p.le : Math.max(p.x1, p.x0) + 8;
+          if (px < lo || px > hi) { return; }
+          var d = Math.abs(px - p.x0);
+          if (d < bestD) { bestD = d; best = p; }
+        });
+      });
+      return best;
+    }
+    function zoom(factor, aroundPx) {
+      var c = aroundPx === undefined ? dayAt(GUTTER + plotW() / 2) : dayAt(aroundPx);
+      var span = (view.t1 - view.t0) * factor;
+      span = Math.min(Math.max(span, 10), (maxDay - minDay + 3650) * 1.5);
+      var f = (c - view.t0) / (view.t1 - view.t0);
+      view.t0 = c - f * span; view.t1 = view.t0 + span;
+      draw();
+    }
+    function pan(px) {
+      var d = px / plotW() * (view.t1 - view.t0);
+      view.t0 += d; view.t1 += d;
+      draw();
+    }
+    function placedOf(e) {
+      for (var i = 0; i < layout.length; i++) {
+        for (var j = 0; j < layout[i].items.length; j++) { if (layout[i].items[j].e === e) { return { L: i, p: layout[i].items[j] }; } }
+      }
+      return null;
+    }
+    function select(e) {
+      selected = e;
+      var xs = x(e.start), xe = e.vague ? x(e.end + 1) : xs;
+      if (xs < GUTTER + 20 || xe > width - RIGHT - 20) {
+        var span = view.t1 - view.t0, mid = (e.start + e.end) / 2;
+        view.t0 = mid - span / 2; view.t1 = mid + span / 2;
+      }
+      draw();
+      announce.textContent = e.when + ", " + typeLabel(e.type) + (e.status === "planned" ? ", planned" : "") + ": " + e.label +
+        " (" + LANES[e.lane] + ")";
+    }
+    // pointer: drag to pan, click to open, hover for a tooltip
+    var drag = null;
+    canvas.addEventListener("pointerdown", function (ev) {
+      drag = { x: ev.clientX, t0: view.t0, t1: view.t1, moved: false };
+      canvas.setPointerCapture(ev.pointerId);
+    });
+    canvas.addEventListener("pointermove", function (ev) {
+      var r = canvas.getBoundingClientRect();
+      if (drag) {
+        var dx = ev.clientX - drag.x;
+        if (Math.abs(dx) > 3) { drag.moved = true; canvas.classList.add("dragging"); tip.hidden = true; }
+        if (drag.moved) {
+          var d = -dx / plotW() * (drag.t1 - drag.t0);
+          view.t0 = drag.t0 + d; view.t1 = drag.t1 + d;
+          window.requestAnimationFrame(draw);
+        }
+        return;
+      }
+      var p = hit(ev.clientX - r.left, ev.clientY - r.top);
+      if (!p) { tip.hidden = true; canvas.style.cursor = ""; return; }
+      canvas.style.cursor = "pointer";
+      tip.textContent = "";
+      tip.appendChild(el("b", null, p.e.when + " · " + typeLabel(p.e.type) + (p.e.status !== "past" ? " · " + p.e.status : "")));
+      tip.appendChild(document.createTextNode(p.e.label));
+      tip.hidden = false;
+      var tx = Math.min(ev.clientX - r.left + 14, width - 350);
+      tip.style.left = Math.max(4, tx) + "px";
+      tip.style.top = (ev.clientY - r.top + 16) + "px";
+    });
+    canvas.addEventListener("pointerleave", function () { tip.hidden = true; });
+    canvas.addEventListener("pointerup", function (ev) {
+      var r = canvas.getBoundingClientRect();
+      var wasDrag = drag && drag.moved;
+      drag = null;
+      canvas.classList.remove("dragging");
+      if (wasDrag) { return; }
+      var p = hit(ev.clientX - r.left, ev.clientY - r.top);
+      if (p) { openEntry(p.e, true); }
+    });
+    canvas.addEventListener("wheel", function (ev) {
+      var r = canvas.getBoundingClientRect();
+      if (ev.ctrlKey || ev.metaKey || ev.altKey) {
+        ev.preventDefault();
+        zoom(Math.exp(ev.deltaY * 0.002), ev.clientX - r.left);
+      } else if (Math.abs(ev.deltaX) > Math.abs(ev.deltaY)) {
+        ev.preventDefault();
+        pan(ev.deltaX);
+      }
+    }, { passive: false });
+    canvas.addEventListener("dblclick", function (ev) {
+      var r = canvas.getBoundingClientRect();
+      zoom(ev.shiftKey ? 2 : 0.5, ev.clientX - r.left);
+    });
+    canvas.addEventListener("keydown", function (ev) {
+      var k = ev.key, handled = true;
+      var cur = selected && placedOf(selected);
+      if (k === "+" || k === "=") { zoom(0.7); }
+      else if (k === "-" || k === "_") { zoom(1 / 0.7); }
+      else if (k === "0") { fit(); draw(); }
+      else if ((k === "ArrowLeft" || k === "ArrowRight") && ev.shiftKey) { pan((k === "ArrowLeft" ? -1 : 1) * plotW() * 0.2); }
+      else if (k === "ArrowLeft" || k === "ArrowRight" || k === "Home" || k === "End") {
+        if (!layout.length) { return; }
+        var L = cur ? layout[cur.L] : layout[0];
+        var items = L.items;
+        var i = cur ? items.indexOf(cur.p) : -1;
+        if (k === "ArrowRight") { i = Math.min(items.length - 1, i + 1); }
+        if (k === "ArrowLeft") { i = Math.max(0, i < 0 ? 0 : i - 1); }
+        if (k === "Home") { i = 0; }
+        if (k === "End") { i = items.length - 1; }
+        select(items[i].e);
+      } else if (k === "ArrowUp" || k === "ArrowDown") {
+        if (!layout.length) { return; }
+        var li = cur ? cur.L + (k === "ArrowDown" ? 1 : -1) : 0;
+        li = Math.max(0, Math.min(layout.length - 1, li));
+        var target = cur ? cur.p.e.start : dayAt(GUTTER + plotW() / 2), best = null, bd = Infinity;
+        layout[li].items.forEach(function (p) { var d = Math.abs(p.e.start - target); if (d < bd) { bd = d; best = p; } });
+        if (best) { select(best.e); }
+      } else if ((k === "Enter" || k === " ") && selected) { openEntry(selected, true); }
+      else { handled = false; }
+      if (handled) { ev.preventDefault(); }
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-zoom]"), function (b) {
+      b.addEventListener("click", function () {
+        var z = b.getAttribute("data-zoom");
+        if (z === "in") { zoom(0.6); } else if (z === "out") { zoom(1 / 0.6); } else { fit(); draw(); }
+      });
+    });
+    fit();
+    return { draw: draw, fit: fit };
+  }());
+
+  /* ---- start -------------------------------------------------------------------------- */
+  document.getElementById("filters").hidden = false;
+  document.getElementById("visual").hidden = false;
+  buildFacets();
+  apply();
+  if (window.ResizeObserver) {
+    var lastW = 0;
+    new ResizeObserver(function (entries) {
+      var w = Math.floor(entries[0].contentRect.width);
+      if (w !== lastW) { lastW = w; chart.draw(); }
+    }).observe(document.getElementById("chart"));
+  } else {
+    window.addEventListener("resize", function () { chart.draw(); });
+  }
+  if (location.hash) { fromHash(); }
+}());
