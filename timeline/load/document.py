@@ -1,0 +1,235 @@
+"""One file (or standard input) to one :class:`~timeline.model.Document`.
+
+The cascade for a file:
+
+1. check it: it exists, is a file, is readable, is not empty, is not over ``max_bytes``;
+2. pick the reader by suffix (``.txt .text`` plain text, ``.md .markdown`` Markdown,
+   ``.html .htm .xhtml`` HTML, ``.pdf`` PDF, ``.tml .timeml`` TimeML), or by sniffing the first
+   bytes when the suffix is unknown;
+3. decode (``decode.py``: BOM, declared charset, UTF-8, charset-normalizer) and extract the text
+   and the metadata its format carries (``html.py``, ``pdf.py``, ``timeml.py``);
+4. plain text and Markdown keep their text exactly as decoded (gold offsets refer to it); only
+   YAML front matter is cut off the top;
+5. the reference is read from the header area when the format gave none
+   (``metadata.find_reference``); the language is detected on the body
+   (``language.detect_language``) when nothing says it;
+6. a sidecar ``STEM.meta.json`` overrides, then front matter overrides (it is inside the file).
+
+Every metadata field records where it came from in ``Document.provenance``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from timeline.errors import InputError
+from timeline.load.decode import decode_bytes
+from timeline.load.language import detect_language
+from timeline.load.metadata import (
+    find_reference,
+    read_sidecar,
+    split_front_matter,
+    valid_reference,
+)
+from timeline.model import Document
+
+#: Suffix -> source format. Folders are searched for these suffixes.
+FORMATS: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".pdf": "pdf",
+    ".tml": "timeml",
+    ".timeml": "timeml",
+}
+DEFAULT_MAX_BYTES = 50_000_000
+
+
+def _sniff(head: bytes) -> str:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith(b"%pdf-"):
+        return "pdf"
+    if b"<timeml" in start[:2048]:
+        return "timeml"
+    if start.startswith((b"<!doctype html", b"<html", b"<!--", b"<head", b"<body")):
+        return "html"
+    return "text"
+
+
+def _read(path: Path, shown: str, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError(shown, "no such file or folder") from None
+    except PermissionError:
+        raise InputError(shown, "permission denied: the file cannot be read") from None
+    if path.is_dir():
+        raise InputError(shown, "is a folder, not a file (pass it to iter_inputs to read its documents)")
+    if size > max_bytes:
+        raise InputError(
+            shown,
+            f"file too large: {size:,} bytes, over the limit of {max_bytes:,} bytes; "
+            "split it or raise the limit",
+        )
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except PermissionError:
+        raise InputError(shown, "permission denied: the file cannot be read") from None
+    except IsADirectoryError:
+        raise InputError(shown, "is a folder, not a file") from None
+    except OSError as exc:
+        raise InputError(shown, f"cannot be read ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:  # grew while we looked, or a special file
+        raise InputError(
+            shown, f"file too large: over the limit of {max_bytes:,} bytes; split it or raise the limit"
+        )
+    if not data:
+        raise InputError(shown, "empty file (0 bytes)")
+    return data
+
+
+def _build(
+    shown: str,
+    text: str,
+    source_format: str,
+    found: dict[str, Any],
+    origin: dict[str, str],
+    overrides: list[tuple[str, dict[str, Any]]],
+    pages: tuple[int, ...] = (),
+    lang_hint: str | None = None,
+) -> Document:
+    """Merge detected metadata with overrides (later ones win) and make the Document."""
+    fields = dict(found)
+    source = dict(origin)
+    for where, values in overrides:
+        for key, value in values.items():
+            fields[key] = value
+            source[key] = where
+    if not text.strip():
+        raise InputError(shown, "no text in the document (only whitespace)")
+    if fields.get("reference") is None and "reference" not in source:
+        hit = find_reference(text)
+        if hit:
+            fields["reference"], rule = hit
+            source["reference"] = f"text:{rule}"
+    if not fields.get("language"):
+        lang = detect_language(text)
+        if lang:
+            fields["language"], source["language"] = lang, "detected"
+        elif lang_hint:
+            fields["language"], source["language"] = lang_hint, "html-lang"
+    return Document(
+        path=shown,
+        text=text,
+        title=fields.get("title"),
+        language=fields.get("language"),
+        date=fields.get("date"),
+        reference=fields.get("reference"),
+        url=fields.get("url"),
+        kind=fields.get("kind"),
+        dossier=fields.get("dossier"),
+        parallel=fields.get("parallel"),
+        source_format=source_format,
+        pages=pages,
+        provenance=tuple(sorted(source.items())),
+    )
+
+
+def _from_markup_meta(meta: dict[str, str], kind: str) -> tuple[dict[str, Any], dict[str, str]]:
+    found: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for key in ("title", "date", "url"):
+        if meta.get(key):
+            found[key] = meta[key]
+            origin[key] = kind
+    if meta.get("date_source"):
+        origin["date"] = f"{kind}:{meta['date_source']}"
+    if meta.get("reference"):
+        ref = valid_reference(meta["reference"])
+        if ref:
+            found["reference"], origin["reference"] = ref, kind
+    return found, origin
+
+
+def _document(
+    shown: str, data: bytes, source_format: str, overrides: list[tuple[str, dict[str, Any]]]
+) -> Document:
+    if source_format == "pdf":
+        from timeline.load.pdf import extract_pdf
+
+        pdf = extract_pdf(data, shown)
+        found, origin = _from_markup_meta(pdf.meta, "pdf-meta")
+        origin["text"] = "pdf:pypdf"
+        return _build(shown, pdf.text, "pdf", found, origin, overrides, pages=pdf.pages)
+    decoded = decode_bytes(data, shown, markup=source_format in ("html", "timeml"))
+    origin = {"encoding": decoded.encoding}
+    text = decoded.text
+    if not text.strip():
+        raise InputError(shown, "no text in the file (only whitespace)")
+    if source_format == "html":
+        from timeline.load.html import extract_html
+
+        page = extract_html(text, shown)
+        found, meta_origin = _from_markup_meta(page.meta, "html-meta")
+        origin.update(meta_origin)
+        origin["text"] = "html:fallback-all-text" if page.fallback else "html:trafilatura"
+        return _build(
+            shown, page.text, "html", found, origin, overrides, lang_hint=page.meta.get("lang_attr")
+        )
+    if source_format == "timeml":
+        from timeline.load.timeml import extract_timeml
+
+        tml = extract_timeml(text, shown)
+        found, meta_origin = _from_markup_meta(tml.meta, "timeml")
+        origin.update(meta_origin)
+        return _build(shown, tml.text, "timeml", found, origin, overrides)
+    front, body = split_front_matter(text, shown)
+    if front:
+        overrides = [*overrides, ("front-matter", front)]
+    return _build(shown, body, source_format, {}, origin, overrides)
+
+
+def load_document(
+    path: str | os.PathLike[str],
+    *,
+    use_sidecar: bool = True,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Document:
+    """Load one file as a :class:`Document` (the cascade is in this module's docstring).
+
+    Raises :class:`~timeline.errors.InputError` with a one-line problem for every bad input:
+    missing, a folder, unreadable, empty, over ``max_bytes``, binary, undecodable, a damaged,
+    truncated or encrypted PDF, a malformed sidecar or front matter.
+    """
+    shown = str(path)
+    file = Path(path)
+    data = _read(file, shown, max_bytes)
+    source_format = FORMATS.get(file.suffix.lower()) or _sniff(data[:4096])
+    if source_format == "text" and data.lstrip()[:5] == b"%PDF-":
+        source_format = "pdf"  # a PDF saved under a wrong name
+    overrides: list[tuple[str, dict[str, Any]]] = []
+    if use_sidecar:
+        side = read_sidecar(file)
+        if side:
+            overrides.append(("sidecar", side))
+    doc = _document(shown, data, source_format, overrides)
+    if source_format in ("text", "markdown") and doc.text and "\x00" in doc.text:
+        raise InputError(shown, "binary content (NUL characters), not text")
+    return doc
+
+
+def load_text(text: str, *, path: str = "-") -> Document:
+    """Load a text given as a string (standard input): plain text, or HTML/TimeML if it looks so."""
+    if not text.strip():
+        raise InputError(path, "no text on the input (empty or only whitespace)")
+    kind = _sniff(text[:4096].encode("utf-8", "replace"))
+    if kind == "pdf":
+        raise InputError(path, "PDF on standard input: give it as a file")
+    return _document(path, text.encode("utf-8"), kind, [])

@@ -1,0 +1,116 @@
+"""Inputs to documents: files, folders (recursive, sorted), and ``-`` for standard input.
+
+:func:`iter_inputs` never stops a batch for one bad input: it yields an
+:class:`~timeline.errors.InputError` *item* for it (a missing path, a folder with no documents)
+and goes on, so the caller reports it and continues::
+
+    for item in iter_inputs(paths):
+        if isinstance(item, InputError):
+            report(item)               # item.path, item.problem
+        elif item == "-":
+            doc = load_text(sys.stdin.read())
+        else:
+            doc = load_document(item)  # may raise InputError for this file only
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from fnmatch import fnmatch
+from pathlib import Path, PurePosixPath
+from typing import TypeAlias
+
+from timeline.errors import InputError
+from timeline.load.document import FORMATS
+
+#: What :func:`iter_inputs` yields: a path to load (``"-"`` for standard input), or the error of
+#: an input that gives nothing to load.
+InputItem: TypeAlias = str | InputError
+
+#: Files in a folder that are never documents: metadata and gold files of the corpus layout.
+_COMPANION_SUFFIXES = (".meta.json", ".events.json")
+
+
+def _matches(relative: str, name: str, patterns: Sequence[str]) -> bool:
+    # A pattern with a slash is matched against the path relative to the folder given;
+    # one without is matched against the file name, so "*.html" works at any depth.
+    return any(fnmatch(relative if "/" in p else name, p) for p in patterns)
+
+
+def _walk(root: Path, follow_symlinks: bool) -> Iterator[Path]:
+    seen: set[tuple[int, int]] = set()
+    for folder, dirs, files in os.walk(root, followlinks=follow_symlinks):
+        here = Path(folder)
+        if follow_symlinks:  # a link back up the tree must not loop
+            st = here.stat()
+            if (st.st_dev, st.st_ino) in seen:
+                dirs[:] = []
+                continue
+            seen.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = here / name
+            if name.startswith(".") or (path.is_symlink() and not follow_symlinks):
+                continue
+            yield path
+
+
+def _folder_items(
+    root: Path, shown: str, include: Sequence[str], exclude: Sequence[str], follow_symlinks: bool
+) -> Iterator[InputItem]:
+    found = 0
+    for path in _walk(root, follow_symlinks):
+        name = path.name
+        relative = PurePosixPath(path.relative_to(root).as_posix()).as_posix()
+        if name.endswith(_COMPANION_SUFFIXES):
+            continue
+        if include:
+            if not _matches(relative, name, include):
+                continue
+        elif path.suffix.lower() not in FORMATS:
+            continue
+        if exclude and _matches(relative, name, exclude):
+            continue
+        found += 1
+        yield os.path.join(shown, *PurePosixPath(relative).parts)
+    if not found:
+        kinds = " ".join(sorted(FORMATS))
+        what = f"matching {', '.join(include)}" if include else f"({kinds})"
+        also = f" after excluding {', '.join(exclude)}" if exclude else ""
+        yield InputError(shown, f"folder has no documents {what}{also}")
+
+
+def iter_inputs(
+    inputs: Sequence[str],
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    follow_symlinks: bool = False,
+) -> Iterator[InputItem]:
+    """The documents named by ``inputs``, in input order, folders walked recursively and sorted.
+
+    A file given by name is yielded whatever its suffix (``include``/``exclude`` apply to files
+    found in folders). ``-`` stands for standard input and is yielded once. A missing path or a
+    folder with no documents yields an :class:`InputError` item and the walk goes on. Symbolic
+    links inside folders are skipped unless ``follow_symlinks``; hidden files and folders are
+    always skipped, as are the corpus's ``.meta.json`` and ``.events.json`` companions.
+    """
+    stdin_seen = False
+    for raw in inputs:
+        if raw == "-":
+            if stdin_seen:
+                yield InputError("-", "standard input given more than once")
+                continue
+            stdin_seen = True
+            yield "-"
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            yield from _folder_items(path, raw, include, exclude, follow_symlinks)
+        elif path.exists():
+            yield raw
+        elif path.is_symlink():
+            yield InputError(raw, "broken symbolic link (its target does not exist)")
+        else:
+            yield InputError(raw, "no such file or folder")

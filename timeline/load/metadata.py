@@ -1,0 +1,180 @@
+"""Metadata that is not in the markup: sidecar files, front matter, and the header reference.
+
+- A sidecar ``STEM.meta.json`` next to ``STEM.txt`` (the shape of ``../shared/corpus/dev``)
+  and YAML front matter at the top of a text or Markdown file override what was detected.
+- :func:`find_reference` reads the document's own reference (IP/09/342, COM(2010) 94 final,
+  a CELEX number, a procedure) from its header area with the named rules of
+  ``resources/common/load.toml``.
+
+The date is never read from the body here: that is ``timeline.events.document_date``'s job.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from timeline.errors import InputError
+from timeline.load._data import ReferenceRule, load_data, reference_rules
+
+#: Fields a sidecar or front matter may set, and whether an explicit null there overrides
+#: what was detected (True) or only means "not given" (False).
+OVERRIDABLE: dict[str, bool] = {
+    "title": False,
+    "language": False,
+    "date": True,
+    "reference": True,
+    "url": True,
+    "kind": True,
+    "dossier": True,
+    "parallel": True,
+}
+_SENTENCE_END = re.compile(r"[.!?][\"'”’»)]?\s*$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$")
+#: The header area ends at the first body paragraph: a line of at least this many words that
+#: ends a sentence (long titles do not end with a full stop)...
+HEADER_BODY_WORDS = 20
+#: ...and never goes past this many characters.
+HEADER_MAX_CHARS = 1500
+
+
+def sidecar_path(path: Path) -> Path:
+    """Where the sidecar of ``path`` would be: ``STEM.meta.json`` in the same folder."""
+    return path.with_name(path.stem + ".meta.json")
+
+
+def _check_fields(data: dict[str, Any], where: str, path: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in OVERRIDABLE:
+            continue  # other keys (excerpt, notes) are the corpus's business
+        if value is not None and not isinstance(value, str):
+            value = str(value)
+        if key == "date" and value is not None and not _ISO_DATE.match(value):
+            raise InputError(path, f"{where}: date {value!r} is not of the form YYYY-MM-DD")
+        if value is None and not OVERRIDABLE[key]:
+            continue
+        out[key] = value.strip() if isinstance(value, str) else value
+    return out
+
+
+def read_sidecar(path: Path) -> dict[str, Any] | None:
+    """The overriding fields of ``STEM.meta.json`` next to ``path``, or None when there is none."""
+    side = sidecar_path(path)
+    if not side.is_file():
+        return None
+    try:
+        data = json.loads(side.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(str(path), f"sidecar {side.name} is not UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            str(path), f"sidecar {side.name} is not valid JSON (line {exc.lineno}: {exc.msg})"
+        ) from None
+    except OSError as exc:
+        raise InputError(str(path), f"sidecar {side.name} cannot be read ({exc.strerror})") from None
+    if not isinstance(data, dict):
+        raise InputError(str(path), f"sidecar {side.name} must hold a JSON object")
+    return _check_fields(data, f"sidecar {side.name}", str(path))
+
+
+def _scalar(raw: str) -> str | None:
+    value = raw.split(" #", 1)[0].strip()
+    if value in ("", "~", "null", "Null", "NULL"):
+        return None
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
+    """Split YAML front matter (a flat ``key: value`` block between ``---`` lines) from ``text``.
+
+    Returns the overriding fields and the body after the block. Only flat scalar mappings are
+    read (no nesting, no lists): that is what front matter for a policy text needs.
+    """
+    match = _FRONT.match(text)
+    if not match:
+        return {}, text
+    fields: dict[str, Any] = {}
+    for number, line in enumerate(match.group(1).splitlines(), start=2):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        found = _KEY.match(line)
+        if not found:
+            raise InputError(
+                path, f"front matter line {number} is not 'key: value': {line.strip()[:60]!r}"
+            )
+        fields[found.group("key").lower()] = _scalar(found.group("value"))
+    return _check_fields(fields, "front matter", path), text[match.end() :]
+
+
+def header_area(text: str) -> str:
+    """The lines before the first body paragraph, at most ``HEADER_MAX_CHARS`` characters."""
+    end = 0
+    for line in text[:HEADER_MAX_CHARS].splitlines(keepends=True):
+        if len(line.split()) >= HEADER_BODY_WORDS and _SENTENCE_END.search(line):
+            break
+        end += len(line)
+    return text[: min(end, HEADER_MAX_CHARS)]
+
+
+def _in_braces(text: str, start: int) -> bool:
+    return text.rfind("{", 0, start) > text.rfind("}", 0, start)
+
+
+def _alone_on_line(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return not text[line_start:start].strip() and not text[end:line_end].strip()
+
+
+def apply_rule(rule: ReferenceRule, text: str) -> str | None:
+    """The canonical reference of the first match of ``rule`` in ``text`` (outside braces)."""
+    series_map: dict[str, str] = load_data()["reference_series_map"]
+    for match in rule.pattern.finditer(text):
+        if _in_braces(text, match.start()):
+            continue  # {SEC(2009) 355}: an accompanying document, not this one
+        groups = {k: v for k, v in match.groupdict().items() if v is not None}
+        if rule.requires and rule.requires not in groups:
+            continue
+        if rule.whole_line and not _alone_on_line(text, match.start(), match.end()):
+            continue
+        for key in list(groups):  # alternatives spelled year2, number2, type2
+            if key.endswith("2") and key[:-1] not in groups:
+                groups[key[:-1]] = groups[key]
+        if "series" in groups:
+            groups["series"] = series_map.get(groups["series"], groups["series"])
+        if "number" in groups and "series" in groups and groups["series"] in series_map.values():
+            groups["number"] = str(int(groups["number"]))
+        try:
+            return " ".join(rule.canonical.format(**groups).split())
+        except KeyError:
+            continue
+    return None
+
+
+def find_reference(text: str) -> tuple[str, str] | None:
+    """The document's own reference in its header area and the name of the rule that found it."""
+    header = header_area(text)
+    if not header.strip():
+        return None
+    for rule in reference_rules():
+        found = apply_rule(rule, header)
+        if found:
+            return found, rule.name
+    return None
+
+
+def valid_reference(value: str) -> str | None:
+    """``value`` in canonical form when some reference rule reads it whole, else None."""
+    for rule in reference_rules():
+        match = rule.pattern.fullmatch(value.strip())
+        if match:
+            return apply_rule(rule, value.strip())
+    return None
