@@ -438,6 +438,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--sets", default="", help="comma-separated folder names and/or 'dev'")
     ap.add_argument("--tools", default=",".join(TOOLS))
     ap.add_argument("--limit", type=int, default=None, help="documents per folder")
+    ap.add_argument(
+        "--limit-train", type=int, default=None, help="documents per training folder (en-tbaq...)"
+    )
     ap.add_argument("--jobs", type=int, default=1, help="HeidelTime JVMs run at once")
     ap.add_argument("--no-cache", action="store_true", help="recompute peer outputs")
     ap.add_argument("--write", action="store_true", help="write bench/results/accuracy.md")
@@ -462,11 +465,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     scorers: set[str] = set()
     seconds: dict[str, float] = dict.fromkeys(tools, 0.0)
     for name in sets:
-        docs = (
-            dev_folder(limit=args.limit)
-            if name == "dev"
-            else timeml_folder(TIMEML / name, args.limit)
-        )
+        limit = args.limit
+        if name in TRAIN_SETS and args.limit_train is not None:
+            limit = args.limit_train if limit is None else min(limit, args.limit_train)
+        docs = dev_folder(limit=limit) if name == "dev" else timeml_folder(TIMEML / name, limit)
         print(f"{name}: {len(docs)} documents", file=sys.stderr)
         outputs: dict[str, list[list[Timex] | None]] = {}
         for tool in tools:
