@@ -1,0 +1,169 @@
+"""Legal acts, COM documents, court cases and procedure references, normalized.
+
+``find_acts`` reads "Directive 2011/93/EU", "décision-cadre 2004/68/JAI", "Regulation (EC) No
+45/2001", "COM(2010) 94 final", "32011L0093" or "Case C-293/12" in any language whose act kinds
+are listed in ``resources/common/acts.toml`` and returns :class:`~timeline.model.ActRef` objects
+with their CELEX number; ``find_procedures`` returns canonical ``2010/0064(COD)`` references.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from timeline.events.resources import common, compile_pattern
+from timeline.model import ActRef
+
+_ZONE_NEW = {"EU", "UE", "ЕС", "ES", "EL", "EE", "AE", "ΕΕ"}
+
+
+def _year(text: str) -> int:
+    y = int(text)
+    if len(text) == 2:
+        return 1900 + y if y >= 50 else 2000 + y
+    return y
+
+
+@cache
+def _kind_table(language: str) -> list[tuple[str, str]]:
+    """(regex, kind) pairs for ``language`` and English, longest regex first."""
+    kinds = common("acts").get("kinds") or {}
+    pairs: list[tuple[str, str]] = []
+    for lang in dict.fromkeys([language, "en"]):
+        for kind, words in (kinds.get(lang) or {}).items():
+            for w in words:
+                pairs.append((str(w), str(kind)))
+    pairs.sort(key=lambda p: -len(p[0]))
+    return pairs
+
+
+@cache
+def _patterns(language: str) -> dict[str, re.Pattern[str]]:
+    data = common("acts")
+    pats = data.get("patterns") or {}
+    kind_alt = "|".join(f"(?:{w})" for w, _ in _kind_table(language))
+    blocks = {"kind": kind_alt}
+    out = {
+        "numbered": compile_pattern(pats["numbered"], blocks),
+        "bare": compile_pattern(pats["bare"], blocks, flags=0),
+        "celex": compile_pattern(pats["celex"], blocks, flags=0),
+        "com": compile_pattern(pats["com"], blocks, flags=0),
+        "case": compile_pattern(pats["case"], blocks, flags=0),
+        "proposal": compile_pattern((data.get("com") or {})["proposal_words"], blocks),
+        "kind": compile_pattern(kind_alt, blocks),
+    }
+    return out
+
+
+def _kind_of(word: str, language: str) -> str | None:
+    for regex, kind in _kind_table(language):
+        if re.fullmatch(regex, word, re.IGNORECASE | re.DOTALL):
+            return kind
+    # words joined by a line break: normalize whitespace and retry
+    flat = " ".join(word.split())
+    if flat != word:
+        return _kind_of(flat, language)
+    return None
+
+
+def celex_of(kind: str | None, n1: str, n2: str, *, zone: str | None = None, no: bool = False) -> str | None:
+    """The CELEX number of an act given its kind and the two parts of its number.
+
+    Directives, decisions and framework decisions are written year/number ("2011/93/EU");
+    regulations before 2015 number/year ("Regulation (EC) No 45/2001"), from 2015 year/number
+    ("Regulation (EU) 2016/679").
+    """
+    letter = (common("acts").get("celex_letter") or {}).get(kind or "")
+    if not letter:
+        return None
+    if no:
+        year, number = _year(n2), int(n1)
+    elif kind == "regulation":
+        if len(n1) == 4 and 1950 <= int(n1) <= 2100 and (zone in _ZONE_NEW or int(n1) >= 2015):
+            year, number = int(n1), int(n2)
+        elif len(n2) in (2, 4) and not (len(n1) == 4 and 1950 <= int(n1) <= 2100):
+            year, number = _year(n2), int(n1)
+        else:
+            year, number = _year(n1), int(n2)
+    else:
+        year, number = _year(n1), int(n2)
+    if not 1950 <= year <= 2100 or number <= 0 or number > 9999:
+        return None
+    return f"3{year}{letter}{number:04d}"
+
+
+def com_celex(year: str, number: str, proposal: bool) -> str:
+    """``COM(2010) 94`` -> ``52010PC0094`` (a proposal) or ``52010DC0094`` (any other)."""
+    return f"5{int(year)}{'PC' if proposal else 'DC'}{int(number):04d}"
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in taken)
+
+
+def find_acts(text: str, language: str) -> list[ActRef]:
+    """Every legal act, COM document or court case named by number in ``text``, in text order.
+
+    Each has its CELEX number where it can be determined, the label as written, its span and
+    its kind (directive, regulation, decision, framework_decision, joint_action, com, celex,
+    case).
+    """
+    pats = _patterns(language)
+    found: list[ActRef] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(celex: str | None, start: int, end: int, kind: str | None) -> None:
+        span = (start, end)
+        if _overlaps(span, taken):
+            return
+        taken.append(span)
+        found.append(ActRef(celex, " ".join(text[start:end].split()), span, kind))
+
+    for m in pats["celex"].finditer(text):
+        add(m.group("celex"), m.start(), m.end(), "celex")
+    for m in pats["numbered"].finditer(text):
+        kind = _kind_of(m.group("kind"), language)
+        celex = celex_of(kind, m.group("n1"), m.group("n2"), zone=(m.group("zone") or "").upper(), no=bool(m.group("no")))
+        add(celex, m.start(), m.end(), kind)
+    for m in pats["bare"].finditer(text):
+        # the kind is named just before or after: "2002/584/JHA: Council Framework Decision"
+        window = text[max(0, m.start() - 60) : m.end() + 60]
+        kinds = [k for k in (_kind_of(w.group(0), language) for w in pats["kind"].finditer(window)) if k]
+        kind = kinds[0] if len(set(kinds)) == 1 else None
+        add(celex_of(kind, m.group("n1"), m.group("n2")), m.start(), m.end(), kind)
+    for m in pats["com"].finditer(text):
+        year = m.group("y1") or m.group("y2")
+        context = text[max(0, m.start() - 150) : m.end() + 60]
+        proposal = bool(pats["proposal"].search(context))
+        add(com_celex(year, m.group("num"), proposal), m.start(), m.end(), "com")
+    for m in pats["case"].finditer(text):
+        before = text[max(0, m.start() - 40) : m.start()]
+        if not re.search(r"(?i)(case|affaire|rechtssache|asunto|causa|processo|zaak|sprawie|sprawa|sag|mål|ECLI|judgment|arrêt|urteil|sentencia|sentenza|arrest|wyrok|acórdão|dom)\W*[\w\s]{0,20}$", before):
+            continue
+        year = _year(m.group("yy"))
+        court = "CJ" if m.group("court") == "C" else "TJ"
+        add(f"6{year}{court}{int(m.group('num')):04d}", m.start(), m.end(), "case")
+    found.sort(key=lambda a: a.span or (0, 0))
+    return found
+
+
+@cache
+def _procedure_patterns() -> list[re.Pattern[str]]:
+    data = common("acts").get("procedures") or {}
+    blocks = {"types": str(data.get("types", "COD|CNS"))}
+    return [compile_pattern(p, blocks, flags=0) for p in data.get("patterns") or []]
+
+
+def find_procedures(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """Interinstitutional procedure references, canonical ``2010/0064(COD)``, with spans."""
+    out: list[tuple[str, tuple[int, int]]] = []
+    taken: list[tuple[int, int]] = []
+    for pat in _procedure_patterns():
+        for m in pat.finditer(text):
+            span = (m.start(), m.end())
+            if _overlaps(span, taken):
+                continue
+            taken.append(span)
+            out.append((f"{m.group('year')}/{m.group('num')}({m.group('type').upper()})", span))
+    out.sort(key=lambda p: p[1])
+    return out

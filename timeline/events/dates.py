@@ -1,0 +1,144 @@
+"""Event dates from TimeML values, and the document's own date read from its text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from timeline.events.resources import common, compile_pattern, pack
+from timeline.model import Timex
+
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T.*)?$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_HALF = re.compile(r"^(\d{4})-H([12])$")
+_YEAR = re.compile(r"^(\d{4})$")
+#: Years outside this range are placeholders ("31-12-9999") or misreadings, not events.
+YEAR_RANGE = (1800, 2100)
+
+
+def cut(value: str) -> tuple[str, str] | None:
+    """A TimeML value as an event date and its precision, or None when it is not a date.
+
+    ``2009-03-03T10:00`` -> (``2009-03-03``, day); ``2009-03`` -> month; ``2009-Q1`` -> quarter;
+    ``2009-H2`` -> half; ``2009`` -> year. Unanchored (``XXXX-03-03``), decades, seasons,
+    durations and reference words give None.
+    """
+    for regex, precision in ((_DAY, "day"), (_MONTH, "month"), (_QUARTER, "quarter"), (_HALF, "half"), (_YEAR, "year")):
+        m = regex.match(value)
+        if m:
+            year = int(m.group(1))
+            if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+                return None
+            date = value[:10] if precision == "day" else value
+            return date, precision
+    return None
+
+
+def bounds(date: str, precision: str) -> tuple[str, str]:
+    """First and last day (ISO) of a date at its precision."""
+    import calendar
+
+    y = int(date[:4])
+    if precision == "day":
+        return date, date
+    if precision == "month":
+        m = int(date[5:7])
+        return f"{y:04d}-{m:02d}-01", f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
+    if precision == "quarter":
+        q = int(date[-1])
+        m1, m2 = 3 * q - 2, 3 * q
+        return f"{y:04d}-{m1:02d}-01", f"{y:04d}-{m2:02d}-{calendar.monthrange(y, m2)[1]:02d}"
+    if precision == "half":
+        h = int(date[-1])
+        return (f"{y:04d}-01-01", f"{y:04d}-06-30") if h == 1 else (f"{y:04d}-07-01", f"{y:04d}-12-31")
+    return f"{y:04d}-01-01", f"{y:04d}-12-31"
+
+
+@dataclass(frozen=True, slots=True)
+class DocDate:
+    """The document's own date, the time expression that gave it and the shape it had."""
+
+    date: str
+    timex: Timex
+    kind: str  # dateline | press_header | oj_header | oj_reference | date_line
+
+
+@cache
+def _common_patterns() -> dict[str, re.Pattern[str]]:
+    pats = common("document").get("patterns") or {}
+    return {str(k): compile_pattern(str(v), {}, flags=re.MULTILINE) for k, v in pats.items()}
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    return ls, (len(text) if le < 0 else le)
+
+
+def _nonempty_lines_before(text: str, pos: int) -> int:
+    return sum(1 for line in text[:pos].splitlines() if line.strip())
+
+
+#: How far into a text the header of a document (its date line, OJ reference) may be found.
+HEADER_CHARS = 800
+
+
+def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> DocDate | None:
+    """The document's own date as read from its text, with the shape that gave it."""
+    p = pack(language)
+    cp = _common_patterns()
+    candidates: list[tuple[int, int, DocDate]] = []
+    for t in timexes:
+        got = cut(t.value) if t.value else None
+        if got is None or got[1] != "day":
+            continue
+        date = got[0]
+        ls, le = _line_bounds(text, t.start, t.end)
+        before, after = text[ls : t.start], text[t.end : le]
+        prefix = p.patterns.get("dateline_prefix")
+        suffix = p.patterns.get("dateline_suffix")
+        if t.start < 3000 and prefix is not None and prefix.search(before):
+            candidates.append((0, t.start, DocDate(date, t, "dateline")))
+            continue
+        if t.start < 3000 and suffix is not None and not before.strip() and suffix.search(after):
+            candidates.append((0, t.start, DocDate(date, t, "dateline")))
+            continue
+        if t.start < 3000 and cp["press_header"].search(before):
+            candidates.append((1, t.start, DocDate(date, t, "press_header")))
+            continue
+        oj = p.patterns.get("oj")
+        if not before.strip() and not after.strip() and oj is not None:
+            if _nonempty_lines_before(text, t.start) <= 2 and oj.search(text[t.end : t.end + 200]):
+                candidates.append((2, t.start, DocDate(date, t, "oj_header")))
+                continue
+        if oj is not None and t.start < HEADER_CHARS:
+            m = next(iter(reversed(list(oj.finditer(before)))), None)
+            if m is not None and len(before) - m.end() < 45 and not cp["footnote"].search(before):
+                candidates.append((3, t.start, DocDate(date, t, "oj_reference")))
+                continue
+        if not before.strip() and not after.strip() and t.start < 1500 and re.search(r"[^\W\d_]", t.text):
+            prev_line = text[: ls].rstrip()
+            prev_last = prev_line.splitlines()[-1].strip() if prev_line else ""
+            nxt = text[le:].strip()[:1]
+            if (not prev_last or prev_last[-1] in ".:;!?") and (nxt.isupper() or not nxt):
+                candidates.append((4, t.start, DocDate(date, t, "date_line")))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    return candidates[0][2]
+
+
+def document_date(text: str, language: str, timexes: Sequence[Timex]) -> str | None:
+    """The document's OWN date from its text, or None when the text does not show one.
+
+    Read from a date line ("Bruxelles, le 3 mars 2009", "Brussels, 25.3.2009", "3 March 2009,
+    London"), a press-release header ("IP/09/342   03/03/2009"), the Official Journal header of
+    a legal act ("17.12.2011 ... Official Journal") or its OJ reference near the top ("OJ L 13,
+    20.1.2004"), or a lone signature date line. ``timexes`` may be unanchored (only full dates
+    are used).
+    """
+    found = find_document_date(text, language, timexes)
+    return found.date if found else None

@@ -1,0 +1,416 @@
+"""From anchored time expressions to typed policy events.
+
+For each time expression of a document, in text order:
+
+1. **Is it a date?** Its value must be a calendar date (day, month, quarter, half, year) within
+   1800-2100; ``FUTURE_REF`` ("à court terme") and ``PRESENT_REF`` ("currently") give an event
+   without a date; durations, sets, unanchored values and "31-12-9999" are dropped.
+2. **What happened then?** In order of precedence:
+   the document's own date line in a COM document (its ``proposal``) or the Official Journal
+   header of an act (its ``publication``); an Official Journal reference right before the date
+   (``publication``, but not in footnotes); an act, convention, opinion or meeting tied to the
+   date by "of/du/vom/del" ("Framework Decision 2004/68/JHA of 22 December 2003" is its
+   ``adoption``); else the best trigger of ``resources/<lang>/events.toml`` in the sentence,
+   scored by priority and distance (a date alone on its line looks at the line after it, then
+   before it, and a table value at its column header). A date with no trigger is no event
+   (statistics years, ages, print dates).
+3. **Status** from the date against the document date, else from tense and modality cues.
+4. **Acts, procedures, actors, amounts** from the sentence; the act the document itself is
+   (its CELEX or COM number in the header) for the steps of its own life.
+5. **Merge** events with the same (date, type) and compatible acts (headline and body).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from timeline.events.acts import find_acts, find_procedures
+from timeline.events.dates import HEADER_CHARS, DocDate, bounds, cut, find_document_date
+from timeline.events.entities import find_actors, find_amounts
+from timeline.events.resources import LanguagePack, Trigger, pack
+from timeline.events.split import Unit, split_units
+from timeline.model import ActRef, Document, Event, Timex
+
+#: Steps in the life of an act that the document itself may be the act of.
+SELF_STEPS = frozenset(
+    {"adoption", "publication", "proposal", "entry_into_force", "application", "transposition_deadline", "repeal", "signature"}
+)
+#: Weight of a trigger's priority against its distance (in characters) from the date.
+PRIORITY_WEIGHT = 60
+#: Penalty for a trigger that lies beyond another date of the same sentence.
+CROSSING_PENALTY = 120
+#: A trigger further than this (after weighting) does not type the date.
+MAX_COST = 260
+_SHORT = 80
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    trigger: Trigger
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    text: str
+    language: str
+    dct: str | None
+    pack: LanguagePack
+    units: list[Unit]
+    unit_starts: list[int]
+    timexes: list[Timex]
+    acts: list[ActRef]
+    procedures: list[tuple[str, tuple[int, int]]]
+    self_act: ActRef | None
+    doc_date: DocDate | None
+    footnote: re.Pattern[str]
+
+
+def _unit_index(ctx: _Context, pos: int) -> int | None:
+    i = bisect.bisect_right(ctx.unit_starts, pos) - 1
+    if i >= 0 and ctx.units[i].start <= pos < max(ctx.units[i].end, ctx.units[i].start + 1):
+        return i
+    return None
+
+
+def _triggers_in(ctx: _Context, start: int, end: int) -> list[_Hit]:
+    hits: list[_Hit] = []
+    for trig in ctx.pack.triggers:
+        for m in trig.pattern.finditer(ctx.text, start, end):
+            if m.end() > m.start():
+                hits.append(_Hit(trig, m.start(), m.end()))
+    # a longer, more specific phrase hides the weaker triggers inside it
+    hits.sort(key=lambda h: (-h.trigger.priority, -(h.end - h.start)))
+    kept: list[_Hit] = []
+    for h in hits:
+        if any(h.start >= k.start and h.end <= k.end for k in kept):
+            continue
+        kept.append(h)
+    return kept
+
+
+def _best_trigger(ctx: _Context, t: Timex, start: int, end: int, extra_cost: int = 0) -> tuple[_Hit, int] | None:
+    best: tuple[_Hit, int] | None = None
+    others = [o for o in ctx.timexes if o is not t and start <= o.start < end]
+    for h in _triggers_in(ctx, start, end):
+        if h.start >= t.end:
+            dist = h.start - t.end
+            lo, hi = t.end, h.start
+        elif h.end <= t.start:
+            dist = t.start - h.end
+            lo, hi = h.end, t.start
+        else:
+            dist, lo, hi = 0, t.start, t.start
+        if h.trigger.attach == "before" and h.start < t.start:
+            continue
+        if h.trigger.attach == "after" and h.start > t.end:
+            continue
+        crossing = sum(1 for o in others if lo <= o.start and o.end <= hi)
+        cost = dist + CROSSING_PENALTY * crossing - PRIORITY_WEIGHT * h.trigger.priority + extra_cost
+        if cost > MAX_COST:
+            continue
+        if best is None or cost < best[1]:
+            best = (h, cost)
+    return best
+
+
+def _is_mostly_date(ctx: _Context, unit: Unit) -> bool:
+    """A unit that is a date and little else ("2010/05/11", "3 March 2009, London")."""
+    rest = ctx.text[unit.start : unit.end]
+    starts = False
+    for o in ctx.timexes:
+        if unit.start <= o.start and o.end <= unit.end:
+            starts = starts or o.start == unit.start
+            rest = rest.replace(o.text, " ")
+    return starts and len(re.sub(r"[^\w]", "", rest)) <= 10
+
+
+def _table_header(ctx: _Context, j: int) -> Unit | None:
+    """The column header of a table value at unit ``j``: a run of short headers without
+    digits ("Entry into force", "Official Journal"), then as many values, one per line."""
+    units, text = ctx.units, ctx.text
+
+    def short(u: Unit) -> bool:
+        s = text[u.start : u.end]
+        return len(s) <= _SHORT and not s.rstrip().endswith((".", ";"))
+
+    i = j - 1
+    values = 0
+    while i >= 0 and short(units[i]) and re.search(r"\d", text[units[i].start : units[i].end]):
+        values += 1
+        i -= 1
+    headers: list[Unit] = []
+    while i >= 0 and short(units[i]) and not re.search(r"\d", text[units[i].start : units[i].end]):
+        s = text[units[i].start : units[i].end]
+        if s.isupper() and len(s) > 3:
+            break
+        headers.insert(0, units[i])
+        i -= 1
+    if len(headers) < 3 or values >= len(headers):
+        return None
+    return headers[values]
+
+
+_OF_TAIL = r"[^.;:!?\n]{0,140}? {of} (?:the |le |la |l['’]|den |dem |der |des |il |el )?$"
+
+
+def _attached(ctx: _Context, t: Timex) -> tuple[str, str, int, int] | None:
+    """An act, convention, opinion or meeting tied to the date by "of": (type, rule, start, end)."""
+    p = ctx.pack.patterns
+    if "of" not in p:
+        return None
+    window_start = max(0, t.start - 220)
+    window = ctx.text[window_start : t.start]
+    # the date must directly follow its preposition
+    of_m = re.search(r"(?:^|\W)(?:" + p["of"].pattern + r")\s*(?:the\s+|le\s+|la\s+|den\s+|dem\s+|il\s+|el\s+)?$", window, re.IGNORECASE)
+    if of_m is None:
+        return None
+    best: tuple[int, str, str, int, int] | None = None
+    for key, etype in (("adopted_act", "adoption"), ("signed_act", "signature"), ("meeting", "meeting"), ("opinion_act", "opinion"), ("proposed_act", "proposal"), ("report_act", "report")):
+        pat = p.get(key)
+        if pat is None:
+            continue
+        for m in pat.finditer(window):
+            between = window[m.end() : of_m.start() + 1]
+            if re.search(r"[.;:!?]\s|\n\s*\n\s*\S.*\n", between) or len(between) > 150:
+                continue
+            if best is None or m.end() > best[0]:
+                best = (m.end(), etype, f"{ctx.language}:of_{key}", window_start + m.start(), window_start + m.end())
+    if best is None:
+        return None
+    return best[1], best[2], best[3], best[4]
+
+
+def _neighbour(ctx: _Context, t: Timex, ui: int, k: int, extra: int) -> tuple[str, str, tuple[int, int]] | None:
+    """Type a date standing alone on its line from the line after (an event log) or before."""
+    if not 0 <= k < len(ctx.units):
+        return None
+    u, unit = ctx.units[k], ctx.units[ui]
+    if any(u.start <= o.start < u.end for o in ctx.timexes if o is not t) and _is_mostly_date(ctx, u):
+        return None
+    cand = _best_trigger(ctx, t, u.start, u.end, extra_cost=extra - 10_000)
+    if cand is None:
+        return None
+    return cand[0].trigger.type, cand[0].trigger.name, (min(u.start, unit.start), max(u.end, unit.end))
+
+
+def _oj_before(ctx: _Context, t: Timex) -> bool:
+    oj = ctx.pack.patterns.get("oj")
+    if oj is None:
+        return False
+    ls = ctx.text.rfind("\n", 0, t.start) + 1
+    before = ctx.text[max(ls, t.start - 60) : t.start]
+    return any(True for _ in oj.finditer(before))
+
+
+def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[int, int]] | None:
+    """(type, rule, clause span) of the event a time expression dates, or None."""
+    text = ctx.text
+    unit = ctx.units[ui] if ui is not None else Unit(t.start, t.end)
+    clause = (unit.start, unit.end)
+    if ctx.doc_date is not None and ctx.doc_date.timex.start == t.start:
+        kind = ctx.doc_date.kind
+        if kind in ("dateline", "date_line") and ctx.self_act is not None and ctx.self_act.celex and ctx.self_act.celex[:1] == "5":
+            return "proposal", f"{ctx.language}:self_dateline", clause
+        if kind == "oj_header":
+            return "publication", f"{ctx.language}:oj_header", clause
+    ls = text.rfind("\n", 0, t.start) + 1
+    note = ctx.footnote.search(text[ls : t.start])
+    oj = ctx.pack.patterns.get("oj")
+    if note is not None and oj is not None and oj.match(text, ls + note.end()):
+        return None  # a footnote's bibliographic reference: "(1) OJ C 48, 15.2.2011, p. 138."
+    if _oj_before(ctx, t):
+        return "publication", f"{ctx.language}:oj_reference", clause
+    att = _attached(ctx, t)
+    if att is not None:
+        return att[0], att[1], (min(att[2], unit.start), unit.end)
+    best = _best_trigger(ctx, t, unit.start, unit.end)
+    if best is None and ui is not None and _is_mostly_date(ctx, unit):
+        found = _neighbour(ctx, t, ui, ui + 1, 0)
+        if found is None:
+            header = _table_header(ctx, ui)
+            if header is not None:
+                hb = _best_trigger(ctx, t, header.start, header.end, extra_cost=-10_000)
+                if hb is not None:
+                    return hb[0].trigger.type, hb[0].trigger.name + "@column", (header.start, unit.end)
+            found = _neighbour(ctx, t, ui, ui - 1, 30)
+        if found is not None:
+            return found
+        # an event log's title with no trigger: look one more line down (a "Details" block)
+        for k in (ui + 2, ui + 3):
+            if k < len(ctx.units) and not any(ctx.units[k].start <= o.start < ctx.units[k].end for o in ctx.timexes):
+                u = ctx.units[k]
+                if any(ctx.units[m].start <= o.start < ctx.units[m].end for m in range(ui + 1, k) for o in ctx.timexes):
+                    break
+                cand = _best_trigger(ctx, t, u.start, u.end, extra_cost=-10_000)
+                if cand is not None:
+                    return cand[0].trigger.type, cand[0].trigger.name, (unit.start, u.end)
+    if best is None:
+        return None
+    return best[0].trigger.type, best[0].trigger.name, clause
+
+
+def _status(ctx: _Context, date: str | None, precision: str, clause: tuple[int, int], t: Timex) -> str:
+    cues = ctx.pack.cues
+    seg = ctx.text[clause[0] : clause[1]]
+    future = bool(cues.get("future") and cues["future"].search(seg))
+    ongoing = bool(cues.get("ongoing") and cues["ongoing"].search(seg))
+    if date is None:
+        if t.value == "PRESENT_REF":
+            return "ongoing"
+        return "planned" if (future or t.value == "FUTURE_REF") else "past"
+    if ctx.dct is None:
+        return "planned" if future and not (cues.get("past") and cues["past"].search(seg)) else "past"
+    first, last = bounds(date, precision)
+    if last < ctx.dct:
+        return "past"
+    if first > ctx.dct:
+        return "planned"
+    if precision == "day":
+        return "past"
+    if future:
+        return "planned"
+    return "ongoing" if ongoing else "past"
+
+
+def _self_act(text: str, acts: Sequence[ActRef]) -> ActRef | None:
+    """The act the document itself is: a CELEX or COM number alone on a header line."""
+    for a in acts:
+        if a.span is None or a.span[0] > 1500 or not a.celex:
+            continue
+        ls = text.rfind("\n", 0, a.span[0]) + 1
+        le = text.find("\n", a.span[1])
+        line = text[ls : len(text) if le < 0 else le].strip()
+        label = text[a.span[0] : a.span[1]]
+        if a.kind in ("celex", "com") and (line == label or re.fullmatch(r"(?:\w+\s+)?" + re.escape(label) + r"(?:\s+\S+)?", line)):
+            return a
+    return None
+
+
+def _summary(text: str, span: tuple[int, int]) -> str:
+    s = " ".join(text[span[0] : span[1]].split())
+    return s if len(s) <= 400 else s[:397] + "..."
+
+
+def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
+    """The policy events of a document, in text order (see the module docstring)."""
+    text = document.text
+    language = document.language or "en"
+    p = pack(language)
+    tx = sorted((t for t in timexes if t.type in ("DATE", "TIME")), key=lambda t: (t.start, -t.end))
+    units = split_units(text, [(t.start, t.end) for t in tx])
+    acts = find_acts(text, language)
+    from timeline.events.dates import _common_patterns
+
+    ctx = _Context(
+        text=text,
+        language=language,
+        dct=document.date,
+        pack=p,
+        units=units,
+        unit_starts=[u.start for u in units],
+        timexes=tx,
+        acts=acts,
+        procedures=find_procedures(text),
+        self_act=_self_act(text, acts),
+        doc_date=find_document_date(text, language, tx),
+        footnote=_common_patterns()["footnote"],
+    )
+    head_procs = [code for code, span in ctx.procedures if span[0] < 1500]
+    events: list[Event] = []
+    for t in tx:
+        value = t.value or ""
+        if value in ("FUTURE_REF", "PRESENT_REF"):
+            date, precision = None, "unknown"
+        else:
+            got = cut(value)
+            if got is None:
+                continue
+            date, precision = got
+        ui = _unit_index(ctx, t.start)
+        typed = _classify(ctx, t, ui)
+        if typed is None:
+            continue
+        etype, rule, clause = typed
+        earliest = latest = None
+        if date is None:
+            if value == "FUTURE_REF":
+                earliest = document.date
+            elif value == "PRESENT_REF":
+                earliest = latest = document.date
+        elif t.end_value:
+            end = cut(t.end_value)
+            if end is not None and end[0] != date:
+                earliest, latest = date, end[0]
+        status = _status(ctx, date, precision, clause, t)
+        if date is None and value == "FUTURE_REF" and status != "planned":
+            continue
+        ev_acts = [a for a in acts if a.span and clause[0] <= a.span[0] < clause[1]]
+        if ctx.self_act is not None and etype in SELF_STEPS and not any(a.celex for a in ev_acts):
+            if t.start < HEADER_CHARS * 2 or (ctx.doc_date is not None and t.start == ctx.doc_date.timex.start):
+                ev_acts.insert(0, ctx.self_act)
+        procs = [code for code, span in ctx.procedures if clause[0] <= span[0] < clause[1]]
+        if not procs and ctx.self_act is not None and ctx.self_act in ev_acts:
+            procs = head_procs[:1]
+        amounts = find_amounts(text, clause[0], clause[1]) if etype == "funding" else []
+        events.append(
+            Event(
+                date=date,
+                precision=precision,
+                earliest=earliest,
+                latest=latest,
+                status=status,
+                type=etype,
+                acts=tuple(_dedupe_acts(ev_acts)),
+                procedures=tuple(dict.fromkeys(procs)),
+                actors=tuple(find_actors(text, language, clause[0], clause[1])),
+                summary=_summary(text, clause),
+                timex=t,
+                sentence_span=clause,
+                rule=rule,
+                amounts=tuple(amounts),
+                language=language,
+                page=document.page_of(t.start),
+            )
+        )
+    return _merge(events)
+
+
+def _dedupe_acts(acts: Sequence[ActRef]) -> list[ActRef]:
+    out: list[ActRef] = []
+    seen: set[str] = set()
+    for a in acts:
+        key = a.celex or a.label
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(a)
+    return out
+
+
+def _merge(events: list[Event]) -> list[Event]:
+    """One event per (date, type, act): a later mention adds its acts and actors to the first."""
+    out: list[Event] = []
+    for ev in events:
+        celexes = {a.celex for a in ev.acts if a.celex}
+        for i, kept in enumerate(out):
+            if kept.date != ev.date or kept.type != ev.type:
+                continue
+            kept_celex = {a.celex for a in kept.acts if a.celex}
+            if celexes and kept_celex and not (celexes & kept_celex):
+                continue
+            out[i] = replace(
+                kept,
+                acts=tuple(_dedupe_acts([*kept.acts, *ev.acts])),
+                actors=tuple(dict.fromkeys([*kept.actors, *ev.actors])),
+                procedures=tuple(dict.fromkeys([*kept.procedures, *ev.procedures])),
+                amounts=kept.amounts or ev.amounts,
+            )
+            break
+        else:
+            out.append(ev)
+    return out

@@ -1,0 +1,156 @@
+"""Split a text into sentence units with exact spans, robust to the texts policy pages are.
+
+The rules, in order:
+
+1. A blank line ends a unit.
+2. A line break ends a unit when the line before ends a sentence (``. ! ? : ;``) or is a
+   heading-like line and the next line starts like a new one (capital, digit, bullet), and
+   always before a bullet or a line that starts with a date followed by text (a table row).
+   A line that is only a date opens a record ("2010/05/11" then "EP - Committee referral"),
+   unless the next line goes on with punctuation (a sentence broken around its date:
+   "Le\\n24 février 1997\\n, le Conseil a adopté").
+3. Inside a line, ``. ! ?`` followed by space and a capital ends a sentence, except after an
+   abbreviation ("Art. 3", "No. 5", "p. 1", listed in ``resources/common/split.toml``), a single
+   capital (an initial), or inside a number ("17.12.2011").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from timeline.events.resources import common
+
+_BULLET = re.compile(r"^[ \t]*(?:[-–—•·▪●*]|\(\d+\)|\[\d+\]|\d+\.\s|[a-z]\)\s)")
+_TERMINAL = re.compile(r"[.!?:;»”\"')]\s*$")
+_SENT_END = re.compile(r"[.!?](?=[\"'»”’)]*\s+[\"'«“‘(\[]?[A-ZÀ-ÖØ-ÞĀ-ſ0-9])")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A sentence-like unit: ``text[start:end]``."""
+
+    start: int
+    end: int
+
+
+@cache
+def _abbreviations() -> frozenset[str]:
+    return frozenset(str(a).lower() for a in common("split").get("abbreviations") or ())
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        out.append((pos, stop))
+        pos = stop + 1
+    return out
+
+
+def _is_date_only(text: str, span: tuple[int, int], timexes: Sequence[tuple[int, int]]) -> bool:
+    s, e = span
+    stripped = text[s:e].strip(" \t\r")
+    if not stripped:
+        return False
+    lead = s + (len(text[s:e]) - len(text[s:e].lstrip(" \t\r")))
+    for ts, te in timexes:
+        if ts <= lead + 1 and te >= lead + len(stripped) - 2 and ts < e:
+            return True
+    return False
+
+
+def _starts_with_date(text: str, span: tuple[int, int], timexes: Sequence[tuple[int, int]]) -> bool:
+    s, e = span
+    lead = s + (len(text[s:e]) - len(text[s:e].lstrip(" \t\r")))
+    return any(ts == lead and te < e - 3 for ts, te in timexes)
+
+
+def _split_sentences(text: str, start: int, end: int) -> list[Unit]:
+    units: list[Unit] = []
+    pos = start
+    abbrev = _abbreviations()
+    for m in _SENT_END.finditer(text, start, end):
+        dot = m.start()
+        if text[dot] == ".":
+            before = re.search(r"([\w.ºª°]+)$", text[max(start, dot - 20) : dot])
+            word = before.group(1).lower() if before else ""
+            if word in abbrev or (len(word) == 1 and word.isalpha()):
+                continue
+            if word[-1:].isdigit() and re.match(r"\s+\d", text[dot + 1 : dot + 4]):
+                continue  # "p. 1" is handled above; "1. 2" is a list or a number
+        if dot + 1 - pos > 1:
+            units.append(Unit(pos, dot + 1))
+        pos = dot + 1
+        while pos < end and text[pos].isspace():
+            pos += 1
+    if pos < end and text[pos:end].strip():
+        units.append(Unit(pos, end))
+    return units
+
+
+def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[Unit]:
+    """The sentence units of ``text`` in order, trimmed of surrounding whitespace.
+
+    ``timex_spans`` (start, end of each time expression) lets a line that is only a date, or
+    that starts with one, open a record of a table or an event log.
+    """
+    spans = sorted(timex_spans)
+    lines = _lines(text, 0, len(text))
+    # group lines into chunks that may hold several sentences
+    chunks: list[tuple[int, int]] = []
+    cur: tuple[int, int] | None = None
+    prev: tuple[int, int] | None = None
+    for i, line in enumerate(lines):
+        content = text[line[0] : line[1]].strip()
+        if not content:
+            if cur is not None:
+                chunks.append(cur)
+            cur, prev = None, None
+            continue
+        if cur is None:
+            cur, prev = line, line
+            continue
+        assert prev is not None
+        prev_text = text[prev[0] : prev[1]].rstrip()
+        first = content[0]
+        nxt = next((ln for ln in lines[i + 1 :] if text[ln[0] : ln[1]].strip()), None)
+        nxt_first = text[nxt[0] : nxt[1]].strip()[:1] if nxt else ""
+        split = False
+        if _BULLET.match(text[line[0] : line[1]]):
+            split = True
+        elif _is_date_only(text, prev, spans):
+            split = first not in ",;.)" and not first.islower()
+        elif _is_date_only(text, line, spans):
+            split = nxt_first not in ",;.)" and not prev_text.endswith(",")
+        elif _starts_with_date(text, line, spans):
+            # a table row or log line, unless a sentence was broken before its date ("on\n12 May")
+            split = not (prev_text.endswith(",") or re.search(r"(?:^|\s)[^\W\d_]{1,3}$", prev_text) and prev_text[-1:].islower())
+        elif _TERMINAL.search(prev_text):
+            split = not first.islower()
+        elif first.isupper() or first.isdigit():
+            # a heading-like line ("Key dates", "DIRECTIVE 2011/93/EU ...") ends a unit
+            split = not (prev_text[-1:].islower() or prev_text.endswith(",")) or len(prev_text) < 60 and not prev_text[-1:].islower()
+        if split:
+            chunks.append(cur)
+            cur = line
+        else:
+            cur = (cur[0], line[1])
+        prev = line
+    if cur is not None:
+        chunks.append(cur)
+    units: list[Unit] = []
+    for s, e in chunks:
+        for u in _split_sentences(text, s, e):
+            us, ue = u.start, u.end
+            while us < ue and text[us].isspace():
+                us += 1
+            while ue > us and text[ue - 1].isspace():
+                ue -= 1
+            if ue > us:
+                units.append(Unit(us, ue))
+    return units
