@@ -26,6 +26,7 @@ class ReferenceRule:
     canonical: str
     requires: str | None
     whole_line: bool
+    upper: bool
     examples: tuple[tuple[str, str], ...]
     negatives: tuple[str, ...]
 
@@ -41,10 +42,10 @@ def load_data() -> dict[str, Any]:
 
 
 @cache
-def reference_rules() -> tuple[ReferenceRule, ...]:
-    """The reference rules, in the order they are tried."""
+def reference_rules(table: str = "reference") -> tuple[ReferenceRule, ...]:
+    """The rules of ``table`` (``reference`` or ``url_reference``), in the order they are tried."""
     rules = []
-    entries = load_data()["reference"]
+    entries = load_data()[table]
     by_name = {entry["name"]: entry for entry in entries}
     for entry in entries:
         source = entry["pattern"] if "pattern" in entry else by_name[entry["like"]]["pattern"]
@@ -59,6 +60,7 @@ def reference_rules() -> tuple[ReferenceRule, ...]:
                 canonical=entry["canonical"],
                 requires=entry.get("requires"),
                 whole_line=bool(entry.get("whole_line", False)),
+                upper=bool(entry.get("upper", False)),
                 examples=tuple((a, b) for a, b in entry.get("examples", ())),
                 negatives=tuple(entry.get("negatives", ())),
             )

@@ -82,7 +82,8 @@ def decode_bytes(data: bytes, path: str, *, markup: bool = False) -> Decoded:
                 text = data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
                 raise InputError(
-                    path, f"starts with a {encoding} byte-order mark but byte {exc.start} is invalid"
+                    path,
+                    f"starts with a {encoding} byte-order mark but byte {exc.start} is invalid",
                 ) from None
             return _check_text(text, path, encoding + "-bom")
     if b"\x00" in data[:65536]:

@@ -11,7 +11,7 @@ The cascade for a file:
 4. plain text and Markdown keep their text exactly as decoded (gold offsets refer to it); only
    YAML front matter is cut off the top;
 5. the reference is read from the header area when the format gave none
-   (``metadata.find_reference``); the language is detected on the body
+   (``metadata.find_reference``), else from the document's own URL; the language is detected on the body
    (``language.detect_language``) when nothing says it;
 6. a sidecar ``STEM.meta.json`` overrides, then front matter overrides (it is inside the file).
 
@@ -30,6 +30,7 @@ from timeline.load.language import detect_language
 from timeline.load.metadata import (
     find_reference,
     read_sidecar,
+    reference_from_url,
     split_front_matter,
     valid_reference,
 )
@@ -70,7 +71,9 @@ def _read(path: Path, shown: str, max_bytes: int) -> bytes:
     except PermissionError:
         raise InputError(shown, "permission denied: the file cannot be read") from None
     if path.is_dir():
-        raise InputError(shown, "is a folder, not a file (pass it to iter_inputs to read its documents)")
+        raise InputError(
+            shown, "is a folder, not a file (pass it to iter_inputs to read its documents)"
+        )
     if size > max_bytes:
         raise InputError(
             shown,
@@ -88,7 +91,8 @@ def _read(path: Path, shown: str, max_bytes: int) -> bytes:
         raise InputError(shown, f"cannot be read ({exc.strerror or exc})") from None
     if len(data) > max_bytes:  # grew while we looked, or a special file
         raise InputError(
-            shown, f"file too large: over the limit of {max_bytes:,} bytes; split it or raise the limit"
+            shown,
+            f"file too large: over the limit of {max_bytes:,} bytes; split it or raise the limit",
         )
     if not data:
         raise InputError(shown, "empty file (0 bytes)")
@@ -119,6 +123,11 @@ def _build(
         if hit:
             fields["reference"], rule = hit
             source["reference"] = f"text:{rule}"
+        elif fields.get("url"):
+            hit = reference_from_url(str(fields["url"]))
+            if hit:
+                fields["reference"], rule = hit
+                source["reference"] = f"url:{rule}"
     if not fields.get("language"):
         lang = detect_language(text)
         if lang:

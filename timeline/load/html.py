@@ -152,9 +152,7 @@ def extract_html(markup: str, path: str) -> HtmlPage:
         tree = lxml.html.document_fromstring(stripped)  # trafilatura pruned the first tree
         for bad in tree.xpath("//script|//style|//noscript|//template"):
             bad.drop_tree()
-        text = "\n".join(
-            _BLANKS.sub(" ", t).strip() for t in tree.itertext() if t and t.strip()
-        )
+        text = "\n".join(_BLANKS.sub(" ", t).strip() for t in tree.itertext() if t and t.strip())
     if not text or not text.strip():
         raise InputError(path, "HTML page without any visible text")
     return HtmlPage(_tidy(text), meta, fallback)

@@ -84,7 +84,9 @@ def _is_maltese(sample: str) -> bool:
     if not words:
         return False
     markers = set(marks["words"])
-    hits = sum(1 for w in words if w in markers or any(w.startswith(m) for m in markers if m.endswith("-")))
+    hits = sum(
+        1 for w in words if w in markers or any(w.startswith(m) for m in markers if m.endswith("-"))
+    )
     return hits / len(words) >= marks["min_word_share"]
 
 

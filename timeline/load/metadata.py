@@ -76,7 +76,9 @@ def read_sidecar(path: Path) -> dict[str, Any] | None:
             str(path), f"sidecar {side.name} is not valid JSON (line {exc.lineno}: {exc.msg})"
         ) from None
     except OSError as exc:
-        raise InputError(str(path), f"sidecar {side.name} cannot be read ({exc.strerror})") from None
+        raise InputError(
+            str(path), f"sidecar {side.name} cannot be read ({exc.strerror})"
+        ) from None
     if not isinstance(data, dict):
         raise InputError(str(path), f"sidecar {side.name} must hold a JSON object")
     return _check_fields(data, f"sidecar {side.name}", str(path))
@@ -148,6 +150,8 @@ def apply_rule(rule: ReferenceRule, text: str) -> str | None:
         for key in list(groups):  # alternatives spelled year2, number2, type2
             if key.endswith("2") and key[:-1] not in groups:
                 groups[key[:-1]] = groups[key]
+        if rule.upper:
+            groups = {k: v.upper() for k, v in groups.items()}
         if "series" in groups:
             groups["series"] = series_map.get(groups["series"], groups["series"])
         if "number" in groups and "series" in groups and groups["series"] in series_map.values():
@@ -166,6 +170,15 @@ def find_reference(text: str) -> tuple[str, str] | None:
         return None
     for rule in reference_rules():
         found = apply_rule(rule, header)
+        if found:
+            return found, rule.name
+    return None
+
+
+def reference_from_url(url: str) -> tuple[str, str] | None:
+    """The reference a document's own URL carries (EP press-room id, press number, CELEX)."""
+    for rule in reference_rules("url_reference"):
+        found = apply_rule(rule, url.replace("%28", "(").replace("%29", ")"))
         if found:
             return found, rule.name
     return None

@@ -20,7 +20,9 @@ from timeline.errors import InputError
 _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})(\d{2})")
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")
-_EDGE_LINES = 2  # how many lines at the top and at the bottom of a page may be running heads
+# Where running heads may be: pypdf puts them at the top or, after the footnotes, near the end.
+_TOP_LINES = 3
+_BOTTOM_LINES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,24 +48,35 @@ def _shape(line: str) -> str:
     return _SPACES.sub(" ", _DIGITS.sub("#", line)).strip()
 
 
+def _running(shape: str) -> bool:
+    # Running heads carry a page number or a date, are not tiny, and are not footnotes "(1) OJ…".
+    return "#" in shape and len(shape) >= 12 and not shape.startswith("(")
+
+
 def _drop_running_heads(pages: list[list[str]]) -> list[list[str]]:
-    """Remove edge lines whose digit-blind shape repeats on at least half of the pages."""
-    if len(pages) < 3:
+    """Remove running heads and feet: lines near a page's edges whose digit-blind shape repeats
+    on many pages ("4.5.2016 L 119/2 Official Journal of the European Union EN"). The first page
+    keeps them: there they say once where and when the act was published."""
+    if len(pages) < 4:
         return pages
     counts: Counter[str] = Counter()
     for lines in pages:
-        edges = {_shape(x) for x in lines[:_EDGE_LINES] + lines[-_EDGE_LINES:] if x.strip()}
-        counts.update(edges)
-    threshold = max(2, len(pages) // 2)
-    running = {shape for shape, n in counts.items() if n >= threshold and shape}
+        zone = lines[:_TOP_LINES] + lines[-_BOTTOM_LINES:]
+        counts.update({_shape(x) for x in zone if _running(_shape(x))})
+    threshold = max(3, (len(pages) * 2) // 5)
+    running = {shape for shape, n in counts.items() if n >= threshold}
+    if not running:
+        return pages
     out = [pages[0]]
     for lines in pages[1:]:
-        keep = list(lines)
-        while keep and (not keep[0].strip() or _shape(keep[0]) in running):
-            keep.pop(0)
-        while keep and (not keep[-1].strip() or _shape(keep[-1]) in running):
-            keep.pop()
-        out.append(keep)
+        cut = len(lines) - _BOTTOM_LINES
+        out.append(
+            [
+                x
+                for k, x in enumerate(lines)
+                if not ((k < _TOP_LINES or k >= cut) and _shape(x) in running)
+            ]
+        )
     return out
 
 
