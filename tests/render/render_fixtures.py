@@ -171,7 +171,10 @@ def corpus_timeline(dev: Path = DEV) -> Timeline:
             acts=base.acts,
             procedures=(),
             actors=(),
-            sources=(src, Source(src.document, src.reference, "fr", src.url, src.quote, src.quote_span, None, None, "2004-01-22")),
+            sources=(
+                Source(src.document, src.reference, "en", src.url, src.quote, src.quote_span, None, None, "2004-01-20"),
+                Source(src.document, src.reference, "fr", src.url, src.quote, src.quote_span, None, None, "2004-01-22"),
+            ),
             dossier=base.dossier,
             conflict=True,
         ),

@@ -1,0 +1,108 @@
+"""``deadlines.ics``: planned steps and deadlines as all-day calendar events (RFC 5545).
+
+The only module that imports icalendar. Which entries: every planned entry and every deadline
+(``deadline``, ``transposition_deadline``, whatever its status). How they are dated:
+
+* a known day: ``DTSTART;VALUE=DATE`` that day, ``DTEND`` the day after (DTEND is exclusive);
+* a deadline known only to a month, quarter or year: the last day of that period ("by then");
+* another approximate entry: an all-day span over its whole earliest–latest range;
+* an entry with only a lower bound ("not before 2025") or no date at all is left out.
+
+``UID`` is the entry's content-hash id, so re-importing updates events instead of duplicating
+them; ``DTSTAMP`` comes from the data (:func:`timeline.render._common.stamp`), never the clock.
+Events are transparent (they do not block time) and sorted, so the file is reproducible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+
+from icalendar import Calendar, Event
+
+from timeline.model import Entry, Timeline
+from timeline.render._common import (
+    Extent,
+    display_date,
+    dossier_key,
+    extent,
+    lanes,
+    sort_key,
+    stamp,
+    type_label,
+)
+from timeline.render.html import safe_url
+
+DEADLINE_TYPES = ("deadline", "transposition_deadline")
+PRODID = "-//policy-timeline//deadlines//EN"
+
+
+def calendar_entries(timeline: Timeline) -> list[tuple[Entry, dt.date, dt.date]]:
+    """The entries that go into the calendar with their first day and exclusive end day."""
+    out: list[tuple[Entry, dt.date, dt.date]] = []
+    for entry in sorted(timeline.entries, key=sort_key):
+        if entry.status != "planned" and entry.type not in DEADLINE_TYPES:
+            continue
+        ext = extent(entry)
+        span = _span(entry, ext)
+        if span is not None:
+            out.append((entry, *span))
+    return out
+
+
+def _span(entry: Entry, ext: Extent | None) -> tuple[dt.date, dt.date] | None:
+    if ext is None or ext.open_end:
+        return None
+    if not ext.vague or ext.start == ext.end:
+        return ext.start, ext.start + dt.timedelta(days=1)
+    if entry.type in DEADLINE_TYPES or ext.open_start:
+        return ext.end, ext.end + dt.timedelta(days=1)
+    return ext.start, ext.end + dt.timedelta(days=1)
+
+
+def _uid(entry: Entry) -> str:
+    if re.fullmatch(r"[A-Za-z0-9._-]{1,80}", entry.id):
+        return f"{entry.id}@policy-timeline"
+    return hashlib.sha1(entry.id.encode("utf-8")).hexdigest()[:20] + "@policy-timeline"
+
+
+def render_ics(timeline: Timeline) -> bytes:
+    """The calendar as iCalendar bytes (CRLF line ends, folded lines)."""
+    names = {lane.key: lane.name for lane in lanes(timeline)}
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{timeline.title}: deadlines and planned steps")
+    dtstamp = stamp(timeline)
+    for entry, start, end in calendar_entries(timeline):
+        ev = Event()
+        ev.add("uid", _uid(entry))
+        ev.add("dtstamp", dtstamp)
+        ev.add("dtstart", start)
+        ev.add("dtend", end)
+        dossier = names.get(dossier_key(timeline, entry), "")
+        ev.add("summary", f"{type_label(entry.type)}: {entry.label}")
+        lines = [f"Date as the sources give it: {display_date(entry)} (precision: {entry.precision})."]
+        lines.append(f"Status: {entry.status}." + (f" Dossier: {dossier}." if dossier else ""))
+        if entry.acts:
+            lines.append("Acts: " + "; ".join(a.label + (f" ({a.celex})" if a.celex else "") for a in entry.acts) + ".")
+        if entry.conflict:
+            lines.append("The sources disagree on the date.")
+        for source in entry.sources:
+            ref = source.reference or source.document
+            lines.append(f"{ref} ({source.language or '?'}): “{' '.join(source.quote.split())}”")
+        ev.add("description", "\n".join(lines))
+        categories = [type_label(entry.type)] + ([dossier] if dossier else [])
+        ev.add("categories", categories)
+        ev.add("transp", "TRANSPARENT")
+        if entry.status == "planned" and (extent(entry) or Extent(start, start, True)).vague:
+            ev.add("status", "TENTATIVE")
+        else:
+            ev.add("status", "CONFIRMED")
+        url = next((u for s in entry.sources if (u := safe_url(s.url))), None)
+        if url:
+            ev.add("url", url)
+        cal.add_component(ev)
+    return cal.to_ical()

@@ -1,0 +1,111 @@
+"""``timelinejs.json``: the timeline in TimelineJS3's JSON format, one group per dossier.
+
+TimelineJS3 (https://timeline.knightlab.com/docs/json-format.html) needs a start date of at least
+a year; an approximate date keeps only the parts it knows (``{"year": "2009"}`` for ``2009``) and
+shows the reader ``display_date`` ("Q1 2009", "between Mar 2009 and 2010"). Ranges get an
+``end_date``. Its text fields and group labels are shown as HTML, so every string is escaped here; only http(s) URLs are kept.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+from timeline.model import Entry, Timeline
+from timeline.render._common import (
+    display_date,
+    dossier_key,
+    extent,
+    lanes,
+    parse_partial,
+    sort_key,
+    type_label,
+)
+from timeline.render.html import safe_url
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _esc(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def _source_ref(name: str, url: str | None) -> str:
+    safe = safe_url(url)
+    return f'<a href="{_esc(safe)}">{_esc(name)}</a>' if safe else _esc(name)
+
+
+def _date_obj(value: str | None, fallback: Any = None) -> dict[str, str] | None:
+    """A TimelineJS date object with only the parts ``value`` knows."""
+    parsed = parse_partial(value)
+    if parsed is None or value is None:
+        return fallback
+    start, _end = parsed
+    out = {"year": str(start.year)}
+    v = value.strip()
+    if _DAY.match(v):
+        out.update(month=str(start.month), day=str(start.day))
+    elif len(v) > 4:  # month, quarter, half year or season: its first month
+        out["month"] = str(start.month)
+    return out
+
+
+def _slide(entry: Entry, group: str) -> dict[str, Any] | None:
+    ext = extent(entry)
+    if ext is None:
+        return None
+    start = _date_obj(entry.date) or _date_obj(entry.earliest) or _date_obj(entry.latest)
+    if start is None:
+        return None
+    slide: dict[str, Any] = {"start_date": start, "unique_id": entry.id, "group": _esc(group)}
+    shown = display_date(entry)
+    start_end = parse_partial(entry.date) if entry.date else None
+    if ext.vague:
+        slide["display_date"] = shown
+        if start_end is None or (entry.latest and parse_partial(entry.latest)):
+            end = _date_obj(entry.latest)
+            if end is not None and end != start:
+                slide["end_date"] = end
+    quotes = "".join(
+        f"<blockquote>{_esc(' '.join(s.quote.split()))}</blockquote>"
+        f"<p><small>{_source_ref(s.reference or s.document, s.url)}"
+        + (f" ({_esc(s.language)})" if s.language else "")
+        + "</small></p>"
+        for s in entry.sources
+    )
+    facts = [type_label(entry.type), entry.status]
+    if entry.acts:
+        facts.append("; ".join(a.label for a in entry.acts))
+    if entry.conflict:
+        facts.append("sources disagree on the date")
+    slide["text"] = {"headline": _esc(entry.label), "text": f"<p>{_esc(' · '.join(facts))}</p>{quotes}"}
+    if entry.status == "planned":
+        slide["background"] = {"color": "#f4f0fa"}
+    return slide
+
+
+def timelinejs_data(timeline: Timeline) -> dict[str, Any]:
+    """The TimelineJS3 object: a title slide and one event per placeable entry."""
+    names = {lane.key: lane.name for lane in lanes(timeline)}
+    events = []
+    for entry in sorted(timeline.entries, key=sort_key):
+        slide = _slide(entry, names.get(dossier_key(timeline, entry), ""))
+        if slide is not None:
+            events.append(slide)
+    n = len(events)
+    return {
+        "title": {
+            "text": {
+                "headline": _esc(timeline.title),
+                "text": f"<p>{n} dated entries in {len(names)} dossiers.</p>",
+            }
+        },
+        "events": events,
+    }
+
+
+def render_timelinejs(timeline: Timeline) -> str:
+    """The JSON text, keys sorted, two-space indent, final newline."""
+    return json.dumps(timelinejs_data(timeline), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
