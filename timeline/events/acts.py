@@ -66,7 +66,9 @@ def _kind_of(word: str, language: str) -> str | None:
     return None
 
 
-def celex_of(kind: str | None, n1: str, n2: str, *, zone: str | None = None, no: bool = False) -> str | None:
+def celex_of(
+    kind: str | None, n1: str, n2: str, *, zone: str | None = None, no: bool = False
+) -> str | None:
     """The CELEX number of an act given its kind and the two parts of its number.
 
     Directives, decisions and framework decisions are written year/number ("2011/93/EU");
@@ -123,12 +125,20 @@ def find_acts(text: str, language: str) -> list[ActRef]:
         add(m.group("celex"), m.start(), m.end(), "celex")
     for m in pats["numbered"].finditer(text):
         kind = _kind_of(m.group("kind"), language)
-        celex = celex_of(kind, m.group("n1"), m.group("n2"), zone=(m.group("zone") or "").upper(), no=bool(m.group("no")))
+        celex = celex_of(
+            kind,
+            m.group("n1"),
+            m.group("n2"),
+            zone=(m.group("zone") or "").upper(),
+            no=bool(m.group("no")),
+        )
         add(celex, m.start(), m.end(), kind)
     for m in pats["bare"].finditer(text):
         # the kind is named just before or after: "2002/584/JHA: Council Framework Decision"
         window = text[max(0, m.start() - 60) : m.end() + 60]
-        kinds = [k for k in (_kind_of(w.group(0), language) for w in pats["kind"].finditer(window)) if k]
+        kinds = [
+            k for k in (_kind_of(w.group(0), language) for w in pats["kind"].finditer(window)) if k
+        ]
         kind = kinds[0] if len(set(kinds)) == 1 else None
         add(celex_of(kind, m.group("n1"), m.group("n2")), m.start(), m.end(), kind)
     for m in pats["com"].finditer(text):
@@ -138,7 +148,10 @@ def find_acts(text: str, language: str) -> list[ActRef]:
         add(com_celex(year, m.group("num"), proposal), m.start(), m.end(), "com")
     for m in pats["case"].finditer(text):
         before = text[max(0, m.start() - 40) : m.start()]
-        if not re.search(r"(?i)(case|affaire|rechtssache|asunto|causa|processo|zaak|sprawie|sprawa|sag|mål|ECLI|judgment|arrêt|urteil|sentencia|sentenza|arrest|wyrok|acórdão|dom)\W*[\w\s]{0,20}$", before):
+        if not re.search(
+            r"(?i)(case|affaire|rechtssache|asunto|causa|processo|zaak|sprawie|sprawa|sag|mål|ECLI|judgment|arrêt|urteil|sentencia|sentenza|arrest|wyrok|acórdão|dom)\W*[\w\s]{0,20}$",
+            before,
+        ):
             continue
         year = _year(m.group("yy"))
         court = "CJ" if m.group("court") == "C" else "TJ"

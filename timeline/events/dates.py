@@ -26,7 +26,13 @@ def cut(value: str) -> tuple[str, str] | None:
     ``2009-H2`` -> half; ``2009`` -> year. Unanchored (``XXXX-03-03``), decades, seasons,
     durations and reference words give None.
     """
-    for regex, precision in ((_DAY, "day"), (_MONTH, "month"), (_QUARTER, "quarter"), (_HALF, "half"), (_YEAR, "year")):
+    for regex, precision in (
+        (_DAY, "day"),
+        (_MONTH, "month"),
+        (_QUARTER, "quarter"),
+        (_HALF, "half"),
+        (_YEAR, "year"),
+    ):
         m = regex.match(value)
         if m:
             year = int(m.group(1))
@@ -53,7 +59,9 @@ def bounds(date: str, precision: str) -> tuple[str, str]:
         return f"{y:04d}-{m1:02d}-01", f"{y:04d}-{m2:02d}-{calendar.monthrange(y, m2)[1]:02d}"
     if precision == "half":
         h = int(date[-1])
-        return (f"{y:04d}-01-01", f"{y:04d}-06-30") if h == 1 else (f"{y:04d}-07-01", f"{y:04d}-12-31")
+        return (
+            (f"{y:04d}-01-01", f"{y:04d}-06-30") if h == 1 else (f"{y:04d}-07-01", f"{y:04d}-12-31")
+        )
     return f"{y:04d}-01-01", f"{y:04d}-12-31"
 
 
@@ -119,8 +127,13 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
             if m is not None and len(before) - m.end() < 45 and not cp["footnote"].search(before):
                 candidates.append((3, t.start, DocDate(date, t, "oj_reference")))
                 continue
-        if not before.strip() and not after.strip() and t.start < 1500 and re.search(r"[^\W\d_]", t.text):
-            prev_line = text[: ls].rstrip()
+        if (
+            not before.strip()
+            and not after.strip()
+            and t.start < 1500
+            and re.search(r"[^\W\d_]", t.text)
+        ):
+            prev_line = text[:ls].rstrip()
             prev_last = prev_line.splitlines()[-1].strip() if prev_line else ""
             nxt = text[le:].strip()[:1]
             if (not prev_last or prev_last[-1] in ".:;!?") and (nxt.isupper() or not nxt):

@@ -57,7 +57,10 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
     end = len(text) if end is None else end
     data = common("amounts")
     currencies = {str(k): str(v) for k, v in (data.get("currencies") or {}).items()}
-    multipliers = sorted(((str(k), float(v)) for k, v in (data.get("multipliers") or {}).items()), key=lambda kv: -len(kv[0]))
+    multipliers = sorted(
+        ((str(k), float(v)) for k, v in (data.get("multipliers") or {}).items()),
+        key=lambda kv: -len(kv[0]),
+    )
     out: list[Amount] = []
     taken: list[tuple[int, int]] = []
     for pattern in _amount_patterns():
@@ -75,6 +78,8 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
                         value *= factor
                         break
             taken.append((m.start(), m.end()))
-            out.append(Amount(value=value, currency=cur, text=m.group(0), span=(m.start(), m.end())))
+            out.append(
+                Amount(value=value, currency=cur, text=m.group(0), span=(m.start(), m.end()))
+            )
     out.sort(key=lambda a: a.span or (0, 0))
     return out

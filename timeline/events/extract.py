@@ -36,7 +36,16 @@ from timeline.model import ActRef, Document, Event, Timex
 
 #: Steps in the life of an act that the document itself may be the act of.
 SELF_STEPS = frozenset(
-    {"adoption", "publication", "proposal", "entry_into_force", "application", "transposition_deadline", "repeal", "signature"}
+    {
+        "adoption",
+        "publication",
+        "proposal",
+        "entry_into_force",
+        "application",
+        "transposition_deadline",
+        "repeal",
+        "signature",
+    }
 )
 #: Weight of a trigger's priority against its distance (in characters) from the date.
 PRIORITY_WEIGHT = 60
@@ -93,10 +102,15 @@ def _triggers_in(ctx: _Context, start: int, end: int) -> list[_Hit]:
     return kept
 
 
-def _best_trigger(ctx: _Context, t: Timex, start: int, end: int, extra_cost: int = 0) -> tuple[_Hit, int] | None:
+def _best_trigger(
+    ctx: _Context, t: Timex, start: int, end: int, extra_cost: int = 0
+) -> tuple[_Hit, int] | None:
     best: tuple[_Hit, int] | None = None
     others = [o for o in ctx.timexes if o is not t and start <= o.start < end]
-    for h in _triggers_in(ctx, start, end):
+    hits = _triggers_in(ctx, start, end)
+    # a reporting verb ("announced today") types the date only when nothing else does
+    strong = [h for h in hits if h.trigger.priority > 0]
+    for h in strong or hits:
         if h.start >= t.end:
             dist = h.start - t.end
             lo, hi = t.end, h.start
@@ -110,7 +124,9 @@ def _best_trigger(ctx: _Context, t: Timex, start: int, end: int, extra_cost: int
         if h.trigger.attach == "after" and h.start > t.end:
             continue
         crossing = sum(1 for o in others if lo <= o.start and o.end <= hi)
-        cost = dist + CROSSING_PENALTY * crossing - PRIORITY_WEIGHT * h.trigger.priority + extra_cost
+        cost = (
+            dist + CROSSING_PENALTY * crossing - PRIORITY_WEIGHT * h.trigger.priority + extra_cost
+        )
         if cost > MAX_COST:
             continue
         if best is None or cost < best[1]:
@@ -163,14 +179,30 @@ def _attached(ctx: _Context, t: Timex) -> tuple[str, str, int, int] | None:
     p = ctx.pack.patterns
     if "of" not in p:
         return None
-    window_start = max(0, t.start - 220)
-    window = ctx.text[window_start : t.start]
+    # the preposition may be part of the time expression ("vom 22. Dezember 2003")
+    lead = re.match(r"(?:" + p["of"].pattern + r")\s+", t.text, re.IGNORECASE)
+    stop = t.start + (lead.end() if lead else 0)
+    window_start = max(0, stop - 220)
+    window = ctx.text[window_start:stop]
     # the date must directly follow its preposition
-    of_m = re.search(r"(?:^|\W)(?:" + p["of"].pattern + r")\s*(?:the\s+|le\s+|la\s+|den\s+|dem\s+|il\s+|el\s+)?$", window, re.IGNORECASE)
+    of_m = re.search(
+        r"(?:^|\W)(?:"
+        + p["of"].pattern
+        + r")\s*(?:the\s+|le\s+|la\s+|den\s+|dem\s+|il\s+|el\s+)?$",
+        window,
+        re.IGNORECASE,
+    )
     if of_m is None:
         return None
     best: tuple[int, str, str, int, int] | None = None
-    for key, etype in (("adopted_act", "adoption"), ("signed_act", "signature"), ("meeting", "meeting"), ("opinion_act", "opinion"), ("proposed_act", "proposal"), ("report_act", "report")):
+    for key, etype in (
+        ("adopted_act", "adoption"),
+        ("signed_act", "signature"),
+        ("meeting", "meeting"),
+        ("opinion_act", "opinion"),
+        ("proposed_act", "proposal"),
+        ("report_act", "report"),
+    ):
         pat = p.get(key)
         if pat is None:
             continue
@@ -179,23 +211,37 @@ def _attached(ctx: _Context, t: Timex) -> tuple[str, str, int, int] | None:
             if re.search(r"[.;:!?]\s|\n\s*\n\s*\S.*\n", between) or len(between) > 150:
                 continue
             if best is None or m.end() > best[0]:
-                best = (m.end(), etype, f"{ctx.language}:of_{key}", window_start + m.start(), window_start + m.end())
+                best = (
+                    m.end(),
+                    etype,
+                    f"{ctx.language}:of_{key}",
+                    window_start + m.start(),
+                    window_start + m.end(),
+                )
     if best is None:
         return None
     return best[1], best[2], best[3], best[4]
 
 
-def _neighbour(ctx: _Context, t: Timex, ui: int, k: int, extra: int) -> tuple[str, str, tuple[int, int]] | None:
+def _neighbour(
+    ctx: _Context, t: Timex, ui: int, k: int, extra: int
+) -> tuple[str, str, tuple[int, int]] | None:
     """Type a date standing alone on its line from the line after (an event log) or before."""
     if not 0 <= k < len(ctx.units):
         return None
     u, unit = ctx.units[k], ctx.units[ui]
-    if any(u.start <= o.start < u.end for o in ctx.timexes if o is not t) and _is_mostly_date(ctx, u):
+    if any(u.start <= o.start < u.end for o in ctx.timexes if o is not t) and _is_mostly_date(
+        ctx, u
+    ):
         return None
     cand = _best_trigger(ctx, t, u.start, u.end, extra_cost=extra - 10_000)
     if cand is None:
         return None
-    return cand[0].trigger.type, cand[0].trigger.name, (min(u.start, unit.start), max(u.end, unit.end))
+    return (
+        cand[0].trigger.type,
+        cand[0].trigger.name,
+        (min(u.start, unit.start), max(u.end, unit.end)),
+    )
 
 
 def _oj_before(ctx: _Context, t: Timex) -> bool:
@@ -214,7 +260,12 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
     clause = (unit.start, unit.end)
     if ctx.doc_date is not None and ctx.doc_date.timex.start == t.start:
         kind = ctx.doc_date.kind
-        if kind in ("dateline", "date_line") and ctx.self_act is not None and ctx.self_act.celex and ctx.self_act.celex[:1] == "5":
+        if (
+            kind in ("dateline", "date_line")
+            and ctx.self_act is not None
+            and ctx.self_act.celex
+            and ctx.self_act.celex[:1] == "5"
+        ):
             return "proposal", f"{ctx.language}:self_dateline", clause
         if kind == "oj_header":
             return "publication", f"{ctx.language}:oj_header", clause
@@ -236,15 +287,25 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
             if header is not None:
                 hb = _best_trigger(ctx, t, header.start, header.end, extra_cost=-10_000)
                 if hb is not None:
-                    return hb[0].trigger.type, hb[0].trigger.name + "@column", (header.start, unit.end)
+                    return (
+                        hb[0].trigger.type,
+                        hb[0].trigger.name + "@column",
+                        (header.start, unit.end),
+                    )
             found = _neighbour(ctx, t, ui, ui - 1, 30)
         if found is not None:
             return found
         # an event log's title with no trigger: look one more line down (a "Details" block)
         for k in (ui + 2, ui + 3):
-            if k < len(ctx.units) and not any(ctx.units[k].start <= o.start < ctx.units[k].end for o in ctx.timexes):
+            if k < len(ctx.units) and not any(
+                ctx.units[k].start <= o.start < ctx.units[k].end for o in ctx.timexes
+            ):
                 u = ctx.units[k]
-                if any(ctx.units[m].start <= o.start < ctx.units[m].end for m in range(ui + 1, k) for o in ctx.timexes):
+                if any(
+                    ctx.units[m].start <= o.start < ctx.units[m].end
+                    for m in range(ui + 1, k)
+                    for o in ctx.timexes
+                ):
                     break
                 cand = _best_trigger(ctx, t, u.start, u.end, extra_cost=-10_000)
                 if cand is not None:
@@ -254,7 +315,9 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
     return best[0].trigger.type, best[0].trigger.name, clause
 
 
-def _status(ctx: _Context, date: str | None, precision: str, clause: tuple[int, int], t: Timex) -> str:
+def _status(
+    ctx: _Context, date: str | None, precision: str, clause: tuple[int, int], t: Timex
+) -> str:
     cues = ctx.pack.cues
     seg = ctx.text[clause[0] : clause[1]]
     future = bool(cues.get("future") and cues["future"].search(seg))
@@ -264,7 +327,9 @@ def _status(ctx: _Context, date: str | None, precision: str, clause: tuple[int, 
             return "ongoing"
         return "planned" if (future or t.value == "FUTURE_REF") else "past"
     if ctx.dct is None:
-        return "planned" if future and not (cues.get("past") and cues["past"].search(seg)) else "past"
+        return (
+            "planned" if future and not (cues.get("past") and cues["past"].search(seg)) else "past"
+        )
     first, last = bounds(date, precision)
     if last < ctx.dct:
         return "past"
@@ -286,7 +351,9 @@ def _self_act(text: str, acts: Sequence[ActRef]) -> ActRef | None:
         le = text.find("\n", a.span[1])
         line = text[ls : len(text) if le < 0 else le].strip()
         label = text[a.span[0] : a.span[1]]
-        if a.kind in ("celex", "com") and (line == label or re.fullmatch(r"(?:\w+\s+)?" + re.escape(label) + r"(?:\s+\S+)?", line)):
+        if a.kind in ("celex", "com") and (
+            line == label or re.fullmatch(r"(?:\w+\s+)?" + re.escape(label) + r"(?:\s+\S+)?", line)
+        ):
             return a
     return None
 
@@ -351,7 +418,9 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
             continue
         ev_acts = [a for a in acts if a.span and clause[0] <= a.span[0] < clause[1]]
         if ctx.self_act is not None and etype in SELF_STEPS and not any(a.celex for a in ev_acts):
-            if t.start < HEADER_CHARS * 2 or (ctx.doc_date is not None and t.start == ctx.doc_date.timex.start):
+            if t.start < HEADER_CHARS * 2 or (
+                ctx.doc_date is not None and t.start == ctx.doc_date.timex.start
+            ):
                 ev_acts.insert(0, ctx.self_act)
         procs = [code for code, span in ctx.procedures if clause[0] <= span[0] < clause[1]]
         if not procs and ctx.self_act is not None and ctx.self_act in ev_acts:
@@ -380,6 +449,12 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
     return _merge(events)
 
 
+def _acts_compatible(a: Event, b: Event) -> bool:
+    ca = {x.celex for x in a.acts if x.celex}
+    cb = {x.celex for x in b.acts if x.celex}
+    return not ca or not cb or bool(ca & cb)
+
+
 def _dedupe_acts(acts: Sequence[ActRef]) -> list[ActRef]:
     out: list[ActRef] = []
     seen: set[str] = set()
@@ -392,8 +467,27 @@ def _dedupe_acts(acts: Sequence[ActRef]) -> list[ActRef]:
     return out
 
 
+def _refines(fine: str | None, coarse: str | None) -> bool:
+    """``1997-02-24`` refines ``1997-02`` and ``1997``: the same date told less precisely."""
+    return (
+        fine is not None and coarse is not None and fine != coarse and fine.startswith(coarse + "-")
+    )
+
+
 def _merge(events: list[Event]) -> list[Event]:
-    """One event per (date, type, act): a later mention adds its acts and actors to the first."""
+    """One event per (date, type, act): a later mention adds its acts and actors to the first.
+
+    An event whose date is a coarser statement of another one's of the same type and act
+    ("en 1997" and "le 24 février 1997") is the same event.
+    """
+    events = [
+        ev
+        for ev in events
+        if not any(
+            o.type == ev.type and _refines(o.date, ev.date) and _acts_compatible(o, ev)
+            for o in events
+        )
+    ]
     out: list[Event] = []
     for ev in events:
         celexes = {a.celex for a in ev.acts if a.celex}

@@ -71,7 +71,9 @@ def expand(pattern: str, blocks: dict[str, str]) -> str:
     return "".join(pieces)
 
 
-def compile_pattern(pattern: str, blocks: dict[str, str], *, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+def compile_pattern(
+    pattern: str, blocks: dict[str, str], *, flags: int = re.IGNORECASE
+) -> re.Pattern[str]:
     """Compile one resource pattern (raises :class:`ResourceError` naming the pattern)."""
     try:
         return re.compile(expand(pattern, blocks), flags)
@@ -143,7 +145,9 @@ def pack(language: str) -> LanguagePack:
     data = language_file(language, "events")
     if not data:
         if language == FALLBACK:
-            raise ResourceError(f"no event resources for {FALLBACK!r} (resources/{FALLBACK}/events.toml)")
+            raise ResourceError(
+                f"no event resources for {FALLBACK!r} (resources/{FALLBACK}/events.toml)"
+            )
         return pack(FALLBACK)
     blocks = _blocks(common("blocks"))
     blocks.update(_blocks(data))

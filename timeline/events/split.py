@@ -70,12 +70,16 @@ def _starts_with_date(text: str, span: tuple[int, int], timexes: Sequence[tuple[
     return any(ts == lead and te < e - 3 for ts, te in timexes)
 
 
-def _split_sentences(text: str, start: int, end: int) -> list[Unit]:
+def _split_sentences(
+    text: str, start: int, end: int, spans: Sequence[tuple[int, int]] = ()
+) -> list[Unit]:
     units: list[Unit] = []
     pos = start
     abbrev = _abbreviations()
     for m in _SENT_END.finditer(text, start, end):
         dot = m.start()
+        if any(ts <= dot < te - 1 for ts, te in spans):
+            continue  # never inside a date: "am 24. Februar 1997"
         if text[dot] == ".":
             before = re.search(r"([\w.ºª°]+)$", text[max(start, dot - 20) : dot])
             word = before.group(1).lower() if before else ""
@@ -129,12 +133,20 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
             split = nxt_first not in ",;.)" and not prev_text.endswith(",")
         elif _starts_with_date(text, line, spans):
             # a table row or log line, unless a sentence was broken before its date ("on\n12 May")
-            split = not (prev_text.endswith(",") or re.search(r"(?:^|\s)[^\W\d_]{1,3}$", prev_text) and prev_text[-1:].islower())
+            split = not (
+                prev_text.endswith(",")
+                or re.search(r"(?:^|\s)[^\W\d_]{1,3}$", prev_text)
+                and prev_text[-1:].islower()
+            )
         elif _TERMINAL.search(prev_text):
             split = not first.islower()
         elif first.isupper() or first.isdigit():
             # a heading-like line ("Key dates", "DIRECTIVE 2011/93/EU ...") ends a unit
-            split = not (prev_text[-1:].islower() or prev_text.endswith(",")) or len(prev_text) < 60 and not prev_text[-1:].islower()
+            split = (
+                not (prev_text[-1:].islower() or prev_text.endswith(","))
+                or len(prev_text) < 60
+                and not prev_text[-1:].islower()
+            )
         if split:
             chunks.append(cur)
             cur = line
@@ -145,7 +157,8 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
         chunks.append(cur)
     units: list[Unit] = []
     for s, e in chunks:
-        for u in _split_sentences(text, s, e):
+        inside = [(ts, te) for ts, te in spans if ts < e and te > s]
+        for u in _split_sentences(text, s, e, inside):
             us, ue = u.start, u.end
             while us < ue and text[us].isspace():
                 us += 1
