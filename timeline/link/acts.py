@@ -1,0 +1,560 @@
+"""Acts in texts: references to CELEX numbers, titles, and relations between acts.
+
+- :func:`find_acts` reads act references ("Framework Decision 2004/68/JHA", "COM(2010) 94",
+  "32011L0093") with the per-language rules of ``links.toml``, each with its span and rule.
+- :func:`find_procedures` reads procedure references ("2010/0064 (COD)", "COD 2010/0064").
+- :func:`parse_title` splits a title into its kind, its subject, and whether it is a proposal.
+- :class:`TitleIndex` collects the titles the corpus shows for known acts, in every language, and
+  resolves an act known by its title only to a CELEX number, keeping the match as provenance.
+- :func:`find_relations` reads "repealing Framework Decision 2004/68/JHA", "remplaçant la
+  décision-cadre 2004/68/JAI", "zur Ersetzung des Rahmenbeschlusses ..." as act relations.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+import regex
+
+from timeline.link import resources
+from timeline.model import ActRef, Document, Extraction
+
+#: How far (characters) a relation cue may stand from the act it governs.
+CUE_WINDOW = 60
+#: A cue in the first characters of a document is read as part of the document's own title.
+HEAD_ZONE = 1500
+#: How far back (characters, same line) the subject of a relation is looked for otherwise.
+SUBJECT_WINDOW = 400
+#: Similarity of two normalized subjects for them to name the same act.
+TITLE_THRESHOLD = 0.9
+#: A candidate this close to the best one makes a title ambiguous.
+AMBIGUITY_MARGIN = 0.02
+
+#: The kinds of act a CELEX type letter can stand for (sector 3).
+CELEX_KINDS: dict[str, frozenset[str]] = {
+    "F": frozenset({"framework_decision", "joint_action"}),
+    "L": frozenset({"directive"}),
+    "R": frozenset({"regulation"}),
+    "D": frozenset({"decision"}),
+}
+
+_SENTENCE_BREAK = regex.compile(r"[\n\r]|[.;!?](?=\s)")
+_FOOTNOTE = regex.compile(r"(?<=\w)\(\d{1,3}\)|\s\(\d{1,3}\)(?=\s|$)")
+_CELEX_PARTS = regex.compile(
+    r"^(?P<sector>[0-9A-Z])(?P<year>\d{4})(?P<type>[A-Z]{1,2})(?P<num>\d{4})"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ActMention:
+    """An act reference found in a text."""
+
+    start: int
+    end: int
+    text: str
+    celex: str
+    kind: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedTitle:
+    """What a title says about the act it names."""
+
+    subject: str | None  # normalized
+    proposal: bool
+    kind: str | None
+    raw_subject: str | None = None  # as written
+
+
+@dataclass(frozen=True, slots=True)
+class KnownTitle:
+    """A title the corpus gives for an act whose CELEX number is known."""
+
+    celex: str
+    title: str
+    subject: str  # normalized
+    proposal: bool
+    kind: str | None
+    language: str | None
+    document: str
+    origin: str  # "document title" | "text" | "event"
+    raw_subject: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TitleMatch:
+    """Provenance of an act resolved through its title."""
+
+    label: str
+    celex: str
+    matched_title: str
+    matched_document: str
+    matched_language: str | None
+    score: float
+    document: str  # the document whose event named the act by title
+
+
+@dataclass(frozen=True, slots=True)
+class ActRelation:
+    """``source`` repeals/replaces/amends/implements/transposes ``target``, as a text says."""
+
+    source: str
+    relation: str
+    target: str
+    document: str
+    span: tuple[int, int]
+    quote: str
+    rule: str
+
+
+# --- identifiers --------------------------------------------------------------------------
+
+
+def act_key(celex: str | None) -> str | None:
+    """The identity of an act for linking: the CELEX number without a version suffix."""
+    if not celex:
+        return None
+    return regex.sub(r"\(\d+\)$", "", celex.strip().upper()) or None
+
+
+def celex_year(celex: str) -> int | None:
+    """The year of a CELEX number (``32004F0068`` -> 2004)."""
+    m = _CELEX_PARTS.match(celex)
+    return int(m.group("year")) if m else None
+
+
+def celex_is_proposal(celex: str) -> bool:
+    """Whether the CELEX number is a preparatory act of the Commission (sector 5, PC)."""
+    m = _CELEX_PARTS.match(celex)
+    return bool(m and m.group("sector") == "5" and m.group("type") == "PC")
+
+
+def celex_kinds(celex: str) -> frozenset[str]:
+    """The act kinds a sector-3 CELEX number can stand for."""
+    m = _CELEX_PARTS.match(celex)
+    if not m or m.group("sector") != "3":
+        return frozenset()
+    return CELEX_KINDS.get(m.group("type"), frozenset())
+
+
+def fill_celex(template: str, m: regex.Match[str]) -> str | None:
+    """The CELEX number a rule's ``celex`` template makes of a match (2-digit years widened)."""
+    groups = m.groupdict()
+    year = groups.get("year") or groups.get("year2")
+    number = groups.get("number")
+    if not year or not number:
+        return None
+    if len(year) == 2:
+        year = ("19" if int(year) >= 50 else "20") + year
+    return template.format(year=year, number=number.zfill(4))
+
+
+def find_acts(text: str) -> list[ActMention]:
+    """Every act reference in ``text``, left to right, never two overlapping."""
+    res = resources.load()
+    found: list[tuple[int, int, int, ActMention]] = []
+    for order, rule in enumerate(res.acts):
+        for m in rule.pattern.finditer(text):
+            celex = fill_celex(rule.celex, m)
+            if celex:
+                found.append(
+                    (
+                        m.start(),
+                        -(m.end() - m.start()),
+                        order,
+                        ActMention(m.start(), m.end(), m.group(0), celex, rule.kind, rule.name),
+                    )
+                )
+    for m in res.celex.finditer(text):
+        celex = m.group("celex")
+        found.append(
+            (
+                m.start(),
+                -(m.end() - m.start()),
+                len(res.acts),
+                ActMention(m.start(), m.end(), m.group(0), celex, "celex", "common:celex"),
+            )
+        )
+    found.sort(key=lambda t: (t[0], t[1], t[2]))
+    out: list[ActMention] = []
+    last_end = -1
+    for _, _, _, mention in found:
+        if mention.start >= last_end:
+            out.append(mention)
+            last_end = mention.end
+    return out
+
+
+def find_procedures(text: str) -> list[tuple[int, int, str]]:
+    """Every procedure reference in ``text`` as (start, end, canonical ``2010/0064(COD)``)."""
+    out: set[tuple[int, int, str]] = set()
+    for _, pattern in resources.load().procedures:
+        for m in pattern.finditer(text):
+            out.add(
+                (m.start(), m.end(), f"{m.group('year')}/{m.group('number')}({m.group('type')})")
+            )
+    return sorted(out)
+
+
+def canonical_procedure(ref: str) -> str:
+    """``2010/0064 (COD)`` -> ``2010/0064(COD)``; anything unreadable is returned stripped."""
+    found = find_procedures(ref)
+    return found[0][2] if found else ref.strip()
+
+
+def reference_celex(reference: str | None) -> str | None:
+    """The CELEX number of a document reference ("COM(2009)135 final", "32011L0093")."""
+    if not reference:
+        return None
+    mentions = find_acts(reference)
+    return mentions[0].celex if mentions else None
+
+
+def document_act(document: Document) -> str | None:
+    """The act a document is: from its reference, else the first act its title names."""
+    own = reference_celex(document.reference)
+    if own:
+        return own
+    if document.title:
+        mentions = find_acts(document.title)
+        if mentions and mentions[0].start < 40:
+            return mentions[0].celex
+    return None
+
+
+# --- titles -------------------------------------------------------------------------------
+
+
+def normalize(text: str) -> str:
+    """Lower case, one kind of apostrophe, no quotes, single spaces, no edge punctuation."""
+    t = unicodedata.normalize("NFKC", text).lower()
+    t = t.replace("’", "'").replace("‘", "'").replace("ß", "ss")
+    t = regex.sub(r"[\"“”„«»‚‹›]", " ", t)
+    t = regex.sub(r"\s+", " ", t)
+    return t.strip(" \t\n,;:.'-–—")
+
+
+def _title_rules(language: str | None) -> list[resources.TitleRules]:
+    rules = list(resources.load().titles)
+    rules.sort(key=lambda r: (r.language != language, r.language))
+    return rules
+
+
+def _cut_subject(subject: str) -> str:
+    """Cut a subject where the title goes on to relations or references."""
+    end = len(subject)
+    for rule in resources.load().relations:
+        m = rule.pattern.search(subject)
+        if m and m.start() < end:
+            end = m.start()
+    for stop in ("{", "/*", "\n"):
+        i = subject.find(stop)
+        if 0 <= i < end:
+            end = i
+    m = _SENTENCE_BREAK.search(subject)
+    if m and m.start() < end:
+        end = m.start()
+    m = _FOOTNOTE.search(subject)  # "children(4) and ...": a note call ends the title
+    if m and m.start() < end:
+        end = m.start()
+    for mention in find_acts(subject[:end]):  # another act named: the title has ended
+        end = mention.start
+        break
+    cut = subject[:end].rstrip(" ,;")
+    # "..., and" / "sowie" / "et" left before a relation cue: a short connective, drop it
+    if end < len(subject):
+        cut = regex.sub(r"[\s,]+\w{1,5}$", "", cut)
+    return cut
+
+
+def parse_title(
+    title: str, language: str | None = None, *, max_subject_at: int | None = None
+) -> ParsedTitle:
+    """Split ``title`` into its subject, its kind and whether it is a proposal's title.
+
+    The title's own language is tried first, then every other one. ``max_subject_at`` limits
+    how far into the title the subject may open (for titles read off running text).
+    """
+    proposal = False
+    kind: str | None = None
+    subject: str | None = None
+    raw: str | None = None
+    for rules in _title_rules(language):
+        if rules.proposal is not None and rules.proposal.search(title):
+            proposal = True
+        if kind is None:
+            for name, pattern in rules.kinds:
+                km = pattern.search(title)
+                if km and km.start() < 80:
+                    kind = name
+                    break
+        if subject is None and rules.subject is not None:
+            m = rules.subject.search(title)
+            if m and (max_subject_at is None or m.start() <= max_subject_at):
+                kept = _cut_subject(title[m.end() :]).strip()
+                cut = normalize(kept)
+                if len(cut.split()) >= 2:
+                    subject, raw = cut, kept
+        if proposal and kind and subject:
+            break
+    return ParsedTitle(subject=subject, proposal=proposal, kind=kind, raw_subject=raw)
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two normalized strings are (0..1)."""
+    if a == b:
+        return 1.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+class TitleIndex:
+    """Titles of known acts seen anywhere in the corpus, in any language."""
+
+    def __init__(self, titles: Iterable[KnownTitle] = ()) -> None:
+        self.titles: list[KnownTitle] = []
+        self._seen: set[tuple[str, str, str]] = set()
+        for t in titles:
+            self.add(t)
+
+    def add(self, title: KnownTitle) -> None:
+        key = (act_key(title.celex) or "", title.subject, title.document)
+        if key not in self._seen:
+            self._seen.add(key)
+            self.titles.append(title)
+
+    @classmethod
+    def from_extractions(cls, extractions: Iterable[Extraction]) -> TitleIndex:
+        """Collect titles from document titles, act mentions in texts and events' acts."""
+        index = cls()
+        for x in extractions:
+            doc = x.document
+            lang = doc.language
+            own = document_act(doc)
+            if own and doc.title:
+                index._add_title(own, doc.title, lang, doc.path, "document title")
+            text = doc.text or ""
+            for mention in find_acts(text):
+                line_end = text.find("\n", mention.end)
+                line_end = len(text) if line_end < 0 else line_end
+                tail = text[mention.end : min(line_end, mention.end + 400)]
+                full = mention.text + tail
+                parsed = parse_title(full, lang, max_subject_at=len(mention.text) + 120)
+                if parsed.subject:
+                    index._add(mention.celex, full.strip(), parsed, lang, doc.path, "text")
+            for event in x.events:
+                for act in event.acts:
+                    if act.celex and act.label:
+                        index._add_title(act.celex, act.label, lang, doc.path, "event")
+        return index
+
+    def _add_title(
+        self, celex: str, title: str, lang: str | None, document: str, origin: str
+    ) -> None:
+        parsed = parse_title(title, lang)
+        if parsed.subject:
+            self._add(celex, title, parsed, lang, document, origin)
+
+    def _add(
+        self,
+        celex: str,
+        title: str,
+        parsed: ParsedTitle,
+        lang: str | None,
+        document: str,
+        origin: str,
+    ) -> None:
+        assert parsed.subject is not None
+        proposal = parsed.proposal or celex_is_proposal(celex)
+        kind = parsed.kind
+        kinds = celex_kinds(celex)
+        if kinds and kind not in kinds:
+            kind = sorted(kinds)[0]
+        self.add(
+            KnownTitle(
+                celex,
+                title,
+                parsed.subject,
+                proposal,
+                kind,
+                lang,
+                document,
+                origin,
+                parsed.raw_subject or parsed.subject,
+            )
+        )
+
+    def resolve(self, label: str, language: str | None, document: str = "") -> TitleMatch | None:
+        """The CELEX number of an act named by ``label`` only, or None when unknown or ambiguous."""
+        parsed = parse_title(label, language)
+        subject = parsed.subject
+        whole = False
+        if subject is None:
+            subject = normalize(label)
+            whole = True
+            if len(subject.split()) < 5:
+                return None
+        best: dict[str, tuple[float, KnownTitle]] = {}
+        for known in self.titles:
+            if known.proposal != parsed.proposal:
+                continue
+            if parsed.kind and known.kind and parsed.kind != known.kind:
+                continue
+            score = similarity(subject, known.subject)
+            if whole:
+                score = max(score, similarity(subject, normalize(known.title)))
+            threshold = 0.95 if whole else TITLE_THRESHOLD
+            if score < threshold:
+                continue
+            key = act_key(known.celex) or known.celex
+            prev = best.get(key)
+            if prev is None or (score, _pref(known, language)) > (
+                prev[0],
+                _pref(prev[1], language),
+            ):
+                best[key] = (score, known)
+        if not best:
+            return None
+        ranked = sorted(best.values(), key=lambda t: (-t[0], t[1].celex))
+        if len(ranked) > 1 and ranked[0][0] - ranked[1][0] < AMBIGUITY_MARGIN:
+            return None
+        score, known = ranked[0]
+        return TitleMatch(
+            label,
+            known.celex,
+            known.title,
+            known.document,
+            known.language,
+            round(score, 3),
+            document,
+        )
+
+    def proposal_relations(self) -> list[ActRelation]:
+        """``proposal_for`` relations: a proposal whose subject and kind are those of an act."""
+        out: list[ActRelation] = []
+        acts = [t for t in self.titles if not t.proposal and celex_kinds(t.celex)]
+        for prop in sorted(
+            (t for t in self.titles if t.proposal), key=lambda t: (t.celex, t.document)
+        ):
+            if not prop.kind:
+                continue
+            py = celex_year(prop.celex) or 0
+            scored: dict[str, tuple[float, KnownTitle]] = {}
+            for act in acts:
+                if prop.kind not in celex_kinds(act.celex):
+                    continue
+                if (celex_year(act.celex) or 0) < py:
+                    continue  # a proposal comes before the act it proposes
+                score = similarity(prop.subject, act.subject)
+                if score >= TITLE_THRESHOLD:
+                    key = act_key(act.celex) or act.celex
+                    if key not in scored or score > scored[key][0]:
+                        scored[key] = (score, act)
+            ranked = sorted(scored.values(), key=lambda t: (-t[0], t[1].celex))
+            if not ranked or (len(ranked) > 1 and ranked[0][0] - ranked[1][0] < AMBIGUITY_MARGIN):
+                continue
+            score, act = ranked[0]
+            out.append(
+                ActRelation(
+                    source=act_key(prop.celex) or prop.celex,
+                    relation="proposal_for",
+                    target=act_key(act.celex) or act.celex,
+                    document=prop.document,
+                    span=(0, 0),
+                    quote=f"{prop.title} ~ {act.title} ({score:.2f})",
+                    rule="title-match",
+                )
+            )
+        unique: dict[tuple[str, str], ActRelation] = {}
+        for rel in out:
+            unique.setdefault((rel.source, rel.target), rel)
+        return [unique[k] for k in sorted(unique)]
+
+
+def _pref(known: KnownTitle, language: str | None) -> tuple[bool, bool, str]:
+    """Prefer titles in the label's language, then read off documents, then by document."""
+    return (known.language == language, known.origin != "event", known.document)
+
+
+def resolve_acts(
+    acts: tuple[ActRef, ...], index: TitleIndex, language: str | None, document: str
+) -> tuple[tuple[ActRef, ...], list[TitleMatch]]:
+    """``acts`` with CELEX numbers filled in through titles where they were missing."""
+    out: list[ActRef] = []
+    matches: list[TitleMatch] = []
+    for act in acts:
+        if act.celex or not act.label:
+            out.append(act)
+            continue
+        direct = find_acts(act.label)
+        if direct:
+            out.append(ActRef(direct[0].celex, act.label, act.span, act.kind or direct[0].kind))
+            continue
+        match = index.resolve(act.label, language, document)
+        if match is None:
+            out.append(act)
+        else:
+            matches.append(match)
+            out.append(ActRef(match.celex, act.label, act.span, act.kind))
+    return tuple(out), matches
+
+
+# --- relations ----------------------------------------------------------------------------
+
+
+def find_relations(document: Document, own: str | None = None) -> list[ActRelation]:
+    """Act relations a document's text states, each with its quote and rule."""
+    text = document.text or ""
+    if not text:
+        return []
+    if own is None:
+        own = document_act(document)
+    mentions = find_acts(text)
+    out: list[ActRelation] = []
+    for rule in resources.load().relations:
+        for cue in rule.pattern.finditer(text):
+            target = next((m for m in mentions if m.start >= cue.end()), None)
+            if target is None or target.start - cue.end() > CUE_WINDOW:
+                continue
+            if _SENTENCE_BREAK.search(text, cue.end(), target.start):
+                continue
+            subject = _subject(text, cue.start(), own, target, mentions)
+            if subject is None:
+                continue
+            src, dst = (target.celex, subject) if rule.inverse else (subject, target.celex)
+            src_key, dst_key = act_key(src), act_key(dst)
+            if not src_key or not dst_key or src_key == dst_key:
+                continue
+            line_start = text.rfind("\n", 0, cue.start()) + 1
+            quote = text[max(line_start, cue.start() - 200) : target.end].strip()
+            out.append(
+                ActRelation(
+                    src_key,
+                    rule.relation,
+                    dst_key,
+                    document.path,
+                    (cue.start(), target.end),
+                    quote,
+                    rule.name,
+                )
+            )
+    return out
+
+
+def _subject(
+    text: str, at: int, own: str | None, target: ActMention, mentions: list[ActMention]
+) -> str | None:
+    if own and at < HEAD_ZONE:
+        return own
+    line_start = text.rfind("\n", 0, at) + 1
+    lo = max(line_start, at - SUBJECT_WINDOW)
+    before = [m for m in mentions if lo <= m.start and m.end <= at and m.celex != target.celex]
+    if not before:
+        return None
+    m = before[-1]
+    if _SENTENCE_BREAK.search(text, m.end, at):
+        return None
+    return m.celex

@@ -1,0 +1,270 @@
+"""The corpus as one graph (networkx), and its exports: GraphML and node-link JSON.
+
+Nodes (attribute ``kind``): ``document``, ``event`` (a merged timeline entry), ``act`` (by CELEX),
+``procedure``, ``actor``, ``dossier``. Edges (a MultiDiGraph, the edge key is the edge ``type``):
+
+- ``reports``: document -> event, one per source (quote, offsets, the date that source gives);
+- ``concerns``: event -> act and event -> procedure (with the title match when the act was known
+  by title only);
+- ``involves``: event -> actor;
+- ``part_of``: act -> procedure, act/procedure -> dossier;
+- ``repeals`` / ``replaces`` / ``amends`` / ``implements`` / ``transposes`` / ``proposal_for``:
+  act -> act, as the texts state it (document, quote, rule);
+- ``realises``: event -> planned event (delay in days).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from timeline.fileio import write_atomic
+from timeline.link.acts import HEAD_ZONE, act_key, document_act, find_procedures
+from timeline.link.linker import collect_relations
+from timeline.model import Extraction, Timeline
+
+
+def _node(graph: nx.MultiDiGraph, node: str, **attrs: Any) -> None:
+    if node in graph:
+        for k, v in attrs.items():
+            if graph.nodes[node].get(k) in (None, "", []):
+                graph.nodes[node][k] = v
+    else:
+        graph.add_node(node, **attrs)
+
+
+def build_graph(extractions: Sequence[Extraction], timeline: Timeline) -> nx.MultiDiGraph:
+    """Documents, events, acts, procedures, actors and dossiers, with typed edges."""
+    g = nx.MultiDiGraph(name=timeline.title)
+    docs = {x.document.path: x.document for x in extractions}
+    for d in timeline.documents:
+        docs.setdefault(d.path, d)
+    for path in sorted(docs):
+        d = docs[path]
+        _node(
+            g,
+            f"doc:{path}",
+            kind="document",
+            label=d.title or path,
+            path=path,
+            title=d.title,
+            language=d.language,
+            date=d.date,
+            reference=d.reference,
+            url=d.url,
+        )
+    dossier_of_act: dict[str, str] = {}
+    dossier_of_proc: dict[str, str] = {}
+    for dossier in timeline.dossiers:
+        _node(
+            g,
+            f"dossier:{dossier.id}",
+            kind="dossier",
+            label=dossier.name,
+            name=dossier.name,
+            acts=list(dossier.acts),
+            procedures=list(dossier.procedures),
+            entries=len(dossier.entries),
+        )
+        for celex in dossier.acts:
+            dossier_of_act[celex] = dossier.id
+        for ref in dossier.procedures:
+            dossier_of_proc[ref] = dossier.id
+
+    matches: dict[tuple[str, str], dict[str, Any]] = {}
+    for m in timeline.extra.get("title_matches", []):
+        matches[(m["document"], m["label"])] = m
+
+    for e in timeline.entries:
+        node = f"event:{e.id}"
+        _node(
+            g,
+            node,
+            kind="event",
+            label=e.label,
+            type=e.type,
+            date=e.date,
+            precision=e.precision,
+            earliest=e.earliest,
+            latest=e.latest,
+            status=e.status,
+            dossier=e.dossier,
+            conflict=e.conflict,
+            delay_days=e.delay_days,
+            sources=len(e.sources),
+        )
+        for s in e.sources:
+            _node(g, f"doc:{s.document}", kind="document", label=s.document, path=s.document)
+            g.add_edge(
+                f"doc:{s.document}",
+                node,
+                key="reports",
+                type="reports",
+                date=s.date,
+                quote=s.quote,
+                quote_span=list(s.quote_span),
+                timex_text=s.timex_text,
+                timex_span=list(s.timex_span) if s.timex_span else None,
+                language=s.language,
+            )
+        for a in e.acts:
+            key = act_key(a.celex)
+            if not key:
+                continue
+            _node(g, f"act:{key}", kind="act", label=key, celex=key)
+            resolved = next(
+                (
+                    matches[(s.document, a.label)]
+                    for s in e.sources
+                    if (s.document, a.label) in matches
+                ),
+                None,
+            )
+            attrs: dict[str, Any] = {"label_as_written": a.label}
+            if resolved:
+                attrs.update(
+                    resolved_by="title",
+                    matched_title=resolved["matched_title"],
+                    matched_document=resolved["matched_document"],
+                    score=resolved["score"],
+                )
+            if not g.has_edge(node, f"act:{key}", key="concerns"):
+                g.add_edge(node, f"act:{key}", key="concerns", type="concerns", **attrs)
+        for p in e.procedures:
+            _node(g, f"procedure:{p}", kind="procedure", label=p, reference=p)
+            if not g.has_edge(node, f"procedure:{p}", key="concerns"):
+                g.add_edge(node, f"procedure:{p}", key="concerns", type="concerns")
+            for a in e.acts:
+                key = act_key(a.celex)
+                if key and not g.has_edge(f"act:{key}", f"procedure:{p}", key="part_of"):
+                    g.add_edge(f"act:{key}", f"procedure:{p}", key="part_of", type="part_of")
+        for actor in e.actors:
+            _node(g, f"actor:{actor}", kind="actor", label=actor, name=actor)
+            g.add_edge(node, f"actor:{actor}", key="involves", type="involves")
+        if e.realises:
+            g.add_edge(
+                node,
+                f"event:{e.realises}",
+                key="realises",
+                type="realises",
+                delay_days=e.delay_days,
+            )
+
+    for x in sorted(extractions, key=lambda x: x.document.path):
+        # "/* COM/2010/0094 final - COD 2010/0064 */": a document's own act is part of the
+        # procedures its header names.
+        own = act_key(document_act(x.document))
+        if own and f"act:{own}" in g:
+            for _, _, proc in find_procedures((x.document.text or "")[:HEAD_ZONE]):
+                _node(g, f"procedure:{proc}", kind="procedure", label=proc, reference=proc)
+                if not g.has_edge(f"act:{own}", f"procedure:{proc}", key="part_of"):
+                    g.add_edge(
+                        f"act:{own}",
+                        f"procedure:{proc}",
+                        key="part_of",
+                        type="part_of",
+                        document=x.document.path,
+                    )
+
+    relations = timeline.extra.get("relations")
+    if relations is None:
+        relations = [
+            {
+                "source": r.source,
+                "relation": r.relation,
+                "target": r.target,
+                "document": r.document,
+                "span": list(r.span),
+                "quote": r.quote,
+                "rule": r.rule,
+            }
+            for r in collect_relations(extractions)
+        ]
+    grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for r in relations:
+        grouped.setdefault((r["source"], r["relation"], r["target"]), []).append(r)
+    for (src, rel, dst), found in sorted(grouped.items()):
+        for k in (src, dst):
+            _node(g, f"act:{k}", kind="act", label=k, celex=k)
+        g.add_edge(
+            f"act:{src}",
+            f"act:{dst}",
+            key=rel,
+            type=rel,
+            documents=sorted({f["document"] for f in found}),
+            quote=found[0]["quote"],
+            rule=found[0]["rule"],
+            span=found[0]["span"],
+        )
+
+    for node, data in list(g.nodes(data=True)):
+        if data.get("kind") == "act":
+            did = dossier_of_act.get(data["celex"])
+            if did:
+                g.add_edge(node, f"dossier:{did}", key="part_of", type="part_of")
+        elif data.get("kind") == "procedure":
+            did = dossier_of_proc.get(data["reference"])
+            if did:
+                g.add_edge(node, f"dossier:{did}", key="part_of", type="part_of")
+    return _sorted(g)
+
+
+def _sorted(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The same graph with nodes and edges inserted in sorted order (deterministic exports)."""
+    out = nx.MultiDiGraph(**g.graph)
+    for node in sorted(g.nodes):
+        out.add_node(node, **{k: g.nodes[node][k] for k in sorted(g.nodes[node])})
+    for u, v, k, data in sorted(g.edges(keys=True, data=True), key=lambda t: (t[0], t[1], t[2])):
+        out.add_edge(u, v, key=k, **{a: data[a] for a in sorted(data)})
+    return out
+
+
+def _string(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def stringified(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose every attribute is a string: what GraphML readers (Gephi, yEd) accept."""
+    out = nx.MultiDiGraph(**{k: _string(v) for k, v in graph.graph.items()})
+    for node, data in graph.nodes(data=True):
+        out.add_node(node, **{k: _string(v) for k, v in data.items()})
+    for u, v, k, data in graph.edges(keys=True, data=True):
+        out.add_edge(u, v, key=k, **{a: _string(x) for a, x in data.items()})
+    return out
+
+
+def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> Path:
+    """Write ``graph`` as GraphML, every attribute a string; returns the path written."""
+    text = (
+        "\n".join(nx.generate_graphml(stringified(graph), encoding="utf-8", prettyprint=True))
+        + "\n"
+    )
+    return write_atomic(path, text)
+
+
+def graph_to_json(graph: nx.MultiDiGraph) -> str:
+    """The networkx node-link form of ``graph`` as JSON (lossless, sorted keys)."""
+    data = nx.node_link_data(graph, edges="edges")
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def graph_from_json(text: str) -> nx.MultiDiGraph:
+    """Read back what :func:`graph_to_json` wrote."""
+    return nx.node_link_graph(json.loads(text), directed=True, multigraph=True, edges="edges")
+
+
+def write_graph_json(graph: nx.MultiDiGraph, path: str | Path) -> Path:
+    """Write ``graph`` as networkx node-link JSON; returns the path written."""
+    return write_atomic(path, graph_to_json(graph))

@@ -1,0 +1,602 @@
+"""Assemble a timeline from the events of many documents (:func:`link`).
+
+The cascade:
+
+1. **Titles**: every title the corpus shows for a known act (document titles, "Décision-cadre
+   2004/68/JAI du Conseil du 22 décembre 2003 relative à ..." in running text, labels of events
+   whose act is known) is indexed; acts that events name by title only get their CELEX number
+   through it, in any language, and the match is kept (``Timeline.extra["title_matches"]``).
+2. **Relations** between acts are read from the texts ("repealing Framework Decision
+   2004/68/JHA") and from titles (a proposal whose kind and subject are those of an act is the
+   proposal for it).
+3. **Merge**: two events are one when they have the same type, dates that can name the same
+   day, and the same subject (a shared act or procedure, the same document in another language,
+   or act labels that read alike). Events of a type that happens once per act (adoption,
+   publication...) that share an act but not a date are merged too and flagged as a conflict:
+   each source keeps the date it gives.
+4. **Planned -> actual**: a planned entry is realised by the earliest later entry of the same type
+   whose act is the planned act or one related to it, or whose procedure is the same; the
+   delay in days is kept; plans never realised are listed in ``Timeline.open_plans``.
+5. **Dossiers**: acts and procedures connected by events, relations and document headers form a
+   dossier, named after its latest legal act; entries without an act join the dossier of their
+   document.
+
+Everything is sorted and every id is a content hash, so the same input gives the same output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from timeline.link import acts as actmod
+from timeline.link import dates, resources
+from timeline.link.acts import ActRelation, TitleIndex, TitleMatch, act_key, normalize, similarity
+from timeline.model import (
+    EVENT_TYPES,
+    ActRef,
+    Document,
+    Dossier,
+    Entry,
+    Event,
+    Extraction,
+    Source,
+    Timeline,
+)
+
+#: Types that happen once in the life of an act: differing dates for one act are a conflict.
+SINGULAR_TYPES = frozenset({"proposal", "adoption", "signature", "publication", "entry_into_force"})
+#: Types whose date is fixed by law: a source writing before it (planned) and one writing after
+#: it (past) state the same fact; they are not plans to be realised.
+FIXED_TYPES = frozenset({"transposition_deadline", "deadline", "entry_into_force", "application"})
+#: Labels of acts known by title only are alike at this similarity.
+LABEL_THRESHOLD = 0.9
+
+
+@dataclass(slots=True)
+class _Item:
+    """One event of one document, ready for merging."""
+
+    index: int
+    event: Event
+    document: Document
+    acts: tuple[ActRef, ...]
+    act_keys: frozenset[str]
+    procedures: frozenset[str]
+    doc_ids: frozenset[str]
+    labels: tuple[str, ...]  # normalized labels of acts without CELEX
+    source: Source
+
+
+@dataclass(slots=True)
+class _Context:
+    index: TitleIndex
+    relations: list[ActRelation]
+    title_matches: list[TitleMatch]
+    own_acts: dict[str, str | None] = field(default_factory=dict)
+    mentions: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
+
+
+def _keys(acts: Iterable[ActRef]) -> list[str]:
+    """The sorted act keys of the acts that have a CELEX number."""
+    return sorted({k for k in (act_key(a.celex) for a in acts) if k})
+
+
+def _hash(*parts: Any) -> str:
+    data = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha1(data.encode("utf-8")).hexdigest()[:12]
+
+
+def _doc_ids(doc: Document, own: str | None) -> frozenset[str]:
+    ids = {f"path:{doc.path}"}
+    if doc.reference:
+        ids.add(f"ref:{normalize(doc.reference)}")
+    if doc.parallel:
+        ids.add(f"parallel:{doc.parallel}")
+    if own:
+        ids.add(f"act:{act_key(own)}")
+    return frozenset(ids)
+
+
+def _source(doc: Document, event: Event) -> Source:
+    text = doc.text or ""
+    lo, hi = event.sentence_span
+    quote = text[lo:hi] if text and 0 <= lo < hi <= len(text) else event.summary
+    if not (text and 0 <= lo < hi <= len(text)):
+        lo, hi = (0, 0)
+    timex = event.timex
+    return Source(
+        document=doc.path,
+        reference=doc.reference,
+        language=doc.language or (event.language or None),
+        url=doc.url,
+        quote=quote,
+        quote_span=(lo, hi),
+        timex_text=timex.text if timex else None,
+        timex_span=(timex.start, timex.end) if timex else None,
+        date=event.date,
+        page=event.page,
+    )
+
+
+def collect_relations(
+    extractions: Sequence[Extraction], index: TitleIndex | None = None
+) -> list[ActRelation]:
+    """Every act relation the texts and titles of a corpus state, deduplicated and sorted."""
+    if index is None:
+        index = TitleIndex.from_extractions(extractions)
+    found: list[ActRelation] = []
+    for x in extractions:
+        found.extend(actmod.find_relations(x.document))
+    found.extend(index.proposal_relations())
+    unique: dict[tuple[str, str, str, str], ActRelation] = {}
+    for rel in sorted(found, key=lambda r: (r.source, r.relation, r.target, r.document, r.span)):
+        unique.setdefault((rel.source, rel.relation, rel.target, rel.document), rel)
+    return list(unique.values())
+
+
+def _items(extractions: Sequence[Extraction], ctx: _Context) -> list[_Item]:
+    items: list[_Item] = []
+    for x in extractions:
+        doc = x.document
+        own = actmod.document_act(doc)
+        ctx.own_acts[doc.path] = act_key(own)
+        for mention in actmod.find_acts(doc.text or ""):
+            key = act_key(mention.celex)
+            if key:
+                ctx.mentions.setdefault(key, Counter())[(doc.language or "", mention.text)] += 1
+        ids = _doc_ids(doc, own)
+        for event in x.events:
+            resolved, matches = actmod.resolve_acts(event.acts, ctx.index, doc.language, doc.path)
+            ctx.title_matches.extend(matches)
+            keys = frozenset(k for k in (act_key(a.celex) for a in resolved) if k)
+            labels = tuple(
+                sorted({normalize(a.label) for a in resolved if not a.celex and a.label})
+            )
+            procs = frozenset(actmod.canonical_procedure(p) for p in event.procedures if p.strip())
+            items.append(
+                _Item(
+                    len(items), event, doc, resolved, keys, procs, ids, labels, _source(doc, event)
+                )
+            )
+    return items
+
+
+# --- merging ------------------------------------------------------------------------------
+
+
+def _same_subject(a: _Item, b: _Item) -> bool:
+    if a.act_keys and b.act_keys:
+        return bool(a.act_keys & b.act_keys)
+    if a.procedures and b.procedures:
+        return bool(a.procedures & b.procedures)
+    if a.doc_ids & b.doc_ids:
+        return True
+    return any(similarity(la, lb) >= LABEL_THRESHOLD for la in a.labels for lb in b.labels)
+
+
+def _status_compatible(a: _Item, b: _Item) -> bool:
+    planned_a, planned_b = a.event.status == "planned", b.event.status == "planned"
+    return planned_a == planned_b or a.event.type in FIXED_TYPES
+
+
+def _mergeable(a: _Item, b: _Item) -> tuple[bool, bool]:
+    """(same event?, with a date conflict?)."""
+    ea, eb = a.event, b.event
+    if ea.type != eb.type or not _status_compatible(a, b):
+        return False, False
+    if ea.date is None and eb.date is None:
+        return (ea.status == eb.status and _same_subject(a, b)), False
+    if ea.date is None or eb.date is None:
+        return False, False
+    if dates.overlap(ea.date, eb.date):
+        return _same_subject(a, b), False
+    if ea.type in SINGULAR_TYPES and a.act_keys & b.act_keys:
+        return True, True
+    return False, False
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            self.parent[max(ri, rj)] = min(ri, rj)
+
+
+def _groups(items: list[_Item]) -> list[list[_Item]]:
+    uf = _UnionFind(len(items))
+    by_type: dict[str, list[_Item]] = defaultdict(list)
+    for item in items:
+        by_type[item.event.type].append(item)
+    for group in by_type.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                same, _ = _mergeable(a, b)
+                if same:
+                    uf.union(a.index, b.index)
+    clusters: dict[int, list[_Item]] = defaultdict(list)
+    for item in items:
+        clusters[uf.find(item.index)].append(item)
+    return list(clusters.values())
+
+
+def _precision_rank(event: Event) -> int:
+    return dates.PRECISION_RANK.get(event.precision, 0)
+
+
+def _choose(group: list[_Item]) -> tuple[_Item, bool]:
+    """The item whose date the entry shows, and whether the sources conflict."""
+    dated = [i for i in group if i.event.date]
+    conflict = False
+    for i, a in enumerate(dated):
+        for b in dated[i + 1 :]:
+            if not dates.overlap(a.event.date, b.event.date):
+                conflict = True
+    if not dated:
+        best = min(
+            group,
+            key=lambda i: (
+                -(i.event.earliest is not None),
+                i.event.earliest or "",
+                i.document.path,
+                i.index,
+            ),
+        )
+        return best, False
+    votes = Counter(i.event.date for i in dated)
+
+    def rank(i: _Item) -> tuple[Any, ...]:
+        if conflict:
+            return (-votes[i.event.date], -_precision_rank(i.event), i.event.date, i.document.path)
+        return (-_precision_rank(i.event), -votes[i.event.date], i.event.date, i.document.path)
+
+    return min(dated, key=rank), conflict
+
+
+def _merge_acts(group: list[_Item]) -> tuple[ActRef, ...]:
+    by_key: dict[str, list[tuple[bool, int, str, ActRef]]] = defaultdict(list)
+    for item in group:
+        lang = item.document.language or ""
+        for act in item.acts:
+            key = act_key(act.celex) or f"label:{normalize(act.label)}"
+            by_key[key].append((lang != "en", len(act.label), act.label, act))
+    out: list[ActRef] = []
+    for key in sorted(by_key):
+        _, _, _, act = min(by_key[key], key=lambda t: t[:3])
+        out.append(ActRef(act.celex, act.label, None, act.kind))
+    return tuple(out)
+
+
+def _entry(group: list[_Item]) -> Entry:
+    best, conflict = _choose(group)
+    ev = best.event
+    statuses = {i.event.status for i in group}
+    status = "past" if "past" in statuses else ("ongoing" if "ongoing" in statuses else "planned")
+    sources = tuple(
+        sorted(
+            (i.source for i in group),
+            key=lambda s: (dates.sort_key(s.date), s.date or "", s.document, s.quote_span),
+        )
+    )
+    earliest, latest = ev.earliest, ev.latest
+    if conflict:
+        given = sorted({i.event.date for i in group if i.event.date}, key=dates.sort_key)
+        earliest, latest = given[0], given[-1]
+    merged_acts = _merge_acts(group)
+    procedures = tuple(sorted(set().union(*(i.procedures for i in group))))
+    actors = tuple(sorted({a for i in group for a in i.event.actors}))
+    ident = _hash(
+        ev.type,
+        ev.date,
+        earliest if not ev.date else None,
+        sorted(act_key(a.celex) or normalize(a.label) for a in merged_acts),
+        sorted((s.document, list(s.quote_span), s.timex_text) for s in sources),
+    )
+    return Entry(
+        id=f"e-{ident}",
+        date=ev.date,
+        precision=ev.precision,
+        earliest=earliest,
+        latest=latest,
+        status=status,
+        type=ev.type,
+        label="",
+        acts=merged_acts,
+        procedures=procedures,
+        actors=actors,
+        sources=sources,
+        conflict=conflict,
+    )
+
+
+def _unique_ids(entries: list[Entry]) -> list[Entry]:
+    """Entries whose content is identical (an event stated twice, unmerged) get ``-2``, ``-3``..."""
+    seen: Counter[str] = Counter()
+    out = []
+    for e in sorted(entries, key=lambda e: (e.id, repr(e))):
+        seen[e.id] += 1
+        out.append(e if seen[e.id] == 1 else replace(e, id=f"{e.id}-{seen[e.id]}"))
+    return out
+
+
+# --- planned -> actual ------------------------------------------------------------------------
+
+
+def _anchor(entry: Entry) -> str | None:
+    if entry.date:
+        iv = dates.interval(entry.date)
+        return iv[0].isoformat() if iv else None
+    return entry.earliest
+
+
+def _related(keys: Iterable[str], relations: list[ActRelation]) -> set[str]:
+    out = set(keys)
+    for rel in relations:
+        if rel.source in out or rel.target in out:
+            out.update((rel.source, rel.target))
+    return out
+
+
+def _link_plans(
+    entries: list[Entry], relations: list[ActRelation]
+) -> tuple[list[Entry], list[str]]:
+    by_id = {e.id: e for e in entries}
+    plans = sorted(
+        (e for e in entries if e.status == "planned" and e.type not in FIXED_TYPES),
+        key=lambda e: (dates.sort_key(_anchor(e)), e.id),
+    )
+    actual = [e for e in entries if e.status != "planned" and e.date]
+    updates: dict[str, dict[str, Any]] = defaultdict(dict)
+    open_plans: list[str] = []
+    for plan in plans:
+        keys = {k for k in (act_key(a.celex) for a in plan.acts) if k}
+        related = _related(keys, relations)
+        labels = [normalize(a.label) for a in plan.acts if not a.celex and a.label]
+        anchor = _anchor(plan)
+        anchor_iv = dates.interval(anchor)
+        best: Entry | None = None
+        for cand in actual:
+            if cand.type != plan.type:
+                continue
+            iv = dates.interval(cand.date)
+            if iv is None or (anchor_iv is not None and iv[0] < anchor_iv[0]):
+                continue
+            cand_keys = {k for k in (act_key(a.celex) for a in cand.acts) if k}
+            same = bool(cand_keys & related) or bool(set(plan.procedures) & set(cand.procedures))
+            if not same and labels:
+                cand_labels = [normalize(a.label) for a in cand.acts]
+                same = any(similarity(a, b) >= LABEL_THRESHOLD for a in labels for b in cand_labels)
+            if not same:
+                continue
+            if best is None or (dates.sort_key(cand.date), cand.id) < (
+                dates.sort_key(best.date),
+                best.id,
+            ):
+                best = cand
+        if best is None:
+            open_plans.append(plan.id)
+            continue
+        delay = None
+        if anchor_iv is not None and anchor_iv[0] == anchor_iv[1] and dates.is_day(best.date):
+            best_iv = dates.interval(best.date)
+            assert best_iv is not None
+            delay = (best_iv[0] - anchor_iv[0]).days
+        updates[plan.id].update(realised_by=best.id, delay_days=delay)
+        if "realises" not in updates[best.id]:
+            updates[best.id].update(realises=plan.id, delay_days=delay)
+    out = [replace(e, **updates[e.id]) if e.id in updates else e for e in entries]
+    assert all(i in by_id for i in open_plans)
+    return out, sorted(open_plans)
+
+
+# --- dossiers -----------------------------------------------------------------------------
+
+
+def _components(
+    entries: list[Entry], relations: list[ActRelation], items: list[_Item], ctx: _Context
+) -> list[set[str]]:
+    """Connected acts ("act:KEY") and procedures ("proc:REF")."""
+    import networkx as nx  # the one seam: only timeline.link imports networkx
+
+    g = nx.Graph()
+    for e in entries:
+        nodes = [f"act:{k}" for k in _keys(e.acts)]
+        nodes += [f"proc:{p}" for p in e.procedures]
+        g.add_nodes_from(nodes)
+        for a, b in zip(nodes, nodes[1:], strict=False):
+            g.add_edge(a, b)
+    for rel in relations:
+        g.add_edge(f"act:{rel.source}", f"act:{rel.target}")
+    for item in items:
+        own = ctx.own_acts.get(item.document.path)
+        if own and f"act:{own}" in g:
+            head = (item.document.text or "")[: actmod.HEAD_ZONE]
+            for _, _, proc in actmod.find_procedures(head):
+                g.add_edge(f"act:{own}", f"proc:{proc}")
+    return [set(c) for c in nx.connected_components(g)]
+
+
+def _act_name(key: str, ctx: _Context, prefer: str = "en") -> str:
+    counts = ctx.mentions.get(key)
+    if counts:
+
+        def rank(kv: tuple[tuple[str, str], int]) -> tuple[Any, ...]:
+            (lang, text), count = kv
+            literal = bool(resources.load().celex.fullmatch(text))
+            slashed = "/" in text.split()[0] and not literal  # "COM/2010/0094": a header form
+            return (literal, slashed, lang != prefer, -len(text), -count, text)
+
+        (_, text), _ = min(counts.items(), key=rank)
+        return " ".join(text.split())
+    return key
+
+
+def _dossier_name(members: set[str], ctx: _Context, prefer: str = "en") -> str:
+    act_keys = sorted(m[4:] for m in members if m.startswith("act:"))
+    procs = sorted(m[5:] for m in members if m.startswith("proc:"))
+    legal = [k for k in act_keys if actmod.celex_kinds(k)]
+    pool = legal or act_keys
+    if not pool:
+        return procs[0] if procs else "dossier"
+    main = max(pool, key=lambda k: (actmod.celex_year(k) or 0, k))
+    name = _act_name(main, ctx, prefer)
+    titles = [t for t in ctx.index.titles if act_key(t.celex) == main]
+    if titles:
+        origin = {"document title": 0, "text": 1, "event": 2}
+        best = min(
+            titles,
+            key=lambda t: (
+                t.language != prefer,
+                origin.get(t.origin, 3),
+                len(t.raw_subject),
+                t.document,
+            ),
+        )
+        name = f"{name} — {' '.join(best.raw_subject.split())}"
+    return name
+
+
+def _label(entry: Entry, ctx: _Context, labels: dict[str, str]) -> str:
+    head = labels.get(entry.type, entry.type.replace("_", " ").capitalize())
+    keys = [k for k in (act_key(a.celex) for a in entry.acts) if k]
+    if keys:
+        what = _act_name(keys[0], ctx)
+    elif entry.acts and entry.acts[0].label:
+        what = entry.acts[0].label
+    elif entry.procedures:
+        what = entry.procedures[0]
+    else:
+        what = entry.sources[0].quote if entry.sources else ""
+    what = " ".join(what.split())
+    if len(what) > 80:
+        what = what[:79].rstrip() + "…"
+    return f"{head}: {what}" if what else head
+
+
+def link(extractions: Sequence[Extraction]) -> Timeline:
+    """Merge the events of many documents into one timeline of entries, plans and dossiers."""
+    res = resources.load()
+    extractions = sorted(extractions, key=lambda x: x.document.path)
+    index = TitleIndex.from_extractions(extractions)
+    ctx = _Context(index=index, relations=[], title_matches=[])
+    items = _items(extractions, ctx)
+    ctx.relations = collect_relations(extractions, index)
+    entries = _unique_ids([_entry(g) for g in _groups(items)])
+    entries, open_plans = _link_plans(entries, ctx.relations)
+
+    components = _components(entries, ctx.relations, items, ctx)
+    node_dossier: dict[str, str] = {}
+    dossier_defs: list[tuple[str, str, set[str]]] = []
+    for members in components:
+        did = "d-" + _hash(sorted(members))[:10]
+        dossier_defs.append((did, _dossier_name(members, ctx), members))
+        for m in members:
+            node_dossier[m] = did
+
+    def entry_dossier(e: Entry) -> str | None:
+        for k in _keys(e.acts):
+            if f"act:{k}" in node_dossier:
+                return node_dossier[f"act:{k}"]
+        for p in e.procedures:
+            if f"proc:{p}" in node_dossier:
+                return node_dossier[f"proc:{p}"]
+        return None
+
+    assigned = {e.id: entry_dossier(e) for e in entries}
+    # Documents belong to the dossier of their own act, else to the one most of their entries are in.
+    doc_votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for e in entries:
+        if assigned[e.id]:
+            for s in e.sources:
+                doc_votes[s.document][assigned[e.id]] += 1  # type: ignore[index]
+    doc_dossier: dict[str, str] = {}
+    for path, own in ctx.own_acts.items():
+        if own and f"act:{own}" in node_dossier:
+            doc_dossier[path] = node_dossier[f"act:{own}"]
+        elif doc_votes.get(path):
+            doc_dossier[path] = min(doc_votes[path].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    for e in entries:
+        if assigned[e.id] is None:
+            votes = Counter(doc_dossier[s.document] for s in e.sources if s.document in doc_dossier)
+            if votes:
+                assigned[e.id] = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+    labels = res.entry_labels
+    entries = [replace(e, dossier=assigned[e.id], label=_label(e, ctx, labels)) for e in entries]
+    type_order = {t: i for i, t in enumerate(EVENT_TYPES)}
+    entries.sort(
+        key=lambda e: (dates.sort_key(e.date or e.earliest), type_order.get(e.type, 99), e.id)
+    )
+
+    dossiers: list[Dossier] = []
+    for did, name, members in dossier_defs:
+        ids = tuple(e.id for e in entries if e.dossier == did)
+        dossiers.append(
+            Dossier(
+                id=did,
+                name=name,
+                acts=tuple(sorted(m[4:] for m in members if m.startswith("act:"))),
+                procedures=tuple(sorted(m[5:] for m in members if m.startswith("proc:"))),
+                entries=ids,
+            )
+        )
+    first = {e.id: i for i, e in enumerate(entries)}
+    dossiers.sort(
+        key=lambda d: (-len(d.entries), min((first[i] for i in d.entries), default=0), d.id)
+    )
+
+    conflicts = {
+        e.id: {
+            d: sorted(s.document for s in e.sources if s.date == d)
+            for d in sorted({s.date for s in e.sources if s.date})
+        }
+        for e in entries
+        if e.conflict
+    }
+    extra: dict[str, Any] = {
+        "title_matches": [
+            {
+                "label": m.label,
+                "celex": m.celex,
+                "document": m.document,
+                "matched_title": m.matched_title,
+                "matched_document": m.matched_document,
+                "matched_language": m.matched_language,
+                "score": m.score,
+            }
+            for m in sorted(set(ctx.title_matches), key=lambda m: (m.document, m.label, m.celex))
+        ],
+        "relations": [
+            {
+                "source": r.source,
+                "relation": r.relation,
+                "target": r.target,
+                "document": r.document,
+                "span": list(r.span),
+                "quote": r.quote,
+                "rule": r.rule,
+            }
+            for r in ctx.relations
+        ],
+        "conflicts": conflicts,
+    }
+    return Timeline(
+        entries=tuple(entries),
+        dossiers=tuple(dossiers),
+        documents=tuple(x.document for x in extractions),
+        open_plans=tuple(open_plans),
+        extra=extra,
+    )
