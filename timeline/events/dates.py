@@ -112,7 +112,7 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
             candidates.append((0, t.start, DocDate(date, t, "dateline")))
             continue
         if t.start < 3000 and suffix is not None and not before.strip() and suffix.search(after):
-            candidates.append((0, t.start, DocDate(date, t, "dateline")))
+            candidates.append((0, t.start, DocDate(date, t, "placed_date")))
             continue
         if t.start < 3000 and cp["press_header"].search(before):
             candidates.append((1, t.start, DocDate(date, t, "press_header")))

@@ -269,6 +269,8 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
             return "proposal", f"{ctx.language}:self_dateline", clause
         if kind == "oj_header":
             return "publication", f"{ctx.language}:oj_header", clause
+        if kind in ("dateline", "press_header"):
+            return None  # where and when the text was issued, not an event of its own
     ls = text.rfind("\n", 0, t.start) + 1
     note = ctx.footnote.search(text[ls : t.start])
     oj = ctx.pack.patterns.get("oj")

@@ -59,7 +59,7 @@ def _is_date_only(text: str, span: tuple[int, int], timexes: Sequence[tuple[int,
         return False
     lead = s + (len(text[s:e]) - len(text[s:e].lstrip(" \t\r")))
     for ts, te in timexes:
-        if ts <= lead + 1 and te >= lead + len(stripped) - 2 and ts < e:
+        if s <= ts <= lead + 1 and te >= lead + len(stripped) - 2 and te <= e:
             return True
     return False
 
