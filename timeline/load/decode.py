@@ -7,8 +7,12 @@ The cascade, first answer wins:
 3. a charset the document declares (HTML ``<meta charset>`` / ``http-equiv``, XML prolog) is
    honoured, with ISO-8859-1 and ASCII read as Windows-1252 as browsers do;
 4. strict UTF-8;
-5. charset-normalizer's guess, preferring Windows-1252 when it is as plausible as the best guess
-   (Western European pages without a declared charset are nearly always Windows-1252);
+5. charset-normalizer's best guesses among the legacy encodings of the EU languages
+   (``[encodings]`` in ``resources/common/load.toml``) and Windows-1252 are compared, and the
+   least implausible reading wins, Windows-1252 on a tie: fewest symbols among letters and
+   fewest letters that the reading's detected language does not write (``[alphabets]``).
+   charset-normalizer alone reads the Portuguese "Presidência" as Windows-1250 "Presidęncia",
+   and short Polish as Windows-1252;
 6. nothing plausible: refused as "not valid text in any detected encoding".
 """
 
@@ -19,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from timeline.errors import InputError
+from timeline.load._data import load_data
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -34,6 +39,10 @@ _DECLARED = re.compile(
     re.IGNORECASE,
 )
 # Controls other than tab, line feed, form feed and carriage return: a text has (almost) none.
+_SYMBOL_IN_WORD = re.compile(r"(?<=[^\W\d_])[^\w\s.,;:!?'’\"()\[\]/-](?=[^\W\d_])")
+_RARE_SYMBOLS = re.compile(
+    "(?<=[^\\W\\d_])[\u00b9\u00b2\u00b3\u00bc\u00bd\u00be\u00a6\u00a4\u00ac\u00b8\u00a8\u02c7\u02d8\u02dd\u02db\u00af]"
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -103,21 +112,36 @@ def decode_bytes(data: bytes, path: str, *, markup: bool = False) -> Decoded:
     return _guess(data, path)
 
 
+def _implausibility(text: str) -> int:
+    """How wrong a single-byte reading looks: symbols among letters ("Rozporz¹dzenie" is Polish
+    read as Windows-1252), and letters that the language the reading is written in does not
+    use ("Presidęncia" is Portuguese read as Windows-1250). 0 for an ordinary text."""
+    from timeline.load.language import body_sample, detect_language
+
+    odd = len(_SYMBOL_IN_WORD.findall(text)) + len(_RARE_SYMBOLS.findall(text))
+    sample = body_sample(text, limit=2000)
+    lang = detect_language(sample)
+    alphabet = load_data()["alphabets"].get(lang or "", None)
+    if alphabet is not None:
+        odd += sum(1 for c in sample.lower() if c.isalpha() and ord(c) > 0x7F and c not in alphabet)
+    return odd
+
+
 def _guess(data: bytes, path: str) -> Decoded:
     from charset_normalizer import from_bytes
 
-    matches = list(from_bytes(data, threshold=0.2))
+    spec = load_data()["encodings"]
+    matches = list(from_bytes(data, threshold=0.2, cp_isolation=list(spec["candidates"])))
     if not matches:
         raise InputError(path, "not valid text in any detected encoding (not UTF-8 either)")
-    best = matches[0]
-    chosen = best.encoding
-    for match in matches:
-        if match.encoding == "cp1252" and match.chaos <= best.chaos + 0.01:
-            chosen = "cp1252"
-            break
+    # Readings to compare: the Western European default first (it wins ties), then the guesses.
+    readings: dict[str, tuple[str, str]] = {}
     try:
-        text = data.decode(chosen)
-    except (UnicodeDecodeError, LookupError):
-        text = str(best)
-        chosen = best.encoding
+        western = data.decode("cp1252")
+        readings[western] = ("cp1252", western)
+    except UnicodeDecodeError:
+        pass
+    for match in matches[: spec["compare"]]:
+        readings.setdefault(str(match), (match.encoding, str(match)))
+    chosen, text = min(readings.values(), key=lambda r: _implausibility(r[1][:65536]))
     return _check_text(text, path, chosen)
