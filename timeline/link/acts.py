@@ -133,6 +133,16 @@ def celex_is_proposal(celex: str) -> bool:
     return bool(m and m.group("sector") == "5" and m.group("type") == "PC")
 
 
+def same_series(a: str, b: str) -> bool:
+    """Whether two CELEX numbers share sector, year and type (differing at most in number)."""
+    ma, mb = _CELEX_PARTS.match(a), _CELEX_PARTS.match(b)
+    return bool(
+        ma
+        and mb
+        and (ma["sector"], ma["year"], ma["type"]) == (mb["sector"], mb["year"], mb["type"])
+    )
+
+
 def celex_kinds(celex: str) -> frozenset[str]:
     """The act kinds a sector-3 CELEX number can stand for."""
     m = _CELEX_PARTS.match(celex)
@@ -499,6 +509,45 @@ def resolve_acts(
         else:
             matches.append(match)
             out.append(ActRef(match.celex, act.label, act.span, act.kind))
+    return tuple(out), matches
+
+
+def acts_in_sentence(
+    sentence: str, language: str | None, index: TitleIndex, document: str
+) -> tuple[tuple[ActRef, ...], list[TitleMatch]]:
+    """Acts a sentence names, by number or by title, for an event whose extractor named none.
+
+    Numbered references come first ("Directive 2011/93/EU"); then every kind word ("la
+    décision-cadre du Conseil relative à ...", with a proposal opener just before it) starts a
+    candidate title that the corpus' titles may resolve.
+    """
+    flat = " ".join(sentence.split())
+    out: list[ActRef] = []
+    seen: set[str] = set()
+    for m in find_acts(flat):
+        if m.celex not in seen:
+            seen.add(m.celex)
+            out.append(ActRef(m.celex, m.text, None, m.kind))
+    matches: list[TitleMatch] = []
+    for rules in _title_rules(language):
+        for _, pattern in rules.kinds:
+            for km in pattern.finditer(flat):
+                start = km.start()
+                if rules.proposal is not None:
+                    for back in range(max(0, km.start() - 40), km.start()):
+                        if (back == 0 or not flat[back - 1].isalnum()) and rules.proposal.match(
+                            flat[back:]
+                        ):
+                            start = back
+                            break
+                label = flat[start:].rstrip(" .;")
+                match = index.resolve(label, language, document)
+                if match is not None and act_key(match.celex) not in {act_key(c) for c in seen}:
+                    seen.add(match.celex)
+                    matches.append(match)
+                    out.append(ActRef(match.celex, label, None, None))
+        if matches:
+            break
     return tuple(out), matches
 
 

@@ -70,6 +70,10 @@ class _Item:
     doc_ids: frozenset[str]
     labels: tuple[str, ...]  # normalized labels of acts without CELEX
     source: Source
+    primary: str | None = None  # the first act the event names (what it is mainly about)
+    own: str | None = None  # the act the event's document is
+    dossier: str | None = None  # component id, set once the dossiers are known
+    sole: bool = True  # no other statement of its document gives this step of this act another date
 
 
 @dataclass(slots=True)
@@ -78,6 +82,8 @@ class _Context:
     relations: list[ActRelation]
     title_matches: list[TitleMatch]
     own_acts: dict[str, str | None] = field(default_factory=dict)
+    own_procedures: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    corrections: list[dict[str, str]] = field(default_factory=list)
     mentions: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
 
 
@@ -139,12 +145,61 @@ def collect_relations(
     return list(unique.values())
 
 
+def _misprints(extractions: Sequence[Extraction], ctx: _Context) -> dict[tuple[str, str], str]:
+    """(document, act) -> the document's own act, for a misprinted number in a legal act's heading.
+
+    The Official Journal prints "DIRECTIVE 2011/92/EU" atop Directive 2011/93/EU. When a document
+    that is act X heads itself with an act of X's sector, year and type but another number, which
+    only documents that are X name and no document is, the heading means X.
+    """
+    named_in: dict[str, set[str]] = defaultdict(set)
+    heads: dict[str, list[actmod.ActMention]] = {}
+    for x in extractions:
+        mentions = actmod.find_acts(x.document.text or "")
+        for m in mentions:
+            key = act_key(m.celex)
+            if key:
+                named_in[key].add(x.document.path)
+        heads[x.document.path] = [m for m in mentions if m.start < actmod.HEAD_ZONE]
+    owns = {k for k in ctx.own_acts.values() if k}
+    out: dict[tuple[str, str], str] = {}
+    for x in extractions:
+        path = x.document.path
+        own = ctx.own_acts.get(path)
+        if not own:
+            continue
+        for m in heads[path]:
+            key = act_key(m.celex)
+            if (
+                key
+                and key != own
+                and key not in owns
+                and all(ctx.own_acts.get(p) == own for p in named_in[key])
+                and actmod.same_series(key, own)
+            ):
+                out[(path, key)] = own
+                ctx.corrections.append(
+                    {"document": path, "as_written": m.text, "read_as": own, "rule": "misprint"}
+                )
+    return out
+
+
 def _items(extractions: Sequence[Extraction], ctx: _Context) -> list[_Item]:
     items: list[_Item] = []
     for x in extractions:
+        ctx.own_acts[x.document.path] = act_key(actmod.document_act(x.document))
+    misprints = _misprints(extractions, ctx)
+    for x in extractions:
         doc = x.document
         own = actmod.document_act(doc)
-        ctx.own_acts[doc.path] = act_key(own)
+        # The procedures a document's header names ("2010/0064(COD) Combating ...",
+        # "/* COM/2010/0094 final - COD 2010/0064 */"): where its act-less events belong.
+        head = "\n".join(
+            t for t in (doc.reference, doc.title, (doc.text or "")[: actmod.HEAD_ZONE]) if t
+        )
+        ctx.own_procedures[doc.path] = tuple(
+            sorted({p for _, _, p in actmod.find_procedures(head)})
+        )
         for mention in actmod.find_acts(doc.text or ""):
             key = act_key(mention.celex)
             if key:
@@ -152,15 +207,41 @@ def _items(extractions: Sequence[Extraction], ctx: _Context) -> list[_Item]:
         ids = _doc_ids(doc, own)
         for event in x.events:
             resolved, matches = actmod.resolve_acts(event.acts, ctx.index, doc.language, doc.path)
+            if not any(a.celex for a in resolved):
+                # the extractor named no known act: read the event's sentence for one
+                source = _source(doc, event)
+                found, found_matches = actmod.acts_in_sentence(
+                    source.quote, doc.language, ctx.index, doc.path
+                )
+                if found:
+                    resolved = tuple(a for a in resolved if a.label) + found
+                    matches = matches + found_matches
             ctx.title_matches.extend(matches)
+            resolved = tuple(
+                ActRef(misprints[(doc.path, k)], a.label, a.span, a.kind)
+                if (k := act_key(a.celex)) and (doc.path, k) in misprints
+                else a
+                for a in resolved
+            )
             keys = frozenset(k for k in (act_key(a.celex) for a in resolved) if k)
             labels = tuple(
                 sorted({normalize(a.label) for a in resolved if not a.celex and a.label})
             )
             procs = frozenset(actmod.canonical_procedure(p) for p in event.procedures if p.strip())
+            ordered = [k for k in (act_key(a.celex) for a in resolved) if k]
             items.append(
                 _Item(
-                    len(items), event, doc, resolved, keys, procs, ids, labels, _source(doc, event)
+                    len(items),
+                    event,
+                    doc,
+                    resolved,
+                    keys,
+                    procs,
+                    ids,
+                    labels,
+                    _source(doc, event),
+                    ordered[0] if ordered else None,
+                    act_key(own),
                 )
             )
     return items
@@ -176,7 +257,18 @@ def _same_subject(a: _Item, b: _Item) -> bool:
         return bool(a.procedures & b.procedures)
     if a.doc_ids & b.doc_ids:
         return True
-    return any(similarity(la, lb) >= LABEL_THRESHOLD for la in a.labels for lb in b.labels)
+    # an event naming no act is about the act its document is
+    if (a.own and a.own in b.act_keys) or (b.own and b.own in a.act_keys):
+        return True
+    if any(similarity(la, lb) >= LABEL_THRESHOLD for la in a.labels for lb in b.labels):
+        return True
+    # the same step of the same dossier on the same day, told by a document naming no act
+    return (
+        a.dossier is not None
+        and a.dossier == b.dossier
+        and a.event.date == b.event.date
+        and dates.is_day(a.event.date)
+    )
 
 
 def _status_compatible(a: _Item, b: _Item) -> bool:
@@ -195,7 +287,13 @@ def _mergeable(a: _Item, b: _Item) -> tuple[bool, bool]:
         return False, False
     if dates.overlap(ea.date, eb.date):
         return _same_subject(a, b), False
-    if ea.type in SINGULAR_TYPES and a.act_keys & b.act_keys:
+    if (
+        ea.type in SINGULAR_TYPES
+        and a.primary is not None
+        and a.primary == b.primary
+        and a.sole
+        and b.sole
+    ):
         return True, True
     return False, False
 
@@ -216,7 +314,21 @@ class _UnionFind:
             self.parent[max(ri, rj)] = min(ri, rj)
 
 
+def _mark_sole(items: list[_Item]) -> None:
+    """A document stating one step of one act at two dates tells two events, not a conflict."""
+    by_key: dict[tuple[str, str, str], list[_Item]] = defaultdict(list)
+    for item in items:
+        if item.primary and item.event.date:
+            for doc_id in item.doc_ids:
+                by_key[(doc_id, item.event.type, item.primary)].append(item)
+    for group in by_key.values():
+        for a in group:
+            if any(not dates.overlap(a.event.date, b.event.date) for b in group):
+                a.sole = False
+
+
 def _groups(items: list[_Item]) -> list[list[_Item]]:
+    _mark_sole(items)
     uf = _UnionFind(len(items))
     by_type: dict[str, list[_Item]] = defaultdict(list)
     for item in items:
@@ -230,7 +342,26 @@ def _groups(items: list[_Item]) -> list[list[_Item]]:
     clusters: dict[int, list[_Item]] = defaultdict(list)
     for item in items:
         clusters[uf.find(item.index)].append(item)
-    return list(clusters.values())
+    # A step no act, procedure or document ties to a dossier ("The Commission today proposed new
+    # rules"): when exactly one entry of the corpus has that type on that day, it is that one.
+    anchored: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for root, members in sorted(clusters.items()):
+        ev = members[0].event
+        if any(m.dossier for m in members) and dates.is_day(ev.date) and ev.status != "planned":
+            anchored[(ev.type, str(ev.date))].append(root)
+    for root, members in sorted(clusters.items()):
+        ev = members[0].event
+        if any(m.dossier or m.act_keys or m.procedures for m in members):
+            continue
+        if not dates.is_day(ev.date) or ev.status == "planned":
+            continue
+        targets = anchored.get((ev.type, str(ev.date)), [])
+        if len(targets) == 1:
+            uf.union(root, targets[0])
+    final: dict[int, list[_Item]] = defaultdict(list)
+    for item in items:
+        final[uf.find(item.index)].append(item)
+    return list(final.values())
 
 
 def _precision_rank(event: Event) -> int:
@@ -266,7 +397,7 @@ def _choose(group: list[_Item]) -> tuple[_Item, bool]:
     return min(dated, key=rank), conflict
 
 
-def _merge_acts(group: list[_Item]) -> tuple[ActRef, ...]:
+def _merge_acts(group: list[_Item], primary: str | None) -> tuple[ActRef, ...]:
     by_key: dict[str, list[tuple[bool, int, str, ActRef]]] = defaultdict(list)
     for item in group:
         lang = item.document.language or ""
@@ -274,7 +405,7 @@ def _merge_acts(group: list[_Item]) -> tuple[ActRef, ...]:
             key = act_key(act.celex) or f"label:{normalize(act.label)}"
             by_key[key].append((lang != "en", len(act.label), act.label, act))
     out: list[ActRef] = []
-    for key in sorted(by_key):
+    for key in sorted(by_key, key=lambda k: (k != primary, k)):
         _, _, _, act = min(by_key[key], key=lambda t: t[:3])
         out.append(ActRef(act.celex, act.label, None, act.kind))
     return tuple(out)
@@ -295,7 +426,7 @@ def _entry(group: list[_Item]) -> Entry:
     if conflict:
         given = sorted({i.event.date for i in group if i.event.date}, key=dates.sort_key)
         earliest, latest = given[0], given[-1]
-    merged_acts = _merge_acts(group)
+    merged_acts = _merge_acts(group, best.primary)
     procedures = tuple(sorted(set().union(*(i.procedures for i in group))))
     actors = tuple(sorted({a for i in group for a in i.event.actors}))
     ident = _hash(
@@ -405,28 +536,62 @@ def _link_plans(
 # --- dossiers -----------------------------------------------------------------------------
 
 
-def _components(
-    entries: list[Entry], relations: list[ActRelation], items: list[_Item], ctx: _Context
-) -> list[set[str]]:
+def _components(items: list[_Item], relations: list[ActRelation], ctx: _Context) -> list[set[str]]:
     """Connected acts ("act:KEY") and procedures ("proc:REF")."""
     import networkx as nx  # the one seam: only timeline.link imports networkx
 
     g = nx.Graph()
-    for e in entries:
-        nodes = [f"act:{k}" for k in _keys(e.acts)]
-        nodes += [f"proc:{p}" for p in e.procedures]
+    for item in items:
+        nodes = [f"act:{k}" for k in sorted(item.act_keys)]
+        nodes += [f"proc:{p}" for p in sorted(item.procedures)]
         g.add_nodes_from(nodes)
         for a, b in zip(nodes, nodes[1:], strict=False):
             g.add_edge(a, b)
     for rel in relations:
         g.add_edge(f"act:{rel.source}", f"act:{rel.target}")
-    for item in items:
-        own = ctx.own_acts.get(item.document.path)
-        if own and f"act:{own}" in g:
-            head = (item.document.text or "")[: actmod.HEAD_ZONE]
-            for _, _, proc in actmod.find_procedures(head):
-                g.add_edge(f"act:{own}", f"proc:{proc}")
+    with_events = {item.document.path for item in items}
+    for path in sorted(with_events):
+        own = ctx.own_acts.get(path)
+        nodes = ([f"act:{own}"] if own else []) + [
+            f"proc:{p}" for p in ctx.own_procedures.get(path, ())
+        ]
+        g.add_nodes_from(nodes)
+        for a, b in zip(nodes, nodes[1:], strict=False):
+            g.add_edge(a, b)
     return [set(c) for c in nx.connected_components(g)]
+
+
+def _vote(values: Iterable[str | None]) -> str | None:
+    counts = Counter(v for v in values if v)
+    if not counts:
+        return None
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def _assign_dossiers(items: list[_Item], node_dossier: dict[str, str], ctx: _Context) -> None:
+    """Each item's dossier: its acts' or procedures', else its document's."""
+    for item in items:
+        for node in [f"act:{k}" for k in sorted(item.act_keys)] + [
+            f"proc:{p}" for p in sorted(item.procedures)
+        ]:
+            if node in node_dossier:
+                item.dossier = node_dossier[node]
+                break
+    by_doc: dict[str, list[_Item]] = defaultdict(list)
+    for item in items:
+        by_doc[item.document.path].append(item)
+    for path, members in by_doc.items():
+        own = ctx.own_acts.get(path)
+        doc_dossier = node_dossier.get(f"act:{own}") if own else None
+        if doc_dossier is None:
+            doc_dossier = _vote(
+                node_dossier.get(f"proc:{p}") for p in ctx.own_procedures.get(path, ())
+            )
+        if doc_dossier is None:
+            doc_dossier = _vote(m.dossier for m in members)
+        for m in members:
+            if m.dossier is None:
+                m.dossier = doc_dossier
 
 
 def _act_name(key: str, ctx: _Context, prefer: str = "en") -> str:
@@ -494,10 +659,7 @@ def link(extractions: Sequence[Extraction]) -> Timeline:
     ctx = _Context(index=index, relations=[], title_matches=[])
     items = _items(extractions, ctx)
     ctx.relations = collect_relations(extractions, index)
-    entries = _unique_ids([_entry(g) for g in _groups(items)])
-    entries, open_plans = _link_plans(entries, ctx.relations)
-
-    components = _components(entries, ctx.relations, items, ctx)
+    components = _components(items, ctx.relations, ctx)
     node_dossier: dict[str, str] = {}
     dossier_defs: list[tuple[str, str, set[str]]] = []
     for members in components:
@@ -505,34 +667,12 @@ def link(extractions: Sequence[Extraction]) -> Timeline:
         dossier_defs.append((did, _dossier_name(members, ctx), members))
         for m in members:
             node_dossier[m] = did
-
-    def entry_dossier(e: Entry) -> str | None:
-        for k in _keys(e.acts):
-            if f"act:{k}" in node_dossier:
-                return node_dossier[f"act:{k}"]
-        for p in e.procedures:
-            if f"proc:{p}" in node_dossier:
-                return node_dossier[f"proc:{p}"]
-        return None
-
-    assigned = {e.id: entry_dossier(e) for e in entries}
-    # Documents belong to the dossier of their own act, else to the one most of their entries are in.
-    doc_votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for e in entries:
-        if assigned[e.id]:
-            for s in e.sources:
-                doc_votes[s.document][assigned[e.id]] += 1  # type: ignore[index]
-    doc_dossier: dict[str, str] = {}
-    for path, own in ctx.own_acts.items():
-        if own and f"act:{own}" in node_dossier:
-            doc_dossier[path] = node_dossier[f"act:{own}"]
-        elif doc_votes.get(path):
-            doc_dossier[path] = min(doc_votes[path].items(), key=lambda kv: (-kv[1], kv[0]))[0]
-    for e in entries:
-        if assigned[e.id] is None:
-            votes = Counter(doc_dossier[s.document] for s in e.sources if s.document in doc_dossier)
-            if votes:
-                assigned[e.id] = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    _assign_dossiers(items, node_dossier, ctx)
+    entries = _unique_ids(
+        [replace(_entry(g), dossier=_vote(i.dossier for i in g)) for g in _groups(items)]
+    )
+    entries, open_plans = _link_plans(entries, ctx.relations)
+    assigned = {e.id: e.dossier for e in entries}
 
     labels = res.entry_labels
     entries = [replace(e, dossier=assigned[e.id], label=_label(e, ctx, labels)) for e in entries]
@@ -567,6 +707,7 @@ def link(extractions: Sequence[Extraction]) -> Timeline:
         if e.conflict
     }
     extra: dict[str, Any] = {
+        "corrections": sorted(ctx.corrections, key=lambda c: (c["document"], c["as_written"])),
         "title_matches": [
             {
                 "label": m.label,
