@@ -30,7 +30,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from timeline.errors import GoldError
+from timeline.errors import GoldError, TimelineError
 
 Key = tuple[str | None, str]
 
@@ -98,6 +98,7 @@ class EventReport:
 
     documents: list[DocumentScore]
     translation_pairs: list[tuple[str, str, float]]
+    errors: list[str] = field(default_factory=list)
 
     @property
     def events(self) -> Counts:
@@ -187,6 +188,8 @@ class EventReport:
                 for a, b, score in self.translation_pairs:
                     lines.append(f"  {a} ~ {b}: {score:.2f}")
             lines.append("")
+        for error in self.errors:
+            lines.append(f"error (scored as nothing found): {error}")
         f = self.figures()
         ev = self.events
         lines.append(
@@ -363,8 +366,13 @@ def evaluate_events(
             predict = _pipeline_predict
     scores: list[DocumentScore] = []
     predicted_keys: dict[str, list[Key]] = {}
+    errors: list[str] = []
     for doc in docs:
-        prediction = predict(doc)
+        try:
+            prediction = predict(doc)
+        except TimelineError as exc:  # scored as a document with nothing found
+            errors.append(f"{doc.stem}: {exc}")
+            prediction = {"document": {}, "events": []}
         scores.append(score_document(doc, prediction))
         predicted_keys[doc.stem] = [_key(e) for e in prediction.get("events") or []]
 
@@ -378,7 +386,7 @@ def evaluate_events(
         for _, stems in sorted(groups.items())
         for a, b in combinations(sorted(stems), 2)
     ]
-    return EventReport(scores, pairs)
+    return EventReport(scores, pairs, errors)
 
 
 def _reader(folder: Path) -> Callable[[GoldDocument], Mapping[str, Any]]:
