@@ -66,6 +66,14 @@ def _kind_of(word: str, language: str) -> str | None:
     return None
 
 
+def kind_mentions(text: str, language: str, start: int = 0, end: int | None = None) -> list[str]:
+    """The act kinds named in ``text[start:end]`` with or without a number ("the Directive")."""
+    end = len(text) if end is None else end
+    pats = _patterns(language)
+    kinds = (_kind_of(m.group(0), language) for m in pats["kind"].finditer(text, start, end))
+    return [k for k in kinds if k]
+
+
 def celex_of(
     kind: str | None, n1: str, n2: str, *, zone: str | None = None, no: bool = False
 ) -> str | None:

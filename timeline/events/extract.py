@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from timeline.events.acts import find_acts, find_procedures
+from timeline.events.acts import find_acts, find_procedures, kind_mentions
 from timeline.events.dates import HEADER_CHARS, DocDate, bounds, cut, find_document_date
 from timeline.events.entities import find_actors, find_amounts
 from timeline.events.resources import LanguagePack, Trigger, pack
@@ -47,6 +47,8 @@ SELF_STEPS = frozenset(
         "signature",
     }
 )
+#: Steps of a procedure: when the sentence names no act, they concern the document's subject.
+PROCEDURAL = frozenset({"opinion", "referral", "vote", "debate", "agreement", "other"})
 #: Weight of a trigger's priority against its distance (in characters) from the date.
 PRIORITY_WEIGHT = 60
 #: Penalty for a trigger that lies beyond another date of the same sentence.
@@ -75,6 +77,7 @@ class _Context:
     acts: list[ActRef]
     procedures: list[tuple[str, tuple[int, int]]]
     self_act: ActRef | None
+    topic: ActRef | None
     doc_date: DocDate | None
     footnote: re.Pattern[str]
 
@@ -344,6 +347,36 @@ def _status(
     return "ongoing" if ongoing else "past"
 
 
+def _act_scope(ctx: _Context, ui: int | None, clause: tuple[int, int]) -> tuple[int, int]:
+    """Where an event's acts are named: its clause, and for a record (a date alone on its line
+    in an event log) the lines that follow, up to the next date."""
+    if ui is None or not _is_mostly_date(ctx, ctx.units[ui]):
+        return clause
+    end = clause[1]
+    for k in range(ui + 1, min(ui + 5, len(ctx.units))):
+        u = ctx.units[k]
+        if any(u.start <= o.start < u.end for o in ctx.timexes):
+            break
+        end = max(end, u.end)
+    return clause[0], end
+
+
+def _topic(text: str, acts: Sequence[ActRef]) -> ActRef | None:
+    """What the document is about: the act it is, else the first act it names by number near
+    the top (a proposal an opinion comments on, the directive a procedure file follows)."""
+    own = _self_act(text, acts)
+    if own is not None:
+        return own
+    head = [
+        a for a in acts if a.celex and a.span is not None and a.span[0] < 1200 and a.kind != "case"
+    ]
+    # a COM number in the header names the proposal a document comments on
+    for a in head:
+        if a.kind == "com":
+            return a
+    return head[0] if head else None
+
+
 def _self_act(text: str, acts: Sequence[ActRef]) -> ActRef | None:
     """The act the document itself is: a CELEX or COM number alone on a header line."""
     for a in acts:
@@ -386,6 +419,7 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
         acts=acts,
         procedures=find_procedures(text),
         self_act=_self_act(text, acts),
+        topic=_topic(text, acts),
         doc_date=find_document_date(text, language, tx),
         footnote=_common_patterns()["footnote"],
     )
@@ -418,12 +452,26 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
         status = _status(ctx, date, precision, clause, t)
         if date is None and value == "FUTURE_REF" and status != "planned":
             continue
-        ev_acts = [a for a in acts if a.span and clause[0] <= a.span[0] < clause[1]]
+        scope = _act_scope(ctx, ui, clause)
+        ev_acts = [a for a in acts if a.span and scope[0] <= a.span[0] < scope[1]]
+        if ":of_" in rule:
+            # "Directive 2011/93/EU ... of 13 December 2011, replacing Framework Decision
+            # 2004/68/JHA": the act dated is the one named just before the date
+            before = [
+                a for a in ev_acts if a.span and a.span[1] <= t.start and t.start - a.span[1] < 150
+            ]
+            ev_acts = before[-1:]
         if ctx.self_act is not None and etype in SELF_STEPS and not any(a.celex for a in ev_acts):
             if t.start < HEADER_CHARS * 2 or (
                 ctx.doc_date is not None and t.start == ctx.doc_date.timex.start
             ):
                 ev_acts.insert(0, ctx.self_act)
+        topic = ctx.topic
+        if topic is not None and not any(a.celex for a in ev_acts) and ":of_" not in rule:
+            if etype in PROCEDURAL and not ev_acts:
+                ev_acts.append(topic)
+            elif etype in SELF_STEPS and topic.kind in kind_mentions(text, language, *scope):
+                ev_acts.append(topic)
         procs = [code for code, span in ctx.procedures if clause[0] <= span[0] < clause[1]]
         if not procs and ctx.self_act is not None and ctx.self_act in ev_acts:
             procs = head_procs[:1]
@@ -448,7 +496,7 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
                 page=document.page_of(t.start),
             )
         )
-    return _merge(events)
+    return _merge(events, ctx.self_act)
 
 
 def _acts_compatible(a: Event, b: Event) -> bool:
@@ -476,7 +524,16 @@ def _refines(fine: str | None, coarse: str | None) -> bool:
     )
 
 
-def _merge(events: list[Event]) -> list[Event]:
+def _misprint(a: set[str], b: set[str], own: ActRef | None) -> bool:
+    """The document's own act and an act of the same kind and year named with another number
+    on the same date and step: its header misprinted ("2011/92/EU" for 2011/93/EU)."""
+    if own is None or not own.celex or len(a) != 1 or len(b) != 1 or own.celex not in a | b:
+        return False
+    (x,), (y,) = a, b
+    return x[:6] == y[:6] and x[6:].isdigit() and y[6:].isdigit()
+
+
+def _merge(events: list[Event], own: ActRef | None = None) -> list[Event]:
     """One event per (date, type, act): a later mention adds its acts and actors to the first.
 
     An event whose date is a coarser statement of another one's of the same type and act
@@ -498,7 +555,8 @@ def _merge(events: list[Event]) -> list[Event]:
                 continue
             kept_celex = {a.celex for a in kept.acts if a.celex}
             if celexes and kept_celex and not (celexes & kept_celex):
-                continue
+                if not _misprint(celexes, kept_celex, own):
+                    continue
             out[i] = replace(
                 kept,
                 acts=tuple(_dedupe_acts([*kept.acts, *ev.acts])),
