@@ -218,16 +218,39 @@ def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
     )
 
 
+_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+
+
 def scan(g: Grammar, text: str) -> list[Timex]:
-    """Every time expression of ``text`` in ``g``'s language, left to right, non-overlapping."""
+    """Every time expression of ``text`` in ``g``'s language, left to right, non-overlapping.
+
+    Matches start at tokens (letter runs, digit runs); the combined pattern is only tried at a
+    token whose key can open some rule (see :mod:`timeline.temporal.firstchars`), which keeps
+    the cost near one regex token scan of the text.
+    """
     out: list[Timex] = []
     pos = 0
-    n = len(text)
-    search = g.combined.search
-    while pos < n:
-        m = search(text, pos)
+    triggers = g.triggers
+    everywhere = g.everywhere
+    pattern_for = g.pattern_for
+    for tok in _TOKEN.finditer(text):
+        s = tok.start()
+        if s < pos:
+            continue
+        w = tok.group()
+        if w[0].isdigit():
+            key = "#"
+        else:
+            lw = w.lower()
+            key = lw[:3] if len(lw) >= 3 else lw + "$"
+        if not everywhere and key not in triggers:
+            continue
+        pat = pattern_for(key)
+        if pat is None:
+            continue
+        m = pat.match(text, s)
         if m is None:
-            break
+            continue
         name = m.lastgroup
         index = int(name[1:]) if name and "__" not in name else _outer_index(m)
         timex: Timex | None = None
@@ -246,7 +269,6 @@ def scan(g: Grammar, text: str) -> list[Timex]:
                 except Reject:
                     continue
         if timex is None:
-            pos = m.start() + 1
             continue
         out.append(timex)
         pos = max(m.end(), m.start() + 1)

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from timeline.errors import ResourceError, UsageError
+from timeline.temporal.firstchars import first_keys, lookahead
 
 RESOURCE_ROOT = Path(str(importlib_resources.files("timeline"))) / "resources"
 
@@ -111,21 +112,55 @@ class Grammar:
     combined: re.Pattern[str]
     tense: dict[str, re.Pattern[str]] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    #: token keys (see :func:`firstchars.token_key`) at which some rule can start
+    triggers: frozenset[str] = frozenset()
+    #: some rule's first token cannot be told: try the combined pattern at every token
+    everywhere: bool = False
+    #: per rule, the token keys it can start at (None: cannot be told)
+    rule_keys: tuple[frozenset[str] | None, ...] = ()
     _single: dict[int, re.Pattern[str]] = field(default_factory=dict)
+    _by_key: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
+    _by_subset: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict)
+
+    def pattern_for(self, key: str) -> re.Pattern[str] | None:
+        """The combined pattern of the rules that can start at a token with ``key``, in
+        priority order (compiled on first use), or None when no rule can."""
+        try:
+            return self._by_key[key]
+        except KeyError:
+            pass
+        subset = tuple(i for i, keys in enumerate(self.rule_keys) if keys is None or key in keys)
+        pat: re.Pattern[str] | None = None
+        if subset:
+            pat = self._by_subset.get(subset)
+            if pat is None:
+                src = _LEFT + "(?:" + "|".join(_wrap(i, self.rules[i].pattern) for i in subset)
+                pat = re.compile(src + ")", re.IGNORECASE)
+                self._by_subset[subset] = pat
+        self._by_key[key] = pat
+        return pat
 
     def single(self, index: int) -> re.Pattern[str]:
         """The pattern of rule ``index`` alone (used when a combined match fails validation)."""
         pat = self._single.get(index)
         if pat is None:
-            pat = re.compile(_wrap(index, self.rules[index].pattern), re.IGNORECASE)
+            pat = re.compile(_LEFT + _wrap(index, self.rules[index].pattern), re.IGNORECASE)
             self._single[index] = pat
         return pat
 
 
 def _wrap(index: int, pattern: str) -> str:
+    """Rule ``index`` as one alternative: its groups renamed ``r<index>__<name>``, a lookahead
+    of its possible first characters (so that a position fails it in one step), and the right
+    boundary. The left boundary is shared by all rules (see :func:`combine`)."""
     renamed = _NAMED_GROUP.sub(lambda m: f"(?P<r{index}__{m.group(1)}>", pattern)
     renamed = _BACKREF.sub(lambda m: f"(?P=r{index}__{m.group(1)})", renamed)
-    return f"(?P<r{index}>{_LEFT}(?:{renamed}){_RIGHT})"
+    return f"(?P<r{index}>{lookahead(pattern)}(?:{renamed}){_RIGHT})"
+
+
+def combine(patterns: list[str]) -> str:
+    """One pattern for all rules, in priority order, behind one shared left boundary."""
+    return _LEFT + "(?:" + "|".join(_wrap(i, p) for i, p in enumerate(patterns)) + ")"
 
 
 def available_languages() -> list[str]:
@@ -251,7 +286,7 @@ def load(language: str) -> Grammar:
             )
         )
     rules.sort(key=lambda x: -x.priority)  # stable: file order within a priority
-    combined_src = "|".join(_wrap(i, rule.pattern) for i, rule in enumerate(rules))
+    combined_src = combine([rule.pattern for rule in rules])
     try:
         combined = re.compile(combined_src, re.IGNORECASE)
     except re.error as exc:
@@ -262,7 +297,20 @@ def load(language: str) -> Grammar:
         )
         for k, vs in tense_src.items()
     }
+    triggers: set[str] = set()
+    everywhere = False
+    rule_keys = []
+    for rule in rules:
+        keys = first_keys(rule.pattern)
+        rule_keys.append(keys)
+        if keys is None:
+            everywhere = True
+        else:
+            triggers |= keys
     return Grammar(
+        rule_keys=tuple(rule_keys),
+        triggers=frozenset(triggers),
+        everywhere=everywhere,
         language=language,
         name=str(meta.get("name", language)),
         rules=rules,

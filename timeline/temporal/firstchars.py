@@ -1,0 +1,235 @@
+"""The characters a regular expression can start with, to prefilter a combined pattern.
+
+Python's ``re`` tries the alternatives of a pattern one by one at every position; prefixing each
+rule with a one-character lookahead of its possible first characters lets a position fail a rule
+in one step. Computed from the parsed pattern, so it holds for any rule a resource file adds.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from re import _constants as C  # type: ignore[attr-defined]
+from re import _parser as P  # type: ignore[attr-defined]
+
+ANY = None  # the set of every character
+_DIGITS = frozenset(string.digits)
+_SPACES = frozenset(
+    " \t\n\r\f\v\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000\x1c\x1d\x1e\x1f\x85"
+)
+
+
+def _case(chars: set[str]) -> set[str]:
+    out = set()
+    for c in chars:
+        out.update({c, c.lower(), c.upper()})
+    return {c for c in out if len(c) == 1}
+
+
+def _in_set(items: list) -> set[str] | None:  # type: ignore[type-arg]
+    out: set[str] = set()
+    for op, av in items:
+        if op is C.NEGATE:
+            return ANY
+        if op is C.LITERAL:
+            out.add(chr(av))
+        elif op is C.RANGE:
+            lo, hi = av
+            if hi - lo > 400:
+                return ANY
+            out.update(chr(i) for i in range(lo, hi + 1))
+        elif op is C.CATEGORY:
+            if av is C.CATEGORY_DIGIT:
+                out |= _DIGITS
+            elif av is C.CATEGORY_SPACE:
+                out |= _SPACES
+            else:
+                return ANY
+        else:
+            return ANY
+    return out
+
+
+def _seq(items: list) -> tuple[set[str] | None, bool]:  # type: ignore[type-arg]
+    """(first characters, whether the sequence can match the empty string)."""
+    first: set[str] = set()
+    for op, av in items:
+        f, nullable = _item(op, av)
+        if f is ANY:
+            return ANY, False
+        first |= f
+        if not nullable:
+            return first, False
+    return first, True
+
+
+def _item(op, av) -> tuple[set[str] | None, bool]:  # type: ignore[no-untyped-def]
+    if op is C.LITERAL:
+        return {chr(av)}, False
+    if op is C.IN:
+        return _in_set(av), False
+    if op is C.SUBPATTERN:
+        return _seq(list(av[3]))
+    if op is C.ATOMIC_GROUP:
+        return _seq(list(av))
+    if op is C.BRANCH:
+        out: set[str] = set()
+        nullable = False
+        for alt in av[1]:
+            f, n = _seq(list(alt))
+            if f is ANY:
+                return ANY, False
+            out |= f
+            nullable = nullable or n
+        return out, nullable
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        lo, _hi, sub = av
+        f, n = _seq(list(sub))
+        return f, (lo == 0 or n)
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        return set(), True
+    if op is C.CATEGORY:
+        if av is C.CATEGORY_DIGIT:
+            return set(_DIGITS), False
+        if av is C.CATEGORY_SPACE:
+            return set(_SPACES), False
+        return ANY, False
+    return ANY, False
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` (ignoring case) can start with; None for any."""
+    parsed = P.parse(pattern, re.IGNORECASE)
+    f, nullable = _seq(list(parsed))
+    if f is ANY or nullable:
+        return None
+    return frozenset(_case(f))
+
+
+def lookahead(pattern: str) -> str:
+    """``(?=[...])`` for the first characters of ``pattern``, or "" when any can start it."""
+    chars = first_chars(pattern)
+    if chars is None:
+        return ""
+    body = "".join("\\" + c if c in "\\]^-[" else c for c in sorted(chars) if c not in "\n\r")
+    extra = "\\n\\r" if {"\n", "\r"} & chars else ""
+    return f"(?=[{body}{extra}])"
+
+
+# --- first-token keys: which words can open a match ------------------------------------------
+
+KEY_LEN = 3
+_CAP = 20000
+
+
+class _GiveUp(Exception):
+    pass
+
+
+def token_key(token: str) -> str:
+    """The key of a token (a letter run or a digit run): digits -> ``#``; else its first
+    three letters in lower case, or the whole short word followed by ``$``."""
+    if token[0].isdigit():
+        return "#"
+    t = token.lower()
+    return t[:KEY_LEN] if len(t) >= KEY_LEN else t + "$"
+
+
+def _close(partial: str) -> str:
+    return partial if len(partial) >= KEY_LEN else partial + "$"
+
+
+def _walk(items: list, states: set[str], out: set[str]) -> set[str]:  # type: ignore[type-arg]
+    """Advance the open prefixes ``states`` through ``items``; closed keys go to ``out``."""
+    for op, av in items:
+        if not states:
+            return states
+        if len(states) + len(out) > _CAP:
+            raise _GiveUp
+        states = _step(op, av, states, out)
+    return states
+
+
+def _chars(op, av) -> set[str] | None:  # type: ignore[no-untyped-def]
+    if op is C.LITERAL:
+        return {chr(av)}
+    if op is C.IN:
+        s = _in_set(av)
+        if s is None:
+            return None
+        return s
+    if op is C.CATEGORY:
+        if av is C.CATEGORY_DIGIT:
+            return set(_DIGITS)
+        if av is C.CATEGORY_SPACE:
+            return set(_SPACES)
+    if op is C.NOT_LITERAL or op is C.ANY:
+        return None
+    return None
+
+
+def _step(op, av, states: set[str], out: set[str]) -> set[str]:  # type: ignore[no-untyped-def]
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        return states
+    if op is C.SUBPATTERN:
+        return _walk(list(av[3]), states, out)
+    if op is C.ATOMIC_GROUP:
+        return _walk(list(av), states, out)
+    if op is C.BRANCH:
+        nxt: set[str] = set()
+        for alt in av[1]:
+            nxt |= _walk(list(alt), set(states), out)
+        return nxt
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        lo, hi, sub = av
+        nxt = set()
+        cur = set(states)
+        for k in range(0, min(hi, KEY_LEN + 1) + 1):
+            if k >= lo:
+                nxt |= cur
+            if k == min(hi, KEY_LEN + 1):
+                break
+            cur = _walk(list(sub), cur, out)
+            if not cur:
+                break
+        if hi > KEY_LEN + 1 and cur:
+            nxt |= cur  # long repeats: whatever more repetitions add is covered by closing
+        return nxt
+    chars = _chars(op, av)
+    if chars is None:
+        raise _GiveUp
+    nxt = set()
+    for s in states:
+        for c in chars:
+            if c.isalpha():
+                if s == "" or s[0] != "#":
+                    t = s + c.lower()
+                    if len(t) >= KEY_LEN:
+                        out.add(t)
+                    else:
+                        nxt.add(t)
+            elif c.isdigit():
+                if s == "":
+                    out.add("#")
+                else:
+                    out.add(_close(s))
+            else:
+                if s == "":
+                    raise _GiveUp  # a match opening with punctuation: tried everywhere
+                out.add(_close(s))
+    return nxt
+
+
+def first_keys(pattern: str) -> frozenset[str] | None:
+    """The token keys (see :func:`token_key`) a match of ``pattern`` can start with; None when
+    they cannot be told (the rule is then tried at every token)."""
+    parsed = P.parse(pattern, re.IGNORECASE)
+    out: set[str] = set()
+    try:
+        rest = _walk(list(parsed), {""}, out)
+    except _GiveUp:
+        return None
+    if "" in rest:
+        return None  # can match the empty string
+    out |= {_close(s) for s in rest}
+    return frozenset(out)
