@@ -11,7 +11,7 @@ from click.testing import CliRunner
 import timeline
 from timeline.cli import cli
 
-from .conftest import SOURCES
+SOURCES = Path(__file__).resolve().parent.parent / "sources"
 
 
 @pytest.fixture(scope="module")

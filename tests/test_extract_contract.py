@@ -13,7 +13,7 @@ from click.testing import CliRunner
 import timeline
 from timeline.cli import cli
 
-from .conftest import SOURCES
+SOURCES = Path(__file__).resolve().parent.parent / "sources"
 
 SCHEMA = json.loads(
     resources.files("timeline").joinpath("schema/events.schema.json").read_text(encoding="utf-8")
