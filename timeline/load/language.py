@@ -4,10 +4,11 @@ The detector knows only the official EU languages (``[language] eu`` in
 ``resources/common/load.toml``), so it cannot drift to a neighbour outside the EU. It reads the
 body, not the page chrome: lines with fewer than ``min_words_per_line`` words (menus, labels,
 "Navigation path", language pickers) are skipped and the longest remaining lines, up to
-``sample_chars``, are detected. A long sample goes to lingua's fast trigram models (loaded in
-about half a second); a short one to its high-accuracy models, loaded once on first need (about
-12 s for the 23 languages, then a few milliseconds per call). Maltese, which lingua does not
-know, is recognised first by its letters and function words.
+``sample_chars``, are detected. The sample goes to lingua's fast models (loaded in about half a
+second, then about 5 microseconds per character). Its high-accuracy models are used only for
+samples shorter than ``short_text_chars`` (0, off, by default: they take 12-30 s to load and
+gain one short fragment in 24). Maltese, which lingua does not know, is recognised first by its
+letters and function words.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from timeline.errors import InputError
 
@@ -99,7 +100,7 @@ def extract_pdf(data: bytes, path: str) -> PdfText:
             if not ok:
                 raise InputError(path, "encrypted PDF: it needs a password to be read")
         raw_pages = [(page.extract_text() or "") for page in reader.pages]
-        info = reader.metadata or {}
+        info: dict[str, Any] = dict(reader.metadata or {})
     except InputError:
         raise
     except FileNotDecryptedError:
