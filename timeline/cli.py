@@ -7,8 +7,10 @@ Exit codes: 0 all good; 1 some inputs failed but output was written; 2 usage err
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import click
 
@@ -204,12 +206,147 @@ def eval_events(gold_dir: str, verbose: bool, predictions: str | None) -> None:
     click.echo(report.format(verbose=verbose))
 
 
+@eval.command("timex", context_settings=CONTEXT)
+@click.argument("gold_dir", type=click.Path())
+@click.option("--language", help="Language of the folder (default: the folder name's prefix).")
+@click.option("-v", "--verbose", is_flag=True, help="Per-document rows.")
+def eval_timex(gold_dir: str, language: str | None, verbose: bool) -> None:
+    """TempEval-3 task A scores of the time-expression engine on TimeML gold in GOLD_DIR.
+
+    Strict and relaxed extent P/R/F1, type and value accuracy on relaxed matches, and value
+    F1 = relaxed F1 x value accuracy. The document creation time of each file is the anchor.
+
+    \b
+    Examples:
+      timeline eval timex ../shared/timeml/fr-timebank-train
+      timeline eval timex ../shared/timeml/en-tbaq --language en -v
+    """
+    from timeline.eval.timex import evaluate_timex
+
+    try:
+        report = evaluate_timex(Path(gold_dir), language=language)
+    except UsageError as exc:
+        _fail(str(exc), EXIT_USAGE)
+        return
+    except TimelineError as exc:
+        _fail(str(exc), EXIT_NOTHING)
+        return
+    click.echo(report.format(verbose=verbose))
+
+
+@eval.command("timeline", context_settings=CONTEXT)
+@click.argument("reference", type=click.Path(dir_okay=False))
+@click.argument("sources", nargs=-1)
+@click.option("--tolerance", default=0, show_default=True, help="Tolerance in days on dates.")
+def eval_timeline(reference: str, sources: tuple[str, ...], tolerance: int) -> None:
+    """Compare the timeline built from SOURCES with a REFERENCE list of key events.
+
+    REFERENCE is a JSON file of (date, type) key events of one dossier, such as the Legislative
+    Observatory's; SOURCES default to the bundled sources/. Prints date recall and event recall.
+
+    \b
+    Examples:
+      timeline eval timeline tests/fixtures/link/2010-0064-cod.reference.json
+      timeline eval timeline ref.json my-documents/ --tolerance 3
+    """
+    from timeline import link
+    from timeline.pipeline import DEFAULT_SOURCES
+    from timeline.pipeline import extract as run_extract
+
+    result = run_extract(list(sources) or [DEFAULT_SOURCES])
+    _report_failures(result.failures)
+    if not result.extractions:
+        _fail("no usable document among the sources", EXIT_NOTHING)
+        return
+    try:
+        report = link.evaluate_timeline(
+            link.link(result.extractions), Path(reference), tolerance_days=tolerance
+        )
+    except UsageError as exc:
+        _fail(str(exc), EXIT_USAGE)
+        return
+    except TimelineError as exc:
+        _fail(str(exc), EXIT_NOTHING)
+        return
+    click.echo(report.format())
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file")
+@click.option(
+    "--format", "fmt", type=click.Choice(["timeml"]), default="timeml", show_default=True,
+    help="Output format.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option("--date", help="The document's own date (YYYY-MM-DD), overriding detection.")
+@click.option("--language", help="ISO 639-1 language code, overriding detection.")
+def tag(fmt: str, file: str, output: str | None, date: str | None, language: str | None) -> None:
+    """Print FILE with its time expressions tagged as TimeML TIMEX3.
+
+    The document's date is the CREATION_TIME. A .tml input keeps its text unchanged, so
+    TempEval tooling applies directly.
+
+    \b
+    Examples:
+      timeline tag sources/ip-09-342-fr.txt
+      timeline tag --format timeml article.tml -o tagged.tml
+    """
+    from timeline.fileio import write_atomic
+    from timeline.pipeline import tag_path
+
+    try:
+        markup = tag_path(file, date=date, language=language)
+    except UsageError as exc:
+        _fail(str(exc), EXIT_USAGE)
+        return
+    except TimelineError as exc:
+        _fail(str(exc), EXIT_NOTHING)
+        return
+    if output:
+        write_atomic(output, markup)
+    else:
+        click.echo(markup, nl=not markup.endswith("\n"))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
+def languages(as_json: bool) -> None:
+    """List the languages the time-expression engine supports, and what each supports.
+
+    \b
+    Examples:
+      timeline languages
+      timeline languages --json
+    """
+    from timeline.temporal import languages as supported
+
+    rows = supported()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'code':<5} {'language':<12} {'rules':>5} {'months':>6}  expression families")
+    for row in rows:
+        families = ", ".join(row.get("families", []))
+        click.echo(
+            f"{row['language']:<5} {row.get('name', ''):<12} {row.get('rules', 0):>5}"
+            f" {row.get('months', 0):>6}  {families}"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line (the ``timeline`` console script)."""
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="timeline")
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    except Exception as exc:  # a bug: one line for the user, the traceback on request
+        if os.environ.get("TIMELINE_DEBUG"):
+            raise
+        _fail(
+            f"internal error ({type(exc).__name__}: {exc}); rerun with TIMELINE_DEBUG=1 for"
+            " the traceback and report it",
+            EXIT_NOTHING,
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

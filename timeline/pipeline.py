@@ -31,7 +31,7 @@ from timeline import load as load_stage
 from timeline import temporal
 from timeline.errors import InputError, TimelineError, UsageError
 from timeline.fileio import write_atomic
-from timeline.model import Document, Extraction, Timeline
+from timeline.model import Document, Extraction, Timeline, Timex
 
 #: The folder ``timeline build`` reads when given no input.
 DEFAULT_SOURCES = Path(__file__).resolve().parent.parent / "sources"
@@ -81,6 +81,22 @@ def _check_date(date: str | None) -> str | None:
         raise UsageError(f"--date {date!r} is not a date of the form YYYY-MM-DD") from None
 
 
+def anchor_document(
+    document: Document, *, date: str | None = None, language: str | None = None
+) -> tuple[Document, list[Timex]]:
+    """Settle a document's language and own date, and find its anchored time expressions.
+
+    Steps 2 to 5 of the cascade: ``date`` and ``language`` override the document's metadata,
+    which overrides detection. Returns the document with both fields set, and its timexes.
+    """
+    date = _check_date(date)
+    lang = language or document.language or load_stage.detect_language(document.text) or "en"
+    found = temporal.find(document.text, lang)
+    dct = date or document.date or events_stage.document_date(document.text, lang, found)
+    timexes = temporal.anchor(found, dct, document.text)
+    return replace(document, language=lang, date=dct), timexes
+
+
 def extract_document(
     document: Document, *, date: str | None = None, language: str | None = None
 ) -> Extraction:
@@ -89,14 +105,27 @@ def extract_document(
     ``date`` and ``language`` override what the document's metadata says and what would be
     detected. Relative expressions are anchored to the document's date, never to today.
     """
-    date = _check_date(date)
-    lang = language or document.language or load_stage.detect_language(document.text) or "en"
-    found = temporal.find(document.text, lang)
-    dct = date or document.date or events_stage.document_date(document.text, lang, found)
-    timexes = temporal.anchor(found, dct, document.text)
-    doc = replace(document, language=lang, date=dct)
+    doc, timexes = anchor_document(document, date=date, language=language)
     events = events_stage.extract_events(doc, timexes)
     return Extraction(document=doc, events=tuple(events), timexes=tuple(timexes))
+
+
+def tag_path(
+    path: str | Path,
+    *,
+    date: str | None = None,
+    language: str | None = None,
+    use_sidecar: bool = True,
+) -> str:
+    """The document at ``path`` as TimeML: its text with TIMEX3 tags, its date as DCT.
+
+    A ``.tml`` input keeps its text unchanged, and its own DCT unless ``date`` is given.
+    """
+    from timeline.timeml import to_timeml
+
+    document = load_stage.load_document(path, use_sidecar=use_sidecar)
+    doc, timexes = anchor_document(document, date=date, language=language)
+    return to_timeml(doc.text, timexes, doc.date)
 
 
 def extract_path(
