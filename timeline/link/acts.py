@@ -12,10 +12,12 @@
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 import regex
 
@@ -165,6 +167,12 @@ def fill_celex(template: str, m: regex.Match[str]) -> str | None:
 
 def find_acts(text: str) -> list[ActMention]:
     """Every act reference in ``text``, left to right, never two overlapping."""
+    return list(_find_acts(text))
+
+
+@lru_cache(maxsize=512)
+def _find_acts(text: str) -> tuple[ActMention, ...]:
+    # cached: linking reads each document's acts for titles, relations and misprints
     res = resources.load()
     found: list[tuple[int, int, int, ActMention]] = []
     for order, rule in enumerate(res.acts):
@@ -196,7 +204,7 @@ def find_acts(text: str) -> list[ActMention]:
         if mention.start >= last_end:
             out.append(mention)
             last_end = mention.end
-    return out
+    return tuple(out)
 
 
 def find_procedures(text: str) -> list[tuple[int, int, str]]:
@@ -314,11 +322,16 @@ def parse_title(
     return ParsedTitle(subject=subject, proposal=proposal, kind=kind, raw_subject=raw)
 
 
-def similarity(a: str, b: str) -> float:
-    """How alike two normalized strings are (0..1)."""
+def similarity(a: str, b: str, floor: float = 0.0) -> float:
+    """How alike two normalized strings are (0..1); 0 when surely below ``floor``."""
     if a == b:
         return 1.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    if floor and 2 * min(len(a), len(b)) / (len(a) + len(b) or 1) < floor:
+        return 0.0
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if floor and matcher.quick_ratio() < floor:
+        return 0.0
+    return matcher.ratio()
 
 
 class TitleIndex:
@@ -353,7 +366,12 @@ class TitleIndex:
                 tail = text[mention.end : min(line_end, mention.end + 400)]
                 full = mention.text + tail
                 parsed = parse_title(full, lang, max_subject_at=len(mention.text) + 120)
-                if parsed.subject:
+                # running text is noisy: keep subjects that read like a title's
+                if (
+                    parsed.subject
+                    and len(parsed.subject.split()) >= 4
+                    and not any(ch.isdigit() for ch in parsed.subject)
+                ):
                     index._add(mention.celex, full.strip(), parsed, lang, doc.path, "text")
             for event in x.events:
                 for act in event.acts:
@@ -407,16 +425,19 @@ class TitleIndex:
             whole = True
             if len(subject.split()) < 5:
                 return None
+        if not whole and not (parsed.kind or parsed.proposal):
+            # "a report on the European arrest warrant" is not the act on that subject
+            return None
         best: dict[str, tuple[float, KnownTitle]] = {}
         for known in self.titles:
             if known.proposal != parsed.proposal:
                 continue
             if parsed.kind and known.kind and parsed.kind != known.kind:
                 continue
-            score = similarity(subject, known.subject)
-            if whole:
-                score = max(score, similarity(subject, normalize(known.title)))
             threshold = 0.95 if whole else TITLE_THRESHOLD
+            score = similarity(subject, known.subject, threshold)
+            if whole:
+                score = max(score, similarity(subject, normalize(known.title), threshold))
             if score < threshold:
                 continue
             key = act_key(known.celex) or known.celex
@@ -458,7 +479,7 @@ class TitleIndex:
                     continue
                 if (celex_year(act.celex) or 0) < py:
                     continue  # a proposal comes before the act it proposes
-                score = similarity(prop.subject, act.subject)
+                score = similarity(prop.subject, act.subject, TITLE_THRESHOLD)
                 if score >= TITLE_THRESHOLD:
                     key = act_key(act.celex) or act.celex
                     if key not in scored or score > scored[key][0]:
@@ -562,10 +583,12 @@ def find_relations(document: Document, own: str | None = None) -> list[ActRelati
     if own is None:
         own = document_act(document)
     mentions = find_acts(text)
+    starts = [m.start for m in mentions]
     out: list[ActRelation] = []
     for rule in resources.load().relations:
         for cue in rule.pattern.finditer(text):
-            target = next((m for m in mentions if m.start >= cue.end()), None)
+            at = bisect.bisect_left(starts, cue.end())
+            target = mentions[at] if at < len(mentions) else None
             if target is None or target.start - cue.end() > CUE_WINDOW:
                 continue
             if _SENTENCE_BREAK.search(text, cue.end(), target.start):
@@ -600,7 +623,13 @@ def _subject(
         return own
     line_start = text.rfind("\n", 0, at) + 1
     lo = max(line_start, at - SUBJECT_WINDOW)
-    before = [m for m in mentions if lo <= m.start and m.end <= at and m.celex != target.celex]
+    first = bisect.bisect_left([m.start for m in mentions], lo)
+    before = []
+    for m in mentions[first:]:
+        if m.start >= at:
+            break
+        if m.end <= at and m.celex != target.celex:
+            before.append(m)
     if not before:
         return None
     m = before[-1]

@@ -83,6 +83,8 @@ class _Context:
     title_matches: list[TitleMatch]
     own_acts: dict[str, str | None] = field(default_factory=dict)
     own_procedures: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: documents that are a procedure file (their reference is a procedure): its events are its
+    procedure_files: dict[str, tuple[str, ...]] = field(default_factory=dict)
     corrections: list[dict[str, str]] = field(default_factory=list)
     mentions: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
 
@@ -200,6 +202,9 @@ def _items(extractions: Sequence[Extraction], ctx: _Context) -> list[_Item]:
         ctx.own_procedures[doc.path] = tuple(
             sorted({p for _, _, p in actmod.find_procedures(head)})
         )
+        ctx.procedure_files[doc.path] = tuple(
+            sorted({p for _, _, p in actmod.find_procedures(doc.reference or "")})
+        )
         for mention in actmod.find_acts(doc.text or ""):
             key = act_key(mention.celex)
             if key:
@@ -260,7 +265,9 @@ def _same_subject(a: _Item, b: _Item) -> bool:
     # an event naming no act is about the act its document is
     if (a.own and a.own in b.act_keys) or (b.own and b.own in a.act_keys):
         return True
-    if any(similarity(la, lb) >= LABEL_THRESHOLD for la in a.labels for lb in b.labels):
+    if any(
+        similarity(la, lb, LABEL_THRESHOLD) >= LABEL_THRESHOLD for la in a.labels for lb in b.labels
+    ):
         return True
     # the same step of the same dossier on the same day, told by a document naming no act
     return (
@@ -509,7 +516,11 @@ def _link_plans(
             same = bool(cand_keys & related) or bool(set(plan.procedures) & set(cand.procedures))
             if not same and labels:
                 cand_labels = [normalize(a.label) for a in cand.acts]
-                same = any(similarity(a, b) >= LABEL_THRESHOLD for a in labels for b in cand_labels)
+                same = any(
+                    similarity(a, b, LABEL_THRESHOLD) >= LABEL_THRESHOLD
+                    for a in labels
+                    for b in cand_labels
+                )
             if not same:
                 continue
             if best is None or (dates.sort_key(cand.date), cand.id) < (
@@ -549,6 +560,11 @@ def _components(items: list[_Item], relations: list[ActRelation], ctx: _Context)
             g.add_edge(a, b)
     for rel in relations:
         g.add_edge(f"act:{rel.source}", f"act:{rel.target}")
+    for item in items:
+        # the acts a procedure file's events are about are the procedure's
+        for proc in ctx.procedure_files.get(item.document.path, ()):
+            if item.primary:
+                g.add_edge(f"act:{item.primary}", f"proc:{proc}")
     with_events = {item.document.path for item in items}
     for path in sorted(with_events):
         own = ctx.own_acts.get(path)
