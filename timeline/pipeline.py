@@ -208,7 +208,9 @@ def build(
     from timeline import link, render
 
     sources = list(inputs) if inputs else [DEFAULT_SOURCES]
-    result = extract(sources, date=date, language=language)
+    # The bundled folder documents itself in a README that is not one of its documents.
+    exclude = () if inputs else ("README.md",)
+    result = extract(sources, date=date, language=language, exclude=exclude)
     if not result.extractions:
         raise NothingUsableError(result.failures)
     timeline = link.link(result.extractions)
