@@ -51,6 +51,8 @@ SELF_STEPS = frozenset(
 PROCEDURAL = frozenset({"opinion", "referral", "vote", "debate", "agreement", "other"})
 #: Weight of a trigger's priority against its distance (in characters) from the date.
 PRIORITY_WEIGHT = 60
+#: Bonus for a trigger tied to the date by a preposition ("published on").
+TIED_BONUS = 40
 #: Penalty for a trigger that lies beyond another date of the same sentence.
 CROSSING_PENALTY = 120
 #: A trigger further than this (after weighting) does not type the date.
@@ -127,6 +129,12 @@ def _best_trigger(
         if h.trigger.attach == "after" and h.start > t.end:
             continue
         crossing = sum(1 for o in others if lo <= o.start and o.end <= hi)
+        if h.end <= t.start and _tied(ctx, h.end, t.start):
+            dist -= TIED_BONUS  # "published on 17 December 2011"
+        elif any(o.start >= h.end and _tied(ctx, h.end, o.start) for o in others):
+            crossing += (
+                1  # the trigger belongs to another date: "entered into force on the same day"
+            )
         cost = (
             dist + CROSSING_PENALTY * crossing - PRIORITY_WEIGHT * h.trigger.priority + extra_cost
         )
@@ -135,6 +143,17 @@ def _best_trigger(
         if best is None or cost < best[1]:
             best = (h, cost)
     return best
+
+
+def _tied(ctx: _Context, start: int, end: int) -> bool:
+    """Only a preposition (or nothing) between a trigger and the date after it."""
+    between = ctx.text[start:end]
+    if not between.strip():
+        return True
+    prep = ctx.pack.patterns.get("date_prep")
+    return prep is not None and bool(
+        re.fullmatch(r"\s*(?:" + prep.pattern + r")\s+(?:the\s+)?", between, re.IGNORECASE)
+    )
 
 
 def _is_mostly_date(ctx: _Context, unit: Unit) -> bool:
@@ -274,6 +293,12 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
             return "publication", f"{ctx.language}:oj_header", clause
         if kind in ("dateline", "press_header"):
             return None  # where and when the text was issued, not an event of its own
+        if kind == "date_line" and ctx.units:
+            # a message or report signed with a lone date: the step its title names
+            title = ctx.units[0]
+            hit = _best_trigger(ctx, t, title.start, title.end, extra_cost=-10_000)
+            if hit is not None and hit[0].trigger.type in ("proposal", "report", "opinion"):
+                return hit[0].trigger.type, f"{ctx.language}:self_date_line", clause
     ls = text.rfind("\n", 0, t.start) + 1
     note = ctx.footnote.search(text[ls : t.start])
     oj = ctx.pack.patterns.get("oj")
@@ -427,6 +452,12 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
     events: list[Event] = []
     for t in tx:
         value = t.value or ""
+        if value == "SAME":
+            # "on the same day": the date told just before
+            prev = [o for o in tx if o.end <= t.start and cut(o.value or "") is not None]
+            if not prev:
+                continue
+            value = prev[-1].value
         if value in ("FUTURE_REF", "PRESENT_REF"):
             date, precision = None, "unknown"
         else:
@@ -445,7 +476,7 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
                 earliest = document.date
             elif value == "PRESENT_REF":
                 earliest = latest = document.date
-        elif t.end_value:
+        elif t.end_value and t.value != "SAME":
             end = cut(t.end_value)
             if end is not None and end[0] != date:
                 earliest, latest = date, end[0]

@@ -1,0 +1,163 @@
+"""Events from text: types, dates, status, acts, merging, non-events, provenance."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline import temporal
+from timeline.events import document_date, extract_events
+from timeline.model import Document, Event
+
+
+def events(text: str, language: str = "en", dct: str | None = None) -> list[Event]:
+    doc = Document(path="t.txt", text=text, language=language, date=dct)
+    return extract_events(doc, temporal.tag(text, language, dct))
+
+
+def keys(evs: list[Event]) -> list[tuple[str | None, str]]:
+    return [(e.date, e.type) for e in evs]
+
+
+def test_a_planned_proposal_without_date_starts_at_the_document_date() -> None:
+    text = (
+        "À court terme, la Commission présentera aussi une proposition visant à actualiser "
+        "la décision-cadre du Conseil."
+    )
+    (ev,) = events(text, "fr", "2009-03-03")
+    assert (ev.date, ev.precision, ev.earliest, ev.status, ev.type) == (
+        None,
+        "unknown",
+        "2009-03-03",
+        "planned",
+        "proposal",
+    )
+
+
+def test_statistics_years_are_not_events() -> None:
+    text = "In 2007, reports of child abuse images rose by 16.4% compared with the same period in 2006."
+    assert events(text, "en", "2008-05-06") == []
+
+
+def test_each_date_takes_the_step_tied_to_it() -> None:
+    text = (
+        "This directive has been published on December 17, 2011, entered into force on the same "
+        "day and should have been implemented in national regulation on December 18, 2013 at the latest."
+    )
+    assert keys(events(text, "en")) == [
+        ("2011-12-17", "publication"),
+        ("2011-12-17", "entry_into_force"),
+        ("2013-12-18", "transposition_deadline"),
+    ]
+
+
+def test_an_act_of_a_date_is_its_adoption_with_its_celex() -> None:
+    text = (
+        "Council Framework Decision 2004/68/JHA of 22 December 2003 on combating child pornography."
+    )
+    (ev,) = events(text, "en", "2004-01-20")
+    assert (ev.date, ev.type, ev.status) == ("2003-12-22", "adoption", "past")
+    assert [a.celex for a in ev.acts] == ["32004F0068"]
+    de = "Rahmenbeschluss 2004/68/JI des Rates vom 22. Dezember 2003 zur Bekämpfung der Kinderpornografie."
+    assert keys(events(de, "de", "2004-01-20")) == [("2003-12-22", "adoption")]
+
+
+def test_headline_and_body_telling_one_event_give_one_event() -> None:
+    text = (
+        "Brussels, 29 March 2010\n\nThe European Commission today proposed new rules on child abuse.\n\n"
+        "The Commission today proposed new rules obliging EU countries to impose severe penalties."
+    )
+    evs = events(text, "en", "2010-03-29")
+    assert keys(evs) == [("2010-03-29", "proposal")]
+    assert evs[0].status == "past"
+    assert "European Commission" in evs[0].actors
+
+
+def test_a_footnote_reference_is_not_an_event() -> None:
+    assert events("(1) OJ C 48, 15.2.2011, p. 138.", "en", "2011-12-17") == []
+
+
+def test_future_dates_are_planned_and_past_dates_past() -> None:
+    text = "The new rules will enter into force on 1 September 2023. The Council adopted them on 31 August 2022."
+    evs = events(text, "en", "2022-08-31")
+    assert [(e.date, e.type, e.status) for e in evs] == [
+        ("2023-09-01", "entry_into_force", "planned"),
+        ("2022-08-31", "adoption", "past"),
+    ]
+
+
+def test_funding_carries_its_amount() -> None:
+    text = (
+        "La Commission apportera jusqu’à 427 000 euros de financement aux activités de la coalition, "
+        "a annoncé aujourd’hui Jacques Barrot."
+    )
+    (ev,) = events(text, "fr", "2009-03-03")
+    assert (ev.date, ev.type, ev.status) == ("2009-03-03", "funding", "past")
+    assert [(a.value, a.currency) for a in ev.amounts] == [(427000.0, "EUR")]
+
+
+def test_an_event_log_types_each_date_from_its_own_line() -> None:
+    text = (
+        "Events\n\n2009/09/02\n   EP - ANGELILLI Roberta (PPE) appointed as rapporteur in LIBE\n"
+        "2009/07/14\n   EP - Committee referral announced in Parliament\n"
+        "2009/06/04\n   CSL - Debate in Council\n"
+    )
+    assert keys(events(text, "en")) == [
+        ("2009-09-02", "other"),
+        ("2009-07-14", "referral"),
+        ("2009-06-04", "debate"),
+    ]
+
+
+def test_provenance_slices_back() -> None:
+    text = (
+        "On 4 November 2010 the Commission adopted a strategic Communication (COM(2010)609). "
+        "The public consultation was concluded in January 2011."
+    )
+    evs = events(text, "en")
+    assert keys(evs) == [("2010-11-04", "proposal"), ("2011-01", "consultation")]
+    assert evs[0].acts[0].celex == "52010DC0609"
+    for ev in evs:
+        assert ev.timex is not None
+        assert text[ev.timex.start : ev.timex.end] == ev.timex.text
+        s, e = ev.sentence_span
+        assert 0 <= s <= ev.timex.start < ev.timex.end <= e <= len(text)
+        assert ev.rule
+
+
+def test_document_dates() -> None:
+    cases = [
+        ("COMMISSION\n\nBrussels, 25.3.2009\n\nCOM(2009)135 final", "en", "2009-03-25"),
+        ("IP/08/696\n\nBruxelles, le 6 mai 2008\n\nLa Commission appuie", "fr", "2008-05-06"),
+        ("European Commission - IP/09/342   03/03/2009\n\nText", "de", "2009-03-03"),
+        (
+            "17.12.2011\n\nEN\n\nOfficial Journal of the European Union\n\nL 335/1",
+            "en",
+            "2011-12-17",
+        ),
+        ("Am 25. Januar 2012 präsentierte die Europäische Kommission ihre Vorschläge.", "de", None),
+        (
+            "Keynote speech by Mr Jacques Barrot\n3 March 2009, London\n\nLadies and gentlemen,",
+            "en",
+            "2009-03-03",
+        ),
+    ]
+    for text, lang, expected in cases:
+        assert document_date(text, lang, temporal.find(text, lang)) == expected, text
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            list("ab .,\n0123456789/()-:;éÉ") + ["May ", "of ", "OJ ", "adopted ", "2011"]
+        ),
+        max_size=60,
+    ).map("".join)
+)
+def test_never_raises_and_stays_inside_the_text(text: str) -> None:
+    for ev in events(text, "en", "2010-01-01"):
+        s, e = ev.sentence_span
+        assert 0 <= s <= e <= len(text)
+        if ev.earliest and ev.latest:
+            assert ev.earliest <= ev.latest
