@@ -108,7 +108,7 @@ def _triggers_in(ctx: _Context, start: int, end: int) -> list[_Hit]:
 
 
 def _best_trigger(
-    ctx: _Context, t: Timex, start: int, end: int, extra_cost: int = 0
+    ctx: _Context, t: Timex, start: int, end: int, extra_cost: int = 0, strict: bool = False
 ) -> tuple[_Hit, int] | None:
     best: tuple[_Hit, int] | None = None
     others = [o for o in ctx.timexes if o is not t and start <= o.start < end]
@@ -132,9 +132,10 @@ def _best_trigger(
         if h.end <= t.start and _tied(ctx, h.end, t.start):
             dist -= TIED_BONUS  # "published on 17 December 2011"
         elif any(o.start >= h.end and _tied(ctx, h.end, o.start) for o in others):
-            crossing += (
-                1  # the trigger belongs to another date: "entered into force on the same day"
-            )
+            # the trigger belongs to another date: "entered into force on the same day"
+            crossing += 1
+        if strict and crossing:
+            continue
         cost = (
             dist + CROSSING_PENALTY * crossing - PRIORITY_WEIGHT * h.trigger.priority + extra_cost
         )
@@ -230,7 +231,7 @@ def _attached(ctx: _Context, t: Timex) -> tuple[str, str, int, int] | None:
             continue
         for m in pat.finditer(window):
             between = window[m.end() : of_m.start() + 1]
-            if re.search(r"[.;:!?]\s|\n\s*\n\s*\S.*\n", between) or len(between) > 150:
+            if re.search(r"[.;:!?]\s|\n\s*\n\s*\S.*\n", between) or len(between) > 90:
                 continue
             if best is None or m.end() > best[0]:
                 best = (
@@ -296,9 +297,12 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
         if kind == "date_line" and ctx.units:
             # a message or report signed with a lone date: the step its title names
             title = ctx.units[0]
-            hit = _best_trigger(ctx, t, title.start, title.end, extra_cost=-10_000)
-            if hit is not None and hit[0].trigger.type in ("proposal", "report", "opinion"):
-                return hit[0].trigger.type, f"{ctx.language}:self_date_line", clause
+            hits = sorted(
+                _triggers_in(ctx, title.start, title.end),
+                key=lambda h: (-h.trigger.priority, h.start),
+            )
+            if hits and hits[0].trigger.type in ("proposal", "report", "opinion"):
+                return hits[0].trigger.type, f"{ctx.language}:self_date_line", clause
     ls = text.rfind("\n", 0, t.start) + 1
     note = ctx.footnote.search(text[ls : t.start])
     oj = ctx.pack.patterns.get("oj")
@@ -309,7 +313,9 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
     att = _attached(ctx, t)
     if att is not None:
         return att[0], att[1], (min(att[2], unit.start), unit.end)
-    best = _best_trigger(ctx, t, unit.start, unit.end)
+    # a time expression without a date ("currently", "in the short term") only takes a trigger
+    # no other date claims
+    best = _best_trigger(ctx, t, unit.start, unit.end, strict=cut(t.value or "") is None)
     if best is None and ui is not None and _is_mostly_date(ctx, unit):
         found = _neighbour(ctx, t, ui, ui + 1, 0)
         if found is None:
