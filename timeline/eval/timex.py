@@ -241,6 +241,9 @@ def evaluate_timex(gold_dir: Path, *, language: str | None = None) -> TimexRepor
         raise UsageError(
             f"{gold_dir}: cannot tell the language from the folder name; give it explicitly"
         )
+    from timeline.temporal.grammar import load
+
+    load(lang).warm()
     pairs = []
     names = []
     chars = 0

@@ -129,6 +129,7 @@ _NORMALIZERS: dict[str, Callable[[Grammar, str], str]] = {
     "season": _table("season"),
     "mod": _table("mod"),
     "part": _table("part"),
+    "relword": _table("relword"),
     "decade": _decade,
     "hour": _two(0, 24),
     "minute": _two(0, 59),

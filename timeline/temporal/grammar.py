@@ -46,10 +46,11 @@ _APOS_CLASS = "['\u2019\u2018\u02bc\u00b4`]"
 # Left boundary: not inside a word, except that a number may be glued to a preceding word
 # ("Presseartikel11 Mai 2022"); never right after a digit or a digit and a separator
 # ("19/1234", "1.2-1.5").
-_LEFT = r"(?:(?<!\w)|(?<=[^\W\d_])(?=\d))(?<!\d[./-])(?<!\d[.,]\s)"
+_LEFT = r"(?:(?<!\w)|(?<=[^\W\d_])(?=\d))(?<!\d[./-])"
 # Right boundary: not inside a word or a number ("2011/93/EU", "1.2-1.5").
 _RIGHT = r"(?!\w)(?![./-]\d)"
 
+_SHARED_FOLDERS = ("common", "generic")  # included by languages, not languages
 VALID_TYPES = ("DATE", "TIME", "DURATION", "SET")
 
 
@@ -109,7 +110,6 @@ class Grammar:
     name: str
     rules: list[Rule]
     words: dict[str, dict[str, Any]]
-    combined: re.Pattern[str]
     tense: dict[str, re.Pattern[str]] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     #: token keys (see :func:`firstchars.token_key`) at which some rule can start
@@ -140,6 +140,11 @@ class Grammar:
         self._by_key[key] = pat
         return pat
 
+    def warm(self) -> None:
+        """Compile every per-key pattern now (timings then measure tagging, not compiling)."""
+        for key in sorted(self.triggers):
+            self.pattern_for(key)
+
     def single(self, index: int) -> re.Pattern[str]:
         """The pattern of rule ``index`` alone (used when a combined match fails validation)."""
         pat = self._single.get(index)
@@ -158,16 +163,11 @@ def _wrap(index: int, pattern: str) -> str:
     return f"(?P<r{index}>{lookahead(pattern)}(?:{renamed}){_RIGHT})"
 
 
-def combine(patterns: list[str]) -> str:
-    """One pattern for all rules, in priority order, behind one shared left boundary."""
-    return _LEFT + "(?:" + "|".join(_wrap(i, p) for i, p in enumerate(patterns)) + ")"
-
-
 def available_languages() -> list[str]:
     """Codes of the languages that have a temporal resource file."""
     out = []
     for d in sorted(RESOURCE_ROOT.iterdir()):
-        if d.is_dir() and (d / "temporal.toml").is_file() and d.name != "common":
+        if d.is_dir() and (d / "temporal.toml").is_file() and d.name not in _SHARED_FOLDERS:
             out.append(d.name)
     return out
 
@@ -206,6 +206,7 @@ def load(language: str) -> Grammar:
     words: dict[str, dict[str, Any]] = {}
     blocks: dict[str, str] = {}
     tense_src: dict[str, list[str]] = {}
+    unwords: list[tuple[str, str]] = []
     for _, ds in layers:
         for doc in ds:
             for table, entries in doc.get("words", {}).items():
@@ -213,8 +214,13 @@ def load(language: str) -> Grammar:
                 for w, v in entries.items():
                     tab[norm_word(w)] = v
             blocks.update(doc.get("blocks", {}))
+            # [unwords] table = ["word", ...]: drop generated words that mislead here.
+            for table, dropped in doc.get("unwords", {}).items():
+                unwords.extend((table, w) for w in dropped)
             for k, v in doc.get("tense", {}).items():
                 tense_src.setdefault(k, []).append(v)
+    for table, w in unwords:
+        words.get(table, {}).pop(norm_word(w), None)
     raw_rules: list[tuple[str, dict[str, Any]]] = []
     for lang, ds in [(language, docs)] + [(inc, _read_folder(inc)) for inc in includes]:
         for doc in ds:
@@ -235,7 +241,8 @@ def load(language: str) -> Grammar:
                 val = "(?:" + expand(blocks[key], f"{where} block {key}", depth + 1) + ")"
             elif key in words:
                 alts = sorted(words[key], key=lambda w: (-len(w), w))
-                val = "(?:" + "|".join(_word_regex(w) for w in alts) + ")"
+                # An empty table never matches (not the empty string).
+                val = "(?:" + ("|".join(_word_regex(w) for w in alts) or "(?!)") + ")"
             else:
                 raise ResourceError(f"{where}: unknown block or word table {{{key}}}")
             cache_expanded[key] = val
@@ -286,11 +293,6 @@ def load(language: str) -> Grammar:
             )
         )
     rules.sort(key=lambda x: -x.priority)  # stable: file order within a priority
-    combined_src = combine([rule.pattern for rule in rules])
-    try:
-        combined = re.compile(combined_src, re.IGNORECASE)
-    except re.error as exc:
-        raise ResourceError(f"{language}: combined pattern does not compile: {exc}") from exc
     tense = {
         k: re.compile(
             "|".join(f"(?:{expand(v, f'{language} tense {k}')})" for v in vs), re.IGNORECASE
@@ -315,7 +317,6 @@ def load(language: str) -> Grammar:
         name=str(meta.get("name", language)),
         rules=rules,
         words=words,
-        combined=combined,
         tense=tense,
         meta=meta,
     )
