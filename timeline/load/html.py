@@ -7,7 +7,9 @@ The cascade for one page:
    ``resources/common/load.toml`` (``[html_meta]``), ``<link rel="canonical">`` / ``og:url``,
    ``<title>``, ``<html lang>``, the first ``<time datetime>`` of the main content;
 3. the main text is extracted by trafilatura (navigation, menus, cookie banners and footers
-   dropped, one block per line, tables kept as rows);
+   dropped, one block per line, tables kept as rows); when what comes out still holds a long
+   run of one-to-three-word lines (a mega menu: trafilatura fell back to the whole page), it is
+   asked again with ``favor_precision``, and that answer is kept if it holds an article;
 4. when trafilatura finds no main content (very short or broken pages), all visible text is
    kept instead, so a page still loads what it can.
 """
@@ -27,6 +29,23 @@ _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\b")
 _BLANKS = re.compile(r"[ \t\u00a0]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _SPACES_TABS = re.compile(r"[ \t]+")
+
+
+#: A run of this many consecutive lines of at most three words is a menu, not an article.
+MENU_RUN_LINES = 25
+#: The precision extraction replaces a menu-laden one only when it keeps this much text.
+MIN_PRECISE_CHARS = 500
+
+
+def _menu_run(text: str) -> int:
+    """The longest run of consecutive non-empty lines of at most three words."""
+    run = best = 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        run = run + 1 if len(line.split()) <= 3 else 0
+        best = max(best, run)
+    return best
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +155,7 @@ def extract_html(markup: str, path: str) -> HtmlPage:
     except (ParserError, ValueError) as exc:
         raise InputError(path, f"HTML could not be parsed at all ({exc})") from None
     meta = _metadata(tree)
-    text = trafilatura.extract(
-        tree,
+    options = dict(
         output_format="txt",
         include_tables=True,
         include_comments=False,
@@ -146,6 +164,15 @@ def extract_html(markup: str, path: str) -> HtmlPage:
         deduplicate=False,
         with_metadata=False,
     )
+    text = trafilatura.extract(tree, **options)
+    if text and _menu_run(text) >= MENU_RUN_LINES:
+        # trafilatura fell back to the whole page (a mega menu came through): ask it for
+        # precision, and keep that when it still holds an article.
+        precise = trafilatura.extract(
+            lxml.html.document_fromstring(stripped), favor_precision=True, **options
+        )
+        if precise and len(precise.strip()) >= MIN_PRECISE_CHARS:
+            text = precise
     fallback = False
     if not text or not text.strip():
         fallback = True
