@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -49,6 +50,35 @@ def _report_failures(failures: Sequence[object]) -> None:
         _error(str(failure))
 
 
+def _jobs_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--dask", "dask_address", metavar="ADDRESS",
+        help="Run extraction on this Dask distributed scheduler (e.g. tcp://10.0.0.5:8786).",
+    )(func)
+    return click.option(
+        "-j", "--jobs", type=click.IntRange(min=1), default=None,
+        help="Extraction processes (default: the cores available).",
+    )(func)
+
+
+class _Progress:
+    """A progress bar on stderr for long batches; silent when stderr is not a terminal."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self._bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < 2:
+            return
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label="extracting", file=sys.stderr)
+            self._bar.__enter__()
+        self._bar.update(done - self._bar.pos)
+        if done >= total:
+            self._bar.__exit__(None, None, None)
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True)
 @click.option(
@@ -61,6 +91,8 @@ def _report_failures(failures: Sequence[object]) -> None:
 @click.option("--include", multiple=True, help="Glob of files to take from folders.")
 @click.option("--exclude", multiple=True, help="Glob of files to leave out of folders.")
 @click.option("--show-text", is_flag=True, help="Print each document's extracted text instead.")
+@_jobs_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def extract(
     files: tuple[str, ...],
     fmt: str,
@@ -70,6 +102,9 @@ def extract(
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     show_text: bool,
+    jobs: int | None,
+    dask_address: str | None,
+    quiet: bool,
 ) -> None:
     """Print the events of each FILE (files, folders, or - for standard input).
 
@@ -82,12 +117,14 @@ def extract(
       cat page.html | timeline extract -
       timeline extract --show-text report.pdf
     """
+    from timeline.parallel import available_cores
     from timeline.pipeline import extract as run_extract
 
     try:
         result = run_extract(
             list(files), date=date, language=language, use_sidecar=not no_sidecar,
-            include=include, exclude=exclude,
+            include=include, exclude=exclude, jobs=jobs or available_cores(),
+            dask_address=dask_address, progress=_Progress(quiet),
         )
     except UsageError as exc:
         _fail(str(exc), EXIT_USAGE)
@@ -116,6 +153,9 @@ def extract(
 @click.option("--act", help="Only the dossier of this act (CELEX, e.g. 32011L0093).")
 @click.option("--procedure", help="Only the dossier of this procedure (e.g. 2010/0064(COD)).")
 @click.option("--dossier", help="Only this dossier (its name or id).")
+@_jobs_option
+@click.option("--no-cache", is_flag=True, help="Extract every document again (no cache).")
+@click.option("--open", "open_page", is_flag=True, help="Open timeline.html in the browser.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def build(
     sources: tuple[str, ...],
@@ -124,6 +164,10 @@ def build(
     act: str | None,
     procedure: str | None,
     dossier: str | None,
+    jobs: int | None,
+    dask_address: str | None,
+    no_cache: bool,
+    open_page: bool,
     quiet: bool,
 ) -> None:
     """Build the timeline of SOURCES (default: the bundled sources/) into an output folder.
@@ -137,13 +181,15 @@ def build(
       timeline build my-documents/ -o out/
       timeline build --act 32011L0093
     """
+    from timeline.parallel import available_cores
     from timeline.pipeline import NothingUsableError
     from timeline.pipeline import build as run_build
 
     try:
         result = run_build(
             list(sources) or None, outdir, formats=list(formats) or None,
-            act=act, procedure=procedure, dossier=dossier,
+            act=act, procedure=procedure, dossier=dossier, jobs=jobs or available_cores(),
+            use_cache=not no_cache, dask_address=dask_address, progress=_Progress(quiet),
         )
     except NothingUsableError as exc:
         _report_failures(exc.failures)
@@ -164,6 +210,10 @@ def build(
         )
         for path in result.outputs:
             click.echo(f"wrote {path}", err=True)
+    if open_page:
+        import webbrowser
+
+        webbrowser.open((Path(outdir) / "timeline.html").resolve().as_uri())
     sys.exit(EXIT_PARTIAL if result.failures else EXIT_OK)
 
 
@@ -331,6 +381,44 @@ def languages(as_json: bool) -> None:
             f"{row['language']:<5} {row.get('name', ''):<12} {row.get('rules', 0):>5}"
             f" {row.get('months', 0):>6}  {families}"
         )
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("action", type=click.Choice(["info", "prune", "clear"]), default="info")
+@click.option(
+    "-o", "--output", "outdir", default="output", show_default=True,
+    type=click.Path(file_okay=False), help="The output folder whose cache to use.",
+)
+def cache(action: str, outdir: str) -> None:
+    """Inspect (info), prune (drop other engine versions) or clear the extraction cache.
+
+    The cache is the SQLite file .timeline-cache.sqlite in the output folder of `timeline
+    build`; a corrupt or foreign file is detected and rebuilt, never trusted.
+
+    \b
+    Examples:
+      timeline cache
+      timeline cache clear -o output/
+    """
+    from timeline.cache import FILENAME, ExtractionCache, engine_version
+
+    path = Path(outdir) / FILENAME
+    if not path.exists():
+        click.echo(f"no cache at {path}")
+        return
+    with ExtractionCache(path) as store:
+        if store.rebuilt:
+            click.echo(f"{path}: rebuilt, {store.rebuilt}")
+        if action == "clear":
+            click.echo(f"cleared {store.clear()} entries from {path}")
+        elif action == "prune":
+            click.echo(f"pruned {store.prune()} entries of other engine versions from {path}")
+        else:
+            stats = store.stats()
+            click.echo(f"{stats.path}: {stats.entries} entries, {stats.bytes} bytes")
+            click.echo(f"engine now: {engine_version()}")
+            for version in stats.engine_versions:
+                click.echo(f"made by:    {version}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -22,9 +22,10 @@ events linked across documents into a :class:`~timeline.model.Timeline`
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from timeline import events as events_stage
 from timeline import load as load_stage
@@ -32,6 +33,9 @@ from timeline import temporal
 from timeline.errors import InputError, TimelineError, UsageError
 from timeline.fileio import write_atomic
 from timeline.model import Document, Extraction, Timeline, Timex
+
+if TYPE_CHECKING:
+    from timeline.cache import ExtractionCache
 
 #: The folder ``timeline build`` reads when given no input.
 DEFAULT_SOURCES = Path(__file__).resolve().parent.parent / "sources"
@@ -140,24 +144,49 @@ def extract_path(
     return extract_document(document, date=date, language=language)
 
 
-def _documents(
-    inputs: Sequence[str | Path], *, use_sidecar: bool, include: Sequence[str], exclude: Sequence[str]
-) -> Iterable[Document | Failure]:
-    for item in load_stage.iter_inputs(
-        [str(i) for i in inputs], include=include, exclude=exclude
-    ):
-        if isinstance(item, InputError):
-            yield Failure(item.path, item.problem)
-            continue
-        try:
-            if str(item) == "-":
-                import sys
+@dataclass(frozen=True, slots=True)
+class _Task:
+    """One document to extract, as sent to a worker process (picklable)."""
 
-                yield load_stage.load_text(sys.stdin.read(), path="-")
-            else:
-                yield load_stage.load_document(item, use_sidecar=use_sidecar)
-        except InputError as exc:
-            yield Failure(exc.path, exc.problem)
+    path: str
+    text: str | None  # standard input, read by the parent
+    date: str | None
+    language: str | None
+    use_sidecar: bool
+
+
+def _run_task(task: _Task) -> Extraction | Failure:
+    """Load and extract one document; a bad input or a bug becomes a Failure, never a raise."""
+    try:
+        if task.text is not None:
+            document = load_stage.load_text(task.text, path=task.path)
+        else:
+            document = load_stage.load_document(task.path, use_sidecar=task.use_sidecar)
+        return extract_document(document, date=task.date, language=task.language)
+    except InputError as exc:
+        return Failure(exc.path, exc.problem)
+    except TimelineError as exc:
+        return Failure(task.path, str(exc))
+    except Exception as exc:  # a bug on one document must not sink the batch
+        return Failure(task.path, f"internal error ({type(exc).__name__}: {exc})")
+
+
+def _cache_key(task: _Task) -> str | None:
+    from timeline.cache import cache_key
+
+    if task.text is not None:
+        content, sidecar = task.text.encode("utf-8"), None
+    else:
+        path = Path(task.path)
+        try:
+            content = path.read_bytes()
+            side = path.with_name(path.name.rsplit(".", 1)[0] + ".meta.json")
+            sidecar = side.read_bytes() if task.use_sidecar and side.is_file() else None
+        except OSError:
+            return None  # the worker reports the problem
+    options = {"path": task.path, "date": task.date, "language": task.language,
+               "sidecar": task.use_sidecar}
+    return cache_key(content, sidecar, options)
 
 
 def extract(
@@ -168,24 +197,51 @@ def extract(
     use_sidecar: bool = True,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    jobs: int = 1,
+    cache: ExtractionCache | None = None,
+    dask_address: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ExtractResult:
     """Extract the events of every input file or folder, in input order.
 
     A file that cannot be read is recorded in ``failures`` and skipped; the others are still
-    processed. Raises :class:`~timeline.errors.UsageError` for a malformed ``date``.
+    processed. ``jobs`` > 1 runs extraction on that many processes, ``dask_address`` on a Dask
+    cluster; either way the result equals a serial run. With a ``cache``, documents whose bytes,
+    options and engine version were seen before are not extracted again.
+    ``progress(done, total)`` is called as documents are extracted. Raises
+    :class:`~timeline.errors.UsageError` for a malformed ``date``.
     """
+    from timeline.parallel import run_tasks
+
     date = _check_date(date)
-    extractions: list[Extraction] = []
-    failures: list[Failure] = []
-    for item in _documents(inputs, use_sidecar=use_sidecar, include=include, exclude=exclude):
-        if isinstance(item, Failure):
-            failures.append(item)
+    slots: list[Extraction | Failure | None] = []
+    pending: list[tuple[int, _Task, str | None]] = []
+    for item in load_stage.iter_inputs([str(i) for i in inputs], include=include, exclude=exclude):
+        if isinstance(item, InputError):
+            slots.append(Failure(item.path, item.problem))
             continue
-        try:
-            extractions.append(extract_document(item, date=date, language=language))
-        except TimelineError as exc:
-            failures.append(Failure(item.path, str(exc)))
-    return ExtractResult(tuple(extractions), tuple(failures))
+        text = None
+        if str(item) == "-":
+            import sys
+
+            text = sys.stdin.read()
+        task = _Task(str(item), text, date, language, use_sidecar)
+        key = _cache_key(task) if cache is not None else None
+        hit = cache.get(key) if cache is not None and key is not None else None
+        slots.append(hit)
+        if hit is None:
+            pending.append((len(slots) - 1, task, key))
+    results = run_tasks(
+        _run_task, [t for _, t, _ in pending], jobs=jobs, dask_address=dask_address,
+        progress=progress,
+    )
+    for (index, _, key), result in zip(pending, results, strict=True):
+        slots[index] = result
+        if cache is not None and key is not None and isinstance(result, Extraction):
+            cache.put(key, result)
+    extractions = tuple(s for s in slots if isinstance(s, Extraction))
+    failures = tuple(s for s in slots if isinstance(s, Failure))
+    return ExtractResult(extractions, failures)
 
 
 def build(
@@ -198,25 +254,40 @@ def build(
     dossier: str | None = None,
     date: str | None = None,
     language: str | None = None,
+    jobs: int = 1,
+    use_cache: bool = True,
+    dask_address: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
     """Extract, link and render a corpus (the bundled ``sources/`` when ``inputs`` is empty).
 
     Writes ``events.json`` (the extract output), ``timeline.json``, ``graph.graphml``,
     ``graph.json`` and the rendered formats (all by default) into ``outdir``, each atomically.
-    Raises :class:`~timeline.errors.UsageError` when no input gives a usable document.
+    Extractions are cached in ``outdir/.timeline-cache.sqlite`` unless ``use_cache`` is False,
+    so a rebuild after adding one document extracts only that one. Raises
+    :class:`NothingUsableError` when no input gives a usable document.
     """
     from timeline import link, render
+    from timeline.cache import FILENAME, ExtractionCache
 
     sources = list(inputs) if inputs else [DEFAULT_SOURCES]
     # The bundled folder documents itself in a README that is not one of its documents.
     exclude = () if inputs else ("README.md",)
-    result = extract(sources, date=date, language=language, exclude=exclude)
+    out = Path(outdir)
+    cache = ExtractionCache(out / FILENAME) if use_cache else None
+    try:
+        result = extract(
+            sources, date=date, language=language, exclude=exclude, jobs=jobs, cache=cache,
+            dask_address=dask_address, progress=progress,
+        )
+    finally:
+        if cache is not None:
+            cache.close()
     if not result.extractions:
         raise NothingUsableError(result.failures)
     timeline = link.link(result.extractions)
     if act or procedure or dossier:
         timeline = link.select(timeline, act=act, procedure=procedure, dossier=dossier)
-    out = Path(outdir)
     written: list[Path] = []
     written.append(
         write_atomic(
