@@ -18,7 +18,8 @@ class ReferenceRule:
     """A named pattern for a document's own reference, with its canonical spelling.
 
     ``like`` in the TOML reuses another rule's pattern; ``whole_line`` accepts a match only when
-    it is alone on its line; ``requires`` names a group that must have matched.
+    it is alone on its line, ``first_line`` only on the first non-empty line; ``requires`` names
+    a group that must have matched; ``upper`` upper-cases the groups (URLs).
     """
 
     name: str
@@ -27,6 +28,7 @@ class ReferenceRule:
     requires: str | None
     whole_line: bool
     upper: bool
+    first_line: bool
     examples: tuple[tuple[str, str], ...]
     negatives: tuple[str, ...]
 
@@ -61,6 +63,7 @@ def reference_rules(table: str = "reference") -> tuple[ReferenceRule, ...]:
                 requires=entry.get("requires"),
                 whole_line=bool(entry.get("whole_line", False)),
                 upper=bool(entry.get("upper", False)),
+                first_line=bool(entry.get("first_line", False)),
                 examples=tuple((a, b) for a, b in entry.get("examples", ())),
                 negatives=tuple(entry.get("negatives", ())),
             )

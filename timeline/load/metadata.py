@@ -147,6 +147,8 @@ def apply_rule(rule: ReferenceRule, text: str) -> str | None:
             continue
         if rule.whole_line and not _alone_on_line(text, match.start(), match.end()):
             continue
+        if rule.first_line and "\n" in text[: match.start()].lstrip("\n\t "):
+            continue
         for key in list(groups):  # alternatives spelled year2, number2, type2
             if key.endswith("2") and key[:-1] not in groups:
                 groups[key[:-1]] = groups[key]
