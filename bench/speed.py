@@ -191,6 +191,13 @@ def _tag_folder(folder: Path) -> tuple[int, int]:
     return found, failed
 
 
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its finished children (the JVMs)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _worker(tool: str, texts: list[Text], arg: str) -> dict[str, Any]:
     """Run ``tool`` on ``texts`` once (after one warm-up text) and report time and memory."""
     warm = texts[0]
@@ -227,6 +234,7 @@ def _worker(tool: str, texts: list[Text], arg: str) -> dict[str, Any]:
 
         folder = Path(arg)
         rss0 = _rss_mb()
+        c0 = _cpu()
         t0 = time.perf_counter()
         if tool == "build":
             out = Path(tempfile.mkdtemp(prefix="bench-build-"))
@@ -245,12 +253,15 @@ def _worker(tool: str, texts: list[Text], arg: str) -> dict[str, Any]:
                 label = f"files read + timeline.temporal.tag (extract: {type(exc).__name__})"
                 n_events, failures = _tag_folder(folder)
                 rss0 = _rss_mb()
+                c0 = _cpu()
                 t0 = time.perf_counter()
                 n_events, failures = _tag_folder(folder)
         seconds = time.perf_counter() - t0
+        cpu = _cpu() - c0
         return {
             "label": label if tool != "build" else "timeline.pipeline.build (files)",
             "seconds": seconds,
+            "cpu": cpu,
             "rss_start": rss0,
             "rss_peak": _rss_mb(),
             "found": n_events,
@@ -262,6 +273,7 @@ def _worker(tool: str, texts: list[Text], arg: str) -> dict[str, Any]:
         fn(Text("warm", warm.text[:500], warm.language, warm.date))
     rss0 = _rss_mb()
     found = failed = 0
+    c0 = _cpu()
     t0 = time.perf_counter()
     for t in texts:
         try:
@@ -271,10 +283,12 @@ def _worker(tool: str, texts: list[Text], arg: str) -> dict[str, Any]:
             continue
         found += len(getattr(r, "events", r) or [])
     seconds = time.perf_counter() - t0
+    cpu = _cpu() - c0
     peak = _rss_mb(resource.RUSAGE_CHILDREN) if tool == "heideltime" else _rss_mb()
     return {
         "label": label,
         "seconds": seconds,
+        "cpu": cpu,
         "rss_start": rss0,
         "rss_peak": peak,
         "found": found,
@@ -295,24 +309,30 @@ def measure(tool: str, texts: list[Text], arg: str = "") -> dict[str, Any]:
 # --- report ----------------------------------------------------------------------------------
 
 
+def _rate(r: dict[str, Any], key: str) -> float:
+    return r["chars"] / 1000 / r[key] if r[key] else float("inf")
+
+
 def _row(r: dict[str, Any], ours: dict[str, Any] | None) -> str:
     kb = r["chars"] / 1000
-    kbs = kb / r["seconds"] if r["seconds"] else float("inf")
     docs = r["docs"] / r["seconds"] if r["seconds"] else float("inf")
-    ratio = "—"
+    ratio = ratio_cpu = "—"
     if ours is not None and ours is not r and r["seconds"] and ours["seconds"]:
-        ratio = f"{(ours['chars'] / ours['seconds']) / (r['chars'] / r['seconds']):.1f}×"
+        ratio = f"{_rate(ours, 'seconds') / _rate(r, 'seconds'):,.1f}×"
+        if r["cpu"] and ours["cpu"]:
+            ratio_cpu = f"{_rate(ours, 'cpu') / _rate(r, 'cpu'):,.1f}×"
     return (
-        f"| {r['label']} | {r['docs']} | {kb:.1f} | {r['seconds']:.2f} | {kbs:,.1f} | {docs:,.2f}"
+        f"| {r['label']} | {r['docs']} | {kb:,.1f} | {r['seconds']:.2f} | {r['cpu']:.2f}"
+        f" | {_rate(r, 'seconds'):,.1f} | {_rate(r, 'cpu'):,.1f} | {docs:,.2f}"
         f" | {r['rss_start']:.0f} → {r['rss_peak']:.0f} | {r['found']} | {r.get('failed', 0)}"
-        f" | {ratio} |"
+        f" | {ratio} | {ratio_cpu} |"
     )
 
 
 HEAD = [
-    "| tool | docs | KB | seconds | KB/s | docs/s | RSS MB (start → peak) | found | failed"
-    " | ours ÷ tool |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| tool | docs | KB | wall s | CPU s | KB/s | KB per CPU-s | docs/s | RSS MB (start → peak)"
+    " | found | failed | ours ÷ tool (wall) | ours ÷ tool (CPU) |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 ]
 
 
@@ -339,7 +359,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Command: `{cmd.strip()}`. Machine: {os.cpu_count()} cores (os.cpu_count()),"
         f" {platform.processor() or platform.machine()}, Python {platform.python_version()};"
         " one process per measurement, single-threaded (no `--jobs`). KB = 1,000 characters;"
-        " ratio = our KB/s ÷ the tool's KB/s on the same texts. Load average at start:"
+        " ratio = our KB/s ÷ the tool's KB/s on the same texts, by wall-clock time and by CPU"
+        " time (process and child JVMs: the per-core figure, robust to other load on the"
+        " machine). Load average at start:"
         f" {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1/5/15 min; other work on the"
         " machine slows every tool alike).",
         "",
