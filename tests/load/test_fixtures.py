@@ -229,3 +229,15 @@ def test_load_text_plain_and_html() -> None:
 )
 def test_meta_dates(value: str, expected: str | None) -> None:
     assert parse_meta_date(value) == expected
+
+
+def test_load_bytes_decodes_and_sniffs(fixtures: Path) -> None:
+    from timeline.load import load_bytes
+
+    utf16 = (fixtures / "encodings" / "utf16-bom.txt").read_bytes()
+    doc = load_bytes(utf16)
+    assert doc.path == "-" and doc.language == "fr" and "adopté aujourd’hui" in doc.text
+    page = load_bytes((fixtures / "encodings" / "latin1-declared.html").read_bytes(), path="page")
+    assert page.source_format == "html" and "Procédure accélérée" in page.text
+    pdf = load_bytes(make_pdf(_oj_pages()))
+    assert pdf.source_format == "pdf" and len(pdf.pages) == 4

@@ -16,7 +16,13 @@ metadata, TimeML DCT); reading it from the text is ``timeline.events.document_da
 
 from __future__ import annotations
 
-from timeline.load.document import DEFAULT_MAX_BYTES, FORMATS, load_document, load_text
+from timeline.load.document import (
+    DEFAULT_MAX_BYTES,
+    FORMATS,
+    load_bytes,
+    load_document,
+    load_text,
+)
 from timeline.load.inputs import InputItem, iter_inputs
 from timeline.load.language import detect_language
 from timeline.load.metadata import find_reference
@@ -28,6 +34,7 @@ __all__ = [
     "detect_language",
     "find_reference",
     "iter_inputs",
+    "load_bytes",
     "load_document",
     "load_text",
 ]

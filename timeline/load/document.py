@@ -234,6 +234,23 @@ def load_document(
     return doc
 
 
+def load_bytes(data: bytes, *, path: str = "-", max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Load a document given as bytes (``sys.stdin.buffer.read()``): any format, any encoding.
+
+    The format is sniffed from the first bytes (PDF, TimeML, HTML, else text) and the bytes
+    decoded by the same cascade as a file's, so a UTF-16 or Windows-1252 standard input works.
+    """
+    if len(data) > max_bytes:
+        raise InputError(
+            path,
+            f"input too large: {len(data):,} bytes, over the limit of {max_bytes:,} bytes; "
+            "split it or raise the limit",
+        )
+    if not data.strip():
+        raise InputError(path, "no text on the input (empty or only whitespace)")
+    return _document(path, data, _sniff(data[:4096]), [])
+
+
 def load_text(text: str, *, path: str = "-") -> Document:
     """Load a text given as a string (standard input): plain text, or HTML/TimeML if it looks so."""
     if not text.strip():
