@@ -132,8 +132,7 @@ def _best_trigger(
         if h.end <= t.start and _tied(ctx, h.end, t.start):
             dist -= TIED_BONUS  # "published on 17 December 2011"
         elif any(o.start >= h.end and _tied(ctx, h.end, o.start) for o in others):
-            # the trigger belongs to another date: "entered into force on the same day"
-            crossing += 1
+            continue  # the trigger belongs to another date: "entered into force on the same day"
         if strict and crossing:
             continue
         cost = (
@@ -273,7 +272,12 @@ def _oj_before(ctx: _Context, t: Timex) -> bool:
         return False
     ls = ctx.text.rfind("\n", 0, t.start) + 1
     before = ctx.text[max(ls, t.start - 60) : t.start]
-    return any(True for _ in oj.finditer(before))
+    for m in oj.finditer(before):
+        # "OJ L 335, 17.12.2011", "ABl. C 62E vom 27.2.2001": only a series and number between
+        between = before[m.end() :]
+        if len(between) <= 35 and not re.search(r"[^\W\d_]{5,}", between):
+            return True
+    return False
 
 
 def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[int, int]] | None:
