@@ -124,19 +124,39 @@
     }
     return true;
   }
-  function apply() {
+  /* The list shows at most `limit` matching entries (more on request): laying out thousands of
+   * rows on every keystroke is what makes long timelines sluggish. The chart always shows all. */
+  var PAGE = 400;
+  var limit = PAGE;
+  var pinned = null;
+  var moreBtn = el("button", { type: "button", "class": "btn more", id: "more" });
+  moreBtn.hidden = true;
+  moreBtn.addEventListener("click", function () {
+    var firstNew = null;
+    limit += PAGE;
+    apply(true);
+    ENTRIES.forEach(function (e) { if (!firstNew && e.visible && e.li.hidden === false && e.rank === limit - PAGE) { firstNew = e; } });
+    if (firstNew) { firstNew.summary.focus(); }
+  });
+  emptyNote.parentNode.insertBefore(moreBtn, emptyNote);
+  function apply(keepLimit) {
+    if (keepLimit !== true) { limit = PAGE; }
     var shown = 0;
     ENTRIES.forEach(function (e) {
       var vis = matches(e);
       e.visible = vis;
-      if (e.li.hidden === vis) { e.li.hidden = !vis; }
+      e.rank = vis ? shown : -1;
       if (vis) { shown++; }
+      var listed = vis && (e.rank < limit || e === pinned);
+      if (e.li.hidden === listed) { e.li.hidden = !listed; }
     });
     sections.forEach(function (s) {
       var vis = s.querySelector("li.entry:not([hidden])") !== null;
       if (s.hidden === vis) { s.hidden = !vis; }
     });
     emptyNote.hidden = shown !== 0;
+    moreBtn.hidden = shown <= limit;
+    moreBtn.textContent = "Show " + Math.min(PAGE, shown - limit) + " more in the list (" + (shown - limit) + " not listed yet)";
     countEl.textContent = "";
     countEl.appendChild(document.createTextNode("Showing "));
     countEl.appendChild(el("strong", null, shown));
@@ -170,6 +190,7 @@
   function openEntry(e, focus) {
     if (!e) { return; }
     if (!e.visible) { clearFilters(); }
+    if (e.li.hidden) { pinned = e; apply(true); }
     if (current && current !== e) { current.li.classList.remove("current"); }
     current = e;
     e.li.classList.add("current");
@@ -211,7 +232,7 @@
   });
   document.getElementById("entries").addEventListener("focusin", function (ev) {
     var li = ev.target && ev.target.closest ? ev.target.closest("li.entry") : null;
-    if (li && byId[li.id] && selected !== byId[li.id]) { selected = byId[li.id]; chart.draw(); }
+    if (li && byId[li.id] && selected !== byId[li.id]) { selected = byId[li.id]; chart.schedule(); }
   });
   document.addEventListener("keydown", function (ev) {
     if (ev.key === "/" && !ev.ctrlKey && !ev.metaKey && !/^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName)) {
@@ -620,8 +641,14 @@
         if (z === "in") { zoom(0.6); } else if (z === "out") { zoom(1 / 0.6); } else { fit(); draw(); }
       });
     });
+    var pending = false;
+    function schedule() {
+      if (pending) { return; }
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; draw(); });
+    }
     fit();
-    return { draw: draw, fit: fit };
+    return { draw: draw, fit: fit, schedule: schedule };
   }());
 
   /* ---- start -------------------------------------------------------------------------- */

@@ -1,0 +1,236 @@
+"""timeline.html driven in headless Chromium: offline, filters and search, keyboard, XSS, speed."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from render_fixtures import big_timeline
+
+from timeline.model import Timeline
+from timeline.render.html import entry_anchor, render_html
+
+pytestmark = pytest.mark.browser
+
+
+class Page:
+    """A page plus everything it tried to do: console errors, requests that left the disk, dialogs."""
+
+    def __init__(self, browser: Any, path: Path, dark: bool = False, bypass_csp: bool = False) -> None:
+        self.context = browser.new_context(
+            viewport={"width": 1400, "height": 1000},
+            color_scheme="dark" if dark else "light",
+            bypass_csp=bypass_csp,
+        )
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.network: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+        def on_dialog(dialog: Any) -> None:
+            self.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        self.page.on("dialog", on_dialog)
+
+        def route(r: Any) -> None:
+            if r.request.url.startswith("file://"):
+                r.continue_()
+            else:
+                self.network.append(r.request.url)
+                r.abort()
+
+        self.context.route("**/*", route)
+        self.page.goto(path.as_uri())
+        self.page.wait_for_selector("#count[data-shown]")
+
+    def shown(self) -> int:
+        return int(self.page.get_attribute("#count", "data-shown") or -1)
+
+    def wait_shown(self, expected: int, timeout: float = 5.0) -> int:
+        """Poll the count (the page's CSP forbids the string eval wait_for_function uses)."""
+        end = time.monotonic() + timeout
+        while self.shown() != expected and time.monotonic() < end:
+            self.page.wait_for_timeout(30)
+        return self.shown()
+
+    def visible_entries(self) -> int:
+        return int(self.page.evaluate("document.querySelectorAll('#entries li.entry:not([hidden])').length"))
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def corpus_page(browser: Any, corpus: Timeline, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
+    path = tmp_path_factory.mktemp("html") / "timeline.html"
+    path.write_text(render_html(corpus), encoding="utf-8")
+    page = Page(browser, path)
+    yield page
+    page.close()
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
+
+
+def test_page_loads_offline_without_errors(corpus_page: Page, corpus: Timeline) -> None:
+    assert corpus_page.errors == []
+    assert corpus_page.network == []
+    assert corpus_page.shown() == len(corpus.entries)
+    assert corpus_page.page.is_visible("#canvas") and corpus_page.page.is_visible("#filters")
+
+
+def test_filter_click_and_search_change_the_visible_count(corpus_page: Page, corpus: Timeline) -> None:
+    page = corpus_page.page
+    planned = sum(1 for e in corpus.entries if e.status == "planned")
+    page.click("fieldset[data-facet=status] label:has(input[value=planned])")
+    assert corpus_page.shown() == planned == corpus_page.visible_entries()
+    page.click("#clear")
+    assert corpus_page.shown() == len(corpus.entries)
+    # search: a word and an accented form match the same entries (accent- and case-insensitive)
+    term = "tampere"
+    expected = sum(
+        1
+        for e in corpus.entries
+        if term in _fold(" ".join([e.label, *(s.quote for s in e.sources), *(a.label for a in e.acts), *e.actors]))
+    )
+    assert 0 < expected < len(corpus.entries)
+    page.fill("#q", "TAMPÉRE")
+    assert corpus_page.wait_shown(expected) == expected
+    assert corpus_page.visible_entries() == expected
+    # facets combine: the search and a type filter
+    page.fill("#q", "")
+    assert corpus_page.wait_shown(len(corpus.entries)) == len(corpus.entries)
+    adoptions = sum(1 for e in corpus.entries if e.type == "adoption")
+    page.click("fieldset[data-facet=type] label:has(input[value=adoption])")
+    assert corpus_page.shown() == adoptions
+    page.click("#clear")
+
+
+def test_tab_reaches_every_entry(corpus_page: Page, corpus: Timeline) -> None:
+    page = corpus_page.page
+    page.evaluate(
+        "window.__reached = new Set(); document.addEventListener('focusin', (ev) => {"
+        " const li = ev.target.closest && ev.target.closest('li.entry');"
+        " if (li && ev.target.tagName === 'SUMMARY') window.__reached.add(li.id); });"
+        " document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)"
+    )
+    wanted = {entry_anchor(e) for e in corpus.entries}
+    reached: set[str] = set()
+    for presses in range(1, 3 * len(wanted) + 200):
+        page.keyboard.press("Tab")
+        if presses % 20 == 0:
+            reached = set(page.evaluate("[...window.__reached]"))
+            if reached >= wanted:
+                break
+    assert reached == wanted
+
+
+def test_keyboard_on_the_chart_selects_and_opens_entries(corpus_page: Page) -> None:
+    page = corpus_page.page
+    page.focus("#canvas")
+    page.keyboard.press("Home")
+    first = page.inner_text("#announce")
+    page.keyboard.press("ArrowRight")
+    assert page.inner_text("#announce") not in ("", first)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    opened = page.evaluate("document.activeElement.closest('li.entry').id")
+    assert page.evaluate(f"document.getElementById('{opened}').querySelector('details').open")
+    assert page.evaluate("location.hash") == f"#{opened}"
+    assert corpus_page.errors == []
+
+
+def test_permalink_opens_its_entry(corpus_page: Page, corpus: Timeline) -> None:
+    page = corpus_page.page
+    target = entry_anchor(sorted(corpus.entries, key=lambda e: e.id)[3])
+    page.evaluate(f"location.hash = '#{target}'")
+    page.wait_for_selector(f"#{target} > details[open]")
+    assert page.is_visible(f"#{target} blockquote")
+    assert page.evaluate(f"document.getElementById('{target}').classList.contains('current')")
+
+
+def test_screenshots_light_and_dark(corpus_page: Page, screenshot_dir: Path) -> None:
+    page = corpus_page.page
+    page.click("#clear")
+    page.evaluate("window.scrollTo(0, 0)")
+    for dark in (False, True):
+        if (page.get_attribute("#theme", "aria-pressed") == "true") != dark:
+            page.click("#theme")
+        page.evaluate("window.scrollTo(0, 0)")
+        shot = screenshot_dir / f"timeline-page{'-dark' if dark else ''}.png"
+        page.screenshot(path=str(shot))
+        assert shot.stat().st_size > 50_000
+        background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+        assert (background == "rgb(20, 23, 28)") == dark, background
+    page.click("#theme")
+    assert corpus_page.errors == []
+
+
+@pytest.mark.parametrize("bypass_csp", [False, True], ids=["with-csp", "escaping-alone"])
+def test_xss_document_runs_nothing(browser: Any, xss: Timeline, tmp_path: Path, bypass_csp: bool) -> None:
+    path = tmp_path / "xss.html"
+    path.write_text(render_html(xss), encoding="utf-8")
+    page = Page(browser, path, bypass_csp=bypass_csp)
+    try:
+        p = page.page
+        # exercise every code path that touches the data: hover, click, search, filters, keyboard
+        box = p.query_selector("#canvas").bounding_box()
+        for dx in range(200, int(box["width"]), 60):
+            p.mouse.move(box["x"] + dx, box["y"] + 45)
+        p.fill("#q", "script")
+        p.wait_for_timeout(200)
+        p.click("fieldset[data-facet=status] label:has(input[value=planned])")
+        p.focus("#canvas")
+        p.keyboard.press("ArrowRight")
+        p.keyboard.press("Enter")
+        p.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        p.wait_for_timeout(100)
+        assert p.evaluate("typeof window.__pwned") == "undefined"
+        assert page.dialogs == []
+        assert page.network == []
+        assert p.evaluate("document.querySelectorAll('img, iframe, object, embed, svg script').length") == 0
+        assert p.evaluate("[...document.querySelectorAll('a[href]')].filter(a => !/^(#|https?:)/.test(a.getAttribute('href'))).length") == 0
+        # the hostile text is shown as text
+        assert "<script>window.__pwned=1</script>" in p.inner_text("h1")
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_five_thousand_entries_stay_responsive(browser: Any, tmp_path: Path) -> None:
+    big = big_timeline(5000)
+    path = tmp_path / "big.html"
+    path.write_text(render_html(big), encoding="utf-8")
+    start = time.perf_counter()
+    page = Page(browser, path)
+    try:
+        loaded = time.perf_counter() - start
+        p = page.page
+        assert page.shown() == 5000
+        took = p.evaluate(
+            "(() => { const t = performance.now();"
+            " document.querySelector('fieldset[data-facet=status] input[value=planned]').click();"
+            " const shown = document.querySelector('#count').dataset.shown;"
+            " return [performance.now() - t, shown]; })()"
+        )
+        assert int(took[1]) == sum(1 for e in big.entries if e.status == "planned")
+        zoom = p.evaluate(
+            "(() => { const t = performance.now(); for (let i = 0; i < 5; i++) document.querySelector('[data-zoom=in]').click();"
+            " return performance.now() - t; })()"
+        )
+        print(f"5000 entries: load {loaded:.1f} s, filter {took[0]:.0f} ms, zoom step {zoom / 5:.0f} ms")
+        # generous bounds: shared CI machines; typical figures are a tenth of these
+        assert loaded < 40, loaded
+        assert took[0] < 4000, took
+        assert zoom / 5 < 1000, zoom
+        assert page.errors == []
+    finally:
+        page.close()
