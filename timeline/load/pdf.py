@@ -81,6 +81,14 @@ def _drop_running_heads(pages: list[list[str]]) -> list[list[str]]:
     return out
 
 
+def _page_text(page: Any) -> str:
+    """One page's text layer; a page pypdf cannot read gives no text, not a failed document."""
+    try:
+        return page.extract_text() or ""
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds on a damaged page
+        return ""
+
+
 def extract_pdf(data: bytes, path: str) -> PdfText:
     """The text layer of a PDF, page by page. Raises :class:`InputError` for unusable files."""
     from pypdf import PdfReader
@@ -99,7 +107,7 @@ def extract_pdf(data: bytes, path: str) -> PdfText:
                 raise InputError(path, f"encrypted PDF that cannot be opened ({exc})") from None
             if not ok:
                 raise InputError(path, "encrypted PDF: it needs a password to be read")
-        raw_pages = [(page.extract_text() or "") for page in reader.pages]
+        raw_pages = [_page_text(page) for page in reader.pages]
         info: dict[str, Any] = dict(reader.metadata or {})
     except InputError:
         raise
