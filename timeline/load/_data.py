@@ -29,6 +29,7 @@ class ReferenceRule:
     whole_line: bool
     upper: bool
     first_line: bool
+    scope: str  # "header" (before the first body paragraph) or "top" (the first 1500 chars)
     examples: tuple[tuple[str, str], ...]
     negatives: tuple[str, ...]
 
@@ -64,6 +65,7 @@ def reference_rules(table: str = "reference") -> tuple[ReferenceRule, ...]:
                 whole_line=bool(entry.get("whole_line", False)),
                 upper=bool(entry.get("upper", False)),
                 first_line=bool(entry.get("first_line", False)),
+                scope=str(entry.get("scope", "header")),
                 examples=tuple((a, b) for a, b in entry.get("examples", ())),
                 negatives=tuple(entry.get("negatives", ())),
             )

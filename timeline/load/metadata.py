@@ -168,10 +168,11 @@ def apply_rule(rule: ReferenceRule, text: str) -> str | None:
 def find_reference(text: str) -> tuple[str, str] | None:
     """The document's own reference in its header area and the name of the rule that found it."""
     header = header_area(text)
-    if not header.strip():
+    top = text[:HEADER_MAX_CHARS]
+    if not top.strip():
         return None
     for rule in reference_rules():
-        found = apply_rule(rule, header)
+        found = apply_rule(rule, top if rule.scope == "top" else header)
         if found:
             return found, rule.name
     return None
