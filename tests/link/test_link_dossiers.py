@@ -58,7 +58,18 @@ def test_select_by_act_procedure_and_dossier_name(bundled_timeline) -> None:
     by_proc = select(bundled_timeline, procedure="2010/0064 (COD)")
     assert by_act.entries == by_proc.entries
     name = by_act.dossiers[0].name
+    assert by_act.title == name
     assert select(bundled_timeline, dossier=name.split()[0]).entries  # a word of its name
     assert select(bundled_timeline, dossier=by_act.dossiers[0].id).entries == by_act.entries
     ids = {e.id for e in by_act.entries}
     assert all(e.realised_by in ids for e in by_act.entries if e.realised_by)
+
+
+def test_graph_of_a_selection_holds_only_its_documents(bundled_gold, bundled_timeline) -> None:
+    from timeline.link import build_graph
+
+    part = select(bundled_timeline, act="31997F0154")
+    g = build_graph(bundled_gold, part)
+    docs = {n for n, d in g.nodes(data=True) if d["kind"] == "document"}
+    assert docs == {f"doc:{d.path}" for d in part.documents}
+    assert "act:32011L0093" not in g

@@ -86,6 +86,7 @@ def timeline_to_dict(timeline: Timeline) -> dict[str, Any]:
         ],
         "title_matches": timeline.extra.get("title_matches", []),
         "relations": timeline.extra.get("relations", []),
+        "corrections": timeline.extra.get("corrections", []),
     }
 
 
@@ -144,10 +145,12 @@ def select(
         )
         for e in entries
     )
+    kept = tuple(d for d in timeline.dossiers if d.id in chosen)
     return replace(
         timeline,
+        title=kept[0].name if len(kept) == 1 else timeline.title,
         entries=cleaned,
-        dossiers=tuple(d for d in timeline.dossiers if d.id in chosen),
+        dossiers=kept,
         documents=tuple(d for d in timeline.documents if d.path in docs),
         open_plans=tuple(p for p in timeline.open_plans if p in ids),
         extra=dict(timeline.extra),

@@ -40,9 +40,10 @@ def _node(graph: nx.MultiDiGraph, node: str, **attrs: Any) -> None:
 def build_graph(extractions: Sequence[Extraction], timeline: Timeline) -> nx.MultiDiGraph:
     """Documents, events, acts, procedures, actors and dossiers, with typed edges."""
     g = nx.MultiDiGraph(name=timeline.title)
-    docs = {x.document.path: x.document for x in extractions}
-    for d in timeline.documents:
-        docs.setdefault(d.path, d)
+    # a narrowed timeline (select) keeps its own documents only
+    docs = {d.path: d for d in timeline.documents} or {
+        x.document.path: x.document for x in extractions
+    }
     for path in sorted(docs):
         d = docs[path]
         _node(
@@ -155,6 +156,8 @@ def build_graph(extractions: Sequence[Extraction], timeline: Timeline) -> nx.Mul
             )
 
     for x in sorted(extractions, key=lambda x: x.document.path):
+        if x.document.path not in docs:
+            continue
         # "/* COM/2010/0094 final - COD 2010/0064 */": a document's own act is part of the
         # procedures its header names.
         own = act_key(document_act(x.document))
@@ -185,7 +188,10 @@ def build_graph(extractions: Sequence[Extraction], timeline: Timeline) -> nx.Mul
             for r in collect_relations(extractions)
         ]
     grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    in_dossiers = set(dossier_of_act)
     for r in relations:
+        if in_dossiers and r["source"] not in in_dossiers and r["target"] not in in_dossiers:
+            continue
         grouped.setdefault((r["source"], r["relation"], r["target"]), []).append(r)
     for (src, rel, dst), found in sorted(grouped.items()):
         for k in (src, dst):
