@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -107,6 +108,30 @@ def test_an_event_log_types_each_date_from_its_own_line() -> None:
         ("2009-07-14", "referral"),
         ("2009-06-04", "debate"),
     ]
+
+
+SUMMARY_TABLES = {
+    "en": "REFERENCES\n\nAct\n\nEntry into force\n\nDeadline for transposition in the Member States\n\nOfficial Journal\n\nDirective 2011/93/EU\n\n17.12.2011\n\n18.12.2013\n\nOJ L 335, 17.12.2011, pp. 1-14\n",
+    "de": "BEZUG\n\nRechtsakt\n\nInkrafttreten\n\nFrist für die Umsetzung in den Mitgliedstaaten\n\nAmtsblatt der Europäischen Union\n\nRichtlinie 2011/93/EU\n\n17.12.2011\n\n18.12.2013\n\nABl. L 335 vom 17.12.2011, S. 1-14\n",
+    "fr": "RÉFÉRENCES\n\nActe\n\nEntrée en vigueur\n\nDélai de transposition dans les États membres\n\nJournal officiel\n\nDirective 2011/93/UE\n\n17.12.2011\n\n18.12.2013\n\nJO L 335 du 17.12.2011, p. 1-14\n",
+    "es": "REFERENCIAS\n\nActo\n\nEntrada en vigor\n\nPlazo de transposición en los Estados miembros\n\nDiario Oficial\n\nDirectiva 2011/93/UE\n\n17.12.2011\n\n18.12.2013\n\nDO L 335 de 17.12.2011, pp. 1-14\n",
+    "it": "RIFERIMENTI\n\nAtto\n\nEntrata in vigore\n\nTermine ultimo per il recepimento negli Stati membri\n\nGazzetta ufficiale\n\nDirettiva 2011/93/UE\n\n17.12.2011\n\n18.12.2013\n\nGU L 335 del 17.12.2011, pag. 1-14\n",
+    "nl": "REFERENTIES\n\nBesluit\n\nInwerkingtreding\n\nUiterste datum voor omzetting in de lidstaten\n\nPublicatieblad\n\nRichtlijn 2011/93/EU\n\n17.12.2011\n\n18.12.2013\n\nPB L 335 van 17.12.2011, blz. 1-14\n",
+    "pt": "REFERÊNCIAS\n\nAto\n\nEntrada em vigor\n\nPrazo de transposição nos Estados-Membros\n\nJornal Oficial\n\nDiretiva 2011/93/UE\n\n17.12.2011\n\n18.12.2013\n\nJO L 335 de 17.12.2011, p. 1-14\n",
+    "pl": "ODNIESIENIA\n\nAkt\n\nWejście w życie\n\nTermin transpozycji w państwach członkowskich\n\nDziennik Urzędowy\n\nDyrektywa 2011/93/UE\n\n17.12.2011\n\n18.12.2013\n\nDz.U. L 335 z 17.12.2011, s. 1-14\n",
+    "da": "REFERENCER\n\nRetsakt\n\nIkrafttrædelse\n\nFrist for gennemførelse i medlemsstaterne\n\nEU-Tidende\n\nDirektiv 2011/93/EU\n\n17.12.2011\n\n18.12.2013\n\nEUT L 335 af 17.12.2011, s. 1-14\n",
+}
+
+
+@pytest.mark.parametrize("language", sorted(SUMMARY_TABLES))
+def test_a_summary_reference_table_in_every_language(language: str) -> None:
+    evs = events(SUMMARY_TABLES[language], language)
+    assert [(e.date, e.type) for e in evs] == [
+        ("2011-12-17", "entry_into_force"),
+        ("2013-12-18", "transposition_deadline"),
+        ("2011-12-17", "publication"),
+    ]
+    assert all("32011L0093" in [a.celex for a in e.acts] for e in evs)
 
 
 def test_provenance_slices_back() -> None:

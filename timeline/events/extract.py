@@ -513,6 +513,8 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
                 ev_acts.append(topic)
             elif etype in SELF_STEPS and topic.kind in kind_mentions(text, language, *scope):
                 ev_acts.append(topic)
+            elif rule.endswith(":oj_reference") and not ev_acts:
+                ev_acts.append(topic)  # the OJ column of a summary's reference table
         procs = [code for code, span in ctx.procedures if clause[0] <= span[0] < clause[1]]
         if not procs and ctx.self_act is not None and ctx.self_act in ev_acts:
             procs = head_procs[:1]
