@@ -37,3 +37,18 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def sweep_temporary_files(folder: str | os.PathLike[str]) -> int:
+    """Remove the temporary files a killed run of :func:`write_atomic` left in ``folder``."""
+    removed = 0
+    directory = Path(folder)
+    if not directory.is_dir():
+        return 0
+    for path in directory.glob(".*.tmp"):
+        try:
+            path.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed

@@ -31,7 +31,7 @@ from timeline import events as events_stage
 from timeline import load as load_stage
 from timeline import temporal
 from timeline.errors import InputError, TimelineError, UsageError
-from timeline.fileio import write_atomic
+from timeline.fileio import sweep_temporary_files, write_atomic
 from timeline.model import Document, Extraction, Timeline, Timex
 
 if TYPE_CHECKING:
@@ -274,6 +274,7 @@ def build(
     # The bundled folder documents itself in a README that is not one of its documents.
     exclude = () if inputs else ("README.md",)
     out = Path(outdir)
+    sweep_temporary_files(out)
     cache = ExtractionCache(out / FILENAME) if use_cache else None
     try:
         result = extract(
