@@ -80,3 +80,17 @@ def test_bundled_plan_resolves_without_the_annotators_celex(dev_dir) -> None:
         if e.status == "planned" and any(s.document == "ip-09-342-fr.txt" for s in e.sources)
     )
     assert plan.delay_days == 22
+
+
+def test_title_match_shows_in_the_graph() -> None:
+    from timeline.link import build_graph
+
+    xs = _corpus()
+    g = build_graph(xs, link(xs))
+    concerns = [
+        d
+        for _, v, k, d in g.edges(keys=True, data=True)
+        if k == "concerns" and v == "act:32004F0068"
+    ]
+    assert concerns and concerns[0]["resolved_by"] == "title"
+    assert concerns[0]["matched_document"] == "summary-fr.txt"
