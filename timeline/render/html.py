@@ -180,7 +180,6 @@ def _entry_html(entry: Entry, anchors: dict[str, str], doc_ids: dict[str, str]) 
         if values:
             items = "".join(f"<li>{_esc(v)}</li>" for v in values)
             rows.append(f"<dt>{title}</dt><dd><ul>{items}</ul></dd>")
-    rows.append(f"<dt>Precision</dt><dd>{_esc(entry.precision)}</dd>")
     for title, other in (("Realised by", entry.realised_by), ("Realises the plan", entry.realises)):
         if other and other in anchors:
             rows.append(f'<dt>{title}</dt><dd><a href="#{anchors[other]}">{_esc(other)}</a></dd>')
@@ -245,16 +244,14 @@ def _data(timeline: Timeline, anchors: dict[str, str]) -> dict[str, Any]:
                 "acts": [acts.setdefault(a, len(acts)) for a in act_names(entry)],
                 "actors": [actors.setdefault(a, len(actors)) for a in dict.fromkeys(entry.actors)],
                 "langs": [langs.setdefault(a, len(langs)) for a in languages(entry)],
-                "conflict": entry.conflict,
             }
+            if entry.conflict:
+                row["conflict"] = True
             if ext is not None:
-                row.update(
-                    start=ext.start.toordinal() - _EPOCH,
-                    end=ext.end.toordinal() - _EPOCH,
-                    vague=ext.vague,
-                    openEnd=ext.open_end,
-                    openStart=ext.open_start,
-                )
+                row.update(start=ext.start.toordinal() - _EPOCH, end=ext.end.toordinal() - _EPOCH)
+                for key, flag in (("vague", ext.vague), ("openEnd", ext.open_end), ("openStart", ext.open_start)):
+                    if flag:
+                        row[key] = True
             rows.append(row)
     return {
         "title": timeline.title,

@@ -44,7 +44,7 @@ RIGHT_IN = 0.35
 ROW_IN = 0.2
 LANE_PAD_IN = 0.09
 MAX_LABEL_ROWS = 4
-MAX_ROWS = 7
+MAX_ROWS = 5
 LABEL_PT = 7.6
 LABEL_CHARS = 44
 FONT = "DejaVu Sans"
@@ -177,8 +177,11 @@ def _layout_lane(items: list[_Item], days_per_in: float, upright: _Measure, ital
             continue
         lo, hi = it.x0 - pad, max(it.x1, it.x0) + pad
         free = [r for r in range(MAX_ROWS) if not _overlaps(labels[r], lo, hi) and not _overlaps(marks[r], lo, hi)]
-        if not free:  # crowded: let marks touch marks, never labels
-            free = [r for r in range(MAX_ROWS) if not _overlaps(labels[r], lo, hi)] or [0]
+        if not free:  # crowded: let marks touch marks, never labels; the least crowded row
+            free = sorted(
+                (r for r in range(MAX_ROWS) if not _overlaps(labels[r], lo, hi)),
+                key=lambda r: (sum(1 for a, b in marks[r] if not (hi <= a or lo >= b)), r),
+            ) or [MAX_ROWS - 1]
         it.row = free[0]
         marks[it.row].append((lo, hi))
     return max([it.row + 1 for it in items] + [1])

@@ -337,7 +337,8 @@
       perLane.forEach(function (items, lane) {
         if (!items.length) { return; }
         items.sort(function (a, b) { return a.start - b.start || a.index - b.index; });
-        var rowEnd = [];
+        var rowEnd = [];  // per row: where the last label ends
+        var markEnd = [];  // per row: where the last mark ends
         var placed = [];
         items.forEach(function (e) {
           var x0 = x(e.start), x1 = e.vague ? Math.max(x0 + 6, x(e.end + 1)) : x0;
@@ -350,19 +351,26 @@
           if (le > right && x0 - 9 - e.labelW >= GUTTER + 2) { leftLabel = true; ls = x0 - 9 - e.labelW; le = Math.max(x1, x0) + 6; }
           var s0 = Math.min(ls, x0 - 6), s1 = Math.max(le, x1 + 6);
           var row = -1, label = false, r;
-          for (r = 0; r < MAXROWS; r++) { if (rowEnd[r] === undefined || rowEnd[r] + 6 <= s0) { row = r; label = true; break; } }
-          if (row < 0) {
-            for (r = 0; r < MAXROWS + 4; r++) { if (rowEnd[r] === undefined || rowEnd[r] + 2 <= x0 - 6) { row = r; break; } }
+          for (r = 0; r < MAXROWS; r++) {
+            if ((rowEnd[r] === undefined || rowEnd[r] + 6 <= s0) && (markEnd[r] === undefined || markEnd[r] + 6 <= s0)) { row = r; label = true; break; }
           }
-          if (row < 0) {
-            row = 0;
-            for (r = 1; r < rowEnd.length; r++) { if (rowEnd[r] < rowEnd[row]) { row = r; } }
+          if (row < 0) {  // no room for the label: the mark alone, touching other marks but never a label
+            var best = -1;
+            for (r = 0; r < MAXROWS + 1; r++) {
+              if (rowEnd[r] === undefined || rowEnd[r] + 2 <= x0 - 6) {
+                if (best < 0 || (markEnd[r] || -Infinity) < (markEnd[best] || -Infinity)) { best = r; }
+                if (markEnd[r] === undefined || markEnd[r] + 2 <= x0 - 6) { best = r; break; }
+              }
+            }
+            row = best >= 0 ? best : MAXROWS;
           }
-          var end = label ? s1 : Math.max(x1, x0) + 6;
-          rowEnd[row] = Math.max(rowEnd[row] === undefined ? -Infinity : rowEnd[row], end);
+          var end = Math.max(x1, x0) + 6;
+          if (label) { rowEnd[row] = Math.max(rowEnd[row] === undefined ? -Infinity : rowEnd[row], s1); }
+          else if (rowEnd[row] === undefined) { rowEnd[row] = -Infinity; }
+          markEnd[row] = Math.max(markEnd[row] === undefined ? -Infinity : markEnd[row], end);
           placed.push({ e: e, row: row, x0: x0, x1: x1, label: label, ls: ls, le: le, left: leftLabel });
         });
-        var rows = Math.max(1, rowEnd.length);
+        var rows = Math.max(1, rowEnd.length, markEnd.length);
         var h = rows * ROW + PAD * 2;
         placed.forEach(function (p) { p.y = y + PAD + p.row * ROW + ROW / 2; });
         layout.push({ lane: lane, y: y, h: h, items: placed });
