@@ -3,14 +3,15 @@
 The cascade for one page:
 
 1. the decoded markup is parsed leniently by lxml (broken HTML still gives a tree);
-2. metadata is read from the tree before anything is removed: meta tags named in
+2. metadata is read from the tree before anything is changed: meta tags named in
    ``resources/common/load.toml`` (``[html_meta]``), ``<link rel="canonical">`` / ``og:url``,
    ``<title>``, ``<html lang>``, the first ``<time datetime>`` of the main content;
-3. the main text is extracted by trafilatura (navigation, menus, cookie banners and footers
+3. accordion toggles (``<button>`` holding headings) become blocks, so their titles stay;
+4. the main text is extracted by trafilatura (navigation, menus, cookie banners and footers
    dropped, one block per line, tables kept as rows); when what comes out still holds a long
    run of one-to-three-word lines (a mega menu: trafilatura fell back to the whole page), it is
    asked again with ``favor_precision``, and that answer is kept if it holds an article;
-4. when trafilatura finds no main content (very short or broken pages), all visible text is
+5. when trafilatura finds no main content (very short or broken pages), all visible text is
    kept instead, so a page still loads what it can.
 """
 
@@ -29,6 +30,7 @@ _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\b")
 _BLANKS = re.compile(r"[ \t\u00a0]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _SPACES_TABS = re.compile(r"[ \t]+")
+_BLOCKS = ".//div|.//p|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//strong"
 
 
 #: A run of this many consecutive lines of at most three words is a menu, not an article.
@@ -132,9 +134,23 @@ def _metadata(tree: object) -> dict[str, str]:
     return out
 
 
+def _open_accordions(tree: object) -> None:
+    """Turn accordion toggles into blocks: ``<button>`` elements holding headings or blocks of
+    several words are section titles (EUR-Lex procedure events: "EP position at first reading"),
+    which trafilatura would drop with the real buttons ("Accept", "Menu")."""
+    for button in tree.xpath("//button"):  # type: ignore[attr-defined]
+        if button.xpath(_BLOCKS) and len(button.text_content().split()) >= 2:
+            button.tag = "div"
+
+
 def _tidy(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [_SPACES_TABS.sub(" ", line).strip() for line in text.split("\n")]
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        line = _SPACES_TABS.sub(" ", raw).strip()
+        if line and lines and line == lines[-1]:
+            continue  # the same block twice in a row: a hidden duplicate (open/closed label)
+        lines.append(line)
     return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip("\n") + "\n"
 
 
@@ -155,6 +171,7 @@ def extract_html(markup: str, path: str) -> HtmlPage:
     except (ParserError, ValueError) as exc:
         raise InputError(path, f"HTML could not be parsed at all ({exc})") from None
     meta = _metadata(tree)
+    _open_accordions(tree)
     options = dict(
         output_format="txt",
         include_tables=True,
