@@ -60,7 +60,7 @@ CASES = [
         "en",
         None,
         "2021/0106(COD)",
-        ("ARTIFICIAL INTELLIGENCE ACT",),
+        ("ARTIFICIAL INTELLIGENCE ACT", "EP position at first reading\n\n13/03/2024"),
         (),
     ),
     Case(
