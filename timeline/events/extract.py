@@ -131,7 +131,9 @@ def _best_trigger(
         crossing = sum(1 for o in others if lo <= o.start and o.end <= hi)
         if h.end <= t.start and _tied(ctx, h.end, t.start):
             dist -= TIED_BONUS  # "published on 17 December 2011"
-        elif any(o.start >= h.end and _tied(ctx, h.end, o.start) for o in others):
+        elif any(
+            o.start >= h.start and (o.start <= h.end or _tied(ctx, h.end, o.start)) for o in others
+        ):
             continue  # the trigger belongs to another date: "entered into force on the same day"
         if strict and crossing:
             continue
