@@ -17,9 +17,10 @@ import datetime as dt
 import io
 import textwrap
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import matplotlib
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -54,7 +55,7 @@ GRID = "#d9dde3"
 STRIPE = "#f3f5f8"
 WARN = "#c2261b"
 
-_RC = {
+_RC: dict[str, Any] = {
     "font.family": FONT,
     "font.size": 8,
     "svg.hashsalt": "policy-timeline",
@@ -98,7 +99,7 @@ def _short(text: str, limit: int = LABEL_CHARS) -> str:
 class _Measure:
     """Text widths in inches without a renderer, from the font outlines (deterministic)."""
 
-    def __init__(self, size: float, style: str = "normal") -> None:
+    def __init__(self, size: float, style: Literal["normal", "italic"] = "normal") -> None:
         self.prop = FontProperties(family=FONT, size=size, style=style)
         self.t2p = TextToPath()
         self.cache: dict[str, float] = {}
@@ -284,7 +285,9 @@ def _figure(timeline: Timeline) -> Figure:
     fig.text(0.2 / WIDTH_IN, 1 - 0.16 / height, _short(timeline.title, 110), ha="left", va="top",
              fontsize=14, fontweight="bold", color=INK)
     fig.text(0.2 / WIDTH_IN, 1 - 0.47 / height, subtitle, ha="left", va="top", fontsize=8.5, color=MUTED)
-    handles = [Patch(facecolor=c, edgecolor="none", label=g.capitalize()) for g, c in GROUP_COLOURS.items()]
+    handles: list[Artist] = [
+        Patch(facecolor=c, edgecolor="none", label=g.capitalize()) for g, c in GROUP_COLOURS.items()
+    ]
     handles += [
         Line2D([], [], marker="o", linestyle="none", markersize=6, markerfacecolor=MUTED, markeredgecolor=MUTED, label="happened"),
         Line2D([], [], marker="o", linestyle="none", markersize=6, markerfacecolor="white", markeredgecolor=MUTED, markeredgewidth=1.3, label="planned"),
@@ -349,7 +352,7 @@ def render_image(timeline: Timeline, fmt: str = "png", dpi: int = 200) -> bytes:
     """The figure as PNG, SVG or PDF bytes, identical for identical input."""
     if fmt not in _METADATA:
         raise UsageError(f"unknown image format {fmt!r}; choose png, svg or pdf")
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
         fig = _figure(timeline)
         buffer = io.BytesIO()
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_METADATA[fmt], facecolor="white")
