@@ -48,3 +48,26 @@ def test_repeatable_events_on_other_dates_are_not_a_conflict() -> None:
 
 def test_no_conflict_in_the_bundled_gold(bundled_timeline) -> None:
     assert not any(e.conflict for e in bundled_timeline.entries)
+
+
+def test_an_event_naming_other_acts_too_is_not_a_conflicting_statement() -> None:
+    fd = extraction(doc("fd.txt"), event("publication", "2004-01-20", acts=(("32004F0068", "fd"),)))
+    opinion = extraction(
+        doc("eesc.txt"),
+        event("publication", "2011-02-15", acts=(("32004F0068", "fd"), ("52010PC0094", "com"))),
+    )
+    tl = link([fd, opinion])
+    assert len(tl.entries) == 2 and not any(e.conflict for e in tl.entries)
+
+
+def test_a_document_dated_step_of_another_act_is_not_a_conflicting_statement() -> None:
+    fd = extraction(
+        doc("fd.txt", reference="32004F0068", date="2004-01-20"),
+        event("publication", "2004-01-20", acts=(("32004F0068", "fd"),)),
+    )
+    opinion = extraction(
+        doc("eesc.txt", reference="2011/C 48/24", date="2011-02-15"),
+        event("publication", "2011-02-15", acts=(("32004F0068", "fd"),)),
+    )
+    tl = link([fd, opinion])
+    assert len(tl.entries) == 2 and not any(e.conflict for e in tl.entries)

@@ -283,6 +283,14 @@ def _status_compatible(a: _Item, b: _Item) -> bool:
     return planned_a == planned_b or a.event.type in FIXED_TYPES
 
 
+def _about_itself(item: _Item) -> bool:
+    """A step dated on its document's own date in a document that is not the act: the document's
+    own publication or adoption, whatever act its sentence also names."""
+    return bool(
+        item.document.date and item.event.date == item.document.date and item.own != item.primary
+    )
+
+
 def _mergeable(a: _Item, b: _Item) -> tuple[bool, bool]:
     """(same event?, with a date conflict?)."""
     ea, eb = a.event, b.event
@@ -294,12 +302,17 @@ def _mergeable(a: _Item, b: _Item) -> tuple[bool, bool]:
         return False, False
     if dates.overlap(ea.date, eb.date):
         return _same_subject(a, b), False
+    # Two dates for one step of one act: a conflict only when both name exactly the same acts
+    # (an extractor that attaches every act of a sentence would otherwise merge history).
     if (
         ea.type in SINGULAR_TYPES
         and a.primary is not None
         and a.primary == b.primary
+        and a.act_keys == b.act_keys
         and a.sole
         and b.sole
+        and not _about_itself(a)
+        and not _about_itself(b)
     ):
         return True, True
     return False, False
