@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from timeline.errors import UsageError
@@ -213,3 +215,55 @@ def test_summary_is_short_and_counts_right(rendered: Path, corpus: Timeline) -> 
     assert len(text.splitlines()) < 60
     for lane in lanes(corpus):
         assert f"| {lane.name} | {len(lane.entries)} |" in text
+
+
+# --- robustness -----------------------------------------------------------------------------------
+
+_dates = st.one_of(
+    st.none(),
+    st.sampled_from(["2009", "2009-02", "2009-02-29", "2008-02-29", "2009-Q3", "2009-H1", "XXXX-03", "PRESENT_REF", ""]),
+    st.text(max_size=12),
+)
+_text = st.text(max_size=40)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.builds(
+            Entry,
+            id=st.text(min_size=1, max_size=12),
+            date=_dates,
+            precision=st.sampled_from(["day", "month", "year", "unknown", "??"]),
+            earliest=_dates,
+            latest=_dates,
+            status=st.sampled_from(["past", "planned", "ongoing", "?"]),
+            type=st.sampled_from(["adoption", "deadline", "transposition_deadline", "x"]),
+            label=_text,
+            acts=st.just(()),
+            procedures=st.just(()),
+            actors=st.lists(_text, max_size=2).map(tuple),
+            sources=st.lists(
+                st.builds(Source, document=_text, reference=st.none() | _text, language=st.none() | _text,
+                          url=st.none() | _text, quote=_text, quote_span=st.just((0, 0)), timex_text=st.none() | _text,
+                          timex_span=st.none() | st.just((0, 3)), date=_dates),
+                max_size=2,
+            ).map(tuple),
+            dossier=st.none() | _text,
+        ),
+        max_size=6,
+        unique_by=lambda e: e.id,
+    )
+)
+def test_text_formats_never_raise_on_odd_entries(entries: list[Entry]) -> None:
+    from timeline.render.html import render_html
+    from timeline.render.summary import render_summary
+
+    tl = Timeline(entries=tuple(entries), dossiers=())
+    rows = list(csv.reader(io.StringIO(render_csv(tl), newline="")))
+    assert len(rows) == 1 + sum(max(1, len(e.sources)) for e in entries)
+    Calendar.from_ical(render_ics(tl))
+    json.loads(render_timelinejs(tl))
+    assert render_summary(tl).startswith("# ")
+    page = render_html(tl)
+    assert page.count('<li class="entry') == len(entries)

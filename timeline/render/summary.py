@@ -11,6 +11,10 @@ def _cell(text: str) -> str:
     return " ".join(text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").split())
 
 
+def _n(count: int, noun: str, plural: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else (plural or noun + 's')}"
+
+
 def render_summary(timeline: Timeline) -> str:
     """Counts, one table row per dossier, open plans and conflicts; never more than a screen or two."""
     lane_list = lanes(timeline)
@@ -21,11 +25,11 @@ def render_summary(timeline: Timeline) -> str:
     undated = [e for e in entries if extent(e) is None]
     out = [f"# {_cell(timeline.title)}", ""]
     facts = [
-        f"{len(entries)} entries from {n_sources} source statements",
-        f"{len(lane_list)} dossiers",
+        f"{_n(len(entries), 'entry', 'entries')} from {_n(n_sources, 'source statement')}",
+        _n(len(lane_list), "dossier"),
     ]
     if timeline.documents:
-        facts.append(f"{len(timeline.documents)} documents")
+        facts.append(_n(len(timeline.documents), "document"))
     if planned:
         facts.append(f"{len(planned)} planned")
     if conflicts:
