@@ -57,7 +57,17 @@ def test_not_a_document_object_is_a_gold_error() -> None:
 
 
 _dates = st.sampled_from(
-    [None, "2009", "2009-03", "2009-03-03", "2009-03-25", "2010-Q1", "2011-H2"]
+    [
+        None,
+        "2009",
+        "2009-03",
+        "2009-03-03",
+        "2009-03-25",
+        "2010-Q1",
+        "2011-H2",
+        "2009-W12",
+        "XXXX-03-03",
+    ]
 )
 _acts = st.sampled_from(
     [(), (("32004F0068", "fd"),), (("32011L0093", "dir"),), ((None, "a coalition"),)]
@@ -91,6 +101,7 @@ def test_every_event_is_a_source_of_exactly_one_entry(rows) -> None:
         )
     xs = [extraction(doc(f"d{i}.txt"), *evs) for i, evs in sorted(docs.items())]
     tl = link(xs)
+    assert link(list(reversed(xs))) == tl  # input order does not matter
     assert sum(len(e.sources) for e in tl.entries) == len(rows)
     assert len({e.id for e in tl.entries}) == len(tl.entries)
     ids = {e.id for e in tl.entries}

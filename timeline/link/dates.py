@@ -44,6 +44,8 @@ def interval(value: str | None) -> tuple[date, date] | None:
 
 def overlap(a: str | None, b: str | None) -> bool:
     """Whether two contract dates can name the same day (``2011-12`` and ``2011-12-13`` can)."""
+    if a is not None and a == b:
+        return True
     ia, ib = interval(a), interval(b)
     if ia is None or ib is None:
         return False
