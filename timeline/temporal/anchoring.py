@@ -7,7 +7,8 @@ Values the finder leaves for this pass:
   anchor's own year.
 - ``R±N<unit>[suffix]``: N units (D, W, M, Q, H, Y, DE) from the anchor, written at the unit's
   precision (``R-1D`` -> ``2009-03-02``, ``R+1M`` -> ``2009-04``, ``R+0Y-02-15`` -> ``2009-02-15``).
-- ``WD+n`` / ``WD-n`` / ``WD~n``: the next / last / nearest weekday n (1 = Monday).
+- ``WD+n`` / ``WD-n`` / ``WD~n`` / ``WD*n``: the next / last / tense-given / nearest
+  weekday n (1 = Monday).
 - ``SAME``: the day of the previous day-precision expression.
 
 Without an anchor date these stay underspecified (``XXXX-03-03``); relative values become
@@ -26,7 +27,8 @@ from timeline.model import Timex
 from timeline.temporal.grammar import load
 
 _REL = re.compile(r"^R([+-])([\dX.]+)(DE|CE|[DWMQHY])(.*)$")
-_WD = re.compile(r"^WD([+~-])([1-7])$")
+_WD = re.compile(r"^WD([+~*-])([1-7])(T.*)?$")
+_MARKS = re.compile(r"(#[1-7]|[<>])+$")
 _XDATE = re.compile(r"^XXXX-(\d\d|SP|SU|FA|WI|Q[1-4]|H[12])(?:-(\d\d))?$")
 _SEASON_MONTH = {"SP": 4, "SU": 7, "FA": 10, "WI": 1}
 _WINDOW_BEFORE = 80
@@ -133,18 +135,21 @@ def _resolve_x(value: str, anchor: dt.date, direction: int) -> str:
 
 
 def _weekday(anchor: dt.date, sign: str, wd: int, direction: int) -> str:
+    """Weekday ``wd`` relative to ``anchor``: ``+`` the next one, ``-`` the last one (both
+    strictly); ``~`` the one the tense points to, the anchor's own day included (a news item
+    dated Friday saying "Friday" means that day); without a cue, the last one or today
+    (reports tell what happened), within the coming days if the text speaks of the future."""
     delta = wd - anchor.isoweekday()
-    if sign == "~":
-        sign = "+" if direction > 0 else "-" if direction < 0 else ""
     if sign == "+":
         delta = delta if delta > 0 else delta + 7
     elif sign == "-":
         delta = delta if delta < 0 else delta - 7
-    else:  # nearest, ties to the future
-        if delta > 3:
-            delta -= 7
-        elif delta < -3:
-            delta += 7
+    elif sign == "*":  # "ce mercredi", "this Wednesday": the nearest one, ties to the future
+        delta = delta - 7 if delta > 3 else delta + 7 if delta < -3 else delta
+    elif direction > 0:
+        delta = delta if delta >= 0 else delta + 7
+    else:
+        delta = delta if delta <= 0 else delta - 7
     return (anchor + dt.timedelta(days=delta)).isoformat()
 
 
@@ -154,9 +159,17 @@ def resolve(value: str, anchor: dt.date | None, direction: int, previous_day: st
     A final ``<`` or ``>`` (set by a rule: "le 6 mai dernier", "next March") forces the
     direction to the past or the future.
     """
-    if value.endswith(("<", ">")):
-        direction = -1 if value[-1] == "<" else 1
-        value = value[:-1]
+    weekday = 0
+    marks = _MARKS.search(value)
+    if marks is not None:
+        tail = marks.group(0)
+        value = value[: marks.start()]
+        if "<" in tail:
+            direction = -1
+        elif ">" in tail:
+            direction = 1
+        if "#" in tail:
+            weekday = int(tail[tail.index("#") + 1])
     if value == "SAME":
         return previous_day or ("PRESENT_REF" if anchor is None else anchor.isoformat())
     m = _REL.match(value)
@@ -172,10 +185,52 @@ def resolve(value: str, anchor: dt.date | None, direction: int, previous_day: st
     if w is not None:
         if anchor is None:
             return f"XXXX-WXX-{w.group(2)}"
-        return _weekday(anchor, w.group(1), int(w.group(2)), direction)
+        return _weekday(anchor, w.group(1), int(w.group(2)), direction) + (w.group(3) or "")
     if value.startswith("XXXX-") and anchor is not None:
-        return _resolve_x(value, anchor, direction)
+        value = _resolve_x(value, anchor, direction)
+    return with_weekday(value, weekday)
+
+
+def with_weekday(value: str, weekday: int) -> str:
+    """Move a day's year to the nearest one (same, one before, one after...) on which it falls
+    on ``weekday`` ("Monday 17 February" in a 2003 text is 2003-02-17, not 2002-02-17)."""
+    m = re.match(r"^(\d{4})-(\d\d)-(\d\d)(.*)$", value)
+    if not weekday or m is None:
+        return value
+    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    for dy in (0, -1, 1):
+        try:
+            d = dt.date(year + dy, month, day)
+        except ValueError:
+            continue
+        if d.isoweekday() == weekday:
+            return f"{d.isoformat()}{m.group(4)}"
     return value
+
+
+#: A day or month without a year takes the year of an expression that gave one explicitly at
+#: most this many characters before (narratives: "In March 1940 ... on 9 April"); else the
+#: anchor's year.
+NARRATIVE_WINDOW = 5000
+#: ... when that year is at least this far from the anchor's (news compare with last year).
+NARRATIVE_MIN_GAP = 2
+_EXPLICIT_YEAR = re.compile(r"^(\d{4})(?:-|$)")
+
+
+def _is_narrative(timexes: Sequence[Timex], when: dt.date | None) -> bool:
+    """Whether most explicit years of a document lie far from its date (a history, not news):
+    then a day or month without a year belongs to the year last written, not the anchor's."""
+    if when is None:
+        return True
+    years = [
+        int(m.group(1))
+        for t in timexes
+        if t.type == "DATE" and (m := _EXPLICIT_YEAR.match(t.value)) is not None
+    ]
+    if not years:
+        return False
+    far = sum(1 for y in years if abs(y - when.year) >= NARRATIVE_MIN_GAP)
+    return far * 2 > len(years)
 
 
 def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
@@ -183,15 +238,40 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
     when = parse_dct(dct)
     out: list[Timex] = []
     previous_day: str | None = None
+    last_year: tuple[int, int] | None = None  # (year, end offset) of an explicit year
+    narrative_doc = _is_narrative(timexes, when)
     for t in timexes:
         needs = (
             t.value.startswith(("R", "WD", "XXXX-", "SAME")) and t.value not in ("PRESENT_REF",)
         ) or (t.end_value or "").startswith(("R", "WD", "XXXX-"))
+        explicit = _EXPLICIT_YEAR.match(t.value) if t.type in ("DATE", "TIME") else None
         if needs and t.type in ("DATE", "TIME"):
-            direction = _direction(t, text) if when is not None else 0
-            value = resolve(t.value, when, direction, previous_day)
-            end_value = resolve(t.end_value, when, direction, previous_day) if t.end_value else None
+            narrative = (
+                last_year is not None
+                and t.value.startswith("XXXX-")
+                and not t.value.endswith(("<", ">"))
+                and t.start - last_year[1] <= NARRATIVE_WINDOW
+                and (when is None or narrative_doc)
+            )
+            if narrative and last_year is not None:
+                year = f"{last_year[0]:04d}"
+                value = resolve(year + t.value[4:], None, 0, previous_day)
+                end_value = (
+                    resolve(year + t.end_value[4:], None, 0, previous_day)
+                    if t.end_value and t.end_value.startswith("XXXX-")
+                    else t.end_value
+                )
+            else:
+                direction = _direction(t, text) if when is not None else 0
+                value = resolve(t.value, when, direction, previous_day)
+                end_value = (
+                    resolve(t.end_value, when, direction, previous_day) if t.end_value else None
+                )
             t = dataclasses.replace(t, value=value, end_value=end_value)
+        if explicit is not None:
+            last_year = (int(explicit.group(1)), t.end)
+        elif needs and _EXPLICIT_YEAR.match(t.value) and last_year is not None:
+            last_year = (last_year[0], t.end)  # a date in the same year keeps it in view
         if re.match(r"^\d{4}-\d\d-\d\d$", t.value):
             previous_day = t.value
         out.append(t)

@@ -128,7 +128,7 @@ _NORMALIZERS: dict[str, Callable[[Grammar, str], str]] = {
     "unit": _table("unit"),
     "season": _table("season"),
     "mod": _table("mod"),
-    "part": _table("part"),
+    "part": lambda g, text: "T" + str(_lookup(g, "part", text)),  # a part of the day: TMO
     "relword": _table("relword"),
     "decade": _decade,
     "hour": _two(0, 24),
@@ -193,6 +193,10 @@ def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
     fields = _fields(g, index, m)
     value = fill(rule.value, fields)
     validate(value)
+    if "weekday" in fields and value.startswith("XXXX-") and value[5:7].isdigit():
+        # the weekday tells the year: kept as a mark for the anchoring pass
+        head = value.rstrip("<>")
+        value = f"{head}#{fields['weekday']}{value[len(head) :]}"
     end_value = fill(rule.end_value, fields) if rule.end_value else None
     if end_value is not None:
         validate(end_value)
@@ -222,57 +226,72 @@ def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")
 
 
+def _key(word: str) -> str:
+    if word[0].isdigit():
+        return "#"
+    lw = word.lower()
+    return lw[:3] if len(lw) >= 3 else lw + "$"
+
+
+def _match_at(g: Grammar, text: str, s: int, key: str) -> tuple[Timex, int] | None:
+    """The first rule (in priority order) that matches at ``s`` and normalizes: the timex and
+    the end of the match (context included)."""
+    if not g.everywhere and key not in g.triggers:
+        return None
+    pat = g.pattern_for(key)
+    if pat is None:
+        return None
+    m = pat.match(text, s)
+    if m is None:
+        return None
+    name = m.lastgroup
+    index = int(name[1:]) if name and "__" not in name else _outer_index(m)
+    try:
+        return _build(g, index, m, text), m.end()
+    except Reject:
+        pass
+    for j in range(index + 1, len(g.rules)):
+        keys = g.rule_keys[j]
+        if keys is not None and key not in keys:
+            continue
+        mj = g.single(j).match(text, s)
+        if mj is None:
+            continue
+        try:
+            return _build(g, j, mj, text), mj.end()
+        except Reject:
+            continue
+    return None
+
+
 def scan(g: Grammar, text: str) -> list[Timex]:
     """Every time expression of ``text`` in ``g``'s language, left to right, non-overlapping.
 
-    Matches start at tokens (letter runs, digit runs); the combined pattern is only tried at a
-    token whose key can open some rule (see :mod:`timeline.temporal.firstchars`), which keeps
-    the cost near one regex token scan of the text.
+    Matches start at tokens (letter runs, digit runs); a language's rules are only tried at a
+    token whose key can open one of them (see :mod:`timeline.temporal.firstchars`), which keeps
+    the cost near one regex token scan of the text. When a match is found, the tokens inside it
+    are tried too, and a match that starts inside and reaches further replaces it (longest
+    match wins: "on Nov" gives way to "Nov. 1, 2004").
     """
     out: list[Timex] = []
     pos = 0
-    triggers = g.triggers
-    everywhere = g.everywhere
-    pattern_for = g.pattern_for
     for tok in _TOKEN.finditer(text):
         s = tok.start()
         if s < pos:
             continue
-        w = tok.group()
-        if w[0].isdigit():
-            key = "#"
-        else:
-            lw = w.lower()
-            key = lw[:3] if len(lw) >= 3 else lw + "$"
-        if not everywhere and key not in triggers:
+        found = _match_at(g, text, s, _key(tok.group()))
+        if found is None:
             continue
-        pat = pattern_for(key)
-        if pat is None:
-            continue
-        m = pat.match(text, s)
-        if m is None:
-            continue
-        name = m.lastgroup
-        index = int(name[1:]) if name and "__" not in name else _outer_index(m)
-        timex: Timex | None = None
-        try:
-            timex = _build(g, index, m, text)
-        except Reject:
-            at = m.start()
-            for j in range(index + 1, len(g.rules)):
-                mj = g.single(j).match(text, at)
-                if mj is None:
-                    continue
-                try:
-                    timex = _build(g, j, mj, text)
-                    m = mj
-                    break
-                except Reject:
-                    continue
-        if timex is None:
-            continue
+        timex, end = found
+        for inner in _TOKEN.finditer(text, s + 1):
+            si = inner.start()
+            if si >= end:
+                break
+            other = _match_at(g, text, si, _key(inner.group()))
+            if other is not None and other[1] > end:
+                timex, end = other
         out.append(timex)
-        pos = max(m.end(), m.start() + 1)
+        pos = max(end, s + 1)
     return out
 
 
