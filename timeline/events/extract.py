@@ -398,14 +398,16 @@ def _act_scope(ctx: _Context, ui: int | None, clause: tuple[int, int]) -> tuple[
     return clause[0], end
 
 
-def _topic(text: str, acts: Sequence[ActRef]) -> ActRef | None:
-    """What the document is about: the act it is, else the first act it names by number near
-    the top (a proposal an opinion comments on, the directive a procedure file follows)."""
-    own = _self_act(text, acts)
-    if own is not None:
-        return own
+def _topic(acts: Sequence[ActRef], ctx: _Context) -> ActRef | None:
+    """What the document is about: the act it is, else an act it names by number in its header,
+    before any dated statement (a proposal an opinion comments on, a summary's directive)."""
+    if ctx.self_act is not None:
+        return ctx.self_act
+    own_date = ctx.doc_date.timex.start if ctx.doc_date is not None else -1
+    dated = [t.start for t in ctx.timexes if t.start != own_date and cut(t.value or "")]
+    limit = min([1200, *dated])
     head = [
-        a for a in acts if a.celex and a.span is not None and a.span[0] < 1200 and a.kind != "case"
+        a for a in acts if a.celex and a.span is not None and a.span[0] < limit and a.kind != "case"
     ]
     # a COM number in the header names the proposal a document comments on
     for a in head:
@@ -456,10 +458,11 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
         acts=acts,
         procedures=find_procedures(text),
         self_act=_self_act(text, acts),
-        topic=_topic(text, acts),
+        topic=None,
         doc_date=find_document_date(text, language, tx),
         footnote=_common_patterns()["footnote"],
     )
+    ctx = replace(ctx, topic=_topic(acts, ctx))
     head_procs = [code for code, span in ctx.procedures if span[0] < 1500]
     events: list[Event] = []
     for t in tx:
