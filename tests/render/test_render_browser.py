@@ -205,6 +205,7 @@ def test_xss_document_runs_nothing(browser: Any, xss: Timeline, tmp_path: Path, 
         page.close()
 
 
+@pytest.mark.slow
 def test_five_thousand_entries_stay_responsive(browser: Any, tmp_path: Path) -> None:
     big = big_timeline(5000)
     path = tmp_path / "big.html"
