@@ -323,6 +323,19 @@ class PeerCache:
         assert self.root is not None
         return self.root / tool / digest[:2] / f"{digest}.json"
 
+    def get(
+        self, tool: str, *, language: str, dct: str | None, text: str, options: str = ""
+    ) -> list[Timex] | None:
+        """The cached result, or None when there is none (or it is unreadable)."""
+        if not self.enabled:
+            return None
+        path = self._path(tool, options, language, dct, text)
+        try:
+            rows = json.loads(path.read_text(encoding="utf-8"))
+            return [Timex(**row) for row in rows]
+        except (OSError, ValueError, TypeError):
+            return None
+
     def run(
         self,
         tool: str,
@@ -336,14 +349,11 @@ class PeerCache:
         """``fn()``'s result, read from the cache when it holds it, else computed and stored."""
         if not self.enabled:
             return fn()
+        cached = self.get(tool, language=language, dct=dct, text=text, options=options)
+        if cached is not None:
+            return cached
         path = self._path(tool, options, language, dct, text)
-        if path.exists():
-            try:
-                rows = json.loads(path.read_text(encoding="utf-8"))
-                return [Timex(**row) for row in rows]
-            except (ValueError, TypeError):
-                pass  # a corrupt entry is recomputed, never trusted
-        result = fn()
+        result = fn()  # a missing or corrupt entry is recomputed, never trusted
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps([asdict(t) for t in result], ensure_ascii=False), "utf-8")
