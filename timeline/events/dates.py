@@ -77,7 +77,11 @@ class DocDate:
 @cache
 def _common_patterns() -> dict[str, re.Pattern[str]]:
     pats = common("document").get("patterns") or {}
-    return {str(k): compile_pattern(str(v), {}, flags=re.MULTILINE) for k, v in pats.items()}
+    blocks = {"label": "\x00"}  # the number itself, put in place of a placeholder character
+    return {
+        str(k): compile_pattern(str(v), blocks, flags=re.MULTILINE | re.IGNORECASE)
+        for k, v in pats.items()
+    }
 
 
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:

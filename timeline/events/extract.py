@@ -418,6 +418,9 @@ def _topic(acts: Sequence[ActRef], ctx: _Context) -> ActRef | None:
 
 def _self_act(text: str, acts: Sequence[ActRef]) -> ActRef | None:
     """The act the document itself is: a CELEX or COM number alone on a header line."""
+    from timeline.events.dates import _common_patterns
+
+    shape = _common_patterns()["self_line"]
     for a in acts:
         if a.span is None or a.span[0] > 1500 or not a.celex:
             continue
@@ -426,7 +429,7 @@ def _self_act(text: str, acts: Sequence[ActRef]) -> ActRef | None:
         line = text[ls : len(text) if le < 0 else le].strip()
         label = text[a.span[0] : a.span[1]]
         if a.kind in ("celex", "com") and (
-            line == label or re.fullmatch(r"(?:\w+\s+)?" + re.escape(label) + r"(?:\s+\S+)?", line)
+            line == label or shape.search(line.replace(label, "\x00"))
         ):
             return a
     return None

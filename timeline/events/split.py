@@ -16,6 +16,7 @@ The rules, in order:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,8 +53,16 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+def _near(timexes: Sequence[tuple[int, int]], s: int, e: int) -> Sequence[tuple[int, int]]:
+    """The (sorted) time expression spans that start inside ``[s, e)``."""
+    lo = bisect.bisect_left(timexes, (s, -1))
+    hi = bisect.bisect_left(timexes, (e, -1))
+    return timexes[lo:hi]
+
+
 def _is_date_only(text: str, span: tuple[int, int], timexes: Sequence[tuple[int, int]]) -> bool:
     s, e = span
+    timexes = _near(timexes, s, e)
     stripped = text[s:e].strip(" \t\r")
     if not stripped:
         return False
@@ -66,6 +75,7 @@ def _is_date_only(text: str, span: tuple[int, int], timexes: Sequence[tuple[int,
 
 def _starts_with_date(text: str, span: tuple[int, int], timexes: Sequence[tuple[int, int]]) -> bool:
     s, e = span
+    timexes = _near(timexes, s, e)
     lead = s + (len(text[s:e]) - len(text[s:e].lstrip(" \t\r")))
     return any(ts == lead and te < e - 3 for ts, te in timexes)
 
@@ -157,7 +167,7 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
         chunks.append(cur)
     units: list[Unit] = []
     for s, e in chunks:
-        inside = [(ts, te) for ts, te in spans if ts < e and te > s]
+        inside = [(ts, te) for ts, te in _near(spans, max(0, s - 200), e) if ts < e and te > s]
         for u in _split_sentences(text, s, e, inside):
             us, ue = u.start, u.end
             while us < ue and text[us].isspace():
