@@ -44,6 +44,10 @@ CELEX_KINDS: dict[str, frozenset[str]] = {
 }
 
 _SENTENCE_BREAK = regex.compile(r"[\n\r]|[.;!?](?=\s)")
+_VERSION_SUFFIX = regex.compile(r"\(\d+\)$")
+_QUOTES = regex.compile(r"[\"“”„«»‚‹›]")
+_SPACES = regex.compile(r"\s+")
+_TRAILING_CONNECTIVE = regex.compile(r"[\s,]+\w{1,5}$")
 _FOOTNOTE = regex.compile(r"(?<=\w)\(\d{1,3}\)|\s\(\d{1,3}\)(?=\s|$)")
 _CELEX_PARTS = regex.compile(
     r"^(?P<sector>[0-9A-Z])(?P<year>\d{4})(?P<type>[A-Z]{1,2})(?P<num>\d{4})"
@@ -120,7 +124,7 @@ def act_key(celex: str | None) -> str | None:
     """The identity of an act for linking: the CELEX number without a version suffix."""
     if not celex:
         return None
-    return regex.sub(r"\(\d+\)$", "", celex.strip().upper()) or None
+    return _VERSION_SUFFIX.sub("", celex.strip().upper()) or None
 
 
 def celex_year(celex: str) -> int | None:
@@ -247,12 +251,13 @@ def document_act(document: Document) -> str | None:
 # --- titles -------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """Lower case, one kind of apostrophe, no quotes, single spaces, no edge punctuation."""
     t = unicodedata.normalize("NFKC", text).lower()
     t = t.replace("’", "'").replace("‘", "'").replace("ß", "ss")
-    t = regex.sub(r"[\"“”„«»‚‹›]", " ", t)
-    t = regex.sub(r"\s+", " ", t)
+    t = _QUOTES.sub(" ", t)
+    t = _SPACES.sub(" ", t)
     return t.strip(" \t\n,;:.'-–—")
 
 
@@ -285,10 +290,11 @@ def _cut_subject(subject: str) -> str:
     cut = subject[:end].rstrip(" ,;")
     # "..., and" / "sowie" / "et" left before a relation cue: a short connective, drop it
     if end < len(subject):
-        cut = regex.sub(r"[\s,]+\w{1,5}$", "", cut)
+        cut = _TRAILING_CONNECTIVE.sub("", cut)
     return cut
 
 
+@lru_cache(maxsize=4096)
 def parse_title(
     title: str, language: str | None = None, *, max_subject_at: int | None = None
 ) -> ParsedTitle:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from functools import lru_cache
 
 import regex
 
@@ -15,6 +16,7 @@ _ISO = regex.compile(
 PRECISION_RANK = {"day": 5, "month": 4, "quarter": 3, "half": 2, "year": 1, "unknown": 0}
 
 
+@lru_cache(maxsize=8192)
 def interval(value: str | None) -> tuple[date, date] | None:
     """The first and last day a contract date covers, or None when it is not a calendar date."""
     if not value:

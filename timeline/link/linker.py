@@ -347,6 +347,30 @@ def _mark_sole(items: list[_Item]) -> None:
                 a.sole = False
 
 
+def _candidate_pairs(group: list[_Item]) -> list[tuple[_Item, _Item]]:
+    """Pairs of one type's items that could be one event: dates in the same year, both undated,
+    or (for conflicts) the same main act. Blocking keeps large corpora tractable."""
+    buckets: dict[tuple[str, str], list[_Item]] = defaultdict(list)
+    for item in group:
+        iv = dates.interval(item.event.date)
+        if item.event.date is None:
+            buckets[("undated", "")].append(item)
+        elif iv is None:
+            buckets[("text", str(item.event.date))].append(item)
+        else:
+            for year in range(iv[0].year, iv[1].year + 1):
+                buckets[("year", str(year))].append(item)
+        if item.primary and item.event.type in SINGULAR_TYPES:
+            buckets[("act", item.primary)].append(item)
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                pairs.add((min(a.index, b.index), max(a.index, b.index)))
+    by_index = {item.index: item for item in group}
+    return [(by_index[i], by_index[j]) for i, j in sorted(pairs)]
+
+
 def _groups(items: list[_Item]) -> list[list[_Item]]:
     _mark_sole(items)
     uf = _UnionFind(len(items))
@@ -354,11 +378,10 @@ def _groups(items: list[_Item]) -> list[list[_Item]]:
     for item in items:
         by_type[item.event.type].append(item)
     for group in by_type.values():
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                same, _ = _mergeable(a, b)
-                if same:
-                    uf.union(a.index, b.index)
+        for a, b in _candidate_pairs(group):
+            same, _ = _mergeable(a, b)
+            if same:
+                uf.union(a.index, b.index)
     clusters: dict[int, list[_Item]] = defaultdict(list)
     for item in items:
         clusters[uf.find(item.index)].append(item)
@@ -710,9 +733,12 @@ def link(extractions: Sequence[Extraction]) -> Timeline:
         key=lambda e: (dates.sort_key(e.date or e.earliest), type_order.get(e.type, 99), e.id)
     )
 
+    by_dossier: dict[str | None, list[str]] = defaultdict(list)
+    for e in entries:
+        by_dossier[e.dossier].append(e.id)
     dossiers: list[Dossier] = []
     for did, name, members in dossier_defs:
-        ids = tuple(e.id for e in entries if e.dossier == did)
+        ids = tuple(by_dossier.get(did, ()))
         dossiers.append(
             Dossier(
                 id=did,
