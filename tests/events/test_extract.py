@@ -161,6 +161,10 @@ def test_document_dates() -> None:
             "2011-12-17",
         ),
         ("Am 25. Januar 2012 präsentierte die Europäische Kommission ihre Vorschläge.", "de", None),
+        ("Press release\n14-04-2016 - 12:38\n\nParliament today approved", "en", "2016-04-14"),
+        ("Communiqué de presse\n\n12 mai 2020\n\nLe Conseil a adopté", "fr", "2020-05-12"),
+        ("The press release of 12 May 2020 said that the Commission adopted", "en", None),
+        ("Warszawa, 5 maja 2020 r.\n\nRada Ministrów przyjęła", "pl", "2020-05-05"),
         (
             "Keynote speech by Mr Jacques Barrot\n3 March 2009, London\n\nLadies and gentlemen,",
             "en",

@@ -118,6 +118,16 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
         if t.start < 3000 and suffix is not None and not before.strip() and suffix.search(after):
             candidates.append((0, t.start, DocDate(date, t, "placed_date")))
             continue
+        label = p.patterns.get("press_label")
+        head = text[max(0, ls - 80) : t.start]
+        if (
+            t.start < 3000
+            and label is not None
+            and not after.strip(" \t-–|,:0123456789")
+            and label.search(head)
+        ):
+            candidates.append((1, t.start, DocDate(date, t, "press_header")))
+            continue
         if t.start < 3000 and cp["press_header"].search(before):
             candidates.append((1, t.start, DocDate(date, t, "press_header")))
             continue
