@@ -454,7 +454,7 @@
         ctx.strokeStyle = css("--warn"); ctx.lineWidth = 1.5; ctx.setLineDash([2, 2]);
         ctx.beginPath(); ctx.arc(p.x0 + (e.vague ? 0 : 0), y, 9, 0, Math.PI * 2); ctx.stroke(); ctx.setLineDash([]);
       }
-      if (p.label) {
+      if (p.label && (p.left || Math.max(p.x1, p.x0) >= GUTTER)) {  // no orphan label of an off-screen mark
         ctx.fillStyle = fg;
         ctx.font = e.status === "planned" ? "italic " + font : font;
         ctx.fillText(e.short, p.ls, y + 0.5);
@@ -533,10 +533,13 @@
       return best;
     }
     function zoom(factor, aroundPx) {
-      var c = aroundPx === undefined ? dayAt(GUTTER + plotW() / 2) : dayAt(aroundPx);
+      var c;
+      if (aroundPx !== undefined) { c = dayAt(aroundPx); }
+      else if (selected && typeof selected.start === "number" && selected.visible) { c = (selected.start + selected.end + 1) / 2; }
+      else { c = dayAt(GUTTER + plotW() / 2); }
       var span = (view.t1 - view.t0) * factor;
       span = Math.min(Math.max(span, 10), (maxDay - minDay + 3650) * 1.5);
-      var f = (c - view.t0) / (view.t1 - view.t0);
+      var f = aroundPx === undefined && selected && selected.visible ? 0.5 : (c - view.t0) / (view.t1 - view.t0);
       view.t0 = c - f * span; view.t1 = view.t0 + span;
       draw();
     }
