@@ -73,3 +73,17 @@ def test_graph_of_a_selection_holds_only_its_documents(bundled_gold, bundled_tim
     docs = {n for n, d in g.nodes(data=True) if d["kind"] == "document"}
     assert docs == {f"doc:{d.path}" for d in part.documents}
     assert "act:32011L0093" not in g
+
+
+def test_dossier_without_an_act_title_is_named_after_its_procedure_file() -> None:
+    oeil = extraction(
+        doc(
+            "oeil.txt",
+            reference="2022/0155(COD)",
+            title="2022/0155(COD) Combating child sexual abuse online",
+        ),
+        event("proposal", "2022-05-11", acts=(("52022PC0209", "COM(2022)0209"),)),
+    )
+    (dossier,) = link([oeil]).dossiers
+    assert dossier.name.endswith("— Combating child sexual abuse online")
+    assert dossier.procedures == ("2022/0155(COD)",)

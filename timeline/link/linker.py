@@ -86,6 +86,9 @@ class _Context:
     #: documents that are a procedure file (their reference is a procedure): its events are its
     procedure_files: dict[str, tuple[str, ...]] = field(default_factory=dict)
     corrections: list[dict[str, str]] = field(default_factory=list)
+    doc_titles: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # path -> (language, title)
     mentions: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
 
 
@@ -202,6 +205,7 @@ def _items(extractions: Sequence[Extraction], ctx: _Context) -> list[_Item]:
         ctx.own_procedures[doc.path] = tuple(
             sorted({p for _, _, p in actmod.find_procedures(head)})
         )
+        ctx.doc_titles[doc.path] = (doc.language or "", doc.title or "")
         ctx.procedure_files[doc.path] = tuple(
             sorted({p for _, _, p in actmod.find_procedures(doc.reference or "")})
         )
@@ -666,8 +670,25 @@ def _dossier_name(members: set[str], ctx: _Context, prefer: str = "en") -> str:
     procs = sorted(m[5:] for m in members if m.startswith("proc:"))
     legal = [k for k in act_keys if actmod.celex_kinds(k)]
     pool = legal or act_keys
+    # the title of a procedure file of the dossier: "2022/0155(COD) Combating child sexual abuse"
+    files = sorted(
+        (lang != prefer, path, title)
+        for path, (lang, title) in ctx.doc_titles.items()
+        if title and set(ctx.procedure_files.get(path, ())) & set(procs)
+    )
+    file_title = ""
+    if files:
+        file_title = files[0][2]
+        for _, _, proc in actmod.find_procedures(file_title):
+            file_title = file_title.replace(proc, "")
+        # a page title's first part ("Procedure File: | Legislative Observatory | ..."), if it
+        # still says something once the reference is gone
+        file_title = " ".join(file_title.split("|")[0].split()).strip(" -–—:")
+        if len(file_title.split()) < 3:
+            file_title = ""
     if not pool:
-        return procs[0] if procs else "dossier"
+        base = procs[0] if procs else "dossier"
+        return f"{base} — {file_title}" if file_title else base
     main = max(pool, key=lambda k: (actmod.celex_year(k) or 0, k))
     name = _act_name(main, ctx, prefer)
     titles = [t for t in ctx.index.titles if act_key(t.celex) == main]
@@ -683,6 +704,8 @@ def _dossier_name(members: set[str], ctx: _Context, prefer: str = "en") -> str:
             ),
         )
         name = f"{name} — {' '.join(best.raw_subject.split())}"
+    elif file_title:
+        name = f"{name} — {file_title}"
     return name
 
 
