@@ -747,10 +747,7 @@ def link(extractions: Sequence[Extraction]) -> Timeline:
         [replace(_entry(g), dossier=_vote(i.dossier for i in g)) for g in _groups(items)]
     )
     entries, open_plans = _link_plans(entries, ctx.relations)
-    assigned = {e.id: e.dossier for e in entries}
-
-    labels = res.entry_labels
-    entries = [replace(e, dossier=assigned[e.id], label=_label(e, ctx, labels)) for e in entries]
+    entries = [replace(e, label=_label(e, ctx, res.entry_labels)) for e in entries]
     type_order = {t: i for i, t in enumerate(EVENT_TYPES)}
     entries.sort(
         key=lambda e: (dates.sort_key(e.date or e.earliest), type_order.get(e.type, 99), e.id)
@@ -762,6 +759,8 @@ def link(extractions: Sequence[Extraction]) -> Timeline:
     dossiers: list[Dossier] = []
     for did, name, members in dossier_defs:
         ids = tuple(by_dossier.get(did, ()))
+        if not ids:
+            continue  # acts related in some text, but no event of the corpus is about them
         dossiers.append(
             Dossier(
                 id=did,
