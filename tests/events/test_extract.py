@@ -26,6 +26,7 @@ def test_a_planned_proposal_without_date_starts_at_the_document_date() -> None:
         "la décision-cadre du Conseil."
     )
     (ev,) = events(text, "fr", "2009-03-03")
+    assert ev.acts and "décision-cadre du Conseil" in ev.acts[0].label and ev.acts[0].celex is None
     assert (ev.date, ev.precision, ev.earliest, ev.status, ev.type) == (
         None,
         "unknown",
@@ -61,6 +62,17 @@ def test_an_act_of_a_date_is_its_adoption_with_its_celex() -> None:
     assert [a.celex for a in ev.acts] == ["32004F0068"]
     de = "Rahmenbeschluss 2004/68/JI des Rates vom 22. Dezember 2003 zur Bekämpfung der Kinderpornografie."
     assert keys(events(de, "de", "2004-01-20")) == [("2003-12-22", "adoption")]
+
+
+def test_an_act_named_by_its_date_keeps_its_title_as_label() -> None:
+    text = (
+        "the Resolution of the European Parliament of 11 April 2000 calls for legislative action."
+    )
+    (ev,) = events(text, "en", "2004-01-20")
+    assert (ev.date, ev.type) == ("2000-04-11", "adoption")
+    assert [(a.celex, a.label) for a in ev.acts] == [
+        (None, "Resolution of the European Parliament")
+    ]
 
 
 def test_headline_and_body_telling_one_event_give_one_event() -> None:

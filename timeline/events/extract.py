@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from timeline.events.acts import find_acts, find_procedures, kind_mentions
-from timeline.events.dates import HEADER_CHARS, DocDate, bounds, cut, find_document_date
+from timeline.events.dates import DocDate, bounds, cut, find_document_date
 from timeline.events.entities import find_actors, find_amounts
 from timeline.events.resources import LanguagePack, Trigger, pack
 from timeline.events.split import Unit, split_units
@@ -435,6 +435,43 @@ def _self_act(text: str, acts: Sequence[ActRef]) -> ActRef | None:
     return None
 
 
+_LABEL_KEYS = ("proposed_act", "adopted_act", "signed_act", "opinion_act")
+_LABEL_STOP = re.compile(r"[.;:()\[\]«»“”\"]|,\s|\n\s*\n|\s[-–—]\s")
+
+
+def _labels(ctx: _Context, t: Timex, start: int, end: int, taken: Sequence[ActRef]) -> list[ActRef]:
+    """Acts named by their title, not their number ("la décision-cadre du Conseil relative à la
+    lutte contre l'exploitation sexuelle des enfants"): the label as written, CELEX unknown."""
+    found: list[ActRef] = []
+    spans = [a.span for a in taken if a.span]
+    for key in _LABEL_KEYS:
+        pat = ctx.pack.patterns.get(key)
+        if pat is None:
+            continue
+        for m in pat.finditer(ctx.text, start, end):
+            if m.start() > 0 and ctx.text[m.start() - 1].isalnum():
+                continue
+            if any(s0 <= m.start() < s1 for s0, s1 in spans):
+                continue
+            stop = _LABEL_STOP.search(ctx.text, m.end(), min(end, m.end() + 160))
+            label_end = stop.start() if stop else min(end, m.end() + 160)
+            # a title does not run into the date it is dated by
+            if m.end() <= t.start < label_end:
+                label_end = t.start
+            words = ctx.text[m.start() : label_end].split()
+            words = words[:20]
+            while words and (ctx.pack.patterns["of"].fullmatch(words[-1]) or len(words[-1]) <= 3):
+                words.pop()
+            if len(words) < 3:
+                continue
+            found.append(
+                ActRef(None, " ".join(words), (m.start(), m.start() + len(" ".join(words))), key)
+            )
+            spans.append((m.start(), label_end))
+    found.sort(key=lambda a: abs((a.span or (0, 0))[0] - t.start))
+    return found[:1]
+
+
 def _summary(text: str, span: tuple[int, int]) -> str:
     s = " ".join(text[span[0] : span[1]].split())
     return s if len(s) <= 400 else s[:397] + "..."
@@ -467,6 +504,8 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
     )
     ctx = replace(ctx, topic=_topic(acts, ctx))
     head_procs = [code for code, span in ctx.procedures if span[0] < 1500]
+    # the header ends where the first paragraph of prose begins
+    header_end = next((u.start for u in units if u.end - u.start > 200), len(text))
     events: list[Event] = []
     for t in tx:
         value = t.value or ""
@@ -511,9 +550,9 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
             ]
             ev_acts = before[-1:]
         if ctx.self_act is not None and etype in SELF_STEPS and not any(a.celex for a in ev_acts):
-            if t.start < HEADER_CHARS * 2 or (
-                ctx.doc_date is not None and t.start == ctx.doc_date.timex.start
-            ):
+            # the document's own steps: its date line, its OJ header, its title "of <date>"
+            own_date = ctx.doc_date is not None and t.start == ctx.doc_date.timex.start
+            if own_date or t.start < header_end:
                 ev_acts.insert(0, ctx.self_act)
         topic = ctx.topic
         if topic is not None and not any(a.celex for a in ev_acts) and ":of_" not in rule:
@@ -523,6 +562,24 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
                 ev_acts.append(topic)
             elif rule.endswith(":oj_reference") and not ev_acts:
                 ev_acts.append(topic)  # the OJ column of a summary's reference table
+        if not any(a.celex for a in ev_acts):
+            att = _attached(ctx, t) if ":of_" in rule else None
+            if att is not None:
+                # "the Resolution of the European Parliament of 11 April 2000"
+                words = text[att[2] : t.start].split()
+                while words and p.patterns["of"].fullmatch(words[-1]):
+                    words.pop()
+                if 0 < len(words) < 3:
+                    # a bare noun is named by its date and what follows: "Convention of
+                    # 19 June 1990 implementing the Schengen Agreement"
+                    stop = _LABEL_STOP.search(text, t.end, t.end + 120)
+                    rest = text[t.end : stop.start() if stop else t.end + 120].split()[:10]
+                    words = text[att[2] : t.end].split() + rest
+                if words:
+                    label = " ".join(words)
+                    ev_acts.append(ActRef(None, label, (att[2], att[2] + len(label)), "title"))
+            else:
+                ev_acts.extend(_labels(ctx, t, clause[0], clause[1], ev_acts))
         procs = [code for code, span in ctx.procedures if clause[0] <= span[0] < clause[1]]
         if not procs and ctx.self_act is not None and ctx.self_act in ev_acts:
             procs = head_procs[:1]
@@ -608,9 +665,11 @@ def _merge(events: list[Event], own: ActRef | None = None) -> list[Event]:
             if celexes and kept_celex and not (celexes & kept_celex):
                 if not _misprint(celexes, kept_celex, own):
                     continue
+            # numbered acts add up; a title only stands in when no act is known yet
+            extra = [a for a in ev.acts if a.celex or not kept.acts]
             out[i] = replace(
                 kept,
-                acts=tuple(_dedupe_acts([*kept.acts, *ev.acts])),
+                acts=tuple(_dedupe_acts([*kept.acts, *extra])),
                 actors=tuple(dict.fromkeys([*kept.actors, *ev.actors])),
                 procedures=tuple(dict.fromkeys([*kept.procedures, *ev.procedures])),
                 amounts=kept.amounts or ev.amounts,
