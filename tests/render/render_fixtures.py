@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 from timeline.model import ActRef, Document, Dossier, Entry, Source, Timeline
@@ -179,6 +180,26 @@ def corpus_timeline(dev: Path = DEV) -> Timeline:
             conflict=True,
         ),
     ]
+    # A plan the corpus later reports as done: the Commission proposal COM(2010) 94 of March 2010.
+    actual = next((e for e in entries if e.type == "proposal" and e.date == "2010-03-29"), None)
+    if actual is not None:
+        plan = Entry(
+            id=_hash("plan-realised"),
+            date="2010-Q1",
+            precision="quarter",
+            earliest=None,
+            latest=None,
+            status="planned",
+            type="proposal",
+            label="Commission to table a new directive proposal",
+            acts=actual.acts,
+            procedures=(),
+            actors=("European Commission",),
+            sources=actual.sources[:1],
+            dossier=actual.dossier,
+            realised_by=actual.id,
+        )
+        entries = [replace(e, realises=plan.id, delay_days=0) if e is actual else e for e in entries] + [plan]
     by_dossier: dict[str, list[Entry]] = {}
     for entry in entries:
         if entry.dossier:

@@ -219,6 +219,7 @@ def _legend() -> str:
         '<li><span class="shape planned"></span>planned</li>'
         '<li><span class="shape range"></span>approximate date or range</li>'
         '<li><span class="shape conflicting"></span>sources disagree</li>'
+        '<li><span class="shape link"></span>plan → outcome</li>'
     )
     return f'<ul class="legend-colours">{swatches}</ul><ul class="legend-shapes">{shapes}</ul>'
 
@@ -247,6 +248,8 @@ def _data(timeline: Timeline, anchors: dict[str, str]) -> dict[str, Any]:
             }
             if entry.conflict:
                 row["conflict"] = True
+            if entry.realised_by and entry.realised_by in anchors:
+                row["realisedBy"] = anchors[entry.realised_by]
             if ext is not None:
                 row.update(start=ext.start.toordinal() - _EPOCH, end=ext.end.toordinal() - _EPOCH)
                 for key, flag in (("vague", ext.vague), ("openEnd", ext.open_end), ("openStart", ext.open_start)):

@@ -2,7 +2,8 @@
 
 The only module that imports matplotlib. One lane per dossier, time running left to right; dated
 facts are filled dots, planned steps hollow (dashed when a range), approximate dates and
-earliest–latest ranges hatched bars, conflicting sources a dashed red ring. Labels are placed
+earliest–latest ranges hatched bars, conflicting sources a dashed red ring, and a dashed arrow
+leads from a plan to the entry that realised it. Labels are placed
 greedily by importance (adoption before meeting) into a few rows per lane, never overlapping;
 entries that find no room keep their mark and are counted in the footer.
 
@@ -252,6 +253,7 @@ def _figure(timeline: Timeline) -> Figure:
         ax.axvline(tick, color=GRID, linewidth=0.6, zorder=0)
     # lanes
     y = 0.0
+    where: dict[str, tuple[float, float]] = {}
     for index, ((name, items), h) in enumerate(zip(placed, heights, strict=True)):
         if index % 2 == 0:
             ax.add_patch(Rectangle((t0, y), t1 - t0, h, facecolor=STRIPE, edgecolor="none", zorder=0.1))
@@ -273,7 +275,19 @@ def _figure(timeline: Timeline) -> Figure:
         for it in items:
             cy = y + LANE_PAD_IN + it.row * ROW_IN + ROW_IN / 2
             _draw_item(ax, it, cy, days_per_in)
+            where[it.entry.id] = (it.x0, cy)
         y += h
+    # a planned step and the entry that realised it: a dashed arrow from plan to outcome
+    for _name, items in placed:
+        for it in items:
+            target = it.entry.realised_by
+            if target and target in where and it.entry.id in where:
+                (x0, y0), (x1, y1) = where[it.entry.id], where[target]
+                ax.annotate(
+                    "", xy=(x1, y1), xytext=(x0, y0), zorder=3.5,
+                    arrowprops={"arrowstyle": "-|>", "color": MUTED, "linewidth": 0.8, "linestyle": (0, (2, 1.5)),
+                                "shrinkA": 4, "shrinkB": 4, "mutation_scale": 7, "connectionstyle": "arc3,rad=-0.25"},
+                )
     # title, subtitle, legend
     dated_years = f"{dt.date.fromordinal(int(lo_day) + _EPOCH).year}–{dt.date.fromordinal(int(hi_day) + _EPOCH).year}"
     n_planned = sum(1 for e in timeline.entries if e.status == "planned")
@@ -294,6 +308,8 @@ def _figure(timeline: Timeline) -> Figure:
         Patch(facecolor="white", edgecolor=MUTED, hatch="//////", label="approximate / range"),
         Line2D([], [], marker="o", linestyle="none", markersize=10, markerfacecolor="none", markeredgecolor=WARN, label="sources disagree"),
     ]
+    if any(e.realised_by for e in timeline.entries):
+        handles.append(Line2D([], [], color=MUTED, linewidth=0.8, linestyle=(0, (2, 1.5)), label="plan → outcome"))
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.14 / WIDTH_IN, 1 - 0.74 / height),
                ncol=len(handles), frameon=False, fontsize=7.4, handlelength=1.3, columnspacing=1.1, handletextpad=0.45,
                borderaxespad=0)

@@ -464,6 +464,24 @@
         roundRect(p.x0 - 9, y - 10, Math.max(18, p.x1 - p.x0 + 18), 20, 8); ctx.stroke();
       }
     }
+    function drawLinks(colourOfLink) {
+      var at = Object.create(null);
+      layout.forEach(function (L) { L.items.forEach(function (p) { at[p.e.id] = p; }); });
+      ctx.strokeStyle = colourOfLink; ctx.fillStyle = colourOfLink; ctx.lineWidth = 1.2; ctx.setLineDash([4, 3]);
+      layout.forEach(function (L) {
+        L.items.forEach(function (p) {
+          var q = p.e.realisedBy && at[p.e.realisedBy];
+          if (!q) { return; }
+          var x0 = p.x0, y0 = p.y, x1 = q.x0, y1 = q.y;
+          var mx = (x0 + x1) / 2, my = Math.min(y0, y1) - 14;
+          ctx.beginPath(); ctx.moveTo(x0, y0 - 6); ctx.quadraticCurveTo(mx, my, x1, y1 - 6); ctx.stroke();
+          ctx.setLineDash([]);
+          ctx.beginPath(); ctx.moveTo(x1, y1 - 6); ctx.lineTo(x1 - 4 * Math.sign(x1 - x0 || 1), y1 - 11); ctx.lineTo(x1 + 1 * Math.sign(x1 - x0 || 1), y1 - 12); ctx.fill();
+          ctx.setLineDash([4, 3]);
+        });
+      });
+      ctx.setLineDash([]);
+    }
     function draw() {
       var rect = canvas.parentNode.getBoundingClientRect();
       width = Math.max(320, Math.floor(rect.width));
@@ -493,6 +511,7 @@
       ctx.save();
       ctx.beginPath(); ctx.rect(GUTTER, AXIS, width - GUTTER, height - AXIS); ctx.clip();
       layout.forEach(function (L) { L.items.forEach(function (p) { drawItem(p, bg, fg); }); });
+      drawLinks(fg2);
       ctx.restore();
       // lane names in the gutter
       layout.forEach(function (L) {
