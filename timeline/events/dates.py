@@ -118,6 +118,24 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
         if t.start < 3000 and suffix is not None and not before.strip() and suffix.search(after):
             candidates.append((0, t.start, DocDate(date, t, "placed_date")))
             continue
+        published = p.patterns.get("page_published")
+        if (
+            t.start < 600
+            and published is not None
+            and not after.strip(" \t.")
+            and published.search(before)
+        ):
+            candidates.append((1, t.start, DocDate(date, t, "press_header")))
+            continue
+        if (
+            t.start < 600
+            and not after.strip(" \t.")
+            and re.search(r"(?-i:\b[A-ZÀ-Þ][\w’'.-]+), ?(?:\w{1,4} )?$", before)
+            and prefix is not None
+        ):
+            # "PERSMEDEDELING 2874e zitting van de Raad Milieu Luxemburg, 5 juni 2008"
+            candidates.append((0, t.start, DocDate(date, t, "dateline")))
+            continue
         label = p.patterns.get("press_label")
         head = text[max(0, ls - 80) : t.start]
         if (

@@ -51,6 +51,8 @@ SELF_STEPS = frozenset(
 PROCEDURAL = frozenset({"opinion", "referral", "vote", "debate", "agreement", "other"})
 #: Weight of a trigger's priority against its distance (in characters) from the date.
 PRIORITY_WEIGHT = 60
+#: How far (in characters) a weak trigger (priority 1) may be from its date.
+WEAK_REACH = 60
 #: Bonus for a trigger tied to the date by a preposition ("published on").
 TIED_BONUS = 40
 #: Penalty for a trigger that lies beyond another date of the same sentence.
@@ -137,6 +139,8 @@ def _best_trigger(
             continue  # the trigger belongs to another date: "entered into force on the same day"
         if strict and crossing:
             continue
+        if h.trigger.priority <= 1 and dist > WEAK_REACH:
+            continue  # a weak noun only types a date right next to it
         cost = (
             dist + CROSSING_PENALTY * crossing - PRIORITY_WEIGHT * h.trigger.priority + extra_cost
         )
@@ -436,7 +440,7 @@ def _self_act(text: str, acts: Sequence[ActRef]) -> ActRef | None:
 
 
 _LABEL_KEYS = ("proposed_act", "adopted_act", "signed_act", "opinion_act")
-_LABEL_STOP = re.compile(r"[.;:()\[\]«»“”\"]|,\s|\n\s*\n|\s[-–—]\s")
+_LABEL_STOP = re.compile(r"[.;:()\[\]«»“”\"|]|,\s|\n\s*\n|\n\s*[A-Z0-9]|\s[-–—]\s")
 
 
 def _labels(ctx: _Context, t: Timex, start: int, end: int, taken: Sequence[ActRef]) -> list[ActRef]:

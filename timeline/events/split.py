@@ -151,11 +151,11 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
         elif _TERMINAL.search(prev_text):
             split = not first.islower()
         elif first.isupper() or first.isdigit():
-            # a heading-like line ("Key dates", "DIRECTIVE 2011/93/EU ...") ends a unit
-            split = (
-                not (prev_text[-1:].islower() or prev_text.endswith(","))
-                or len(prev_text) < 60
-                and not prev_text[-1:].islower()
+            # a heading-like line ("Key dates", "1.1. Reasons for the proposal") ends a unit,
+            # a line broken after an article or preposition ("Les\nÉtats membres") does not
+            short_word_end = re.search(r"(?:^|\s)[^\W\d_]{1,3}$", prev_text) is not None
+            split = not prev_text.endswith(",") and (
+                not prev_text[-1:].islower() or (len(prev_text) < 70 and not short_word_end)
             )
         if split:
             chunks.append(cur)
