@@ -52,6 +52,14 @@ def _report_failures(failures: Sequence[object]) -> None:
 
 def _jobs_option(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
+        "--timeout", type=click.FloatRange(min=0), default=120.0, show_default=True,
+        help="Seconds one document may take before it is reported and skipped (0: no limit).",
+    )(func)
+    func = click.option(
+        "--max-bytes", type=click.IntRange(min=1), default=50_000_000, show_default=True,
+        help="Largest input file accepted, in bytes.",
+    )(func)
+    func = click.option(
         "--dask", "dask_address", metavar="ADDRESS",
         help="Run extraction on this Dask distributed scheduler (e.g. tcp://10.0.0.5:8786).",
     )(func)
@@ -104,6 +112,8 @@ def extract(
     show_text: bool,
     jobs: int | None,
     dask_address: str | None,
+    max_bytes: int,
+    timeout: float,
     quiet: bool,
 ) -> None:
     """Print the events of each FILE (files, folders, or - for standard input).
@@ -124,7 +134,8 @@ def extract(
         result = run_extract(
             list(files), date=date, language=language, use_sidecar=not no_sidecar,
             include=include, exclude=exclude, jobs=jobs or available_cores(),
-            dask_address=dask_address, progress=_Progress(quiet),
+            dask_address=dask_address, progress=_Progress(quiet), timeout=timeout or None,
+            max_bytes=max_bytes,
         )
     except UsageError as exc:
         _fail(str(exc), EXIT_USAGE)
@@ -166,6 +177,8 @@ def build(
     dossier: str | None,
     jobs: int | None,
     dask_address: str | None,
+    max_bytes: int,
+    timeout: float,
     no_cache: bool,
     open_page: bool,
     quiet: bool,
@@ -190,6 +203,7 @@ def build(
             list(sources) or None, outdir, formats=list(formats) or None,
             act=act, procedure=procedure, dossier=dossier, jobs=jobs or available_cores(),
             use_cache=not no_cache, dask_address=dask_address, progress=_Progress(quiet),
+            timeout=timeout or None, max_bytes=max_bytes,
         )
     except NothingUsableError as exc:
         _report_failures(exc.failures)

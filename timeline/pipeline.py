@@ -37,6 +37,10 @@ from timeline.model import Document, Extraction, Timeline, Timex
 if TYPE_CHECKING:
     from timeline.cache import ExtractionCache
 
+#: Seconds one document may take to load and extract before it is reported and skipped.
+DEFAULT_TIMEOUT = 120.0
+DEFAULT_MAX_BYTES = load_stage.DEFAULT_MAX_BYTES
+
 #: The folder ``timeline build`` reads when given no input.
 DEFAULT_SOURCES = Path(__file__).resolve().parent.parent / "sources"
 
@@ -153,22 +157,57 @@ class _Task:
     date: str | None
     language: str | None
     use_sidecar: bool
+    timeout: float | None = DEFAULT_TIMEOUT
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+class _TimeLimit(Exception):
+    """Raised by the alarm when a document exceeds its time limit."""
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise _TimeLimit
 
 
 def _run_task(task: _Task) -> Extraction | Failure:
-    """Load and extract one document; a bad input or a bug becomes a Failure, never a raise."""
+    """Load and extract one document; a bad input or a bug becomes a Failure, never a raise.
+
+    In a main thread (serial runs and pool workers) the document gets ``task.timeout`` seconds
+    of wall-clock time, enforced by an alarm signal, so one pathological document cannot stall
+    a batch.
+    """
+    import signal
+    import threading
+
+    alarm = bool(task.timeout) and threading.current_thread() is threading.main_thread()
+    previous = None
+    if alarm:
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, float(task.timeout or 0))
     try:
         if task.text is not None:
             document = load_stage.load_text(task.text, path=task.path)
         else:
-            document = load_stage.load_document(task.path, use_sidecar=task.use_sidecar)
+            document = load_stage.load_document(
+                task.path, use_sidecar=task.use_sidecar, max_bytes=task.max_bytes
+            )
         return extract_document(document, date=task.date, language=task.language)
+    except _TimeLimit:
+        return Failure(
+            task.path,
+            f"gave up after {task.timeout:g} s (the per-document time limit; raise it with"
+            " --timeout)",
+        )
     except InputError as exc:
         return Failure(exc.path, exc.problem)
     except TimelineError as exc:
         return Failure(task.path, str(exc))
     except Exception as exc:  # a bug on one document must not sink the batch
         return Failure(task.path, f"internal error ({type(exc).__name__}: {exc})")
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 def _cache_key(task: _Task) -> str | None:
@@ -185,7 +224,7 @@ def _cache_key(task: _Task) -> str | None:
         except OSError:
             return None  # the worker reports the problem
     options = {"path": task.path, "date": task.date, "language": task.language,
-               "sidecar": task.use_sidecar}
+               "sidecar": task.use_sidecar, "max_bytes": task.max_bytes}
     return cache_key(content, sidecar, options)
 
 
@@ -201,6 +240,8 @@ def extract(
     cache: ExtractionCache | None = None,
     dask_address: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> ExtractResult:
     """Extract the events of every input file or folder, in input order.
 
@@ -208,7 +249,8 @@ def extract(
     processed. ``jobs`` > 1 runs extraction on that many processes, ``dask_address`` on a Dask
     cluster; either way the result equals a serial run. With a ``cache``, documents whose bytes,
     options and engine version were seen before are not extracted again.
-    ``progress(done, total)`` is called as documents are extracted. Raises
+    ``progress(done, total)`` is called as documents are extracted. A document over
+    ``max_bytes`` or taking more than ``timeout`` seconds is reported and skipped. Raises
     :class:`~timeline.errors.UsageError` for a malformed ``date``.
     """
     from timeline.parallel import run_tasks
@@ -225,7 +267,7 @@ def extract(
             import sys
 
             text = sys.stdin.read()
-        task = _Task(str(item), text, date, language, use_sidecar)
+        task = _Task(str(item), text, date, language, use_sidecar, timeout, max_bytes)
         key = _cache_key(task) if cache is not None else None
         hit = cache.get(key) if cache is not None and key is not None else None
         slots.append(hit)
@@ -258,6 +300,8 @@ def build(
     use_cache: bool = True,
     dask_address: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> BuildResult:
     """Extract, link and render a corpus (the bundled ``sources/`` when ``inputs`` is empty).
 
@@ -279,7 +323,7 @@ def build(
     try:
         result = extract(
             sources, date=date, language=language, exclude=exclude, jobs=jobs, cache=cache,
-            dask_address=dask_address, progress=progress,
+            dask_address=dask_address, progress=progress, timeout=timeout, max_bytes=max_bytes,
         )
     finally:
         if cache is not None:
