@@ -25,7 +25,7 @@ def test_a_document_over_the_time_limit_is_skipped_and_the_rest_processed(tmp_pa
 def test_a_file_over_the_size_limit_gets_a_clear_message(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     big.write_text("x" * 5000, encoding="utf-8")
-    out = CliRunner().invoke(cli, ["extract", "--max-bytes", "1000", str(big), str(GOOD)])
+    out = CliRunner().invoke(cli, ["extract", "--max-bytes", "3000", str(big), str(GOOD)])
     assert out.exit_code == 1
     (line,) = out.stderr.strip().splitlines()
     assert line.startswith(f"timeline: error: {big}: file too large: 5,000 bytes")
