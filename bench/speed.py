@@ -244,12 +244,9 @@ def _worker(tool: str, texts: list[Text], arg: str) -> dict[str, Any]:
         c0 = _cpu()
         t0 = time.perf_counter()
         if tool == "build":
-            out = Path(tempfile.mkdtemp(prefix="bench-build-"))
-            try:
-                result = pipeline.build([folder], out)
-                n_events = len(result.timeline.entries)
-            finally:
-                shutil.rmtree(out, ignore_errors=True)
+            out = folder.parent / f"{folder.name}-out"
+            result = pipeline.build([folder], out)
+            n_events = len(result.timeline.entries)
         else:
             label = "timeline.pipeline.extract (files)"
             try:
@@ -328,6 +325,35 @@ def measure(tool: str, texts: list[Text], arg: str = "") -> dict[str, Any]:
     result["docs"] = len(texts)
     result["chars"] = sum(len(t.text) for t in texts)
     return result
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _page_row(n: int, entries: int, page: Path) -> str:
+    """Open ``page`` in headless Chromium and time it (a row of the page table)."""
+    size = page.stat().st_size / 1000
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return f"| {n} | {entries} | {size:,.0f} | playwright missing | — | — |"
+    if not CHROMIUM.exists():
+        return f"| {n} | {entries} | {size:,.0f} | {CHROMIUM} missing | — | — |"
+    args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=args, headless=True)
+        try:
+            tab = browser.new_page()
+            t0 = time.perf_counter()
+            tab.goto(page.as_uri(), wait_until="load")
+            seconds = time.perf_counter() - t0
+            nav = tab.evaluate(
+                "(() => { const n = performance.getEntriesByType('navigation')[0];"
+                " return [n.domContentLoadedEventEnd, n.loadEventEnd]; })()"
+            )
+        finally:
+            browser.close()
+    return f"| {n} | {entries} | {size:,.0f} | {seconds:.2f} | {nav[0]:,.0f} | {nav[1]:,.0f} |"
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -429,6 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     peer_sizes = {int(s) for s in args.peer_sizes.split(",") if s.strip()}
     if sizes:
         scale_rows: list[str] = []
+        page_rows: list[str] = []
         with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
             for n in sizes:
                 corpus = synthetic_corpus(texts, n, args.seed)
@@ -438,10 +465,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 r = measure("extract-folder", corpus, str(folder))
                 scale_rows.append(_row(r, None))
                 if args.build:
+                    entries = 0
                     try:
-                        scale_rows.append(_row(measure("build", corpus, str(folder)), None))
+                        b = measure("build", corpus, str(folder))
+                        entries = b["found"]
+                        scale_rows.append(_row(b, None))
                     except Exception as exc:
                         scale_rows.append(f"| build | {n} | — | failed: {type(exc).__name__} |")
+                    page = folder.parent / f"{folder.name}-out" / "timeline.html"
+                    if page.exists():
+                        page_rows.append(_page_row(n, entries, page))
+                    shutil.rmtree(page.parent, ignore_errors=True)
                 if n in peer_sizes:
                     d = measure("dateparser", corpus)
                     scale_rows.append(_row(d, r))
@@ -454,6 +488,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             *scale_rows,
             "",
         ]
+        if page_rows:
+            lines += [
+                "### The built HTML page opened in headless Chromium (Debian's, via Playwright)",
+                "",
+                "| corpus docs | timeline entries | page KB | open s (goto → load) |"
+                " DOMContentLoaded ms | load event ms |",
+                "| ---: | ---: | ---: | ---: | ---: | ---: |",
+                *page_rows,
+                "",
+            ]
 
     text = "\n".join(lines) + "\n"
     print(text)
