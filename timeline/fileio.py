@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import tempfile
+import unicodedata
 from pathlib import Path
 
 
@@ -52,3 +55,22 @@ def sweep_temporary_files(folder: str | os.PathLike[str]) -> int:
         except OSError:
             pass
     return removed
+
+
+def safe_stem(name: str, taken: set[str] | None = None) -> str:
+    """A file name stem derived from a document name that cannot leave its folder.
+
+    Only the last path component is kept, its extension dropped, and everything outside
+    ``[A-Za-z0-9._-]`` replaced (after Unicode folding), so ``../``, absolute paths, NUL and odd
+    Unicode cannot escape or collide with special names. When the stem is already in ``taken``
+    (two documents called ``x.txt`` in two folders), a short hash of the full name is added.
+    """
+    last = re.split(r"[\\/]", name)[-1]
+    base = last.rsplit(".", 1)[0] if "." in last.strip(".") else last
+    folded = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode("ascii")
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", folded).strip("._-")[:80] or "document"
+    if taken is not None:
+        if stem in taken:
+            stem = f"{stem}-{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+        taken.add(stem)
+    return stem

@@ -31,7 +31,7 @@ from timeline import events as events_stage
 from timeline import load as load_stage
 from timeline import temporal
 from timeline.errors import InputError, TimelineError, UsageError
-from timeline.fileio import sweep_temporary_files, write_atomic
+from timeline.fileio import safe_stem, sweep_temporary_files, write_atomic
 from timeline.model import Document, Extraction, Timeline, Timex
 
 if TYPE_CHECKING:
@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 #: Seconds one document may take to load and extract before it is reported and skipped.
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MAX_BYTES = load_stage.DEFAULT_MAX_BYTES
+
+#: What ``build`` writes besides the rendered formats: the graph exports and per-document TimeML.
+DATA_FORMATS = ("graph", "timeml")
 
 #: The folder ``timeline build`` reads when given no input.
 DEFAULT_SOURCES = Path(__file__).resolve().parent.parent / "sources"
@@ -314,6 +317,14 @@ def build(
     from timeline import link, render
     from timeline.cache import FILENAME, ExtractionCache
 
+    wanted = None if formats is None else [f.strip().lower() for f in formats]
+    known = (*render.FORMATS, *DATA_FORMATS)
+    unknown = [f for f in wanted or () if f not in known]
+    if unknown:
+        raise UsageError(
+            f"unknown output format(s) {', '.join(map(repr, unknown))}; choose from"
+            f" {', '.join(known)}"
+        )
     sources = list(inputs) if inputs else [DEFAULT_SOURCES]
     # The bundled folder documents itself in a README that is not one of its documents.
     exclude = () if inputs else ("README.md",)
@@ -341,11 +352,30 @@ def build(
         )
     )
     written.append(write_atomic(out / "timeline.json", link.timeline_to_json(timeline)))
-    graph = link.build_graph(result.extractions, timeline)
-    written.append(link.write_graphml(graph, out / "graph.graphml"))
-    written.append(link.write_graph_json(graph, out / "graph.json"))
-    written.extend(render.render(timeline, out, formats))
+    if wanted is None or "graph" in wanted:
+        graph = link.build_graph(result.extractions, timeline)
+        written.append(link.write_graphml(graph, out / "graph.graphml"))
+        written.append(link.write_graph_json(graph, out / "graph.json"))
+    if wanted is None or "timeml" in wanted:
+        written.extend(_write_timeml(result.extractions, out / "timeml"))
+    render_formats = None if wanted is None else [f for f in wanted if f in render.FORMATS]
+    if render_formats is None or render_formats:
+        written.extend(render.render(timeline, out, render_formats))
     return BuildResult(timeline, result.extractions, result.failures, tuple(sorted(set(written))))
+
+
+def _write_timeml(extractions: Sequence[Extraction], folder: Path) -> list[Path]:
+    """One TimeML file per document (TIMEX3 inline, DCT), named safely after the document."""
+    from timeline.timeml import to_timeml
+
+    taken: set[str] = set()
+    written = []
+    for x in extractions:
+        name = safe_stem(x.document.path, taken) + ".tml"
+        written.append(
+            write_atomic(folder / name, to_timeml(x.document.text, x.timexes, x.document.date))
+        )
+    return written
 
 
 class NothingUsableError(TimelineError):
