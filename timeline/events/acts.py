@@ -66,12 +66,27 @@ def _kind_of(word: str, language: str) -> str | None:
     return None
 
 
+def kind_spans(
+    text: str, language: str, start: int = 0, end: int | None = None
+) -> list[tuple[int, int, str]]:
+    """Where ``text[start:end]`` names an act kind, numbered or not ("the Directive")."""
+    end = len(text) if end is None else end
+    out = []
+    for m in _patterns(language)["kind"].finditer(text, start, end):
+        kind = _kind_of(m.group(0), language)
+        if kind:
+            out.append((m.start(), m.end(), kind))
+    return out
+
+
+def is_proposal_word(word: str) -> bool:
+    """Whether ``word`` is a word for "proposal" in some language (``[com] proposal_words``)."""
+    return _patterns("en")["proposal"].fullmatch(word) is not None
+
+
 def kind_mentions(text: str, language: str, start: int = 0, end: int | None = None) -> list[str]:
     """The act kinds named in ``text[start:end]`` with or without a number ("the Directive")."""
-    end = len(text) if end is None else end
-    pats = _patterns(language)
-    kinds = (_kind_of(m.group(0), language) for m in pats["kind"].finditer(text, start, end))
-    return [k for k in kinds if k]
+    return [k for _, _, k in kind_spans(text, language, start, end)]
 
 
 def celex_of(

@@ -27,7 +27,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from timeline.events.acts import find_acts, find_procedures, kind_mentions
+from timeline.events.acts import (
+    find_acts,
+    find_procedures,
+    is_proposal_word,
+    kind_mentions,
+    kind_spans,
+)
 from timeline.events.dates import DocDate, bounds, cut, find_document_date
 from timeline.events.entities import find_actors, find_amounts
 from timeline.events.resources import LanguagePack, Trigger, pack
@@ -439,39 +445,43 @@ def _self_act(text: str, acts: Sequence[ActRef]) -> ActRef | None:
     return None
 
 
-_LABEL_KEYS = ("proposed_act", "adopted_act", "signed_act", "opinion_act")
+#: Nouns whose phrase names an act by its title; broader nouns (programme, law) only name one
+#: when dated by "of" ("the Resolution of the European Parliament of 11 April 2000").
+_LABEL_KEYS = ("proposed_act", "signed_act", "opinion_act")
 _LABEL_STOP = re.compile(r"[.;:()\[\]«»“”\"|]|,\s|\n\s*\n|\n\s*[A-Z0-9]|\s[-–—]\s")
 
 
 def _labels(ctx: _Context, t: Timex, start: int, end: int, taken: Sequence[ActRef]) -> list[ActRef]:
     """Acts named by their title, not their number ("la décision-cadre du Conseil relative à la
     lutte contre l'exploitation sexuelle des enfants"): the label as written, CELEX unknown."""
-    found: list[ActRef] = []
+    text = ctx.text
     spans = [a.span for a in taken if a.span]
+    heads: list[tuple[int, int, str]] = list(kind_spans(text, ctx.language, start, end))
     for key in _LABEL_KEYS:
         pat = ctx.pack.patterns.get(key)
-        if pat is None:
+        if pat is not None:
+            heads.extend((m.start(), m.end(), key) for m in pat.finditer(text, start, end))
+    found: list[ActRef] = []
+    for h0, h1, kind in sorted(heads):
+        if h0 > 0 and text[h0 - 1].isalnum():
             continue
-        for m in pat.finditer(ctx.text, start, end):
-            if m.start() > 0 and ctx.text[m.start() - 1].isalnum():
-                continue
-            if any(s0 <= m.start() < s1 for s0, s1 in spans):
-                continue
-            stop = _LABEL_STOP.search(ctx.text, m.end(), min(end, m.end() + 160))
-            label_end = stop.start() if stop else min(end, m.end() + 160)
-            # a title does not run into the date it is dated by
-            if m.end() <= t.start < label_end:
-                label_end = t.start
-            words = ctx.text[m.start() : label_end].split()
-            words = words[:20]
-            while words and (ctx.pack.patterns["of"].fullmatch(words[-1]) or len(words[-1]) <= 3):
-                words.pop()
-            if len(words) < 3:
-                continue
-            found.append(
-                ActRef(None, " ".join(words), (m.start(), m.start() + len(" ".join(words))), key)
-            )
-            spans.append((m.start(), label_end))
+        if any(s0 <= h0 < s1 for s0, s1 in spans):
+            continue
+        if is_proposal_word(text[h0:h1]) and not kind_mentions(text, ctx.language, h1, h1 + 60):
+            # a proposal is named by the act it proposes ("proposal for a Directive ...")
+            continue
+        stop = _LABEL_STOP.search(text, h1, min(end, h1 + 160))
+        label_end = stop.start() if stop else min(end, h1 + 160)
+        if h1 <= t.start < label_end:
+            label_end = t.start  # a title does not run into the date it is dated by
+        words = text[h0:label_end].split()[:20]
+        while words and (ctx.pack.patterns["of"].fullmatch(words[-1]) or len(words[-1]) <= 3):
+            words.pop()
+        if len(words) < 3:
+            continue
+        label = " ".join(words)
+        found.append(ActRef(None, label, (h0, h0 + len(label)), kind))
+        spans.append((h0, label_end))
     found.sort(key=lambda a: abs((a.span or (0, 0))[0] - t.start))
     return found[:1]
 
