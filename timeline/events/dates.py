@@ -115,6 +115,14 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
         if t.start < 3000 and prefix is not None and prefix.search(before):
             candidates.append((0, t.start, DocDate(date, t, "dateline")))
             continue
+        if (
+            t.start < 3000
+            and not after.strip()
+            and re.fullmatch(r"(?-i:[ \t]*[A-ZÀ-Þ][\w’'.-]+[ \t]+[a-zà-ÿ]{2,4}[ \t]+)", before)
+        ):
+            # "Bryssel den 25 januari 2012", "Bruxelles le 6 mai 2008": a place and the date
+            candidates.append((0, t.start, DocDate(date, t, "dateline")))
+            continue
         if t.start < 3000 and suffix is not None and not before.strip() and suffix.search(after):
             candidates.append((0, t.start, DocDate(date, t, "placed_date")))
             continue

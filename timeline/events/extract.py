@@ -244,6 +244,9 @@ def _attached(ctx: _Context, t: Timex) -> tuple[str, str, int, int] | None:
             between = window[m.end() : of_m.start() + 1]
             if re.search(r"[.;:!?]\s|\n\s*\n\s*\S.*\n", between) or len(between) > 90:
                 continue
+            b0 = window_start + m.end()
+            if any(h.trigger.priority >= 2 for h in _triggers_in(ctx, b0, b0 + len(between))):
+                continue  # "the Regulation enters into force on ... and applies from": a verb between
             if best is None or m.end() > best[0]:
                 best = (
                     m.end(),
@@ -470,6 +473,10 @@ def _labels(ctx: _Context, t: Timex, start: int, end: int, taken: Sequence[ActRe
         if is_proposal_word(text[h0:h1]) and not kind_mentions(text, ctx.language, h1, h1 + 60):
             # a proposal is named by the act it proposes ("proposal for a Directive ...")
             continue
+        link = ctx.pack.patterns.get("title_link")
+        nxt = re.match(r"\s+(\S+)", text[h1 : h1 + 40])
+        if link is None or nxt is None or not link.fullmatch(nxt.group(1)):
+            continue  # a kind followed by a verb ("the Regulation shall apply") is no title
         stop = _LABEL_STOP.search(text, h1, min(end, h1 + 160))
         label_end = stop.start() if stop else min(end, h1 + 160)
         if h1 <= t.start < label_end:
