@@ -90,6 +90,14 @@ def test_a_footnote_reference_is_not_an_event() -> None:
     assert events("(1) OJ C 48, 15.2.2011, p. 138.", "en", "2011-12-17") == []
 
 
+def test_a_cited_acts_oj_reference_is_bibliography_but_its_date_of_adoption_an_event() -> None:
+    text = (
+        "(3) Directive 95/46/EC of the European Parliament and of the Council of 24 October 1995 "
+        "on the protection of individuals (OJ L 281, 23.11.1995, p. 31)."
+    )
+    assert keys(events(text, "en", "2016-05-04")) == [("1995-10-24", "adoption")]
+
+
 def test_future_dates_are_planned_and_past_dates_past() -> None:
     text = "The new rules will enter into force on 1 September 2023. The Council adopted them on 31 August 2022."
     evs = events(text, "en", "2022-08-31")

@@ -281,18 +281,22 @@ def _neighbour(
     )
 
 
-def _oj_before(ctx: _Context, t: Timex) -> bool:
+def _oj_before(ctx: _Context, t: Timex) -> str | None:
+    """ "publication" when an OJ reference dates the act ("OJ L 335, 17.12.2011"), "citation"
+    when it only cites where another act appeared ("Directive 95/46/EC (OJ L 281,
+    23.11.1995, p. 31)"), else None."""
     oj = ctx.pack.patterns.get("oj")
     if oj is None:
-        return False
+        return None
     ls = ctx.text.rfind("\n", 0, t.start) + 1
     before = ctx.text[max(ls, t.start - 60) : t.start]
     for m in oj.finditer(before):
         # "OJ L 335, 17.12.2011", "ABl. C 62E vom 27.2.2001": only a series and number between
         between = before[m.end() :]
         if len(between) <= 35 and not re.search(r"[^\W\d_]{5,}", between):
-            return True
-    return False
+            opened = ctx.text[max(ls, t.start - 60) : t.start][: m.start()].rstrip()
+            return "citation" if opened.endswith("(") else "publication"
+    return None
 
 
 def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[int, int]] | None:
@@ -327,9 +331,14 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
     oj = ctx.pack.patterns.get("oj")
     if note is not None and oj is not None and oj.match(text, ls + note.end()):
         return None  # a footnote's bibliographic reference: "(1) OJ C 48, 15.2.2011, p. 138."
-    if _oj_before(ctx, t):
+    oj_ref = _oj_before(ctx, t)
+    if oj_ref == "citation":
+        return None
+    if oj_ref == "publication":
         return "publication", f"{ctx.language}:oj_reference", clause
     att = _attached(ctx, t)
+    if att is not None and att[0] == "signature" and re.fullmatch(r"\d{4}", t.value or ""):
+        att = None  # "the Convention of 1951" names a convention, it does not date a step
     if att is not None:
         return att[0], att[1], (min(att[2], unit.start), unit.end)
     # a time expression without a date ("currently", "in the short term") only takes a trigger
