@@ -22,14 +22,13 @@ from pathlib import Path, PurePosixPath
 from typing import TypeAlias
 
 from timeline.errors import InputError
+from timeline.load._data import load_data
 from timeline.load.document import FORMATS
 
 #: What :func:`iter_inputs` yields: a path to load (``"-"`` for standard input), or the error of
 #: an input that gives nothing to load.
 InputItem: TypeAlias = str | InputError
 
-#: Files in a folder that are never documents: metadata and gold files of the corpus layout.
-_COMPANION_SUFFIXES = (".meta.json", ".events.json")
 
 
 def _matches(relative: str, name: str, patterns: Sequence[str]) -> bool:
@@ -62,10 +61,11 @@ def _folder_items(
     root: Path, shown: str, include: Sequence[str], exclude: Sequence[str], follow_symlinks: bool
 ) -> Iterator[InputItem]:
     found = 0
+    skip = load_data()["inputs"]["skip_names"]
     for path in _walk(root, follow_symlinks):
         name = path.name
         relative = PurePosixPath(path.relative_to(root).as_posix()).as_posix()
-        if name.endswith(_COMPANION_SUFFIXES):
+        if any(fnmatch(name.lower(), pattern.lower()) for pattern in skip):
             continue
         if include:
             if not _matches(relative, name, include):
@@ -96,7 +96,8 @@ def iter_inputs(
     found in folders). ``-`` stands for standard input and is yielded once. A missing path or a
     folder with no documents yields an :class:`InputError` item and the walk goes on. Symbolic
     links inside folders are skipped unless ``follow_symlinks``; hidden files and folders are
-    always skipped, as are the corpus's ``.meta.json`` and ``.events.json`` companions.
+    always skipped, as are the names of ``[inputs] skip_names`` in ``load.toml`` (README,
+    LICENSE, the corpus's ``.meta.json`` and ``.events.json`` companions).
     """
     stdin_seen = False
     for raw in inputs:
