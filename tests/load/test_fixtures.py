@@ -241,3 +241,26 @@ def test_load_bytes_decodes_and_sniffs(fixtures: Path) -> None:
     assert page.source_format == "html" and "Procédure accélérée" in page.text
     pdf = load_bytes(make_pdf(_oj_pages()))
     assert pdf.source_format == "pdf" and len(pdf.pages) == 4
+
+
+def test_timeml_with_latin1_prolog(tmp_path: Path) -> None:
+    path = tmp_path / "apw.tml"
+    path.write_bytes(
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n<TimeML><DCT><TIMEX3 tid="t0" type="DATE" '
+        'value="1998-02-06" functionInDocument="CREATION_TIME">02/06/1998</TIMEX3></DCT><TEXT>\n'
+        'Le président a annoncé la réforme le <TIMEX3 tid="t1" type="DATE" value="1998-02-05">'
+        "5 février</TIMEX3>.\n</TEXT></TimeML>\n".encode("latin-1")
+    )
+    doc = load_document(path)
+    assert doc.text == "\nLe président a annoncé la réforme le 5 février.\n"
+    assert (doc.date, doc.language) == ("1998-02-06", "fr")
+
+
+def test_timeml_not_well_formed(tmp_path: Path) -> None:
+    from timeline.errors import InputError
+
+    path = tmp_path / "bad.tml"
+    path.write_text("<TimeML><TEXT>unclosed</TimeML>", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_document(path)
+    assert info.value.problem.startswith("TimeML file is not well-formed XML (mismatched tag")
