@@ -17,6 +17,7 @@ Without an anchor date these stay underspecified (``XXXX-03-03``); relative valu
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import re
@@ -32,6 +33,9 @@ _MARKS = re.compile(r"(#[1-7]|[<>])+$")
 _XDATE = re.compile(r"^XXXX-(\d\d|SP|SU|FA|WI|Q[1-4]|H[12])(?:-(\d\d))?$")
 _SEASON_MONTH = {"SP": 4, "SU": 7, "FA": 10, "WI": 1}
 _WINDOW_BEFORE = 80
+#: A cue after the expression counts as this many characters further than one before it
+#: (the verb usually comes first: "met on Monday and will meet").
+AFTER_PENALTY = 20
 _WINDOW_AFTER = 60
 
 
@@ -75,39 +79,72 @@ def _shift(anchor: dt.date, sign: int, n: int, unit: str) -> str:
     raise ValueError(unit)
 
 
-def _direction(timex: Timex, text: str) -> int:
-    """-1 (past), +1 (future) or 0 from the tense cues of the expression's language."""
-    if not timex.language or not text:
-        return 0
-    try:
-        g = load(timex.language)
-    except Exception:  # noqa: BLE001 - an unknown language simply gives no cue
-        return 0
-    lo = max(0, timex.start - _WINDOW_BEFORE)
-    hi = min(len(text), timex.end + _WINDOW_AFTER)
-    before = text[lo : timex.start]
-    after = text[timex.end : hi]
-    # Stay inside the sentence.
-    cut = max(before.rfind(". "), before.rfind("\n\n"))
-    if cut >= 0:
-        before = before[cut + 2 :]
-    cut2 = after.find(". ")
-    if cut2 >= 0:
-        after = after[:cut2]
-    window = before + " " + after
-    best: tuple[int, int] | None = None  # (distance, direction)
-    for key, sign in (("past", -1), ("future", 1)):
-        pat = g.tense.get(key)
-        if pat is None:
-            continue
-        for m in pat.finditer(window):
-            if m.end() <= len(before):
-                dist = len(before) - m.end()
+class _Cues:
+    """The tense cues of a text, found once, looked up per expression."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._by_language: dict[str, tuple[list[int], list[int], list[int]]] = {}
+
+    def _index(self, language: str) -> tuple[list[int], list[int], list[int]]:
+        got = self._by_language.get(language)
+        if got is None:
+            starts: list[int] = []
+            ends: list[int] = []
+            signs: list[int] = []
+            try:
+                g = load(language)
+            except Exception:  # noqa: BLE001 - an unknown language simply gives no cue
+                g = None
+            found: list[tuple[int, int, int]] = []
+            if g is not None:
+                for key, sign in (("past", -1), ("future", 1)):
+                    pat = g.tense.get(key)
+                    if pat is not None:
+                        found.extend((m.start(), m.end(), sign) for m in pat.finditer(self.text))
+            found.sort()
+            for a, b, sign in found:
+                starts.append(a)
+                ends.append(b)
+                signs.append(sign)
+            got = (starts, ends, signs)
+            self._by_language[language] = got
+        return got
+
+    def direction(self, timex: Timex) -> int:
+        """-1 (past), +1 (future) or 0: the sign of the cue nearest to the expression in its
+        sentence (at most 80 characters before, 60 after)."""
+        if not timex.language:
+            return 0
+        starts, ends, signs = self._index(timex.language)
+        text = self.text
+        lo = max(0, timex.start - _WINDOW_BEFORE)
+        hi = min(len(text), timex.end + _WINDOW_AFTER)
+        cut = max(text.rfind(". ", lo, timex.start), text.rfind("\n\n", lo, timex.start))
+        if cut >= 0:
+            lo = cut + 2
+        cut2 = text.find(". ", timex.end, hi)
+        if cut2 >= 0:
+            hi = cut2
+        best: tuple[int, int] | None = None
+        i = bisect.bisect_left(starts, lo)
+        while i < len(starts) and starts[i] < hi:
+            a, b = starts[i], ends[i]
+            if b <= timex.start:
+                dist = timex.start - b
+            elif a >= timex.end:
+                dist = a - timex.end + AFTER_PENALTY
             else:
-                dist = m.start() - len(before)
-            if best is None or dist < best[0]:
-                best = (dist, sign)
-    return best[1] if best else 0
+                dist = None  # inside the expression itself
+            if dist is not None and (best is None or dist < best[0]):
+                best = (dist, signs[i])
+            i += 1
+        return best[1] if best else 0
+
+
+def _direction(timex: Timex, text: str) -> int:
+    """-1 (past), +1 (future) or 0 from the tense cues around one expression."""
+    return _Cues(text).direction(timex)
 
 
 def _resolve_x(value: str, anchor: dt.date, direction: int) -> str:
@@ -240,6 +277,7 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
     previous_day: str | None = None
     last_year: tuple[int, int] | None = None  # (year, end offset) of an explicit year
     narrative_doc = _is_narrative(timexes, when)
+    cues = _Cues(text)
     for t in timexes:
         needs = (
             t.value.startswith(("R", "WD", "XXXX-", "SAME")) and t.value not in ("PRESENT_REF",)
@@ -262,7 +300,11 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
                     else t.end_value
                 )
             else:
-                direction = _direction(t, text) if when is not None else 0
+                # Only days and months without a year and tense-given weekdays need the tense.
+                uses_tense = t.value.startswith(("XXXX-", "WD~")) or (t.end_value or "").startswith(
+                    "XXXX-"
+                )
+                direction = cues.direction(t) if when is not None and uses_tense else 0
                 value = resolve(t.value, when, direction, previous_day)
                 end_value = (
                     resolve(t.end_value, when, direction, previous_day) if t.end_value else None

@@ -14,9 +14,11 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from timeline.model import Timex
+from timeline.temporal.firstchars import DIGITS_CAP, follower
 from timeline.temporal.grammar import Grammar, norm_word
 
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
@@ -138,34 +140,58 @@ _NORMALIZERS: dict[str, Callable[[Grammar, str], str]] = {
 _MISSING = {"year": "XXXX", "month": "XX", "day": "XX"}
 
 
+@cache
+def _group_plan(rule_index: int, groups: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """(group name, its name in the combined pattern, its kind) for each group of a rule."""
+    return tuple((name, f"r{rule_index}__{name}", name.split("_")[0]) for name in groups)
+
+
 def _fields(g: Grammar, rule_index: int, m: re.Match[str]) -> dict[str, str]:
-    rule = g.rules[rule_index]
     out: dict[str, str] = {}
-    for name in rule.groups:
-        raw = m.group(f"r{rule_index}__{name}")
+    for name, key, kind in _group_plan(rule_index, g.rules[rule_index].groups):
+        raw = m.group(key)
         if raw is None:
             continue
-        kind = name.split("_")[0]
         norm = _NORMALIZERS.get(kind)
         out[name] = norm(g, raw) if norm is not None else raw
     return out
 
 
+@cache
+def _template(template: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A value template cut into (literal text, placeholder alternatives) pieces."""
+    pieces: list[tuple[str, tuple[str, ...]]] = []
+    pos = 0
+    for m in _TEMPLATE.finditer(template):
+        pieces.append((template[pos : m.start()], tuple(m.group(1).split("|"))))
+        pos = m.end()
+    pieces.append((template[pos:], ()))
+    return tuple(pieces)
+
+
+_DURATION_T = re.compile(r"^P([\dX.]+)T([HMS])$")
+
+
 def fill(template: str, fields: dict[str, str]) -> str:
     """Fill ``{name}`` / ``{a|b}`` (first present) / ``{a|=00}`` (default) placeholders."""
-
-    def sub(m: re.Match[str]) -> str:
-        names = m.group(1).split("|")
+    parts: list[str] = []
+    for literal, names in _template(template):
+        parts.append(literal)
+        if not names:
+            continue
         for n in names:
             if n.startswith("="):  # a literal default: {minute|=00}
-                return n[1:]
+                parts.append(n[1:])
+                break
             if n in fields:
-                return fields[n]
-        return _MISSING.get(names[-1].split("_")[0], "X")
-
-    out = _TEMPLATE.sub(sub, template)
-    # Durations: time units go after a T ("P2TH" -> "PT2H").
-    out = re.sub(r"^P([\dX.]+)T([HMS])$", r"PT\1\2", out)
+                parts.append(fields[n])
+                break
+        else:
+            parts.append(_MISSING.get(names[-1].split("_")[0], "X"))
+    out = "".join(parts)
+    if out.startswith("P"):
+        # Durations: time units go after a T ("P2TH" -> "PT2H").
+        out = _DURATION_T.sub(r"PT\1\2", out)
     return out
 
 
@@ -188,7 +214,11 @@ def validate(value: str) -> None:
                 raise Reject(value)
 
 
-def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
+_Normalized = tuple[str, str | None, str | None]  # value, end value, mod
+
+
+def _normalize(g: Grammar, index: int, m: re.Match[str]) -> _Normalized:
+    """The value, end value and mod of rule ``index``'s match (raises :class:`Reject`)."""
     rule = g.rules[index]
     fields = _fields(g, index, m)
     value = fill(rule.value, fields)
@@ -203,6 +233,30 @@ def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
     mod = fill(rule.mod, fields) if rule.mod else None
     if mod == "X":
         mod = None
+    return value, end_value, mod
+
+
+_MEMO_SIZE = 4096
+
+
+def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
+    """The timex of rule ``index``'s match. Normalization depends only on the rule and the
+    matched text, so it is memoized per grammar (texts repeat their dates)."""
+    rule = g.rules[index]
+    memo = g.memo
+    mkey = (index, m.group(f"r{index}"))
+    got = memo.get(mkey)
+    if got is None:
+        try:
+            got = _normalize(g, index, m)
+        except Reject as exc:
+            got = exc
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[mkey] = got
+    if isinstance(got, Reject):
+        raise got
+    value, end_value, mod = got
     key = f"r{index}__t"
     if "t" in rule.groups and m.group(key) is not None:
         start, end = m.span(key)
@@ -223,12 +277,13 @@ def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
     )
 
 
+_DIGIT_RUN = re.compile(r"\d+")
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")
 
 
-def _key(word: str) -> str:
+def _key(word: str, text: str, end: int) -> str:
     if word[0].isdigit():
-        return "#"
+        return f"#{min(len(word), DIGITS_CAP)}{follower(text[end]) if end < len(text) else ''}"
     lw = word.lower()
     return lw[:3] if len(lw) >= 3 else lw + "$"
 
@@ -264,34 +319,76 @@ def _match_at(g: Grammar, text: str, s: int, key: str) -> tuple[Timex, int] | No
     return None
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def scan(g: Grammar, text: str) -> list[Timex]:
     """Every time expression of ``text`` in ``g``'s language, left to right, non-overlapping.
 
-    Matches start at tokens (letter runs, digit runs); a language's rules are only tried at a
-    token whose key can open one of them (see :mod:`timeline.temporal.firstchars`), which keeps
-    the cost near one regex token scan of the text. When a match is found, the tokens inside it
+    Matches start at tokens. Digit runs: one pattern of all digit-led rules is searched in C
+    (:meth:`Grammar.digit_pattern`). Letter runs: a language's rules are only tried at a word
+    whose key can open one of them (see :mod:`timeline.temporal.firstchars`). Either way the
+    cost stays near one regex scan of the text. When a match is found, the tokens inside it
     are tried too, and a match that starts inside and reaches further replaces it (longest
     match wins: "on Nov" gives way to "Nov. 1, 2004").
     """
     out: list[Timex] = []
+    n = len(text)
     pos = 0
-    for tok in _TOKEN.finditer(text):
-        s = tok.start()
-        if s < pos:
-            continue
-        found = _match_at(g, text, s, _key(tok.group()))
-        if found is None:
-            continue
+    triggers = g.triggers
+    everywhere = g.everywhere
+    digits = g.digit_pattern()
+    letters = _LETTERS.finditer(text)
+    word = next(letters, None)
+    runs = _DIGIT_RUN.finditer(text)
+    dm = next(runs, None)
+    while True:
+        while word is not None:
+            ws = word.start()
+            if ws >= pos:
+                lw = word.group().lower()
+                if everywhere or (lw[:3] if len(lw) >= 3 else lw + "$") in triggers:
+                    break
+            word = next(letters, None)
+        while dm is not None and dm.start() < pos:
+            dm = next(runs, None)
+        if dm is None and word is None:
+            break
+        found: tuple[Timex, int] | None = None
+        if dm is not None and (word is None or dm.start() < word.start()):
+            s = dm.start()
+            m = digits.match(text, s)
+            if m is not None:
+                name = m.lastgroup
+                index = int(name[1:]) if name and "__" not in name else _outer_index(m)
+                try:
+                    found = _build(g, index, m, text), m.end()
+                except Reject:
+                    found = _match_at(g, text, s, _key(dm.group(), text, dm.end()))
+            if found is None:
+                dm = next(runs, None)
+                continue
+        else:
+            assert word is not None
+            s = word.start()
+            found = _match_at(g, text, s, _key(word.group(), text, word.end()))
+            if found is None:
+                word = next(letters, None)
+                continue
         timex, end = found
-        for inner in _TOKEN.finditer(text, s + 1):
+        # Only a match opening with a word ("on", "in", "le"...) can hide a longer one inside.
+        inners = _TOKEN.finditer(text, s + 1) if not text[s].isdigit() else ()
+        for inner in inners:
             si = inner.start()
             if si >= end:
                 break
-            other = _match_at(g, text, si, _key(inner.group()))
+            other = _match_at(g, text, si, _key(inner.group(), text, inner.end()))
             if other is not None and other[1] > end:
                 timex, end = other
         out.append(timex)
         pos = max(end, s + 1)
+        if pos >= n:
+            break
     return out
 
 

@@ -126,17 +126,45 @@ class _GiveUp(Exception):
     pass
 
 
-def token_key(token: str) -> str:
-    """The key of a token (a letter run or a digit run): digits -> ``#``; else its first
-    three letters in lower case, or the whole short word followed by ``$``."""
+DIGITS_CAP = 4
+
+
+def follower(c: str) -> str:
+    """The class of the character after a digit run, part of a digit token's key."""
+    if c in ".,/-:":
+        return c
+    if c in "\u2013\u2014":
+        return "-"
+    if c.isspace():
+        return "_"
+    if c.isalpha():
+        return "a"
+    return "?"
+
+
+FOLLOWERS = (".", ",", "/", "-", ":", "_", "a", "?", "")
+
+
+def token_key(token: str, after: str = "") -> str:
+    """The key of a token (a letter run or a digit run). Digits: ``#``, the number of digits
+    (4 for four or more) and the class of the next character (see :func:`follower`; "" at the
+    end of the text); letters: the first three in lower case, or the whole short word
+    followed by ``$``."""
     if token[0].isdigit():
-        return "#"
+        return f"#{min(len(token), DIGITS_CAP)}{follower(after) if after else ''}"
     t = token.lower()
     return t[:KEY_LEN] if len(t) >= KEY_LEN else t + "$"
 
 
-def _close(partial: str) -> str:
-    return partial if len(partial) >= KEY_LEN else partial + "$"
+def _close(partial: str, c: str | None = None) -> set[str]:
+    """The keys of an open prefix closed by character ``c`` (None: by the end of the pattern,
+    which any character may follow)."""
+    if partial.startswith("#"):
+        head = f"#{len(partial)}"
+        if c is None:
+            return {head + f for f in FOLLOWERS}
+        return {head + follower(c)}
+    return {partial if len(partial) >= KEY_LEN else partial + "$"}
 
 
 def _walk(items: list, states: set[str], out: set[str]) -> set[str]:  # type: ignore[type-arg]
@@ -200,23 +228,23 @@ def _step(op, av, states: set[str], out: set[str]) -> set[str]:  # type: ignore[
         raise _GiveUp
     nxt = set()
     for s in states:
+        digits = s.startswith("#")
         for c in chars:
-            if c.isalpha():
-                if s == "" or s[0] != "#":
-                    t = s + c.lower()
-                    if len(t) >= KEY_LEN:
-                        out.add(t)
-                    else:
-                        nxt.add(t)
-            elif c.isdigit():
-                if s == "":
-                    out.add("#")
+            if c.isdigit():
+                if s == "" or digits:
+                    nxt.add(s + "#" if len(s) < DIGITS_CAP else s)
                 else:
-                    out.add(_close(s))
+                    out |= _close(s, c)
+            elif c.isalpha() and not digits:
+                t = s + c.lower()
+                if len(t) >= KEY_LEN:
+                    out.add(t)
+                else:
+                    nxt.add(t)
             else:
                 if s == "":
                     raise _GiveUp  # a match opening with punctuation: tried everywhere
-                out.add(_close(s))
+                out |= _close(s, c)
     return nxt
 
 
@@ -231,5 +259,6 @@ def first_keys(pattern: str) -> frozenset[str] | None:
         return None
     if "" in rest:
         return None  # can match the empty string
-    out |= {_close(s) for s in rest}
+    for s in rest:
+        out |= _close(s)
     return frozenset(out)

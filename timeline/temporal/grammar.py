@@ -118,6 +118,8 @@ class Grammar:
     everywhere: bool = False
     #: per rule, the token keys it can start at (None: cannot be told)
     rule_keys: tuple[frozenset[str] | None, ...] = ()
+    #: normalized values by (rule index, matched text); see finder._build
+    memo: dict[tuple[int, str], Any] = field(default_factory=dict)
     _single: dict[int, re.Pattern[str]] = field(default_factory=dict)
     _by_key: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
     _by_subset: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict)
@@ -140,10 +142,26 @@ class Grammar:
         self._by_key[key] = pat
         return pat
 
+    def digit_pattern(self) -> re.Pattern[str]:
+        """One pattern of every rule that can start with a digit, in priority order, behind a
+        digit lookahead: searched in C from position to position, no Python per digit run."""
+        pat = self._by_key.get("#*")
+        if pat is None:
+            subset = [
+                i
+                for i, keys in enumerate(self.rule_keys)
+                if keys is None or any(k.startswith("#") for k in keys)
+            ]
+            alts = "|".join(_wrap(i, self.rules[i].pattern) for i in subset) or "(?!)"
+            pat = re.compile(_LEFT + r"(?=\d)(?:" + alts + ")", re.IGNORECASE)
+            self._by_key["#*"] = pat
+        return pat
+
     def warm(self) -> None:
         """Compile every per-key pattern now (timings then measure tagging, not compiling)."""
         for key in sorted(self.triggers):
             self.pattern_for(key)
+        self.digit_pattern()
 
     def single(self, index: int) -> re.Pattern[str]:
         """The pattern of rule ``index`` alone (used when a combined match fails validation)."""
