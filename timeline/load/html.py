@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from timeline.errors import InputError
 from timeline.load._data import load_data
@@ -172,7 +173,7 @@ def extract_html(markup: str, path: str) -> HtmlPage:
         raise InputError(path, f"HTML could not be parsed at all ({exc})") from None
     meta = _metadata(tree)
     _open_accordions(tree)
-    options = dict(
+    options: dict[str, Any] = dict(
         output_format="txt",
         include_tables=True,
         include_comments=False,
