@@ -225,6 +225,8 @@ def _guess_language(folder: Path) -> str | None:
 def evaluate_timex(gold_dir: Path, *, language: str | None = None) -> TimexReport:
     """Tag every ``.tml`` file under ``gold_dir`` (with its DCT) and score it against its gold.
 
+    Ranges are split into their two ends, as TimeML annotates them.
+
     The language comes from ``language`` or the folder name's prefix (``fr-timebank-train``).
     Raises :class:`GoldError` for a folder without TimeML files and :class:`UsageError` when the
     language cannot be told.
@@ -251,7 +253,7 @@ def evaluate_timex(gold_dir: Path, *, language: str | None = None) -> TimexRepor
     for f in files:
         doc = read_tml(f)
         t0 = time.perf_counter()
-        predicted = tag(doc.text, lang, doc.dct)
+        predicted = tag(doc.text, lang, doc.dct, split_ranges=True)
         seconds += time.perf_counter() - t0
         chars += len(doc.text)
         pairs.append((list(doc.timexes), predicted))

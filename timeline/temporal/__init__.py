@@ -20,18 +20,25 @@ from timeline.temporal.grammar import available_languages, load
 __all__ = ["anchor", "find", "languages", "tag"]
 
 
-def find(text: str, language: str) -> list[Timex]:
+def find(text: str, language: str, *, split_ranges: bool = False) -> list[Timex]:
     """Every time expression in ``text`` with exact ``[start, end)`` spans, left to right.
 
-    Values that need the document date stay unanchored (``XXXX-03-03``, ``R-1D``...).
-    Raises :class:`timeline.errors.UsageError` for a language without resources.
+    Values that need the document date stay unanchored (``XXXX-03-03``, ``R-1D``...). A range
+    is one expression with ``value`` and ``end_value``; with ``split_ranges`` it is two, as in
+    TimeML ("15" and "16 October 1999"). Raises :class:`timeline.errors.UsageError` for a
+    language without resources.
     """
-    return scan(load(language), text)
+    return scan(load(language), text, split_ranges=split_ranges)
 
 
-def tag(text: str, language: str, dct: str | None = None) -> list[Timex]:
-    """Find and anchor the time expressions of ``text``: sorted by start, non-overlapping."""
-    found = sorted(find(text, language), key=lambda t: (t.start, -t.end))
+def tag(
+    text: str, language: str, dct: str | None = None, *, split_ranges: bool = False
+) -> list[Timex]:
+    """Find and anchor the time expressions of ``text``: sorted by start, non-overlapping.
+
+    ``split_ranges`` gives a range's two ends as two expressions (TimeML output, TempEval).
+    """
+    found = sorted(find(text, language, split_ranges=split_ranges), key=lambda t: (t.start, -t.end))
     kept: list[Timex] = []
     for t in found:
         if kept and t.start < kept[-1].end:

@@ -12,6 +12,7 @@ the anchor's year), ``WD+3`` / ``WD-3`` / ``WD~3`` (next / last / nearest Wednes
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import re
 from collections.abc import Callable
 from functools import cache
@@ -277,6 +278,63 @@ def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
     )
 
 
+Found = tuple[Timex, int, tuple[int, int, int, int] | None]  # timex, match end, range split
+
+
+def _parts(
+    g: Grammar, index: int, m: re.Match[str], timex: Timex
+) -> tuple[int, int, int, int] | None:
+    """Where a range splits into its two ends: (start and end of the first, start and end of
+    the second). The second end opens at its first ``*_end`` group ("16" in "15 and 16 October
+    1999"); the first closes after its last other group before that."""
+    if timex.end_value is None:
+        return None
+    rule = g.rules[index]
+    e_start = None
+    for name in rule.groups:
+        if name.endswith("_end") and m.group(f"r{index}__{name}") is not None:
+            a = m.start(f"r{index}__{name}")
+            e_start = a if e_start is None else min(e_start, a)
+    if e_start is None:
+        return None
+    s_start = s_end = None
+    for name in rule.groups:
+        if name.endswith("_end") or name == "t":
+            continue
+        key = f"r{index}__{name}"
+        if m.group(key) is not None and m.end(key) <= e_start:
+            a, b = m.span(key)
+            s_start = a if s_start is None else min(s_start, a)
+            s_end = b if s_end is None else max(s_end, b)
+    if s_start is None or s_end is None or not timex.start <= s_start < s_end <= e_start:
+        return None
+    if e_start >= timex.end:
+        return None
+    return s_start, s_end, e_start, timex.end
+
+
+def _found(g: Grammar, index: int, m: re.Match[str], text: str) -> Found:
+    timex = _build(g, index, m, text)
+    return timex, m.end(), _parts(g, index, m, timex)
+
+
+def split_range(timex: Timex, parts: tuple[int, int, int, int], text: str) -> list[Timex]:
+    """A range as its two ends, TimeML style ("15" 1999-10-15, "16 October 1999" 1999-10-16)."""
+    s_start, s_end, e_start, e_end = parts
+    first = dataclasses.replace(
+        timex, start=s_start, end=s_end, text=text[s_start:s_end], end_value=None
+    )
+    second = dataclasses.replace(
+        timex,
+        start=e_start,
+        end=e_end,
+        text=text[e_start:e_end],
+        value=timex.end_value or timex.value,
+        end_value=None,
+    )
+    return [first, second]
+
+
 _DIGIT_RUN = re.compile(r"\d+")
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")
 
@@ -288,7 +346,7 @@ def _key(word: str, text: str, end: int) -> str:
     return lw[:3] if len(lw) >= 3 else lw + "$"
 
 
-def _match_at(g: Grammar, text: str, s: int, key: str) -> tuple[Timex, int] | None:
+def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
     """The first rule (in priority order) that matches at ``s`` and normalizes: the timex and
     the end of the match (context included)."""
     if not g.everywhere and key not in g.triggers:
@@ -302,7 +360,7 @@ def _match_at(g: Grammar, text: str, s: int, key: str) -> tuple[Timex, int] | No
     name = m.lastgroup
     index = int(name[1:]) if name and "__" not in name else _outer_index(m)
     try:
-        return _build(g, index, m, text), m.end()
+        return _found(g, index, m, text)
     except Reject:
         pass
     for j in range(index + 1, len(g.rules)):
@@ -313,7 +371,7 @@ def _match_at(g: Grammar, text: str, s: int, key: str) -> tuple[Timex, int] | No
         if mj is None:
             continue
         try:
-            return _build(g, j, mj, text), mj.end()
+            return _found(g, j, mj, text)
         except Reject:
             continue
     return None
@@ -322,7 +380,7 @@ def _match_at(g: Grammar, text: str, s: int, key: str) -> tuple[Timex, int] | No
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
-def scan(g: Grammar, text: str) -> list[Timex]:
+def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
     """Every time expression of ``text`` in ``g``'s language, left to right, non-overlapping.
 
     Matches start at tokens. Digit runs: one pattern of all digit-led rules is searched in C
@@ -330,7 +388,8 @@ def scan(g: Grammar, text: str) -> list[Timex]:
     whose key can open one of them (see :mod:`timeline.temporal.firstchars`). Either way the
     cost stays near one regex scan of the text. When a match is found, the tokens inside it
     are tried too, and a match that starts inside and reaches further replaces it (longest
-    match wins: "on Nov" gives way to "Nov. 1, 2004").
+    match wins: "on Nov" gives way to "Nov. 1, 2004"). With ``split_ranges`` a range comes out
+    as its two ends, as TimeML annotates it.
     """
     out: list[Timex] = []
     n = len(text)
@@ -354,7 +413,7 @@ def scan(g: Grammar, text: str) -> list[Timex]:
             dm = next(runs, None)
         if dm is None and word is None:
             break
-        found: tuple[Timex, int] | None = None
+        found: Found | None = None
         if dm is not None and (word is None or dm.start() < word.start()):
             s = dm.start()
             m = digits.match(text, s)
@@ -362,7 +421,7 @@ def scan(g: Grammar, text: str) -> list[Timex]:
                 name = m.lastgroup
                 index = int(name[1:]) if name and "__" not in name else _outer_index(m)
                 try:
-                    found = _build(g, index, m, text), m.end()
+                    found = _found(g, index, m, text)
                 except Reject:
                     found = _match_at(g, text, s, _key(dm.group(), text, dm.end()))
             if found is None:
@@ -375,7 +434,7 @@ def scan(g: Grammar, text: str) -> list[Timex]:
             if found is None:
                 word = next(letters, None)
                 continue
-        timex, end = found
+        timex, end, parts = found
         # Only a match opening with a word ("on", "in", "le"...) can hide a longer one inside.
         inners = _TOKEN.finditer(text, s + 1) if not text[s].isdigit() else ()
         for inner in inners:
@@ -384,8 +443,11 @@ def scan(g: Grammar, text: str) -> list[Timex]:
                 break
             other = _match_at(g, text, si, _key(inner.group(), text, inner.end()))
             if other is not None and other[1] > end:
-                timex, end = other
-        out.append(timex)
+                timex, end, parts = other
+        if split_ranges and parts is not None:
+            out.extend(split_range(timex, parts, text))
+        else:
+            out.append(timex)
         pos = max(end, s + 1)
         if pos >= n:
             break
