@@ -50,6 +50,7 @@ def test_ep_press_release_page() -> None:
     assert doc.date == "2022-10-19"  # <meta name="available" content="19-10-2022">
     assert dict(doc.provenance)["date"] == "html-meta:available"
     assert doc.reference == "20221014IPR43206"  # from the canonical URL
+    assert doc.title == "Car-recharging stations should be available every 60 km, say MEPs"
     assert dict(doc.provenance)["reference"] == "url:ep_press_room"
     assert doc.url is not None and "/press-room/20221014IPR43206/" in doc.url
     assert doc.text.startswith(

@@ -82,6 +82,14 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
+def _page_title(title: str) -> str:
+    """The page's own title without the site's trail: "Title | News | European Parliament"."""
+    parts = [part.strip() for part in title.split(" | ")]
+    if len(parts) > 1 and len(parts[0].split()) >= 2:
+        return parts[0]
+    return title
+
+
 def _metadata(tree: object) -> dict[str, str]:
     names: dict[str, str] = {}
     for node in tree.iter("meta"):  # type: ignore[attr-defined]
@@ -111,14 +119,14 @@ def _metadata(tree: object) -> dict[str, str]:
     for key in spec["title"]:
         title = _clean(names.get(key))
         if title:
-            out["title"] = title
+            out["title"] = _page_title(title)
             break
     if "title" not in out:
         for xpath in ("//title", "//h1"):
             found = tree.xpath(xpath)  # type: ignore[attr-defined]
             title = _clean(found[0].text_content()) if found else None
             if title:
-                out["title"] = title
+                out["title"] = _page_title(title)
                 break
     for key in spec["reference"]:
         ref = _clean(names.get(key))
