@@ -265,3 +265,12 @@ def test_timeml_not_well_formed(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_document(path)
     assert info.value.problem.startswith("TimeML file is not well-formed XML (mismatched tag")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(tmp_path: Path, codec: str) -> None:
+    path = tmp_path / "notepad.txt"
+    text = "Bruxelles, le 3 mars 2009\nLa Commission a adopté une proposition aujourd’hui.\n"
+    path.write_bytes(text.encode(codec))
+    doc = load_document(path)
+    assert doc.text == text and dict(doc.provenance)["encoding"] == codec

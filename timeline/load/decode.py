@@ -3,7 +3,8 @@
 The cascade, first answer wins:
 
 1. a byte-order mark (UTF-8, UTF-16 LE/BE, UTF-32) decides;
-2. bytes with NUL characters and no UTF-16/32 mark are binary: refused;
+2. bytes with NUL characters and no UTF-16/32 mark are UTF-16 without a mark when the NULs
+   fall on every other byte (Latin text), else binary: refused;
 3. a charset the document declares (HTML ``<meta charset>`` / ``http-equiv``, XML prolog) is
    honoured, with ISO-8859-1 and ASCII read as Windows-1252 as browsers do;
 4. strict UTF-8;
@@ -63,6 +64,21 @@ def declared_charset(data: bytes) -> str | None:
     return label or None
 
 
+def _bomless_utf16(data: bytes) -> str | None:
+    """``utf-16-le`` / ``utf-16-be`` when the NUL bytes of ``data`` sit where UTF-16 puts the
+    high byte of Latin text (every other byte), else None (binary)."""
+    head = data[:4096]
+    if len(head) < 4 or len(head) % 2:
+        return None
+    odd_nul = head[1::2].count(0) / (len(head) // 2)
+    even_nul = head[0::2].count(0) / (len(head) // 2)
+    if odd_nul > 0.6 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul > 0.6 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
 def _python_codec(label: str) -> str | None:
     if label in _AS_CP1252:
         return "cp1252"
@@ -96,7 +112,13 @@ def decode_bytes(data: bytes, path: str, *, markup: bool = False) -> Decoded:
                 ) from None
             return _check_text(text, path, encoding + "-bom")
     if b"\x00" in data[:65536]:
-        raise InputError(path, "binary content (NUL bytes), not text")
+        utf16 = _bomless_utf16(data)
+        if utf16 is None:
+            raise InputError(path, "binary content (NUL bytes), not text")
+        try:
+            return _check_text(data.decode(utf16), path, utf16)
+        except UnicodeDecodeError:
+            raise InputError(path, "binary content (NUL bytes), not text") from None
     if markup:
         label = declared_charset(data)
         codec = _python_codec(label) if label else None

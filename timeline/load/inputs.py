@@ -30,7 +30,6 @@ from timeline.load.document import FORMATS
 InputItem: TypeAlias = str | InputError
 
 
-
 def _matches(relative: str, name: str, patterns: Sequence[str]) -> bool:
     # A pattern with a slash is matched against the path relative to the folder given;
     # one without is matched against the file name, so "*.html" works at any depth.
