@@ -207,8 +207,13 @@ def resolve(value: str, anchor: dt.date | None, direction: int, previous_day: st
             direction = 1
         if "#" in tail:
             weekday = int(tail[tail.index("#") + 1])
-    if value == "SAME":
-        return previous_day or ("PRESENT_REF" if anchor is None else anchor.isoformat())
+    if value.startswith("SAME"):
+        # the day of the previous day-precision expression, shifted ("the next day": SAME+1)
+        shift = int(value[4:] or 0)
+        base = dt.date.fromisoformat(previous_day) if previous_day else anchor
+        if base is None:
+            return "PRESENT_REF" if shift == 0 else "PAST_REF" if shift < 0 else "FUTURE_REF"
+        return (base + dt.timedelta(days=shift)).isoformat()
     m = _REL.match(value)
     if m is not None:
         sign, n, unit, suffix = m.groups()
