@@ -38,8 +38,8 @@ def test_build_writes_the_three_core_outputs(built: tuple[Path, Path]) -> None:
 
 def test_two_builds_are_byte_identical(built: tuple[Path, Path]) -> None:
     first, second = built
-    names = sorted(p.name for p in first.iterdir())
-    assert names == sorted(p.name for p in second.iterdir())
+    names = sorted(str(p.relative_to(first)) for p in first.rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 

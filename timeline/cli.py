@@ -98,6 +98,7 @@ class _Progress:
 @click.option("--no-sidecar", is_flag=True, help="Ignore STEM.meta.json sidecars.")
 @click.option("--include", multiple=True, help="Glob of files to take from folders.")
 @click.option("--exclude", multiple=True, help="Glob of files to leave out of folders.")
+@click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links inside folders.")
 @click.option("--show-text", is_flag=True, help="Print each document's extracted text instead.")
 @_jobs_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
@@ -109,6 +110,7 @@ def extract(
     no_sidecar: bool,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
+    follow_symlinks: bool,
     show_text: bool,
     jobs: int | None,
     dask_address: str | None,
@@ -133,7 +135,8 @@ def extract(
     try:
         result = run_extract(
             list(files), date=date, language=language, use_sidecar=not no_sidecar,
-            include=include, exclude=exclude, jobs=jobs or available_cores(),
+            include=include, exclude=exclude, follow_symlinks=follow_symlinks,
+            jobs=jobs or available_cores(),
             dask_address=dask_address, progress=_Progress(quiet), timeout=timeout or None,
             max_bytes=max_bytes,
         )

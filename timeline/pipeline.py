@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MAX_BYTES = load_stage.DEFAULT_MAX_BYTES
 
+#: Metadata date sources that the date printed in the text overrides.
+WEAK_DATE_SOURCES = ("pdf-meta",)
+
 #: What ``build`` writes besides the rendered formats: the graph exports and per-document TimeML.
 DATA_FORMATS = ("graph", "timeml")
 
@@ -103,7 +106,12 @@ def anchor_document(
     date = _check_date(date)
     lang = language or document.language or load_stage.detect_language(document.text) or "en"
     found = temporal.find(document.text, lang)
-    dct = date or document.date or events_stage.document_date(document.text, lang, found)
+    dct = date or document.date
+    if not date and dict(document.provenance).get("date", "").startswith(WEAK_DATE_SOURCES):
+        # A PDF's creation stamp is near, not at, the document's date: its text says better.
+        dct = events_stage.document_date(document.text, lang, found) or dct
+    elif not dct:
+        dct = events_stage.document_date(document.text, lang, found)
     timexes = temporal.anchor(found, dct, document.text)
     return replace(document, language=lang, date=dct), timexes
 
@@ -156,7 +164,7 @@ class _Task:
     """One document to extract, as sent to a worker process (picklable)."""
 
     path: str
-    text: str | None  # standard input, read by the parent
+    data: bytes | None  # standard input, read by the parent
     date: str | None
     language: str | None
     use_sidecar: bool
@@ -188,8 +196,8 @@ def _run_task(task: _Task) -> Extraction | Failure:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, float(task.timeout or 0))
     try:
-        if task.text is not None:
-            document = load_stage.load_text(task.text, path=task.path)
+        if task.data is not None:
+            document = load_stage.load_bytes(task.data, path=task.path, max_bytes=task.max_bytes)
         else:
             document = load_stage.load_document(
                 task.path, use_sidecar=task.use_sidecar, max_bytes=task.max_bytes
@@ -216,8 +224,8 @@ def _run_task(task: _Task) -> Extraction | Failure:
 def _cache_key(task: _Task) -> str | None:
     from timeline.cache import cache_key
 
-    if task.text is not None:
-        content, sidecar = task.text.encode("utf-8"), None
+    if task.data is not None:
+        content, sidecar = task.data, None
     else:
         path = Path(task.path)
         try:
@@ -239,6 +247,7 @@ def extract(
     use_sidecar: bool = True,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    follow_symlinks: bool = False,
     jobs: int = 1,
     cache: ExtractionCache | None = None,
     dask_address: str | None = None,
@@ -261,16 +270,18 @@ def extract(
     date = _check_date(date)
     slots: list[Extraction | Failure | None] = []
     pending: list[tuple[int, _Task, str | None]] = []
-    for item in load_stage.iter_inputs([str(i) for i in inputs], include=include, exclude=exclude):
+    for item in load_stage.iter_inputs(
+        [str(i) for i in inputs], include=include, exclude=exclude, follow_symlinks=follow_symlinks
+    ):
         if isinstance(item, InputError):
             slots.append(Failure(item.path, item.problem))
             continue
-        text = None
+        data = None
         if str(item) == "-":
             import sys
 
-            text = sys.stdin.read()
-        task = _Task(str(item), text, date, language, use_sidecar, timeout, max_bytes)
+            data = sys.stdin.buffer.read()
+        task = _Task(str(item), data, date, language, use_sidecar, timeout, max_bytes)
         key = _cache_key(task) if cache is not None else None
         hit = cache.get(key) if cache is not None and key is not None else None
         slots.append(hit)
