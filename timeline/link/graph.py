@@ -26,6 +26,7 @@ from timeline.fileio import write_atomic
 from timeline.link.acts import HEAD_ZONE, act_key, document_act, find_procedures
 from timeline.link.linker import collect_relations
 from timeline.model import Extraction, Timeline
+from timeline.safety import xml_text
 
 
 def _node(graph: nx.MultiDiGraph, node: str, **attrs: Any) -> None:
@@ -230,24 +231,32 @@ def _sorted(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def _string(value: Any) -> str:
+    """The attribute as a string XML 1.0 can hold (forbidden characters escaped as ``\\uXXXX``)."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return xml_text(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return str(value)
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return xml_text(json.dumps(value, ensure_ascii=False, sort_keys=True))
 
 
 def stringified(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy whose every attribute is a string: what GraphML readers (Gephi, yEd) accept."""
+    """A copy whose every attribute is a string: what GraphML readers (Gephi, yEd) accept.
+
+    Node ids and edge keys, which come from document paths and texts, are made XML-safe too, so
+    the GraphML stays well-formed whatever control characters the documents carry.
+    """
     out = nx.MultiDiGraph(**{k: _string(v) for k, v in graph.graph.items()})
     for node, data in graph.nodes(data=True):
-        out.add_node(node, **{k: _string(v) for k, v in data.items()})
+        out.add_node(xml_text(str(node)), **{k: _string(v) for k, v in data.items()})
     for u, v, k, data in graph.edges(keys=True, data=True):
-        out.add_edge(u, v, key=k, **{a: _string(x) for a, x in data.items()})
+        out.add_edge(
+            xml_text(str(u)), xml_text(str(v)), key=xml_text(str(k)),
+            **{a: _string(x) for a, x in data.items()},
+        )
     return out
 
 
