@@ -300,12 +300,13 @@ def render_html(timeline: Timeline) -> str:
     for lane in lane_list:
         sid = slug(lane.key or "none", "d")
         exts = [x for e in lane.entries if (x := extent(e)) is not None]
-        period = f" · {min(x.start for x in exts).year}–{max(x.end for x in exts).year}" if exts else ""
+        first, last = (min(x.start for x in exts).year, max(x.end for x in exts).year) if exts else (0, 0)
+        period = "" if not exts else f" · {first}" if first == last else f" · {first}–{last}"
         items = "".join(_entry_html(e, anchors, doc_ids) for e in lane.entries)
         sections.append(
             f'<section class="dossier" id="{sid}" aria-labelledby="{sid}-h">'
             f'<h3 id="{sid}-h">{_esc(lane.name)} <span class="meta">'
-            f"{len(lane.entries)} entries{period}</span></h3>"
+            f"{len(lane.entries)} entr{'y' if len(lane.entries) == 1 else 'ies'}{period}</span></h3>"
             f'<ol class="entries">{items}</ol></section>'
         )
     notes: list[str] = []

@@ -199,6 +199,15 @@ def _layout_lane(items: list[_Item], days_per_in: float, upright: _Measure, ital
     return max([it.row + 1 for it in items] + [1])
 
 
+def _lane_name(name: str, width: int = 24, lines: int = 4) -> list[str]:
+    """A lane name wrapped for the gutter, cut with an ellipsis after ``lines`` lines."""
+    wrapped = textwrap.wrap(name, width, break_long_words=True) or [""]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = _short(wrapped[-1] + " …", width)
+    return wrapped
+
+
 def _figure(timeline: Timeline) -> Figure:
     """The whole figure; deterministic for a given timeline."""
     lane_list = lanes(timeline)
@@ -236,11 +245,14 @@ def _figure(timeline: Timeline) -> Figure:
                 it.x0, it.x1 = mid - 0.03 * days_per_in, mid + 0.03 * days_per_in
     upright, italic = _Measure(LABEL_PT), _Measure(LABEL_PT, "italic")
     heights: list[float] = []
+    names: list[list[str]] = []
     lane_rows: list[int] = []
     for _name, items in placed:
         n = _layout_lane(items, days_per_in, upright, italic, t1)
         lane_rows.append(n)
-        heights.append(n * ROW_IN + 2 * LANE_PAD_IN)
+        # room for the lane's name (up to four lines) and its count, even in a one-row lane
+        names.append(_lane_name(_name))
+        heights.append(max(n * ROW_IN, 0.15 * len(names[-1]) + 0.2) + 2 * LANE_PAD_IN)
     head_in, axis_in, foot_in = 1.05, 0.3, 0.42
     body_in = max(sum(heights), ROW_IN * 2)
     height = head_in + axis_in + body_in + foot_in
@@ -265,7 +277,7 @@ def _figure(timeline: Timeline) -> Figure:
     y = 0.0
     where: dict[str, tuple[float, float]] = {}
     marks = _Marks()
-    for index, ((name, items), h) in enumerate(zip(placed, heights, strict=True)):
+    for index, ((_name, items), h) in enumerate(zip(placed, heights, strict=True)):
         if index % 2 == 0:
             ax.add_patch(Rectangle((t0, y), t1 - t0, h, facecolor=STRIPE, edgecolor="none", zorder=0.1))
             fig.patches.append(
@@ -273,10 +285,7 @@ def _figure(timeline: Timeline) -> Figure:
                           (GUTTER_IN - 0.12) / WIDTH_IN, h / height,
                           transform=fig.transFigure, facecolor=STRIPE, edgecolor="none", zorder=0)
             )
-        max_lines = max(1, int((h - 0.08) / 0.16) - 1)
-        wrapped = textwrap.wrap(name, 24, break_long_words=True)[:max_lines] or [name[:24]]
-        if len(textwrap.wrap(name, 24)) > max_lines:
-            wrapped[-1] = _short(wrapped[-1] + " …", 24)
+        wrapped = names[index]
         top = height - head_in - axis_in - y - LANE_PAD_IN - 0.02
         fig.text(0.2 / WIDTH_IN, top / height, "\n".join(wrapped), ha="left", va="top",
                  fontsize=8.2, fontweight="bold", color=INK, linespacing=1.15)

@@ -23,6 +23,13 @@
   function fold(s) {
     return String(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
+  /* "Directive 2011/93/EU — combating the sexual abuse…" -> "Directive 2011/93/EU" for tight spots. */
+  function shortName(name) {
+    var s = String(name);
+    var cut = s.search(/\s[—–:]\s/);
+    if (s.length > 28 && cut > 3) { s = s.slice(0, cut); }
+    return s.length > 44 ? s.slice(0, 42).replace(/\s+\S*$/, "") + "…" : s;
+  }
   function typeLabel(t) { var s = String(t).replace(/_/g, " "); return s.charAt(0).toUpperCase() + s.slice(1); }
 
   /* ---- entries and their list rows ------------------------------------------------------- */
@@ -61,6 +68,7 @@
     var box = el("div", { "class": "pills" });
     values.forEach(function (v) {
       var label = el("label", { "class": "pill" });
+      if (v.title && v.title !== v.label) { label.title = v.title; }
       var input = el("input", { type: "checkbox", value: String(v.value), "data-facet": key });
       var span = el("span");
       if (v.cls) { var dot = el("b"); span.className = v.cls; span.appendChild(dot); }
@@ -93,7 +101,7 @@
   }
   function buildFacets() {
     var laneCounts = tally("lane");
-    pillGroup("Dossier", "lane", LANES.map(function (n, i) { return { value: i, label: n, count: laneCounts.get(i) || 0 }; })
+    pillGroup("Dossier", "lane", LANES.map(function (n, i) { return { value: i, label: shortName(n), title: n, count: laneCounts.get(i) || 0 }; })
       .filter(function (v) { return v.count; }));
     var statusCounts = tally("status");
     pillGroup("Status", "status", ["past", "ongoing", "planned"].filter(function (s) { return statusCounts.get(s); })
@@ -329,6 +337,15 @@
       }
       return e.short;
     }
+    function nameLines(name) {
+      ctx.font = laneFont;
+      var words = shortName(name).replace(/([-_\/])/g, "$1 ").split(/\s+/), lines = 1, line = "";
+      words.forEach(function (w) {
+        var t = line ? line + " " + w : w;
+        if (ctx.measureText(t).width > GUTTER - 24 && line) { lines++; line = w; } else { line = t; }
+      });
+      return Math.min(lines, 4);
+    }
     function doLayout() {
       layout = [];
       var y = AXIS;
@@ -371,7 +388,7 @@
           placed.push({ e: e, row: row, x0: x0, x1: x1, label: label, ls: ls, le: le, left: leftLabel });
         });
         var rows = Math.max(1, rowEnd.length, markEnd.length);
-        var h = rows * ROW + PAD * 2;
+        var h = Math.max(rows * ROW, nameLines(LANES[lane]) * 15 + 18) + PAD * 2;
         placed.forEach(function (p) { p.y = y + PAD + p.row * ROW + ROW / 2; });
         layout.push({ lane: lane, y: y, h: h, items: placed });
         y += h;
@@ -517,13 +534,13 @@
       layout.forEach(function (L) {
         ctx.fillStyle = layout.indexOf(L) % 2 === 0 ? bg2 : bg; ctx.fillRect(0, L.y, GUTTER, L.h);
         ctx.fillStyle = fg; ctx.font = laneFont;
-        var name = LANES[L.lane], words = name.replace(/([-_\/])/g, "$1 ").split(/\s+/), lines = [""], maxW = GUTTER - 24;
+        var name = shortName(LANES[L.lane]), words = name.replace(/([-_\/])/g, "$1 ").split(/\s+/), lines = [""], maxW = GUTTER - 24;
         words.forEach(function (w) {
           var prev = lines[lines.length - 1];
           var tryLine = prev ? prev + (/[-_\/]$/.test(prev) ? "" : " ") + w : w;
           if (ctx.measureText(tryLine).width > maxW && lines[lines.length - 1]) { lines.push(w); } else { lines[lines.length - 1] = tryLine; }
         });
-        lines = lines.slice(0, Math.max(1, Math.floor((L.h - 8) / 15)));
+        lines = lines.slice(0, 4);
         lines.forEach(function (s, k) {
           while (ctx.measureText(s).width > maxW && s.length > 3) { s = s.slice(0, -2) + "…"; }
           ctx.fillText(s, 12, L.y + PAD + 8 + k * 15);
