@@ -105,6 +105,14 @@ def test_filter_click_and_search_change_the_visible_count(corpus_page: Page, cor
     page.fill("#q", "TAMPÉRE")
     assert corpus_page.wait_shown(expected) == expected
     assert corpus_page.visible_entries() == expected
+    # the page's own words are not searched; ISO dates are
+    page.fill("#q", "link to this entry")
+    assert corpus_page.wait_shown(0) == 0
+    assert page.is_visible("#empty")
+    iso = "2011-12-13"
+    on_day = sum(1 for e in corpus.entries if e.date == iso)
+    page.fill("#q", iso)
+    assert on_day > 0 and corpus_page.wait_shown(on_day) == on_day
     # facets combine: the search and a type filter
     page.fill("#q", "")
     assert corpus_page.wait_shown(len(corpus.entries)) == len(corpus.entries)

@@ -117,6 +117,17 @@
     selectFacet("Act", "act", DATA.acts, tally("acts"));
     selectFacet("Actor", "actor", DATA.actors, tally("actors"));
   }
+  /* What a search looks in: the entry's own words (label, dates, acts, actors, quotes, source
+   * references) and its ISO date, not the page's fixed words ("Sources", "Link to this entry"). */
+  function searchText(e) {
+    var parts = [];
+    Array.prototype.forEach.call(e.li.querySelectorAll("summary, dd, blockquote, .cite > :first-child"), function (n) {
+      parts.push(n.textContent);
+    });
+    var time = e.li.querySelector("time");
+    if (time) { parts.push(time.getAttribute("datetime")); }
+    return fold(parts.join(" \u0001 "));
+  }
   function any(obj) { for (var k in obj) { if (obj[k]) { return true; } } return false; }
   function hasSome(list, obj) { for (var i = 0; i < list.length; i++) { if (obj[list[i]]) { return true; } } return false; }
   function matches(e) {
@@ -127,7 +138,7 @@
     if (state.act >= 0 && e.acts.indexOf(state.act) < 0) { return false; }
     if (state.actor >= 0 && e.actors.indexOf(state.actor) < 0) { return false; }
     if (state.terms.length) {
-      if (e.folded === null) { e.folded = fold(e.li.textContent); }
+      if (e.folded === null) { e.folded = searchText(e); }
       for (var i = 0; i < state.terms.length; i++) { if (e.folded.indexOf(state.terms[i]) < 0) { return false; } }
     }
     return true;
@@ -278,6 +289,7 @@
   /* ---- print: show every source ----------------------------------------------------------- */
   var closedForPrint = [];
   window.addEventListener("beforeprint", function () {
+    if (limit < ENTRIES.length) { limit = ENTRIES.length; apply(true); }  // print every match
     closedForPrint = ENTRIES.filter(function (e) { return !e.details.open; });
     closedForPrint.forEach(function (e) { e.details.open = true; });
   });
