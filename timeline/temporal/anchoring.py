@@ -221,6 +221,8 @@ def resolve(value: str, anchor: dt.date | None, direction: int, previous_day: st
             if n == "0" and unit == "D":
                 return "PRESENT_REF"
             return "PAST_REF" if sign == "-" else "FUTURE_REF"
+        if n == "0" and unit == "D" and suffix.startswith("T") and previous_day:
+            return previous_day + suffix  # "à 18 h" after "mardi": that Tuesday
         head = _shift(anchor, 1 if sign == "+" else -1, int(n), unit)
         return head + suffix
     w = _WD.match(value)
@@ -275,11 +277,27 @@ def _is_narrative(timexes: Sequence[Timex], when: dt.date | None) -> bool:
     return far * 2 > len(years)
 
 
+#: A time of day ("à 18 h", "um 9 Uhr") is on the day named at most this many characters
+#: before it; else on the anchor's day.
+TIME_WINDOW = 120
+
+
+def _weekday_fits(value: str, marks: str) -> bool:
+    m = re.match(r"^(\d{4})-(\d\d)-(\d\d)", value)
+    if m is None or "#" not in marks:
+        return True
+    wd = int(marks[marks.index("#") + 1])
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoweekday() == wd
+    except ValueError:
+        return False
+
+
 def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
     """Resolve the relative and underspecified values of ``timexes`` against ``dct``."""
     when = parse_dct(dct)
     out: list[Timex] = []
-    previous_day: str | None = None
+    previous_day: tuple[str, int] | None = None  # the last day named, and where
     last_year: tuple[int, int] | None = None  # (year, end offset) of an explicit year
     narrative_doc = _is_narrative(timexes, when)
     cues = _Cues(text)
@@ -296,23 +314,35 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
                 and t.start - last_year[1] <= NARRATIVE_WINDOW
                 and (when is None or narrative_doc)
             )
+            day = (
+                previous_day if previous_day and t.start - previous_day[1] <= TIME_WINDOW else None
+            )
+            if t.value.startswith("SAME"):
+                day = previous_day  # "the next day": the last day named, however far
+            value = ""
+            end_value = t.end_value
             if narrative and last_year is not None:
                 year = f"{last_year[0]:04d}"
-                value = resolve(year + t.value[4:], None, 0, previous_day)
+                value = resolve(year + t.value[4:], None, 0, None)
                 end_value = (
-                    resolve(year + t.end_value[4:], None, 0, previous_day)
+                    resolve(year + t.end_value[4:], None, 0, None)
                     if t.end_value and t.end_value.startswith("XXXX-")
                     else t.end_value
                 )
-            else:
+                mark = _MARKS.search(t.value)
+                if mark and "#" in mark.group(0) and not _weekday_fits(value, mark.group(0)):
+                    value = ""  # the weekday rules out the narrative year: back to the anchor
+            if not value:
                 # Only days and months without a year and tense-given weekdays need the tense.
                 uses_tense = t.value.startswith(("XXXX-", "WD~")) or (t.end_value or "").startswith(
                     "XXXX-"
                 )
                 direction = cues.direction(t) if when is not None and uses_tense else 0
-                value = resolve(t.value, when, direction, previous_day)
+                value = resolve(t.value, when, direction, day[0] if day else None)
                 end_value = (
-                    resolve(t.end_value, when, direction, previous_day) if t.end_value else None
+                    resolve(t.end_value, when, direction, day[0] if day else None)
+                    if t.end_value
+                    else None
                 )
             t = dataclasses.replace(t, value=value, end_value=end_value)
         if explicit is not None:
@@ -320,6 +350,6 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
         elif needs and _EXPLICIT_YEAR.match(t.value) and last_year is not None:
             last_year = (last_year[0], t.end)  # a date in the same year keeps it in view
         if re.match(r"^\d{4}-\d\d-\d\d$", t.value):
-            previous_day = t.value
+            previous_day = (t.value, t.end)
         out.append(t)
     return out
