@@ -97,10 +97,9 @@ def render_ics(timeline: Timeline) -> bytes:
         categories = [type_label(entry.type)] + ([dossier] if dossier else [])
         ev.add("categories", categories)
         ev.add("transp", "TRANSPARENT")
-        if entry.status == "planned" and (extent(entry) or Extent(start, start, True)).vague:
-            ev.add("status", "TENTATIVE")
-        else:
-            ev.add("status", "CONFIRMED")
+        ext = extent(entry)
+        # a plan whose date is only approximate is tentative; a known day or a set deadline is not
+        ev.add("status", "TENTATIVE" if entry.status == "planned" and ext is not None and ext.vague else "CONFIRMED")
         url = next((u for s in entry.sources if (u := safe_url(s.url))), None)
         if url:
             ev.add("url", url)

@@ -246,12 +246,10 @@ def _figure(timeline: Timeline) -> Figure:
     upright, italic = _Measure(LABEL_PT), _Measure(LABEL_PT, "italic")
     heights: list[float] = []
     names: list[list[str]] = []
-    lane_rows: list[int] = []
-    for _name, items in placed:
+    for name, items in placed:
         n = _layout_lane(items, days_per_in, upright, italic, t1)
-        lane_rows.append(n)
         # room for the lane's name (up to four lines) and its count, even in a one-row lane
-        names.append(_lane_name(_name))
+        names.append(_lane_name(name))
         heights.append(max(n * ROW_IN, 0.15 * len(names[-1]) + 0.2) + 2 * LANE_PAD_IN)
     head_in, axis_in, foot_in = 1.05, 0.3, 0.42
     body_in = max(sum(heights), ROW_IN * 2)
@@ -277,7 +275,7 @@ def _figure(timeline: Timeline) -> Figure:
     y = 0.0
     where: dict[str, tuple[float, float]] = {}
     marks = _Marks()
-    for index, ((_name, items), h) in enumerate(zip(placed, heights, strict=True)):
+    for index, ((_, items), h) in enumerate(zip(placed, heights, strict=True)):
         if index % 2 == 0:
             ax.add_patch(Rectangle((t0, y), t1 - t0, h, facecolor=STRIPE, edgecolor="none", zorder=0.1))
             fig.patches.append(
