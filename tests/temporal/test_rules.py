@@ -22,11 +22,21 @@ def _examples() -> list[tuple[str, str, str, str, str | None]]:
     return out
 
 
+def load_common_negatives() -> list[str]:
+    """The language-neutral negatives (resources/common): they must hold in every language."""
+    import tomllib
+
+    from timeline.temporal.grammar import RESOURCE_ROOT
+
+    doc = tomllib.loads((RESOURCE_ROOT / "common" / "temporal.toml").read_text(encoding="utf-8"))
+    return list(doc.get("meta", {}).get("negatives", []))
+
+
 def _negatives() -> list[tuple[str, str]]:
     out = []
     for lang in available_languages():
         g = load(lang)
-        texts = list(g.meta.get("negatives", []))
+        texts = list(g.meta.get("negatives", [])) + list(load_common_negatives())
         for rule in g.rules:
             texts.extend(rule.negatives)
         for text in dict.fromkeys(texts):

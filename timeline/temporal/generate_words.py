@@ -123,7 +123,7 @@ def rules_stub(lang: str, name: str) -> str:
         "[meta]\n"
         f'language = "{lang}"\n'
         f"name = {_q(name)}\n"
-        'include = ["common", "generic"]\n'
+        'include = ["generic", "common"]\n'
         "generated = true\n"
         'example_dct = "2009-03-03"\n'
     )
