@@ -30,7 +30,6 @@ from urllib.parse import urlsplit
 
 from timeline.model import Entry, Source, Timeline
 from timeline.render._common import (
-    GROUP_COLOURS,
     TYPE_GROUPS,
     act_names,
     display_date,
@@ -262,7 +261,6 @@ def _data(timeline: Timeline, anchors: dict[str, str]) -> dict[str, Any]:
         "acts": list(acts),
         "actors": list(actors),
         "langs": list(langs),
-        "colours": GROUP_COLOURS,
         "entries": rows,
     }
 
