@@ -54,7 +54,12 @@ def languages() -> list[dict[str, Any]]:
     out = []
     for code in available_languages():
         g = load(code)
-        families = sorted({r.name.split("_")[0] for r in g.rules if r.language == code})
+        families = sorted(
+            {
+                r.name.split("_")[1 if r.name.startswith(("generic_", "num_")) else 0]
+                for r in g.rules
+            }
+        )
         out.append(
             {
                 "language": code,
