@@ -17,7 +17,6 @@ Without an anchor date these stay underspecified (``XXXX-03-03``); relative valu
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import datetime as dt
 import re
@@ -80,43 +79,20 @@ def _shift(anchor: dt.date, sign: int, n: int, unit: str) -> str:
 
 
 class _Cues:
-    """The tense cues of a text, found once, looked up per expression."""
+    """The tense cues around expressions of one text (each window scanned once)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._by_language: dict[str, tuple[list[int], list[int], list[int]]] = {}
-
-    def _index(self, language: str) -> tuple[list[int], list[int], list[int]]:
-        got = self._by_language.get(language)
-        if got is None:
-            starts: list[int] = []
-            ends: list[int] = []
-            signs: list[int] = []
-            try:
-                g = load(language)
-            except Exception:  # noqa: BLE001 - an unknown language simply gives no cue
-                g = None
-            found: list[tuple[int, int, int]] = []
-            if g is not None:
-                for key, sign in (("past", -1), ("future", 1)):
-                    pat = g.tense.get(key)
-                    if pat is not None:
-                        found.extend((m.start(), m.end(), sign) for m in pat.finditer(self.text))
-            found.sort()
-            for a, b, sign in found:
-                starts.append(a)
-                ends.append(b)
-                signs.append(sign)
-            got = (starts, ends, signs)
-            self._by_language[language] = got
-        return got
 
     def direction(self, timex: Timex) -> int:
         """-1 (past), +1 (future) or 0: the sign of the cue nearest to the expression in its
-        sentence (at most 80 characters before, 60 after)."""
+        sentence (at most 80 characters before, 60 after; a cue after counts further)."""
         if not timex.language:
             return 0
-        starts, ends, signs = self._index(timex.language)
+        try:
+            g = load(timex.language)
+        except Exception:  # noqa: BLE001 - an unknown language simply gives no cue
+            return 0
         text = self.text
         lo = max(0, timex.start - _WINDOW_BEFORE)
         hi = min(len(text), timex.end + _WINDOW_AFTER)
@@ -127,18 +103,20 @@ class _Cues:
         if cut2 >= 0:
             hi = cut2
         best: tuple[int, int] | None = None
-        i = bisect.bisect_left(starts, lo)
-        while i < len(starts) and starts[i] < hi:
-            a, b = starts[i], ends[i]
-            if b <= timex.start:
-                dist = timex.start - b
-            elif a >= timex.end:
-                dist = a - timex.end + AFTER_PENALTY
-            else:
-                dist = None  # inside the expression itself
-            if dist is not None and (best is None or dist < best[0]):
-                best = (dist, signs[i])
-            i += 1
+        for key, sign in (("past", -1), ("future", 1)):
+            pat = g.tense.get(key)
+            if pat is None:
+                continue
+            for m in pat.finditer(text, lo, hi):
+                a, b = m.span()
+                if b <= timex.start:
+                    dist = timex.start - b
+                elif a >= timex.end:
+                    dist = a - timex.end + AFTER_PENALTY
+                else:
+                    continue  # inside the expression itself
+                if best is None or dist < best[0]:
+                    best = (dist, sign)
         return best[1] if best else 0
 
 
