@@ -712,6 +712,7 @@
 
   /* ---- start -------------------------------------------------------------------------- */
   document.getElementById("filters").hidden = false;
+  document.querySelector(".layout").classList.add("with-filters");
   document.getElementById("visual").hidden = false;
   buildFacets();
   apply();
