@@ -88,6 +88,15 @@ def type_label(event_type: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def title(entry: Entry) -> str:
+    """The entry's label, or when it has none its type and first act ("Adoption: 2011/93/EU")."""
+    label = " ".join(entry.label.split())
+    if label:
+        return label
+    act = entry.acts[0].label if entry.acts else ""
+    return f"{type_label(entry.type)}: {act}" if act else type_label(entry.type)
+
+
 def parse_partial(value: str | None) -> tuple[dt.date, dt.date] | None:
     """The first and last calendar day an ISO date cut to its precision may mean, or None."""
     if not value:

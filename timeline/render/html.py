@@ -37,6 +37,7 @@ from timeline.render._common import (
     iso_range,
     lanes,
     languages,
+    title,
     type_group,
     type_label,
 )
@@ -170,7 +171,7 @@ def _entry_html(entry: Entry, anchors: dict[str, str], doc_ids: dict[str, str]) 
         classes += " conflict"
     rows: list[str] = []
     acts = [f"{a.label} ({a.celex})" if a.celex and a.celex != a.label else a.label for a in entry.acts]
-    for title, values in (
+    for heading, values in (
         ("Acts", acts),
         ("Procedures", list(entry.procedures)),
         ("Actors", list(entry.actors)),
@@ -178,10 +179,10 @@ def _entry_html(entry: Entry, anchors: dict[str, str], doc_ids: dict[str, str]) 
     ):
         if values:
             items = "".join(f"<li>{_esc(v)}</li>" for v in values)
-            rows.append(f"<dt>{title}</dt><dd><ul>{items}</ul></dd>")
-    for title, other in (("Realised by", entry.realised_by), ("Realises the plan", entry.realises)):
+            rows.append(f"<dt>{heading}</dt><dd><ul>{items}</ul></dd>")
+    for heading, other in (("Realised by", entry.realised_by), ("Realises the plan", entry.realises)):
         if other and other in anchors:
-            rows.append(f'<dt>{title}</dt><dd><a href="#{anchors[other]}">{_esc(other)}</a></dd>')
+            rows.append(f'<dt>{heading}</dt><dd><a href="#{anchors[other]}">{_esc(other)}</a></dd>')
     if entry.delay_days is not None:
         rows.append(f"<dt>Delay</dt><dd>{_esc(entry.delay_days)} days</dd>")
     sources = "".join(_source_html(s, doc_ids) for s in entry.sources)
@@ -197,7 +198,7 @@ def _entry_html(entry: Entry, anchors: dict[str, str], doc_ids: dict[str, str]) 
         f"<details><summary>"
         f'<span class="when">{time_tag}</span>'
         f'<span class="shape {shape}" aria-hidden="true"></span>'
-        f'<span class="what"><span class="label">{_esc(entry.label)}</span>'
+        f'<span class="what"><span class="label">{_esc(title(entry))}</span>'
         f'<span class="badges">{_badges(entry, vague)}</span></span>'
         f"</summary>"
         f'<div class="body"><dl>{"".join(rows)}</dl>'
@@ -239,7 +240,7 @@ def _data(timeline: Timeline, anchors: dict[str, str]) -> dict[str, Any]:
                 "type": entry.type,
                 "group": type_group(entry.type),
                 "status": entry.status,
-                "label": entry.label,
+                "label": title(entry),
                 "when": display_date(entry),
                 "acts": [acts.setdefault(a, len(acts)) for a in act_names(entry)],
                 "actors": [actors.setdefault(a, len(actors)) for a in dict.fromkeys(entry.actors)],
@@ -312,7 +313,7 @@ def render_html(timeline: Timeline) -> str:
     if open_plans:
         by_id = {e.id: e for e in timeline.entries}
         links = "".join(
-            f'<li><a href="#{anchors[p]}">{_esc(display_date(by_id[p]))}: {_esc(by_id[p].label)}</a></li>'
+            f'<li><a href="#{anchors[p]}">{_esc(display_date(by_id[p]))}: {_esc(title(by_id[p]))}</a></li>'
             for p in open_plans
         )
         notes.append(f'<section class="notes" aria-labelledby="plans-h"><h2 id="plans-h">Open plans</h2>'
@@ -322,8 +323,8 @@ def render_html(timeline: Timeline) -> str:
         rows = []
         for d in sorted(timeline.documents, key=lambda d: (d.date or "", d.path)):
             url = safe_url(d.url)
-            title = _esc(d.title or d.path)
-            link = f'<a href="{_esc(url)}" rel="noopener noreferrer external">{title}</a>' if url else title
+            doc_title = _esc(d.title or d.path)
+            link = f'<a href="{_esc(url)}" rel="noopener noreferrer external">{doc_title}</a>' if url else doc_title
             rows.append(
                 f'<tr id="{doc_ids[d.path]}"><td>{_esc(d.date or "")}</td><td>{_esc(d.language or "")}</td>'
                 f"<td>{_esc(d.reference or '')}</td><td>{link}<br><small>{_esc(d.path)}</small></td></tr>"

@@ -30,6 +30,7 @@ from timeline.render._common import (
     lanes,
     sort_key,
     stamp,
+    title,
     type_label,
 )
 from timeline.render.html import safe_url
@@ -83,7 +84,7 @@ def render_ics(timeline: Timeline) -> bytes:
         ev.add("dtstart", start)
         ev.add("dtend", end)
         dossier = names.get(dossier_key(timeline, entry), "")
-        ev.add("summary", f"{type_label(entry.type)}: {entry.label}")
+        ev.add("summary", f"{type_label(entry.type)}: {title(entry)}")
         lines = [f"Date as the sources give it: {display_date(entry)} (precision: {entry.precision})."]
         lines.append(f"Status: {entry.status}." + (f" Dossier: {dossier}." if dossier else ""))
         if entry.acts:

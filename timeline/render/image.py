@@ -38,6 +38,7 @@ from timeline.render._common import (
     Extent,
     extent,
     lanes,
+    title,
     type_group,
 )
 
@@ -171,7 +172,7 @@ def _layout_lane(items: list[_Item], days_per_in: float, upright: _Measure, ital
         ),
     )
     for it in order:
-        text = _short(it.entry.label)
+        text = _short(title(it.entry))
         measure = italic if it.entry.status == "planned" else upright
         width = measure.width(text) * days_per_in
         right = max(it.x1, it.x0) + gap + 0.02 * days_per_in

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from timeline.model import Timeline
-from timeline.render._common import display_date, extent, lanes, type_label
+from timeline.render._common import display_date, extent, lanes, title, type_label
 
 
 def _cell(text: str) -> str:
@@ -45,14 +45,14 @@ def render_summary(timeline: Timeline) -> str:
             plans = [e for e in dated if e.status == "planned"]
             first = display_date(dated[0]) if dated else "–"
             last = f"{display_date(done[-1])}: {type_label(done[-1].type).lower()}" if done else "–"
-            nxt = f"{display_date(plans[0])}: {_cell(plans[0].label)}" if plans else "–"
+            nxt = f"{display_date(plans[0])}: {_cell(title(plans[0]))}" if plans else "–"
             out.append(f"| {_cell(lane.name)} | {len(lane.entries)} | {first} | {_cell(last)} | {_cell(nxt)} |")
         out.append("")
     by_id = {e.id: e for e in entries}
     open_plans = [by_id[p] for p in timeline.open_plans if p in by_id]
     if open_plans:
         out += ["## Open plans", ""]
-        out += [f"- {display_date(e)}: {_cell(e.label)}" for e in open_plans[:20]]
+        out += [f"- {display_date(e)}: {_cell(title(e))}" for e in open_plans[:20]]
         if len(open_plans) > 20:
             out.append(f"- … and {len(open_plans) - 20} more (see events.csv)")
         out.append("")
@@ -60,7 +60,7 @@ def render_summary(timeline: Timeline) -> str:
         out += ["## Dates the sources disagree on", ""]
         for e in conflicts[:20]:
             dates = sorted({s.date for s in e.sources if s.date})
-            out.append(f"- {_cell(e.label)}: {', '.join(dates)}")
+            out.append(f"- {_cell(title(e))}: {', '.join(dates)}")
         out.append("")
     out += [
         "Outputs: `timeline.html` (interactive page), `timeline.png`/`.svg`/`.pdf`, `events.csv`,",

@@ -21,6 +21,7 @@ from timeline.render._common import (
     lanes,
     parse_partial,
     sort_key,
+    title,
     type_label,
 )
 from timeline.render.html import safe_url
@@ -80,7 +81,7 @@ def _slide(entry: Entry, group: str) -> dict[str, Any] | None:
         facts.append("; ".join(a.label for a in entry.acts))
     if entry.conflict:
         facts.append("sources disagree on the date")
-    slide["text"] = {"headline": _esc(entry.label), "text": f"<p>{_esc(' · '.join(facts))}</p>{quotes}"}
+    slide["text"] = {"headline": _esc(title(entry)), "text": f"<p>{_esc(' · '.join(facts))}</p>{quotes}"}
     if entry.status == "planned":
         slide["background"] = {"color": "#f4f0fa"}
     return slide
