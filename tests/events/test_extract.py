@@ -86,6 +86,22 @@ def test_headline_and_body_telling_one_event_give_one_event() -> None:
     assert "European Commission" in evs[0].actors
 
 
+def test_a_lead_sentence_on_the_date_line_tells_that_days_event() -> None:
+    text = (
+        "Strasbourg, 12 March 2014 - The European Parliament has adopted the data protection "
+        "reform by 621 votes to 10.\n\nThe vote follows the proposal of January 2012."
+    )
+    evs = events(text, "en", "2014-03-12")
+    assert keys(evs) == [("2014-03-12", "adoption"), ("2012-01", "proposal")]
+
+
+def test_a_date_line_alone_is_no_event() -> None:
+    assert (
+        events("Brussels, 29 March 2010\n\nStudies suggest that 20% of children suffer.", "en")
+        == []
+    )
+
+
 def test_a_footnote_reference_is_not_an_event() -> None:
     assert events("(1) OJ C 48, 15.2.2011, p. 138.", "en", "2011-12-17") == []
 

@@ -315,7 +315,17 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
             return "proposal", f"{ctx.language}:self_dateline", clause
         if kind == "oj_header":
             return "publication", f"{ctx.language}:oj_header", clause
-        if kind in ("dateline", "press_header"):
+        if kind == "dateline":
+            # "Strasbourg, 12 March 2014 - Parliament has adopted ...": a lead sentence on the
+            # date line tells what happened that day, unless its verbs have dates of their own
+            le = text.find("\n", t.end)
+            rest = text[t.end : len(text) if le < 0 else le]
+            if len(rest.strip()) >= 30:
+                lead = _best_trigger(ctx, t, t.end, unit.end, strict=True)
+                if lead is not None and lead[0].trigger.priority >= 2:
+                    return lead[0].trigger.type, lead[0].trigger.name + "@dateline", clause
+            return None
+        if kind == "press_header":
             return None  # where and when the text was issued, not an event of its own
         if kind == "date_line" and ctx.units:
             # a message or report signed with a lone date: the step its title names
