@@ -285,6 +285,11 @@
   });
   document.getElementById("theme-slot").appendChild(themeBtn);
   showTheme();
+  if (window.matchMedia) {  // the system theme changed while the page is open
+    var mq = window.matchMedia("(prefers-color-scheme: dark)");
+    var onSystemTheme = function () { showTheme(); patterns = {}; chart.schedule(); };
+    if (mq.addEventListener) { mq.addEventListener("change", onSystemTheme); }
+  }
 
   /* ---- print: show every source ----------------------------------------------------------- */
   var closedForPrint = [];
