@@ -124,3 +124,22 @@ def test_a_long_sentence_full_of_dates_stays_within_the_time_bound() -> None:
         extraction = extract_document(Document(path="d.txt", text=text), language="el", date="2000-02-29")
     assert time.perf_counter() - started < 2.0 + len(text) / 50_000
     assert all(text[t.start : t.end] == t.text for t in extraction.timexes)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=_TooSlow,
+    reason="events: an ordinary text of many short dated sentences is quadratic in the number of "
+    "events: extract.py _merge compares every event with every other (_refines), _best_trigger "
+    "filters all timexes per timex, _is_mostly_date scans all timexes per unit, split.py "
+    "_split_sentences checks every sentence end against every timex span. 'Le 3 mars 2009, la "
+    "Commission a adopté. ' x 500 (20k chars) takes 2.8 s, x 2000 (80k) 28 s (events owner)",
+)
+def test_many_short_dated_sentences_stay_linear() -> None:
+    extract_document(Document(path="w.txt", text="Le 3 mars 2009."), language="fr")
+    text = "Le 3 mars 2009, la Commission a adopté. " * 1000  # 40,000 characters
+    started = time.perf_counter()
+    with _limit(2.0 + len(text) / 50_000 + 1.0):
+        extraction = extract_document(Document(path="m.txt", text=text), language="fr", date="2009-03-04")
+    assert time.perf_counter() - started < 2.0 + len(text) / 50_000
+    assert extraction.events
