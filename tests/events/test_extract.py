@@ -170,6 +170,33 @@ def test_a_summary_reference_table_in_every_language(language: str) -> None:
     assert all("32011L0093" in [a.celex for a in e.acts] for e in evs)
 
 
+def test_a_procedure_files_key_events() -> None:
+    text = (
+        "Key events\n\n"
+        "11/05/2022 Legislative proposal published COM(2022)0209\n"
+        "12/09/2022 Committee referral announced in Parliament, 1st reading\n"
+        "14/11/2023 Vote in committee, 1st reading\n"
+        "11/12/2023 Text agreed during interinstitutional negotiations\n"
+        "13/03/2024 Decision by Parliament, 1st reading\n"
+        "12/04/2024 Act adopted by Council after Parliament's 1st reading\n"
+        "24/04/2024 Final act signed\n"
+        "30/04/2024 Final act published in Official Journal\n"
+    )
+    evs = events(text, "en")
+    assert [e.type for e in evs] == [
+        "proposal",
+        "referral",
+        "vote",
+        "agreement",
+        "vote",
+        "adoption",
+        "signature",
+        "publication",
+    ]
+    assert all(e.status == "past" for e in evs)
+    assert "52022PC0209" in [a.celex for a in evs[1].acts], "the file's proposal is its subject"
+
+
 def test_provenance_slices_back() -> None:
     text = (
         "On 4 November 2010 the Commission adopted a strategic Communication (COM(2010)609). "

@@ -438,6 +438,11 @@ def _topic(acts: Sequence[ActRef], ctx: _Context) -> ActRef | None:
     own_date = ctx.doc_date.timex.start if ctx.doc_date is not None else -1
     dated = [t.start for t in ctx.timexes if t.start != own_date and cut(t.value or "")]
     limit = min([1200, *dated])
+    first = _unit_index(ctx, limit) if dated and limit == dated[0] else None
+    if first is not None:
+        limit = ctx.units[
+            first
+        ].end  # the first dated line may name it: "11/05/2022 ... COM(2022)0209"
     head = [
         a for a in acts if a.celex and a.span is not None and a.span[0] < limit and a.kind != "case"
     ]
