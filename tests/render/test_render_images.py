@@ -78,6 +78,9 @@ def test_labels_never_overlap_each_other(corpus: Timeline) -> None:
             if a.overlaps(b) and min(a.x1, b.x1) - max(a.x0, b.x0) > 1 and min(a.y1, b.y1) - max(a.y0, b.y0) > 1
         ]
         assert clashes == []
+        # legible at A4 width: no text smaller than 7 pt on an 11.7 in wide figure
+        sizes = [t.get_fontsize() for t in [*fig.texts, *ax.texts, *ax.get_xticklabels()] if t.get_text()]
+        assert min(sizes) >= 7
         # and every label stays inside the figure
         fig_box = fig.bbox
         assert all(b.x0 >= fig_box.x0 - 1 and b.x1 <= fig_box.x1 + 1 for b in boxes)
