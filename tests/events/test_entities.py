@@ -16,6 +16,8 @@ from timeline.events import find_actors, find_amounts
         ("€2.5 billion", 2_500_000_000.0, "EUR"),
         ("1,2 Mio. EUR", 1_200_000.0, "EUR"),
         ("1.500.000 EUR", 1_500_000.0, "EUR"),
+        ("3 millions d’euros pour le réseau", 3_000_000.0, "EUR"),
+        ("2 milioni di euro", 2_000_000.0, "EUR"),
     ],
 )
 def test_amounts(text: str, value: float, currency: str) -> None:

@@ -133,6 +133,23 @@ def test_funding_carries_its_amount() -> None:
     assert [(a.value, a.currency) for a in ev.amounts] == [(427000.0, "EUR")]
 
 
+def test_money_given_is_funding_in_several_languages() -> None:
+    cases = [
+        (
+            "en",
+            "On 12 May 2020 the Commission announced it will provide EUR 5 million to the network.",
+        ),
+        ("de", "Die Kommission stellt heute 5 Mio. EUR für das Netzwerk bereit."),
+        ("fr", "La Commission a débloqué aujourd'hui 3 millions d'euros pour le réseau."),
+    ]
+    for lang, text in cases:
+        (ev,) = events(text, lang, "2020-05-12")
+        assert (ev.date, ev.type) == ("2020-05-12", "funding"), text
+        assert [(a.value, a.currency) for a in ev.amounts] == [
+            (5_000_000.0 if lang != "fr" else 3_000_000.0, "EUR")
+        ]
+
+
 def test_an_event_log_types_each_date_from_its_own_line() -> None:
     text = (
         "Events\n\n2009/09/02\n   EP - ANGELILLI Roberta (PPE) appointed as rapporteur in LIBE\n"
