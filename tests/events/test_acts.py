@@ -30,6 +30,8 @@ CASES = [
     ("tidligere forslag til rammeafgørelse - KOM (2009) 0135", "da", "52009PC0135"),
     ("Document 52000PC0854(02)", "en", "52000PC0854(02)"),
     ("judgment in Case C-293/12", "en", "62012CJ0293"),
+    ("Commission Recommendation 2003/361/EC", "en", "32003H0361"),
+    ("Durchführungsverordnung (EU) 2019/947 der Kommission", "de", "32019R0947"),
 ]
 
 
