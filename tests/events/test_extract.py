@@ -150,6 +150,26 @@ def test_money_given_is_funding_in_several_languages() -> None:
         ]
 
 
+def test_a_directives_final_provisions_in_three_languages() -> None:
+    cases = {
+        "en": "Member States shall adopt and publish, by 6 May 2018, the laws, regulations and "
+        "administrative provisions necessary to comply with this Directive. They shall apply "
+        "those provisions from 6 May 2018.",
+        "fr": "Les États membres adoptent et publient, au plus tard le 6 mai 2018, les dispositions "
+        "nécessaires pour se conformer à la présente directive. Ils appliquent ces dispositions "
+        "à partir du 6 mai 2018.",
+        "de": "Die Mitgliedstaaten erlassen und veröffentlichen bis zum 6. Mai 2018 die Rechts- und "
+        "Verwaltungsvorschriften, um dieser Richtlinie nachzukommen. Sie wenden diese "
+        "Vorschriften ab dem 6. Mai 2018 an.",
+    }
+    for lang, text in cases.items():
+        evs = events(text, lang, "2016-05-04")
+        assert [(e.date, e.type, e.status) for e in evs] == [
+            ("2018-05-06", "transposition_deadline", "planned"),
+            ("2018-05-06", "application", "planned"),
+        ], lang
+
+
 def test_an_event_log_types_each_date_from_its_own_line() -> None:
     text = (
         "Events\n\n2009/09/02\n   EP - ANGELILLI Roberta (PPE) appointed as rapporteur in LIBE\n"
