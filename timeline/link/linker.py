@@ -471,8 +471,13 @@ def _entry(group: list[_Item]) -> Entry:
     )
     earliest, latest = ev.earliest, ev.latest
     if conflict:
-        given = sorted({i.event.date for i in group if i.event.date}, key=dates.sort_key)
-        earliest, latest = given[0], given[-1]
+        # The sources disagree: the entry spans from the first day any of them allows to the
+        # last. Days, not the sources' own strings: "2009-Q2" and "2009-12" do not compare as
+        # text, and a value outside the calendar ("XXXX-03-03") bounds nothing.
+        spans = [iv for i in group if (iv := dates.interval(i.event.date))]
+        if spans:
+            earliest = min(a for a, _ in spans).isoformat()
+            latest = max(b for _, b in spans).isoformat()
     merged_acts = _merge_acts(group, best.primary)
     procedures = tuple(sorted(set().union(*(i.procedures for i in group))))
     actors = tuple(sorted({a for i in group for a in i.event.actors}))
