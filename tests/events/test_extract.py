@@ -170,6 +170,28 @@ def test_a_directives_final_provisions_in_three_languages() -> None:
         ], lang
 
 
+WHEN_DOES_IT_APPLY = {
+    "en": "FROM WHEN DOES THE DIRECTIVE APPLY?\n\nIt has applied since 17 December 2011 and had to become law in the EU countries by 18 December 2013.",
+    "fr": "DEPUIS QUAND LA DIRECTIVE S'APPLIQUE-T-ELLE?\n\nElle est applicable depuis le 17 décembre 2011 et devait être transposée dans la législation des pays de l'UE au plus tard le 18 décembre 2013.",
+    "de": "SEIT WANN GILT DIE RICHTLINIE?\n\nSie gilt seit dem 17. Dezember 2011 und musste bis zum 18. Dezember 2013 in nationales Recht der EU-Länder umgesetzt werden.",
+    "es": "¿DESDE CUÁNDO ESTÁ EN VIGOR LA DIRECTIVA?\n\nSe aplica desde el 17 de diciembre de 2011 y debía haberse incorporado a la legislación nacional de los países de la UE a más tardar el 18 de diciembre de 2013.",
+    "it": "DA QUANDO È IN VIGORE LA DIRETTIVA?\n\nSi applica dal 17 dicembre 2011 e doveva essere recepita nel diritto nazionale entro il 18 dicembre 2013.",
+    "nl": "VANAF WANNEER IS DE RICHTLIJN VAN TOEPASSING?\n\nDe richtlijn is van toepassing sinds 17 december 2011 en moest uiterlijk op 18 december 2013 in nationaal recht zijn omgezet.",
+    "pt": "A PARTIR DE QUANDO É APLICÁVEL A DIRETIVA?\n\nÉ aplicável desde 17 de dezembro de 2011 e tinha de ser transposta para o direito nacional até 18 de dezembro de 2013.",
+    "pl": "OD KIEDY DYREKTYWA MA ZASTOSOWANIE?\n\nDyrektywa obowiązuje od 17 grudnia 2011 r. i musiała zostać transponowana do prawa krajowego do 18 grudnia 2013 r.",
+    "da": "HVORNÅR TRÆDER DIREKTIVET I KRAFT?\n\nDet finder anvendelse fra den 17. december 2011 og skulle være gennemført i national ret senest den 18. december 2013.",
+    "sv": "FRÅN VILKEN TIDPUNKT GÄLLER DIREKTIVET?\n\nDet gäller från den 17 december 2011 och skulle ha införlivats i nationell lagstiftning senast den 18 december 2013.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(WHEN_DOES_IT_APPLY))
+def test_a_summary_says_since_when_an_act_applies(language: str) -> None:
+    assert keys(events(WHEN_DOES_IT_APPLY[language], language)) == [
+        ("2011-12-17", "application"),
+        ("2013-12-18", "transposition_deadline"),
+    ]
+
+
 def test_an_event_log_types_each_date_from_its_own_line() -> None:
     text = (
         "Events\n\n2009/09/02\n   EP - ANGELILLI Roberta (PPE) appointed as rapporteur in LIBE\n"
