@@ -134,6 +134,7 @@ _NORMALIZERS: dict[str, Callable[[Grammar, str], str]] = {
     "part": lambda g, text: "T" + str(_lookup(g, "part", text)),  # a part of the day: TMO
     "relword": _table("relword"),
     "decade": _decade,
+    "bcyear": lambda g, text: f"{int(text):04d}",  # "218 BC" -> BC0218
     "hour": _two(0, 24),
     "minute": _two(0, 59),
     "second": _two(0, 59),
