@@ -145,3 +145,25 @@ def test_an_output_that_is_a_link_is_replaced_not_written_through(tmp_path: Path
     write_atomic(out / "timeline.json", "{}\n")
     assert victim.read_text("utf-8") == "keep me"
     assert not (out / "timeline.json").is_symlink()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="pipeline._write_timeml writes into out/timeml/ even when that folder is a symbolic "
+    "link out of the output folder; it should refuse (or replace the link) (lead)",
+)
+def test_a_linked_subfolder_of_the_output_is_not_written_through(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("On 3 March 2009 the Commission adopted it.\n", "utf-8")
+    (src / "a.meta.json").write_text('{"language": "en"}', "utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    os.symlink(elsewhere, out / "timeml")
+    try:
+        timeline.build([src], out, formats=["timeml"], jobs=1, use_cache=False)
+    except timeline.TimelineError:
+        pass  # refusing is fine
+    assert list(elsewhere.iterdir()) == []
