@@ -192,6 +192,49 @@ def test_a_summary_says_since_when_an_act_applies(language: str) -> None:
     ]
 
 
+OJ_HEADERS = {
+    "it": (
+        "Gazzetta ufficiale dell’Unione europea",
+        "DIRETTIVA 2011/93/UE DEL PARLAMENTO EUROPEO E DEL CONSIGLIO\n\ndel 13 dicembre 2011\n\nrelativa alla lotta contro l’abuso e lo sfruttamento sessuale dei minori",
+    ),
+    "es": (
+        "Diario Oficial de la Unión Europea",
+        "DIRECTIVA 2011/93/UE DEL PARLAMENTO EUROPEO Y DEL CONSEJO\n\nde 13 de diciembre de 2011\n\nrelativa a la lucha contra los abusos sexuales",
+    ),
+    "nl": (
+        "Publicatieblad van de Europese Unie",
+        "RICHTLIJN 2011/93/EU VAN HET EUROPEES PARLEMENT EN DE RAAD\n\nvan 13 december 2011\n\nter bestrijding van seksueel misbruik",
+    ),
+    "pt": (
+        "Jornal Oficial da União Europeia",
+        "DIRETIVA 2011/93/UE DO PARLAMENTO EUROPEU E DO CONSELHO\n\nde 13 de dezembro de 2011\n\nrelativa à luta contra o abuso sexual",
+    ),
+    "pl": (
+        "Dziennik Urzędowy Unii Europejskiej",
+        "DYREKTYWA PARLAMENTU EUROPEJSKIEGO I RADY 2011/93/UE\n\nz dnia 13 grudnia 2011 r.\n\nw sprawie zwalczania niegodziwego traktowania w celach seksualnych",
+    ),
+    "da": (
+        "Den Europæiske Unions Tidende",
+        "EUROPA-PARLAMENTETS OG RÅDETS DIREKTIV 2011/93/EU\n\naf 13. december 2011\n\nom bekæmpelse af seksuelt misbrug",
+    ),
+    "sv": (
+        "Europeiska unionens officiella tidning",
+        "EUROPAPARLAMENTETS OCH RÅDETS DIREKTIV 2011/93/EU\n\nav den 13 december 2011\n\nom bekämpande av sexuella övergrepp",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(OJ_HEADERS))
+def test_an_official_journal_header_dates_the_act_in_every_language(language: str) -> None:
+    journal, title = OJ_HEADERS[language]
+    text = f"17.12.2011   \n\n{language.upper()}\n\n{journal}\n\nL 335/1\n\n\n{title}\n"
+    found = temporal.find(text, language)
+    assert document_date(text, language, found) == "2011-12-17"
+    evs = events(text, language, "2011-12-17")
+    assert keys(evs) == [("2011-12-17", "publication"), ("2011-12-13", "adoption")]
+    assert all([a.celex for a in e.acts] == ["32011L0093"] for e in evs)
+
+
 def test_an_event_log_types_each_date_from_its_own_line() -> None:
     text = (
         "Events\n\n2009/09/02\n   EP - ANGELILLI Roberta (PPE) appointed as rapporteur in LIBE\n"
