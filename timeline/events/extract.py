@@ -366,7 +366,10 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
                         hb[0].trigger.name + "@column",
                         (header.start, unit.end),
                     )
-            found = _neighbour(ctx, t, ui, ui - 1, 30)
+            prev = ctx.units[ui - 1] if ui > 0 else None
+            if prev is not None and prev.end - prev.start <= 150:
+                # a caption before the date ("Keynote speech by ...\n3 March 2009, London")
+                found = _neighbour(ctx, t, ui, ui - 1, 30)
         if found is not None:
             return found
         # an event log's title with no trigger: look one more line down (a "Details" block)
