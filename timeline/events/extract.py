@@ -64,7 +64,7 @@ TIED_BONUS = 40
 #: Penalty for a trigger that lies beyond another date of the same sentence.
 CROSSING_PENALTY = 120
 #: A trigger further than this (after weighting) does not type the date.
-MAX_COST = 260
+MAX_COST = 160
 _SHORT = 80
 
 
