@@ -3,6 +3,7 @@
     python bench/timex_eval.py                 # the table
     python bench/timex_eval.py -v fr-timebank-train   # one folder, with per-document errors
     python bench/timex_eval.py --dev -v        # dev corpus: every gold timex missed or misvalued
+    python bench/timex_eval.py --speed         # CPU seconds for 1 MB of news text per language
 
 TimeML folders: TempEval-3 task A (strict / relaxed extent F1, type and value accuracy, value F1)
 via ``timeline.eval.timex.evaluate_timex``. Test folders (*-test, *-platinum) are only run to
@@ -71,12 +72,41 @@ def dev_corpus(verbose: bool) -> tuple[int, int, int, float]:
     return total, ok, chars, seconds
 
 
+def speed(size: int = 1_000_000) -> None:
+    """CPU seconds to tag ``size`` characters of each training folder's text (repeated to
+    size, grammar compiled first): the steady-state speed of one core."""
+    from timeline.timeml import read_tml
+
+    for name, lang in (
+        ("en-tbaq", "en"),
+        ("fr-timebank-train", "fr"),
+        ("de-krauts-train", "de"),
+    ):
+        folder = TIMEML / name
+        docs = [read_tml(f) for f in sorted(folder.rglob("*.tml"))]
+        text = "".join(d.text for d in docs)
+        text = (text * (size // max(len(text), 1) + 1))[:size]
+        load(lang).warm()
+        tag(text[:20000], lang, "2000-01-01")
+        t0 = time.process_time()
+        found = tag(text, lang, "2000-01-01")
+        cpu = time.process_time() - t0
+        print(
+            f"{name}: {size} chars in {cpu:.2f} CPU s = {size / cpu / 1e6:.2f} M chars/s "
+            f"({len(found)} expressions)"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folders", nargs="*", help="timeml folder names (default: all)")
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--dev", action="store_true", help="only the dev corpus")
+    ap.add_argument("--speed", action="store_true", help="steady-state speed on 1 MB per language")
     args = ap.parse_args(argv)
+    if args.speed:
+        speed()
+        return 0
     rows = []
     chars = 0
     seconds = 0.0
