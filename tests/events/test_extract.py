@@ -102,6 +102,16 @@ def test_a_date_line_alone_is_no_event() -> None:
     )
 
 
+def test_a_speech_dated_by_its_place_and_day_is_that_days_meeting() -> None:
+    text = (
+        "SPEECH/12/764\n\nViviane Reding\n\nThe EU data protection reform\n\n"
+        "Speech at the Justice Council\n\nLuxembourg, 26 October 2012\n\nLadies and gentlemen."
+    )
+    found = temporal.find(text, "en")
+    assert document_date(text, "en", found) == "2012-10-26"
+    assert keys(events(text, "en", "2012-10-26")) == [("2012-10-26", "meeting")]
+
+
 def test_a_footnote_reference_is_not_an_event() -> None:
     assert events("(1) OJ C 48, 15.2.2011, p. 138.", "en", "2011-12-17") == []
 

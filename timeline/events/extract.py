@@ -324,6 +324,14 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
                 lead = _best_trigger(ctx, t, t.end, unit.end, strict=True)
                 if lead is not None and lead[0].trigger.priority >= 2:
                     return lead[0].trigger.type, lead[0].trigger.name + "@dateline", clause
+            # a speech or conference page dated by its place and day: that day's meeting
+            head = [
+                h
+                for h in _triggers_in(ctx, 0, min(len(text), t.end + 200))
+                if h.trigger.type == "meeting"
+            ]
+            if head and not any(o.start < t.start and cut(o.value or "") for o in ctx.timexes):
+                return "meeting", head[0].trigger.name + "@dateline", clause
             return None
         if kind == "press_header":
             return None  # where and when the text was issued, not an event of its own
