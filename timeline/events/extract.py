@@ -6,18 +6,29 @@ For each time expression of a document, in text order:
    1800-2100; ``FUTURE_REF`` ("à court terme") and ``PRESENT_REF`` ("currently") give an event
    without a date; durations, sets, unanchored values and "31-12-9999" are dropped.
 2. **What happened then?** In order of precedence:
-   the document's own date line in a COM document (its ``proposal``) or the Official Journal
-   header of an act (its ``publication``); an Official Journal reference right before the date
-   (``publication``, but not in footnotes); an act, convention, opinion or meeting tied to the
-   date by "of/du/vom/del" ("Framework Decision 2004/68/JHA of 22 December 2003" is its
-   ``adoption``); else the best trigger of ``resources/<lang>/events.toml`` in the sentence,
-   scored by priority and distance (a date alone on its line looks at the line after it, then
-   before it, and a table value at its column header). A date with no trigger is no event
-   (statistics years, ages, print dates).
+
+   - the document's own date: in a COM document its ``proposal``; under an Official Journal
+     header its ``publication``; a press date line is no event unless a lead sentence on the
+     same line or a speech/conference header says what happened that day;
+   - a footnote's or bracketed OJ citation is bibliography; an OJ reference right before the
+     date is a ``publication``;
+   - an act, convention, opinion or meeting tied to the date by "of/du/vom/del" ("Framework
+     Decision 2004/68/JHA of 22 December 2003" is its ``adoption``), unless an event verb
+     stands between them;
+   - else the best trigger of ``resources/<lang>/events.toml`` in the sentence: the highest
+     priority at the shortest distance, a trigger tied by a preposition ("published on")
+     preferred, one tied to another date or beyond it penalised or excluded, reporting verbs
+     ("announced today") only as a last resort. A date alone on its line looks at the line
+     after it (an event log), a table value at its column header, a caption before it.
+
+   A date with no trigger is no event (statistics years, ages, print dates).
 3. **Status** from the date against the document date, else from tense and modality cues.
 4. **Acts, procedures, actors, amounts** from the sentence; the act the document itself is
-   (its CELEX or COM number in the header) for the steps of its own life.
-5. **Merge** events with the same (date, type) and compatible acts (headline and body).
+   (its CELEX or COM number in the header) for its header steps; the document's subject
+   (a COM number in its header) for procedural steps naming no act; titles as labels.
+5. **Merge** events with the same (date, type) and compatible acts (headline and body), a
+   coarser restatement ("en 1997") into the precise one, a header misprint of the document's
+   own number into the document's act.
 """
 
 from __future__ import annotations
