@@ -148,19 +148,19 @@ def test_the_time_limit_is_not_swallowed_inside_a_pdf(
 
     def slow_page(self: object, *args: object, **kwargs: object) -> str:
         calls.append(1)
-        time.sleep(0.4)
+        time.sleep(0.25)
         word = "".join(chr(97 + (len(calls) * k) % 26) for k in range(1, 6))  # no running head
         return f"On 3 March 2009 the Commission adopted the {word} act."
 
     monkeypatch.setattr(pypdf.PageObject, "extract_text", slow_page)
     path = tmp_path / "slow.pdf"
-    path.write_bytes(_pdf([_page(1)] * 10))
-    task = pipeline._Task(str(path), None, None, "en", False, timeout=0.3)
+    path.write_bytes(_pdf([_page(1)] * 8))
+    task = pipeline._Task(str(path), None, None, "en", False, timeout=0.2)
     started = time.perf_counter()
     result = pipeline._run_task(task)
     elapsed = time.perf_counter() - started
     assert isinstance(result, pipeline.Failure) and "time limit" in result.problem, result
-    assert elapsed < 1.5, f"{elapsed:.1f} s for a 0.3 s limit"
+    assert elapsed < 1.0, f"{elapsed:.1f} s for a 0.2 s limit"
 
 
 def test_a_pdf_that_inflates_past_the_text_limit_is_refused(tmp_path: Path) -> None:
@@ -194,3 +194,48 @@ def test_a_worker_over_the_memory_limit_is_reported_and_the_batch_goes_on(tmp_pa
     assert [f.path for f in result.failures] == [str(big)]
     assert "memory" in result.failures[0].problem
     assert [x.document.path for x in result.extractions] == [str(good)]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="pipeline._cache_key reads every input whole (path.read_bytes()) in the parent before "
+    "the loader's max_bytes check, so with the cache on (build's default) an endless or huge "
+    "input (/dev/zero, a 20 GB file) exhausts memory and sinks the batch with MemoryError. Read "
+    "at most max_bytes + 1 bytes of regular files only, or hash after loading (lead)",
+)
+def test_an_endless_input_is_refused_by_size_with_the_cache_on(tmp_path: Path) -> None:
+    good = SOURCES / "ip-10-379-en.txt"
+    if not Path("/dev/zero").exists() or not good.is_file():
+        pytest.skip("needs /dev/zero and the bundled sources/")
+    script = (
+        "import resource, sys, timeline\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1_500_000_000, 1_500_000_000))\n"
+        "r = timeline.build(['/dev/zero', sys.argv[1]], sys.argv[2], jobs=1, max_bytes=1_000_000,\n"
+        "                   formats=['csv'])\n"
+        "print([f.path for f in r.failures], len(r.extractions))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(good), str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=120, cwd=REPO,
+    )
+    assert proc.returncode == 0, proc.stderr[-600:]
+    assert proc.stdout.split("\n")[0] == "['/dev/zero'] 1"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="load/inputs.py _walk yields any directory entry with a document suffix, a named pipe "
+    "(FIFO) too: reading it blocks until the per-document alarm (120 s by default), and "
+    "pipeline._cache_key reads it with no alarm at all, so the build hangs. Yield regular files "
+    "only (stat.S_ISREG) from folders (load owner)",
+)
+def test_a_named_pipe_in_an_input_folder_is_not_a_document(tmp_path: Path) -> None:
+    import os
+
+    from timeline.load import iter_inputs
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("On 3 March 2009 it was adopted.\n", "utf-8")
+    os.mkfifo(src / "pipe.txt")
+    assert list(iter_inputs([str(src)])) == [str(src / "a.txt")]
