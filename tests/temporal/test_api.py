@@ -154,3 +154,18 @@ def test_cost_grows_linearly() -> None:
     tag(big, "en", None)
     t2 = time.process_time()
     assert (t2 - t1) < 8 * max(t1 - t0, 0.01)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "dct", "value"),
+    [
+        ("tomorrow", "en", "9999-12-31", "FUTURE_REF"),
+        ("yesterday", "en", "0001-01-01", "PAST_REF"),
+        ("next year", "en", "9999-06-01", "FUTURE_REF"),
+        ("mercredi", "fr", "0001-01-01", "XXXX-WXX-3"),
+    ],
+)
+def test_anchoring_at_the_edge_of_the_calendar_leaves_values_unresolved(
+    text: str, lang: str, dct: str, value: str
+) -> None:
+    assert [t.value for t in tag(text, lang, dct)] == [value]

@@ -54,6 +54,17 @@ def _add_months(d: dt.date, months: int) -> dt.date:
 
 
 def _shift(anchor: dt.date, sign: int, n: int, unit: str) -> str:
+    """``n`` units (D, W, M, Q, H, Y, DE, CE) after (``sign`` 1) or before ``anchor``, written
+    at the unit's precision. Raises OverflowError outside the years 1 to 9999."""
+    out = _shift_raw(anchor, sign, n, unit)
+    if out.startswith("-") or (unit not in ("DE", "CE") and not 1 <= int(out[:4]) <= 9999):
+        raise OverflowError(out)
+    if len(out.split("-")[0]) > {"DE": 3, "CE": 2}.get(unit, 4):
+        raise OverflowError(out)
+    return out
+
+
+def _shift_raw(anchor: dt.date, sign: int, n: int, unit: str) -> str:
     k = sign * n
     if unit == "D":
         return (anchor + dt.timedelta(days=k)).isoformat()
@@ -189,9 +200,13 @@ def resolve(value: str, anchor: dt.date | None, direction: int, previous_day: st
         # the day of the previous day-precision expression, shifted ("the next day": SAME+1)
         shift = int(value[4:] or 0)
         base = dt.date.fromisoformat(previous_day) if previous_day else anchor
+        unresolved = "PRESENT_REF" if shift == 0 else "PAST_REF" if shift < 0 else "FUTURE_REF"
         if base is None:
-            return "PRESENT_REF" if shift == 0 else "PAST_REF" if shift < 0 else "FUTURE_REF"
-        return (base + dt.timedelta(days=shift)).isoformat()
+            return unresolved
+        try:
+            return (base + dt.timedelta(days=shift)).isoformat()
+        except OverflowError:
+            return unresolved
     m = _REL.match(value)
     if m is not None:
         sign, n, unit, suffix = m.groups()
@@ -201,13 +216,19 @@ def resolve(value: str, anchor: dt.date | None, direction: int, previous_day: st
             return "PAST_REF" if sign == "-" else "FUTURE_REF"
         if n == "0" and unit == "D" and suffix.startswith("T") and previous_day:
             return previous_day + suffix  # "à 18 h" after "mardi": that Tuesday
-        head = _shift(anchor, 1 if sign == "+" else -1, int(n), unit)
+        try:
+            head = _shift(anchor, 1 if sign == "+" else -1, int(n), unit)
+        except (OverflowError, ValueError):  # beyond year 1 or 9999: left unresolved
+            return "PAST_REF" if sign == "-" else "FUTURE_REF"
         return head + suffix
     w = _WD.match(value)
     if w is not None:
         if anchor is None:
             return f"XXXX-WXX-{w.group(2)}"
-        return _weekday(anchor, w.group(1), int(w.group(2)), direction) + (w.group(3) or "")
+        try:
+            return _weekday(anchor, w.group(1), int(w.group(2)), direction) + (w.group(3) or "")
+        except (OverflowError, ValueError):  # beyond year 1 or 9999: left unresolved
+            return f"XXXX-WXX-{w.group(2)}"
     if value.startswith("XXXX-") and anchor is not None:
         value = _resolve_x(value, anchor, direction)
     return with_weekday(value, weekday)
