@@ -31,6 +31,10 @@ CASES = [
     ("Document 52000PC0854(02)", "en", "52000PC0854(02)"),
     ("judgment in Case C-293/12", "en", "62012CJ0293"),
     ("Commission Recommendation 2003/361/EC", "en", "32003H0361"),
+    ("SMĚRNICE EVROPSKÉHO PARLAMENTU A RADY 2011/93/EU", "cs", "32011L0093"),
+    ("a 2011/93/EU irányelv", "hu", "32011L0093"),
+    ("Οδηγία 2011/93/ΕΕ", "el", "32011L0093"),
+    ("Regulamentul (UE) 2016/679", "ro", "32016R0679"),
     ("Durchführungsverordnung (EU) 2019/947 der Kommission", "de", "32019R0947"),
 ]
 

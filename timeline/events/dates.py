@@ -159,7 +159,10 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
             continue
         oj = p.patterns.get("oj")
         if not before.strip() and not after.strip() and oj is not None:
-            if _nonempty_lines_before(text, t.start) <= 2 and oj.search(text[t.end : t.end + 200]):
+            below = text[t.end : t.end + 200]
+            if _nonempty_lines_before(text, t.start) <= 2 and (
+                oj.search(below) or cp["oj_series"].search(below)
+            ):
                 candidates.append((2, t.start, DocDate(date, t, "oj_header")))
                 continue
         if oj is not None and t.start < HEADER_CHARS:
