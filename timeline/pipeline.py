@@ -143,8 +143,13 @@ def tag_path(
     from timeline.timeml import to_timeml
 
     document = load_stage.load_document(path, use_sidecar=use_sidecar)
-    doc, timexes = anchor_document(document, date=date, language=language)
-    return to_timeml(doc.text, timexes, doc.date)
+    doc, _ = anchor_document(document, date=date, language=language)
+    return to_timeml(doc.text, _timeml_timexes(doc), doc.date)
+
+
+def _timeml_timexes(doc: Document) -> list[Timex]:
+    """The document's timexes as TimeML wants them: a range as its two ends."""
+    return temporal.tag(doc.text, doc.language or "en", doc.date, split_ranges=True)
 
 
 def extract_path(
@@ -384,7 +389,10 @@ def _write_timeml(extractions: Sequence[Extraction], folder: Path) -> list[Path]
     for x in extractions:
         name = safe_stem(x.document.path, taken) + ".tml"
         written.append(
-            write_atomic(folder / name, to_timeml(x.document.text, x.timexes, x.document.date))
+            write_atomic(
+                folder / name,
+                to_timeml(x.document.text, _timeml_timexes(x.document), x.document.date),
+            )
         )
     return written
 
