@@ -13,6 +13,9 @@ Inputs (mixed in fixed proportions):
   and season words of every resource language (read from ``timeline.temporal``), plus act and
   procedure numbers, quarters, brackets and bidi/zero-width/control characters;
 * ``long``: the same pieces repeated into 20,000-100,000-character texts (the time bound);
+* ``link-render`` (only with ``--kinds``): one to four dense texts extracted, linked, and rendered
+  to every text format (JSON, GraphML, HTML, CSV, ICS, TimelineJS, Markdown), each parsed back
+  (json, xml.etree, icalendar, csv), CSV cells checked for formula triggers, ICS lines for 75 octets;
 * loader inputs written to files and read by ``timeline.load.load_document``: ``.txt`` (random
   bytes or encodings), ``.html`` (nested, broken or hostile markup around the text), ``.pdf``
   (a valid one-page PDF, truncated, bit-flipped or spliced).
@@ -142,6 +145,28 @@ def long_unit(rng: random.Random) -> tuple[str, int]:
 
 def repeat(unit: str, size: int) -> str:
     return (unit * (size // max(1, len(unit)) + 1))[:size]
+
+
+STATEMENTS = [
+    "On {d} the Commission adopted the proposal for Directive 2011/93/EU {x}.",
+    "The Council reached agreement on {d} on {x}.",
+    "Member States shall transpose Directive 2011/93/EU by {d}; {x}.",
+    "The Regulation will enter into force on {d} {x}.",
+    "{x} On {d} the European Parliament voted on COM(2010) 94.",
+    "The Directive was published in the Official Journal L 335/1 on {d}. {x}",
+    "A report is planned for {d}, {x}.",
+]
+DAYS = ["3 March 2009", "17 December 2011", "2011", "March 2012", "the first quarter of 2013",
+        "18 December 2013", "tomorrow", "next year", "29 February 2000", "31 December 9999"]
+
+
+def statements(rng: random.Random) -> str:
+    """A few dated statements in English with hostile pieces inside and before them."""
+    out = []
+    for _ in range(rng.randrange(1, 8)):
+        noise = "".join(rng.choice(PIECES) for _ in range(rng.randrange(0, 6)))
+        out.append(rng.choice(STATEMENTS).format(d=rng.choice(DAYS), x=noise))
+    return rng.choice(["\n", " ", "\n\n"]).join(out)
 
 
 def minimal_pdf(text: str) -> bytes:
@@ -286,6 +311,71 @@ def check_load(data: bytes, suffix: str, hang: float, folder: Path) -> None:
     check_extraction(document.text, lang, document.date or "2010-05-05", hang)
 
 
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def check_link_render(texts: list[tuple[str, str, str | None]], hang: float) -> None:
+    """Extract a small corpus, link it, and render every text format; parse each output back."""
+    import csv
+    import io
+    from xml.etree import ElementTree as ET
+
+    from icalendar import Calendar
+
+    from timeline import link
+    from timeline.render.html import render_html
+    from timeline.render.ics import render_ics
+    from timeline.render.summary import render_summary
+    from timeline.render.tabular import render_csv
+    from timeline.render.timelinejs import render_timelinejs
+
+    signal.setitimer(signal.ITIMER_REAL, hang)
+    try:
+        extractions = [
+            extract_document(Document(path=f"doc-{i}.txt", text=t), language=lang, date=date)
+            for i, (t, lang, date) in enumerate(texts)
+        ]
+        timeline = link.link(extractions)
+        graph = link.build_graph(extractions, timeline)
+        graphml = "\n".join(
+            __import__("networkx").generate_graphml(link.graph.stringified(graph), encoding="utf-8")
+        )
+        outputs = {
+            "timeline.json": link.timeline_to_json(timeline),
+            "graph.json": link.graph.graph_to_json(graph),
+            "graph.graphml": graphml,
+            "timeline.html": render_html(timeline),
+            "events.csv": render_csv(timeline),
+            "deadlines.ics": render_ics(timeline),
+            "timelinejs.json": render_timelinejs(timeline),
+            "summary.md": render_summary(timeline),
+        }
+    except Hang as exc:
+        raise Finding("link-hang", f"over {hang:.0f}s; {_where(exc, 6)}") from None
+    except Exception as exc:
+        raise Finding(f"link-raise:{type(exc).__name__}", _where(exc)) from exc
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    for entry in timeline.entries:
+        if entry.earliest and entry.latest and entry.earliest > entry.latest:
+            raise Finding("link-order", f"entry {entry.id}: {entry.earliest} > {entry.latest}")
+    try:
+        for name in ("timeline.json", "graph.json", "timelinejs.json"):
+            json.loads(outputs[name])
+        ET.fromstring(outputs["graph.graphml"].encode("utf-8"))
+        Calendar.from_ical(outputs["deadlines.ics"])
+        rows = list(csv.reader(io.StringIO(outputs["events.csv"], newline="")))
+    except Exception as exc:
+        raise Finding(f"output-parse:{type(exc).__name__}", _where(exc)) from exc
+    for row in rows[1:]:
+        for cell in row:
+            if cell.startswith(TRIGGERS):
+                raise Finding("csv-formula", repr(cell[:60]))
+    for line in outputs["deadlines.ics"].split(b"\r\n"):
+        if len(line) > 75:
+            raise Finding("ics-fold", f"{len(line)} octets: {line[:40]!r}")
+
+
 def _where(exc: BaseException, depth: int = 3) -> str:
     frames = traceback.extract_tb(exc.__traceback__)[-depth:]
     at = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
@@ -352,6 +442,24 @@ def one_case(rng: random.Random, kind: str, hang: float, folder: Path) -> tuple[
             value,
             lambda v: check_extraction(v, language, date, hang),
         )
+    if kind == "link-render":
+        docs = [
+            (statements(rng), "en", rng.choice(DATES[1:4]))
+            if rng.random() < 0.6
+            else (dense(rng, rng.randrange(1, 600)), rng.choice(LANGUAGES), rng.choice(DATES[1:4]))
+            for _ in range(rng.randrange(1, 5))
+        ]
+        # the shrinker works on the joined text; the split points are kept
+        joined = "\x1e".join(t for t, _, _ in docs)
+        meta = [(lang, date) for _, lang, date in docs]
+
+        def check_corpus(v: str) -> None:
+            parts = v.split("\x1e")
+            texts = [(t, *meta[i % len(meta)]) for i, t in enumerate(parts) if t.strip()]
+            if texts:
+                check_link_render(texts, hang)
+
+        return f"{kind} {meta}", joined, check_corpus
     if kind == "file-txt":
         text = dense(rng, rng.randrange(1, 800))
         enc = rng.choice(["utf-8", "utf-16", "cp1252", "latin-1", "utf-8-sig", "raw"])
@@ -372,6 +480,7 @@ KINDS = (
     ("file-txt", 10),
     ("file-html", 12),
     ("file-pdf", 11),
+    ("link-render", 0),  # only with --kinds: a corpus through link and every text renderer
 )
 
 
@@ -383,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("fuzz-out"), help="findings folder")
     parser.add_argument("--max-findings", type=int, default=30)
     parser.add_argument(
-        "--kinds", default=",".join(k for k, _ in KINDS),
+        "--kinds", default=",".join(k for k, w in KINDS if w),
         help="comma-separated input kinds to draw (default all: %(default)s)",
     )
     args = parser.parse_args(argv)
@@ -394,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = wanted - {k for k, _ in KINDS}
     if unknown:
         parser.error(f"unknown kinds: {', '.join(sorted(unknown))}")
-    kinds = [k for k, w in KINDS if k in wanted for _ in range(w)]
+    kinds = [k for k, w in KINDS if k in wanted for _ in range(w or 10)]
     tried: Counter[str] = Counter()
     chars: Counter[str] = Counter()
     found: Counter[str] = Counter()
