@@ -26,7 +26,7 @@ from timeline.events.resources import common
 
 _BULLET = re.compile(r"^[ \t]*(?:[-–—•·▪●*]|\(\d+\)|\[\d+\]|\d+\.\s|[a-z]\)\s)")
 _TERMINAL = re.compile(r"[.!?:;»”\"')]\s*$")
-_SENT_END = re.compile(r"[.!?](?=[\"'»”’)]*\s+[\"'«“‘(\[]?[A-ZÀ-ÖØ-ÞĀ-ſ0-9])")
+_SENT_END = re.compile(r"[.!?](?=[\"'»”’)]*\s+[\"'«“‘(\[]?[A-ZÀ-ÖØ-ÞĀ-ſΆ-ΏΑ-ΩА-ЯЁ0-9])")
 
 
 @dataclass(frozen=True, slots=True)
