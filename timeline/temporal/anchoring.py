@@ -114,7 +114,7 @@ class _Cues:
         if cut2 >= 0:
             hi = cut2
         best: tuple[int, int] | None = None
-        for key, sign in (("past", -1), ("future", 1)):
+        for key, sign in (("future", 1), ("past", -1)):  # a tie goes to the future cue
             pat = g.tense.get(key)
             if pat is None:
                 continue

@@ -136,6 +136,7 @@ _NORMALIZERS: dict[str, Callable[[Grammar, str], str]] = {
     "decade": _decade,
     "bcyear": lambda g, text: f"{int(text):04d}",  # "218 BC" -> BC0218
     "hour": _two(0, 24),
+    "hourpm": lambda g, text: f"{int(text) % 12 + 12:02d}",  # "5 p.m." -> 17, "12 p.m." -> 12
     "minute": _two(0, 59),
     "second": _two(0, 59),
 }
