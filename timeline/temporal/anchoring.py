@@ -276,6 +276,23 @@ def _is_narrative(timexes: Sequence[Timex], when: dt.date | None) -> bool:
     return far * 2 > len(years)
 
 
+#: "A year earlier" within this many characters after a quarter, in its sentence, is that
+#: quarter a year before ("third-quarter profit rose to $5 million from $3 million a year
+#: earlier": the third quarter of the year before), as reports compare like with like.
+QUARTER_WINDOW = 200
+
+_REL_YEARS = re.compile(r"^R-(\d{1,3})Y$")
+
+
+def _year_before_quarter(quarter: str, rel: str) -> str | None:
+    """``quarter`` (``YYYY-Qn``) shifted back by the years of ``rel`` (``R-1Y``), or None."""
+    m = _REL_YEARS.match(rel)
+    if m is None:
+        return None
+    year = int(quarter[:4]) - int(m.group(1))
+    return f"{year:04d}{quarter[4:]}" if year >= 1 else None
+
+
 #: A time of day ("à 18 h", "um 9 Uhr") is on the day named at most this many characters
 #: before it; else on the anchor's day.
 TIME_WINDOW = 120
@@ -298,6 +315,7 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
     out: list[Timex] = []
     previous_day: tuple[str, int] | None = None  # the last day named, and where
     last_year: tuple[int, int] | None = None  # (year, end offset) of an explicit year
+    quarter: tuple[str, int] | None = None  # the last quarter named, and where
     narrative_doc = _is_narrative(timexes, when)
     cues = _Cues(text)
     for t in timexes:
@@ -343,7 +361,17 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
                     if t.end_value
                     else None
                 )
+            if (
+                quarter is not None
+                and t.value.startswith("R-")
+                and t.value.endswith("Y")
+                and t.start - quarter[1] <= QUARTER_WINDOW
+                and ". " not in text[quarter[1] : t.start]
+            ):
+                value = _year_before_quarter(quarter[0], t.value) or value
             t = dataclasses.replace(t, value=value, end_value=end_value)
+        if re.match(r"^\d{4}-Q[1-4]$", t.value):
+            quarter = (t.value, t.end)
         if explicit is not None:
             last_year = (int(explicit.group(1)), t.end)
         elif needs and _EXPLICIT_YEAR.match(t.value) and last_year is not None:
