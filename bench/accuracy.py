@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shlex
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -412,7 +413,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f" | {fig['f1']:.3f} |"
                 )
 
-    cmd = "python bench/accuracy.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    cmd = "python bench/accuracy.py " + shlex.join(argv if argv is not None else sys.argv[1:])
     lines = [
         "## Time expressions: our engine against dateparser and HeidelTime",
         "",

@@ -36,6 +36,7 @@ import platform
 import random
 import re
 import resource
+import shlex
 import shutil
 import sys
 import tempfile
@@ -403,7 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bench.peers import HEIDELTIME_LANGUAGES, heideltime_available
 
     texts = dev_texts()
-    cmd = "python bench/speed.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    cmd = "python bench/speed.py " + shlex.join(argv if argv is not None else sys.argv[1:])
     lines = [
         "## Speed and memory: `timeline extract` against dateparser and HeidelTime",
         "",
