@@ -32,7 +32,19 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-@click.group(context_settings=CONTEXT)
+class _Commands(click.Group):
+    """The command group: library errors become one-line messages and exit codes here."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            _fail(str(exc), EXIT_USAGE)
+        except TimelineError as exc:
+            _fail(str(exc), EXIT_NOTHING)
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="timeline")
 def cli() -> None:
     """Find dated events in policy texts and build legislative timelines.
@@ -132,17 +144,13 @@ def extract(
     from timeline.parallel import available_cores
     from timeline.pipeline import extract as run_extract
 
-    try:
-        result = run_extract(
-            list(files), date=date, language=language, use_sidecar=not no_sidecar,
-            include=include, exclude=exclude, follow_symlinks=follow_symlinks,
-            jobs=jobs or available_cores(),
-            dask_address=dask_address, progress=_Progress(quiet), timeout=timeout or None,
-            max_bytes=max_bytes,
-        )
-    except UsageError as exc:
-        _fail(str(exc), EXIT_USAGE)
-        return
+    result = run_extract(
+        list(files), date=date, language=language, use_sidecar=not no_sidecar,
+        include=include, exclude=exclude, follow_symlinks=follow_symlinks,
+        jobs=jobs or available_cores(),
+        dask_address=dask_address, progress=_Progress(quiet), timeout=timeout or None,
+        max_bytes=max_bytes,
+    )
     _report_failures(result.failures)
     if show_text:
         for x in result.extractions:
@@ -167,6 +175,7 @@ def extract(
 @click.option("--act", help="Only the dossier of this act (CELEX, e.g. 32011L0093).")
 @click.option("--procedure", help="Only the dossier of this procedure (e.g. 2010/0064(COD)).")
 @click.option("--dossier", help="Only this dossier (its name or id).")
+@click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links inside folders.")
 @_jobs_option
 @click.option("--no-cache", is_flag=True, help="Extract every document again (no cache).")
 @click.option("--open", "open_page", is_flag=True, help="Open timeline.html in the browser.")
@@ -178,6 +187,7 @@ def build(
     act: str | None,
     procedure: str | None,
     dossier: str | None,
+    follow_symlinks: bool,
     jobs: int | None,
     dask_address: str | None,
     max_bytes: int,
@@ -206,14 +216,11 @@ def build(
             list(sources) or None, outdir, formats=list(formats) or None,
             act=act, procedure=procedure, dossier=dossier, jobs=jobs or available_cores(),
             use_cache=not no_cache, dask_address=dask_address, progress=_Progress(quiet),
-            timeout=timeout or None, max_bytes=max_bytes,
+            timeout=timeout or None, max_bytes=max_bytes, follow_symlinks=follow_symlinks,
         )
     except NothingUsableError as exc:
         _report_failures(exc.failures)
         _fail(str(exc), EXIT_NOTHING)
-        return
-    except UsageError as exc:
-        _fail(str(exc), EXIT_USAGE)
         return
     _report_failures(result.failures)
     if not quiet:
@@ -265,11 +272,7 @@ def eval_events(gold_dir: str, verbose: bool, predictions: str | None) -> None:
     """
     from timeline.eval.events import evaluate_events
 
-    try:
-        report = evaluate_events(gold_dir, predictions_dir=predictions)
-    except TimelineError as exc:
-        _fail(str(exc), EXIT_NOTHING)
-        return
+    report = evaluate_events(gold_dir, predictions_dir=predictions)
     click.echo(report.format(verbose=verbose))
 
 
@@ -290,14 +293,7 @@ def eval_timex(gold_dir: str, language: str | None, verbose: bool) -> None:
     """
     from timeline.eval.timex import evaluate_timex
 
-    try:
-        report = evaluate_timex(Path(gold_dir), language=language)
-    except UsageError as exc:
-        _fail(str(exc), EXIT_USAGE)
-        return
-    except TimelineError as exc:
-        _fail(str(exc), EXIT_NOTHING)
-        return
+    report = evaluate_timex(Path(gold_dir), language=language)
     click.echo(report.format(verbose=verbose))
 
 
@@ -325,16 +321,9 @@ def eval_timeline(reference: str, sources: tuple[str, ...], tolerance: int) -> N
     if not result.extractions:
         _fail("no usable document among the sources", EXIT_NOTHING)
         return
-    try:
-        report = link.evaluate_timeline(
-            link.link(result.extractions), Path(reference), tolerance_days=tolerance
-        )
-    except UsageError as exc:
-        _fail(str(exc), EXIT_USAGE)
-        return
-    except TimelineError as exc:
-        _fail(str(exc), EXIT_NOTHING)
-        return
+    report = link.evaluate_timeline(
+        link.link(result.extractions), Path(reference), tolerance_days=tolerance
+    )
     click.echo(report.format())
 
 
@@ -361,14 +350,7 @@ def tag(fmt: str, file: str, output: str | None, date: str | None, language: str
     from timeline.fileio import write_atomic
     from timeline.pipeline import tag_path
 
-    try:
-        markup = tag_path(file, date=date, language=language)
-    except UsageError as exc:
-        _fail(str(exc), EXIT_USAGE)
-        return
-    except TimelineError as exc:
-        _fail(str(exc), EXIT_NOTHING)
-        return
+    markup = tag_path(file, date=date, language=language)
     if output:
         write_atomic(output, markup)
     else:

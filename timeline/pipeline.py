@@ -177,8 +177,24 @@ class _Task:
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
-class _TimeLimit(Exception):
-    """Raised by the alarm when a document exceeds its time limit."""
+_WARM = False
+
+
+def warm_up() -> None:
+    """Load what every document needs (the language detector, shared rules) once per process."""
+    global _WARM
+    if not _WARM:
+        _WARM = True
+        load_stage.detect_language("The Commission adopted the proposal on 3 March 2009.")
+        temporal.find("3 March 2009", "en")
+
+
+class _TimeLimit(BaseException):
+    """Raised by the alarm when a document exceeds its time limit.
+
+    A BaseException, so that no ``except Exception`` on the way (a PDF page reader's, say)
+    swallows it.
+    """
 
 
 def _on_alarm(signum: int, frame: object) -> None:
@@ -195,6 +211,7 @@ def _run_task(task: _Task) -> Extraction | Failure:
     import signal
     import threading
 
+    warm_up()  # loading models and rules once per process is not the document's time
     alarm = bool(task.timeout) and threading.current_thread() is threading.main_thread()
     previous = None
     if alarm:
@@ -234,9 +251,14 @@ def _cache_key(task: _Task) -> str | None:
     else:
         path = Path(task.path)
         try:
-            content = path.read_bytes()
+            if not path.is_file() or path.stat().st_size > task.max_bytes:
+                return None  # the worker reports the problem, without reading it here
+            with open(path, "rb") as handle:
+                content = handle.read(task.max_bytes + 1)
             side = path.with_name(path.name.rsplit(".", 1)[0] + ".meta.json")
-            sidecar = side.read_bytes() if task.use_sidecar and side.is_file() else None
+            sidecar = (
+                side.read_bytes()[:1_000_000] if task.use_sidecar and side.is_file() else None
+            )
         except OSError:
             return None  # the worker reports the problem
     options = {"path": task.path, "date": task.date, "language": task.language,
@@ -321,6 +343,7 @@ def build(
     progress: Callable[[int, int], None] | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    follow_symlinks: bool = False,
 ) -> BuildResult:
     """Extract, link and render a corpus (the bundled ``sources/`` when ``inputs`` is empty).
 
@@ -351,6 +374,7 @@ def build(
         result = extract(
             sources, date=date, language=language, exclude=exclude, jobs=jobs, cache=cache,
             dask_address=dask_address, progress=progress, timeout=timeout, max_bytes=max_bytes,
+            follow_symlinks=follow_symlinks,
         )
     finally:
         if cache is not None:
@@ -381,9 +405,14 @@ def build(
 
 
 def _write_timeml(extractions: Sequence[Extraction], folder: Path) -> list[Path]:
-    """One TimeML file per document (TIMEX3 inline, DCT), named safely after the document."""
+    """One TimeML file per document (TIMEX3 inline, DCT), named safely after the document.
+
+    A symbolic link in place of the folder is replaced by a real folder, never written through.
+    """
     from timeline.timeml import to_timeml
 
+    if folder.is_symlink():
+        folder.unlink()
     taken: set[str] = set()
     written = []
     for x in extractions:

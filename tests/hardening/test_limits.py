@@ -133,12 +133,6 @@ def test_an_interrupted_document_leaves_no_half_built_state(tmp_path: Path) -> N
     assert got["after"] == timeline.extract(docs, jobs=1).to_json()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline._TimeLimit derives from Exception, and load/pdf.py _page_text catches every "
-    "Exception per page: the alarm is swallowed on one page and the other pages run with no "
-    "limit. Make _TimeLimit a BaseException (lead)",
-)
 def test_the_time_limit_is_not_swallowed_inside_a_pdf(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -196,13 +190,6 @@ def test_a_worker_over_the_memory_limit_is_reported_and_the_batch_goes_on(tmp_pa
     assert [x.document.path for x in result.extractions] == [str(good)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline._cache_key reads every input whole (path.read_bytes()) in the parent before "
-    "the loader's max_bytes check, so with the cache on (build's default) an endless or huge "
-    "input (/dev/zero, a 20 GB file) exhausts memory and sinks the batch with MemoryError. Read "
-    "at most max_bytes + 1 bytes of regular files only, or hash after loading (lead)",
-)
 def test_an_endless_input_is_refused_by_size_with_the_cache_on(tmp_path: Path) -> None:
     good = SOURCES / "ip-10-379-en.txt"
     if not Path("/dev/zero").exists() or not good.is_file():
@@ -222,13 +209,6 @@ def test_an_endless_input_is_refused_by_size_with_the_cache_on(tmp_path: Path) -
     assert proc.stdout.split("\n")[0] == "['/dev/zero'] 1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="load/inputs.py _walk yields any directory entry with a document suffix, a named pipe "
-    "(FIFO) too: reading it blocks until the per-document alarm (120 s by default), and "
-    "pipeline._cache_key reads it with no alarm at all, so the build hangs. Yield regular files "
-    "only (stat.S_ISREG) from folders (load owner)",
-)
 def test_a_named_pipe_in_an_input_folder_is_not_a_document(tmp_path: Path) -> None:
     import os
 

@@ -147,11 +147,6 @@ def test_an_output_that_is_a_link_is_replaced_not_written_through(tmp_path: Path
     assert not (out / "timeline.json").is_symlink()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline._write_timeml writes into out/timeml/ even when that folder is a symbolic "
-    "link out of the output folder; it should refuse (or replace the link) (lead)",
-)
 def test_a_linked_subfolder_of_the_output_is_not_written_through(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()

@@ -74,6 +74,8 @@ def _read(path: Path, shown: str, max_bytes: int) -> bytes:
         raise InputError(
             shown, "is a folder, not a file (pass it to iter_inputs to read its documents)"
         )
+    if not path.is_file():  # a FIFO, socket or device would block or never end
+        raise InputError(shown, "not a regular file (a pipe, socket or device); save it first")
     if size > max_bytes:
         raise InputError(
             shown,

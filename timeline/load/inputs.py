@@ -51,8 +51,8 @@ def _walk(root: Path, follow_symlinks: bool) -> Iterator[Path]:
             path = here / name
             if name.startswith(".") or (path.is_symlink() and not follow_symlinks):
                 continue
-            if not path.exists():
-                continue  # a dangling link: nothing to read
+            if not path.is_file():
+                continue  # a dangling link, a pipe, a socket: nothing to read
             yield path
 
 
