@@ -98,6 +98,37 @@ def _nonempty_lines_before(text: str, pos: int) -> int:
 HEADER_CHARS = 800
 
 
+#: How many non-empty lines of a page's header (menus, breadcrumbs, share buttons) may precede
+#: its own date line.
+PAGE_HEAD_LINES = 20
+
+
+def _starts_line(text: str, t: Timex) -> bool:
+    """Whether a full date opens its line ("2010/03/29 Legislative proposal published")."""
+    got = cut(t.value) if t.value else None
+    return (
+        got is not None
+        and got[1] == "day"
+        and not text[text.rfind("\n", 0, t.start) + 1 : t.start].strip()
+    )
+
+
+def _lone_date(text: str, t: Timex, tail: re.Pattern[str]) -> bool:
+    """Whether a full date stands alone on its line (a clock time may follow) as a stamp does."""
+    got = cut(t.value) if t.value else None
+    if got is None or got[1] != "day" or "\n" in t.text or not t.text[:1].isdigit():
+        return False
+    ls, le = _line_bounds(text, t.start, t.end)
+    if text[ls : t.start].strip() or not tail.fullmatch(text[t.end : le]):
+        return False
+    rest = text[le:].lstrip("\n")
+    if rest[:1] in (" ", "\t"):
+        return False  # an indented line under the date: the details of a dated list item
+    nxt = rest.lstrip()[:1]
+    # the next line does not carry on the sentence (", le Conseil a adopté")
+    return not nxt or not (nxt.islower() or nxt in ",.;:)")
+
+
 def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> DocDate | None:
     """The document's own date as read from its text, with the shape that gave it."""
     p = pack(language)
@@ -157,7 +188,21 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
         if t.start < 3000 and cp["press_header"].search(before):
             candidates.append((1, t.start, DocDate(date, t, "press_header")))
             continue
+        stamp = p.patterns.get("page_stamp")
+        if stamp is not None and not after.strip(" \t.") and stamp.search(before):
+            # "Cette page a été générée le 30 décembre 2015": the page says when it was made
+            candidates.append((1, t.start, DocDate(date, t, "page_stamp")))
+            continue
         oj = p.patterns.get("oj")
+        if (
+            oj is not None
+            and not before.strip()
+            and cp["oj_running"].match(after)
+            and oj.search(after)
+        ):
+            # "4.5.2016 L 119/86 Official Journal of the European Union EN": a page's OJ header
+            candidates.append((2, t.start, DocDate(date, t, "oj_header")))
+            continue
         if not before.strip() and not after.strip() and oj is not None:
             below = text[t.end : t.end + 200]
             if _nonempty_lines_before(text, t.start) <= 2 and (
@@ -181,6 +226,17 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
             nxt = text[le:].strip()[:1]
             if (not prev_last or prev_last[-1] in ".:;!?") and (nxt.isupper() or not nxt):
                 candidates.append((4, t.start, DocDate(date, t, "date_line")))
+                continue
+        if (
+            _lone_date(text, t, cp["clock_tail"])
+            and _nonempty_lines_before(text, t.start) <= PAGE_HEAD_LINES
+            and sum(1 for o in timexes if _lone_date(text, o, cp["clock_tail"])) == 1
+            and sum(1 for o in timexes if _starts_line(text, o)) == 1
+        ):
+            # a news page's own date alone on a line of its header ("21.01.2022",
+            # "19-10-2022 - 13:14", "26. Januar 2022"): the only such line of the page, not
+            # one of a list of dated steps
+            candidates.append((5, t.start, DocDate(date, t, "page_date")))
     if not candidates:
         return None
     candidates.sort(key=lambda c: (c[0], c[1]))
