@@ -103,13 +103,6 @@ DENSE_UNIT = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=_TooSlow,
-    reason="events/extract.py _triggers_in: for every timex it runs every trigger pattern over "
-    "the whole sentence, so a sentence with n timexes costs O(n x length): 20,000 characters "
-    "took 27 s (bound 2.4 s), 100,000 did not finish in 30 s (events owner)",
-)
 def test_a_long_sentence_full_of_dates_stays_within_the_time_bound() -> None:
     extract_document(Document(path="w.txt", text="On 3 May 2009 it was adopted."), language="el")
     text = (DENSE_UNIT * (20_000 // len(DENSE_UNIT) + 1))[:20_000]
@@ -120,15 +113,6 @@ def test_a_long_sentence_full_of_dates_stays_within_the_time_bound() -> None:
     assert all(text[t.start : t.end] == t.text for t in extraction.timexes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="events: an ordinary text of many short dated sentences is quadratic in the number of "
-    "events: extract.py _merge compares every event with every other (_refines), _best_trigger "
-    "filters all timexes per timex, _is_mostly_date scans all timexes per unit, split.py "
-    "_split_sentences checks every sentence end against every timex span. 'Le 3 mars 2009, la "
-    "Commission a adopté. ' x 500 (20k chars) takes 1.3 s, x 2000 (80k) 10.5 s, x 4000 32 s "
-    "with the document date given (28 s at 80k without) (events owner)",
-)
 def test_many_short_dated_sentences_stay_linear() -> None:
     extract_document(Document(path="w.txt", text="Le 3 mars 2009."), language="fr")
     text = "Le 3 mars 2009, la Commission a adopté. " * 2000  # 80,000 characters

@@ -36,7 +36,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from timeline.events.acts import (
     find_acts,
@@ -101,6 +101,22 @@ class _Context:
     topic: ActRef | None
     doc_date: DocDate | None
     footnote: re.Pattern[str]
+    # indexes that keep the work per date independent of the document's length
+    timex_starts: list[int] = field(default_factory=list)
+    act_starts: list[int] = field(default_factory=list)
+    memo: dict[tuple[object, ...], object] = field(default_factory=dict)
+
+
+def _timexes_in(ctx: _Context, start: int, end: int) -> list[Timex]:
+    """The time expressions that start in ``[start, end)``, in text order."""
+    lo = bisect.bisect_left(ctx.timex_starts, start)
+    hi = bisect.bisect_left(ctx.timex_starts, end, lo)
+    return ctx.timexes[lo:hi]
+
+
+def _has_timex(ctx: _Context, start: int, end: int, but: Timex | None = None) -> bool:
+    """Whether a time expression other than ``but`` starts in ``[start, end)``."""
+    return any(o is not but for o in _timexes_in(ctx, start, end)[:2])
 
 
 def _unit_index(ctx: _Context, pos: int) -> int | None:
@@ -111,6 +127,14 @@ def _unit_index(ctx: _Context, pos: int) -> int | None:
 
 
 def _triggers_in(ctx: _Context, start: int, end: int) -> list[_Hit]:
+    key = ("triggers", start, end)
+    cached = ctx.memo.get(key)
+    if cached is None:
+        cached = ctx.memo[key] = _scan_triggers(ctx, start, end)
+    return cached  # type: ignore[return-value]
+
+
+def _scan_triggers(ctx: _Context, start: int, end: int) -> list[_Hit]:
     hits: list[_Hit] = []
     for trig in ctx.pack.triggers:
         for m in trig.pattern.finditer(ctx.text, start, end):
@@ -130,7 +154,6 @@ def _best_trigger(
     ctx: _Context, t: Timex, start: int, end: int, extra_cost: int = 0, strict: bool = False
 ) -> tuple[_Hit, int] | None:
     best: tuple[_Hit, int] | None = None
-    others = [o for o in ctx.timexes if o is not t and start <= o.start < end]
     hits = _triggers_in(ctx, start, end)
     # a reporting verb ("announced today") types the date only when nothing else does
     strong = [h for h in hits if h.trigger.priority > 0]
@@ -147,11 +170,17 @@ def _best_trigger(
             continue
         if h.trigger.attach == "after" and h.start > t.end:
             continue
-        crossing = sum(1 for o in others if lo <= o.start and o.end <= hi)
+        crossing = sum(
+            1
+            for o in _timexes_in(ctx, max(start, lo), min(end, hi))
+            if o is not t and o.end <= hi
+        )
         if h.end <= t.start and _tied(ctx, h.end, t.start):
             dist -= TIED_BONUS  # "published on 17 December 2011"
         elif any(
-            o.start >= h.start and (o.start <= h.end or _tied(ctx, h.end, o.start)) for o in others
+            o is not t and (o.start <= h.end or _tied(ctx, h.end, o.start))
+            # only a date right after the trigger can be tied to it (a preposition between)
+            for o in _timexes_in(ctx, max(start, h.start), min(end, h.end + 200))
         ):
             continue  # the trigger belongs to another date: "entered into force on the same day"
         if strict and crossing:
@@ -181,10 +210,19 @@ def _tied(ctx: _Context, start: int, end: int) -> bool:
 
 def _is_mostly_date(ctx: _Context, unit: Unit) -> bool:
     """A unit that is a date and little else ("2010/05/11", "3 March 2009, London")."""
+    key = ("mostly_date", unit.start, unit.end)
+    if key not in ctx.memo:
+        ctx.memo[key] = _mostly_date(ctx, unit)
+    return bool(ctx.memo[key])
+
+
+def _mostly_date(ctx: _Context, unit: Unit) -> bool:
     rest = ctx.text[unit.start : unit.end]
+    if len(rest) > 400:
+        return False  # far more than a date and a few words, whatever it holds
     starts = False
-    for o in ctx.timexes:
-        if unit.start <= o.start and o.end <= unit.end:
+    for o in _timexes_in(ctx, unit.start, unit.end):
+        if o.end <= unit.end:
             starts = starts or o.start == unit.start
             rest = rest.replace(o.text, " ")
     return starts and len(re.sub(r"[^\w]", "", rest)) <= 10
@@ -278,9 +316,7 @@ def _neighbour(
     if not 0 <= k < len(ctx.units):
         return None
     u, unit = ctx.units[k], ctx.units[ui]
-    if any(u.start <= o.start < u.end for o in ctx.timexes if o is not t) and _is_mostly_date(
-        ctx, u
-    ):
+    if _has_timex(ctx, u.start, u.end, but=t) and _is_mostly_date(ctx, u):
         return None
     cand = _best_trigger(ctx, t, u.start, u.end, extra_cost=extra - 10_000)
     if cand is None:
@@ -355,8 +391,9 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
             )
             if hits and hits[0].trigger.type in ("proposal", "report", "opinion"):
                 return hits[0].trigger.type, f"{ctx.language}:self_date_line", clause
-    ls = text.rfind("\n", 0, t.start) + 1
-    note = ctx.footnote.search(text[ls : t.start])
+    ls = text.rfind("\n", max(0, t.start - 400), t.start) + 1
+    # a footnote line opens close before its date; a long line is prose, not a footnote
+    note = ctx.footnote.search(text[ls : t.start]) if ls > 0 or t.start < 400 else None
     oj = ctx.pack.patterns.get("oj")
     if note is not None and oj is not None and oj.match(text, ls + note.end()):
         return None  # a footnote's bibliographic reference: "(1) OJ C 48, 15.2.2011, p. 138."
@@ -393,14 +430,11 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
             return found
         # an event log's title with no trigger: look one more line down (a "Details" block)
         for k in (ui + 2, ui + 3):
-            if k < len(ctx.units) and not any(
-                ctx.units[k].start <= o.start < ctx.units[k].end for o in ctx.timexes
-            ):
+            if k < len(ctx.units) and not _has_timex(ctx, ctx.units[k].start, ctx.units[k].end):
                 u = ctx.units[k]
                 if any(
-                    ctx.units[m].start <= o.start < ctx.units[m].end
+                    _has_timex(ctx, ctx.units[m].start, ctx.units[m].end)
                     for m in range(ui + 1, k)
-                    for o in ctx.timexes
                 ):
                     break
                 cand = _best_trigger(ctx, t, u.start, u.end, extra_cost=-10_000)
@@ -446,7 +480,7 @@ def _act_scope(ctx: _Context, ui: int | None, clause: tuple[int, int]) -> tuple[
     end = clause[1]
     for k in range(ui + 1, min(ui + 5, len(ctx.units))):
         u = ctx.units[k]
-        if any(u.start <= o.start < u.end for o in ctx.timexes):
+        if _has_timex(ctx, u.start, u.end):
             break
         end = max(end, u.end)
     return clause[0], end
@@ -568,8 +602,11 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
         topic=None,
         doc_date=find_document_date(text, language, tx),
         footnote=_common_patterns()["footnote"],
+        timex_starts=[t.start for t in tx],
     )
     ctx = replace(ctx, topic=_topic(acts, ctx))
+    spanned_acts = sorted((a for a in acts if a.span), key=lambda a: a.span[0] if a.span else 0)
+    ctx.act_starts.extend(a.span[0] for a in spanned_acts if a.span)
     head_procs = [code for code, span in ctx.procedures if span[0] < 1500]
     # the header ends where the first paragraph of prose begins
     header_end = next((u.start for u in units if u.end - u.start > 200), len(text))
@@ -608,7 +645,9 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
         if date is None and value == "FUTURE_REF" and status != "planned":
             continue
         scope = _act_scope(ctx, ui, clause)
-        ev_acts = [a for a in acts if a.span and scope[0] <= a.span[0] < scope[1]]
+        lo = bisect.bisect_left(ctx.act_starts, scope[0])
+        hi = bisect.bisect_left(ctx.act_starts, scope[1], lo)
+        ev_acts = list(spanned_acts[lo:hi])
         if ":of_" in rule:
             # "Directive 2011/93/EU ... of 13 December 2011, replacing Framework Decision
             # 2004/68/JHA": the act dated is the one named just before the date
@@ -714,20 +753,25 @@ def _merge(events: list[Event], own: ActRef | None = None) -> list[Event]:
     An event whose date is a coarser statement of another one's of the same type and act
     ("en 1997" and "le 24 février 1997") is the same event.
     """
+    finer: dict[tuple[str, str], list[Event]] = {}  # (type, coarser date) -> events refining it
+    for o in events:
+        parts = (o.date or "").split("-")
+        for n in range(1, len(parts)):
+            finer.setdefault((o.type, "-".join(parts[:n])), []).append(o)
     events = [
         ev
         for ev in events
         if not any(
-            o.type == ev.type and _refines(o.date, ev.date) and _acts_compatible(o, ev)
-            for o in events
+            _refines(o.date, ev.date) and _acts_compatible(o, ev)
+            for o in finer.get((ev.type, ev.date or ""), ())
         )
     ]
     out: list[Event] = []
+    slots: dict[tuple[str | None, str], list[int]] = {}  # (date, type) -> indexes in out
     for ev in events:
         celexes = {a.celex for a in ev.acts if a.celex}
-        for i, kept in enumerate(out):
-            if kept.date != ev.date or kept.type != ev.type:
-                continue
+        for i in slots.get((ev.date, ev.type), ()):
+            kept = out[i]
             kept_celex = {a.celex for a in kept.acts if a.celex}
             if celexes and kept_celex and not (celexes & kept_celex):
                 if not _misprint(celexes, kept_celex, own):
@@ -743,5 +787,6 @@ def _merge(events: list[Event], own: ActRef | None = None) -> list[Event]:
             )
             break
         else:
+            slots.setdefault((ev.date, ev.type), []).append(len(out))
             out.append(ev)
     return out

@@ -86,9 +86,17 @@ def _split_sentences(
     units: list[Unit] = []
     pos = start
     abbrev = _abbreviations()
+    # spans sorted by start; reach[i] = the furthest end among the first i + 1 spans, so "some
+    # span holds this dot" is one bisection, not a scan
+    ordered = sorted(spans)
+    starts = [ts for ts, _ in ordered]
+    reach: list[int] = []
+    for _, te in ordered:
+        reach.append(max(te, reach[-1]) if reach else te)
     for m in _SENT_END.finditer(text, start, end):
         dot = m.start()
-        if any(ts <= dot < te - 1 for ts, te in spans):
+        i = bisect.bisect_right(starts, dot) - 1
+        if i >= 0 and dot < reach[i] - 1:
             continue  # never inside a date: "am 24. Februar 1997"
         if text[dot] == ".":
             before = re.search(r"([\w.ºª°]+)$", text[max(start, dot - 20) : dot])
