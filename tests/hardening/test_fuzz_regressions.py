@@ -61,13 +61,6 @@ HOSTILE_HTML = bytes.fromhex(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="load/html.py: lxml raises ValueError ('All strings must be XML compatible') on this "
-    "page with a U+0013 control character; the loader should strip such characters before lxml "
-    "or turn the error into an InputError (load owner)",
-)
 def test_html_with_a_control_character_loads_or_is_refused_cleanly(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
     path.write_bytes(HOSTILE_HTML)
@@ -80,13 +73,6 @@ def test_html_with_a_control_character_loads_or_is_refused_cleanly(tmp_path: Pat
 PDF_FINDING = Path(__file__).with_name("data") / "fuzz-pypdf-attributeerror.pdf"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="load/pdf.py: pypdf raises AttributeError (\"'NameObject' object has no attribute "
-    "'items'\", in _read_xref) on this damaged PDF; extract_pdf catches only PyPdfError, so the "
-    "loader leaks it instead of an InputError 'damaged PDF' (load owner)",
-)
 def test_damaged_pdf_is_refused_with_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "damaged.pdf"
     path.write_bytes(PDF_FINDING.read_bytes())

@@ -163,6 +163,9 @@ def _tidy(text: str) -> str:
     return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip("\n") + "\n"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def extract_html(markup: str, path: str) -> HtmlPage:
     """The main text of a page (one block per line) and its metadata.
 
@@ -172,7 +175,8 @@ def extract_html(markup: str, path: str) -> HtmlPage:
     import trafilatura
     from lxml.etree import ParserError
 
-    stripped = markup.lstrip()
+    # C0 control characters are not allowed in XML and make lxml refuse the whole page
+    stripped = _CONTROL.sub(" ", markup).lstrip()
     if not stripped:
         raise InputError(path, "empty HTML page (no markup)")
     try:

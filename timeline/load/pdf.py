@@ -113,7 +113,9 @@ def extract_pdf(data: bytes, path: str) -> PdfText:
         raise
     except FileNotDecryptedError:
         raise InputError(path, "encrypted PDF: it needs a password to be read") from None
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError,
+            IndexError, RecursionError, AssertionError) as exc:
+        # pypdf meets a damaged file with many kinds of error; all mean the same to a user
         raise InputError(path, f"damaged PDF ({type(exc).__name__}: {exc})") from None
     if not any(p.strip() for p in raw_pages):
         raise InputError(
