@@ -152,22 +152,12 @@ def test_html_page_has_no_active_hostile_markup(built: Path) -> None:
     assert "&lt;img src=x onerror=alert" in page  # shown as text, escaped
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="render/html.py escapes <>&\"' but passes C0 control characters (U+0001, U+0007, U+001B) "
-    "into the page text; they should be dropped or shown as U+FFFD/escapes (render owner)",
-)
 def test_html_page_has_no_raw_control_characters(built: Path) -> None:
     page = _read(built, "timeline.html")
     bad = sorted({f"U+{ord(c):04X}" for c in re.findall(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", page)})
     assert not bad, f"C0 control characters in the HTML: {bad}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="render/html.py shows a U+202E from a document outside any isolate, so it reverses the "
-    "text after it in the list; wrap document text in <bdi> or strip overrides (render owner)",
-)
 def test_html_page_isolates_bidi_overrides(built: Path) -> None:
     """A U+202E in a label must not reverse the text after it: the page either drops the override
     or shows it inside an isolate (``<bdi>``, ``dir="auto"``, or a U+2068/U+2069 pair)."""

@@ -46,8 +46,14 @@ _EPOCH = dt.date(1970, 1, 1).toordinal()
 _SLUG = re.compile(r"[^A-Za-z0-9_-]+")
 
 
+#: C0 controls (they have no business in a page) and the bidi embedding, override and isolate
+#: controls (a U+202E from a document would reverse the page's own text after it).
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
 def _esc(text: object) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
+    shown = _INVISIBLE.sub("", "" if text is None else str(text))
+    return html.escape(shown, quote=True)
 
 
 def json_for_script(data: Any) -> str:
@@ -59,6 +65,7 @@ def json_for_script(data: Any) -> str:
         .replace(">", "\\u003e")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
+        .replace("\x7f", "\\u007f")
     )
 
 
