@@ -98,6 +98,11 @@ def common(name: str) -> dict[str, Any]:
     return read_toml(RESOURCE_ROOT / "common" / f"{name}.toml")
 
 
+def common_triggers() -> list[dict[str, Any]]:
+    """The ``[[trigger]]`` tables of ``resources/common/acts.toml`` (language-neutral)."""
+    return list(common("acts").get("trigger") or [])
+
+
 @cache
 def language_file(language: str, name: str) -> dict[str, Any]:
     """``resources/<language>/<name>.toml`` as a dict (empty when absent)."""
@@ -152,14 +157,17 @@ def pack(language: str) -> LanguagePack:
     blocks = _blocks(common("blocks"))
     blocks.update(_blocks(data))
     triggers = []
-    for i, raw in enumerate(data.get("trigger") or []):
+    # language-neutral triggers (document numbers whose shape tells the step) come after the
+    # language's own
+    shared = [dict(raw, name=f"common:{raw.get('name', '')}") for raw in common_triggers()]
+    for i, raw in enumerate(list(data.get("trigger") or []) + shared):
         try:
             name, etype, pat = raw["name"], raw["type"], raw["pattern"]
         except KeyError as exc:
             raise ResourceError(f"{language}/events.toml: trigger #{i + 1} lacks {exc}") from None
         triggers.append(
             Trigger(
-                name=f"{language}:{name}",
+                name=name if str(name).startswith("common:") else f"{language}:{name}",
                 type=str(etype),
                 pattern=compile_pattern(str(pat), blocks),
                 priority=int(raw.get("priority", 2)),
