@@ -53,3 +53,10 @@ def test_a_proposal_said_to_be_adopted_is_a_proposal() -> None:
 def test_a_german_separable_verb_spans_the_date() -> None:
     text = "Das Bundeskabinett legte sich am 21. Januar 2022 auf das Programm fest."
     assert keys(events(text, "de", "2022-01-21")) == [("2022-01-21", "adoption")]
+
+
+def test_an_ordinal_flattened_to_o_still_numbers_an_act() -> None:
+    from timeline.events.acts import find_acts
+
+    (act,) = find_acts("O Regulamento (CE) n.o 1006/2008 do Conselho", "pt")
+    assert act.celex == "32008R1006"
