@@ -60,3 +60,12 @@ def test_an_ordinal_flattened_to_o_still_numbers_an_act() -> None:
 
     (act,) = find_acts("O Regulamento (CE) n.o 1006/2008 do Conselho", "pt")
     assert act.celex == "32008R1006"
+
+
+def test_target_years_of_a_named_plan_are_not_events() -> None:
+    text = (
+        "The new rules are part of the package, the EU’s plan to reduce emissions by at least "
+        "55% by 2030 compared to 1990 levels. According to the adopted text, by 2026 there "
+        "should be one charging pool every 60 km."
+    )
+    assert [e for e in events(text, "en", "2022-10-19") if e.type in ("announcement", "adoption")] == []
