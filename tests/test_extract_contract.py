@@ -105,8 +105,12 @@ def test_missing_and_binary_files_are_reported_and_the_rest_processed(tmp_path: 
     good = SOURCES / "ip-10-379-en.txt"
     out = CliRunner().invoke(cli, ["extract", str(missing), str(binary), str(good)])
     assert out.exit_code == 1
-    errors = out.stderr.strip().splitlines()
+    lines = out.stderr.strip().splitlines()
+    errors = [line for line in lines if line.startswith("timeline: error: ")]
     assert len(errors) == 2
+    assert lines[-1] == (
+        "timeline: 1 document(s) read, 2 skipped (1 binary content, 1 no such file or folder)"
+    )
     assert errors[0].startswith(f"timeline: error: {missing}: ")
     assert errors[1].startswith(f"timeline: error: {binary}: ")
     assert "Traceback" not in out.stderr

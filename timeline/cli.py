@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -60,6 +61,17 @@ def cli() -> None:
 def _report_failures(failures: Sequence[object]) -> None:
     for failure in failures:
         _error(str(failure))
+
+
+def _batch_summary(result: Any) -> str:
+    """ "3 documents read, 2 skipped (1 empty file, 1 no such file or folder)"."""
+    from collections import Counter
+
+    reasons = Counter(re.split(r"[:(;]", f.problem, maxsplit=1)[0].strip() for f in result.failures)
+    why = ", ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
+    return (
+        f"{len(result.extractions)} document(s) read, {len(result.failures)} skipped ({why})"
+    )
 
 
 def _jobs_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -160,6 +172,8 @@ def extract(
     else:
         for obj in result.to_json():
             click.echo(json.dumps(obj, ensure_ascii=False))
+    if not quiet and result.failures:
+        click.echo(f"timeline: {_batch_summary(result)}", err=True)
     if not result.extractions:
         sys.exit(EXIT_NOTHING)
     sys.exit(EXIT_PARTIAL if result.failures else EXIT_OK)
