@@ -246,8 +246,14 @@ def build(
             f" {len(result.failures)} error(s)",
             err=True,
         )
+        folders: dict[Path, int] = {}
         for path in result.outputs:
-            click.echo(f"wrote {path}", err=True)
+            if path.parent == Path(outdir):
+                click.echo(f"wrote {path}", err=True)
+            else:
+                folders[path.parent] = folders.get(path.parent, 0) + 1
+        for folder, count in sorted(folders.items()):
+            click.echo(f"wrote {folder}/ ({count} files)", err=True)
     if open_page:
         import webbrowser
 
