@@ -27,5 +27,5 @@ def test_a_file_over_the_size_limit_gets_a_clear_message(tmp_path: Path) -> None
     big.write_text("x" * 5000, encoding="utf-8")
     out = CliRunner().invoke(cli, ["extract", "--max-bytes", "3000", str(big), str(GOOD)])
     assert out.exit_code == 1
-    (line,) = out.stderr.strip().splitlines()
+    (line,) = [x for x in out.stderr.splitlines() if x.startswith("timeline: error: ")]
     assert line.startswith(f"timeline: error: {big}: file too large: 5,000 bytes")
