@@ -56,3 +56,36 @@ def test_over_the_size_limit_and_missing_path(tmp_path: Path) -> None:
     assert lines[-1] == (
         "timeline: 1 document(s) read, 2 skipped (1 file too large, 1 no such file or folder)"
     )
+
+
+def test_unreadable_file_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    target = tmp_path / "secret.txt"
+    target.write_text("Brussels, 3 March 2009. The Commission adopted it.", encoding="utf-8")
+    real_open = builtins.open
+
+    def guarded(file: object, *args: object, **kwargs: object) -> object:
+        if str(file) == str(target):  # root reads anything: simulate what others get
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(builtins, "open", guarded)
+    out = CliRunner().invoke(cli, ["extract", "-j", "1", "--quiet", str(target), str(GOOD)])
+    assert out.exit_code == 1
+    assert out.stderr.splitlines() == [
+        f"timeline: error: {target}: permission denied: the file cannot be read"
+    ]
+
+
+def test_broken_html_still_gives_its_text(tmp_path: Path) -> None:
+    page = tmp_path / "broken.html"
+    page.write_text(
+        "<html><body><div><p>Brussels, 3 March 2009<p>The Commission adopted a proposal today."
+        "<table><tr><td>unclosed",
+        encoding="utf-8",
+    )
+    out = CliRunner().invoke(cli, ["extract", "--language", "en", str(page)])
+    assert out.exit_code == 0, out.stderr
+    (obj,) = json.loads(out.stdout)
+    assert ("2009-03-03", "proposal") in {(e["date"], e["type"]) for e in obj["events"]}
