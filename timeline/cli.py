@@ -84,6 +84,10 @@ def _jobs_option(func: Callable[..., Any]) -> Callable[..., Any]:
         help="Largest input file accepted, in bytes.",
     )(func)
     func = click.option(
+        "--max-chars", type=click.IntRange(min=1), default=50_000_000, show_default=True,
+        help="Longest extracted text accepted, in characters (a PDF can inflate).",
+    )(func)
+    func = click.option(
         "--dask", "dask_address", metavar="ADDRESS",
         help="Run extraction on this Dask distributed scheduler (e.g. tcp://10.0.0.5:8786).",
     )(func)
@@ -139,6 +143,7 @@ def extract(
     jobs: int | None,
     dask_address: str | None,
     max_bytes: int,
+    max_chars: int,
     timeout: float,
     quiet: bool,
 ) -> None:
@@ -161,7 +166,7 @@ def extract(
         include=include, exclude=exclude, follow_symlinks=follow_symlinks,
         jobs=jobs or available_cores(),
         dask_address=dask_address, progress=_Progress(quiet), timeout=timeout or None,
-        max_bytes=max_bytes,
+        max_bytes=max_bytes, max_chars=max_chars,
     )
     _report_failures(result.failures)
     if show_text:
@@ -205,6 +210,7 @@ def build(
     jobs: int | None,
     dask_address: str | None,
     max_bytes: int,
+    max_chars: int,
     timeout: float,
     no_cache: bool,
     open_page: bool,
@@ -230,7 +236,8 @@ def build(
             list(sources) or None, outdir, formats=list(formats) or None,
             act=act, procedure=procedure, dossier=dossier, jobs=jobs or available_cores(),
             use_cache=not no_cache, dask_address=dask_address, progress=_Progress(quiet),
-            timeout=timeout or None, max_bytes=max_bytes, follow_symlinks=follow_symlinks,
+            timeout=timeout or None, max_bytes=max_bytes, max_chars=max_chars,
+            follow_symlinks=follow_symlinks,
         )
     except NothingUsableError as exc:
         _report_failures(exc.failures)

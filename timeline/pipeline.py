@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 #: Seconds one document may take to load and extract before it is reported and skipped.
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MAX_BYTES = load_stage.DEFAULT_MAX_BYTES
+DEFAULT_MAX_CHARS = load_stage.DEFAULT_MAX_CHARS
 
 #: Metadata date sources that the date printed in the text overrides.
 WEAK_DATE_SOURCES = ("pdf-meta",)
@@ -175,6 +176,7 @@ class _Task:
     use_sidecar: bool
     timeout: float | None = DEFAULT_TIMEOUT
     max_bytes: int = DEFAULT_MAX_BYTES
+    max_chars: int = DEFAULT_MAX_CHARS
 
 
 _WARM = False
@@ -222,7 +224,8 @@ def _run_task(task: _Task) -> Extraction | Failure:
             document = load_stage.load_bytes(task.data, path=task.path, max_bytes=task.max_bytes)
         else:
             document = load_stage.load_document(
-                task.path, use_sidecar=task.use_sidecar, max_bytes=task.max_bytes
+                task.path, use_sidecar=task.use_sidecar, max_bytes=task.max_bytes,
+                max_chars=task.max_chars,
             )
         return extract_document(document, date=task.date, language=task.language)
     except _TimeLimit:
@@ -262,7 +265,8 @@ def _cache_key(task: _Task) -> str | None:
         except OSError:
             return None  # the worker reports the problem
     options = {"path": task.path, "date": task.date, "language": task.language,
-               "sidecar": task.use_sidecar, "max_bytes": task.max_bytes}
+               "sidecar": task.use_sidecar, "max_bytes": task.max_bytes,
+               "max_chars": task.max_chars}
     return cache_key(content, sidecar, options)
 
 
@@ -281,6 +285,7 @@ def extract(
     progress: Callable[[int, int], None] | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> ExtractResult:
     """Extract the events of every input file or folder, in input order.
 
@@ -289,7 +294,8 @@ def extract(
     cluster; either way the result equals a serial run. With a ``cache``, documents whose bytes,
     options and engine version were seen before are not extracted again.
     ``progress(done, total)`` is called as documents are extracted. A document over
-    ``max_bytes`` or taking more than ``timeout`` seconds is reported and skipped. Raises
+    ``max_bytes``, whose text is over ``max_chars``, or taking more than ``timeout`` seconds is
+    reported and skipped. Raises
     :class:`~timeline.errors.UsageError` for a malformed ``date``.
     """
     from timeline.parallel import run_tasks
@@ -308,7 +314,9 @@ def extract(
             import sys
 
             data = sys.stdin.buffer.read()
-        task = _Task(str(item), data, date, language, use_sidecar, timeout, max_bytes)
+        task = _Task(
+            str(item), data, date, language, use_sidecar, timeout, max_bytes, max_chars
+        )
         key = _cache_key(task) if cache is not None else None
         hit = cache.get(key) if cache is not None and key is not None else None
         slots.append(hit)
@@ -343,6 +351,7 @@ def build(
     progress: Callable[[int, int], None] | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_chars: int = DEFAULT_MAX_CHARS,
     follow_symlinks: bool = False,
 ) -> BuildResult:
     """Extract, link and render a corpus (the bundled ``sources/`` when ``inputs`` is empty).
@@ -374,7 +383,7 @@ def build(
         result = extract(
             sources, date=date, language=language, exclude=exclude, jobs=jobs, cache=cache,
             dask_address=dask_address, progress=progress, timeout=timeout, max_bytes=max_bytes,
-            follow_symlinks=follow_symlinks,
+            max_chars=max_chars, follow_symlinks=follow_symlinks,
         )
     finally:
         if cache is not None:

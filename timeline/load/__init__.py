@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from timeline.load.document import (
     DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_CHARS,
     FORMATS,
     load_bytes,
     load_document,
@@ -29,6 +30,7 @@ from timeline.load.metadata import find_reference
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_CHARS",
     "FORMATS",
     "InputItem",
     "detect_language",

@@ -50,6 +50,8 @@ FORMATS: dict[str, str] = {
     ".timeml": "timeml",
 }
 DEFAULT_MAX_BYTES = 50_000_000
+#: The longest extracted text accepted (a compressed PDF can inflate far past its bytes).
+DEFAULT_MAX_CHARS = 50_000_000
 
 
 def _sniff(head: bytes) -> str:
@@ -170,12 +172,16 @@ def _from_markup_meta(meta: dict[str, str], kind: str) -> tuple[dict[str, Any], 
 
 
 def _document(
-    shown: str, data: bytes, source_format: str, overrides: list[tuple[str, dict[str, Any]]]
+    shown: str,
+    data: bytes,
+    source_format: str,
+    overrides: list[tuple[str, dict[str, Any]]],
+    max_chars: int | None = None,
 ) -> Document:
     if source_format == "pdf":
         from timeline.load.pdf import extract_pdf
 
-        pdf = extract_pdf(data, shown)
+        pdf = extract_pdf(data, shown, max_chars)
         found, origin = _from_markup_meta(pdf.meta, "pdf-meta")
         origin["text"] = "pdf:pypdf"
         return _build(shown, pdf.text, "pdf", found, origin, overrides, pages=pdf.pages)
@@ -212,12 +218,14 @@ def load_document(
     *,
     use_sidecar: bool = True,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Document:
     """Load one file as a :class:`Document` (the cascade is in this module's docstring).
 
     Raises :class:`~timeline.errors.InputError` with a one-line problem for every bad input:
-    missing, a folder, unreadable, empty, over ``max_bytes``, binary, undecodable, a damaged,
-    truncated or encrypted PDF, a malformed sidecar or front matter.
+    missing, a folder, unreadable, empty, over ``max_bytes``, extracted text over ``max_chars``,
+    binary, undecodable, a damaged, truncated or encrypted PDF, a malformed sidecar or front
+    matter.
     """
     shown = str(path)
     file = Path(path)
@@ -230,9 +238,13 @@ def load_document(
         side = read_sidecar(file)
         if side:
             overrides.append(("sidecar", side))
-    doc = _document(shown, data, source_format, overrides)
+    doc = _document(shown, data, source_format, overrides, max_chars)
     if source_format in ("text", "markdown") and doc.text and "\x00" in doc.text:
         raise InputError(shown, "binary content (NUL characters), not text")
+    if len(doc.text) > max_chars:
+        from timeline.load.pdf import text_too_long
+
+        raise InputError(shown, text_too_long(max_chars))
     return doc
 
 

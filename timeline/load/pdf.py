@@ -89,8 +89,21 @@ def _page_text(page: Any) -> str:
         return ""
 
 
-def extract_pdf(data: bytes, path: str) -> PdfText:
-    """The text layer of a PDF, page by page. Raises :class:`InputError` for unusable files."""
+def text_too_long(max_chars: int, pages: int | None = None) -> str:
+    """The problem text of a document whose extracted text is over ``max_chars``."""
+    where = f" after {pages} pages" if pages else ""
+    return (
+        f"extracted text too long: over {max_chars:,} characters{where}; split it or raise"
+        " the limit (--max-chars)"
+    )
+
+
+def extract_pdf(data: bytes, path: str, max_chars: int | None = None) -> PdfText:
+    """The text layer of a PDF, page by page. Raises :class:`InputError` for unusable files.
+
+    ``max_chars`` is checked after each page, so a small file that inflates to millions of
+    characters is refused before it is all extracted.
+    """
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
 
@@ -107,7 +120,13 @@ def extract_pdf(data: bytes, path: str) -> PdfText:
                 raise InputError(path, f"encrypted PDF that cannot be opened ({exc})") from None
             if not ok:
                 raise InputError(path, "encrypted PDF: it needs a password to be read")
-        raw_pages = [_page_text(page) for page in reader.pages]
+        raw_pages = []
+        total = 0
+        for page in reader.pages:
+            raw_pages.append(_page_text(page))
+            total += len(raw_pages[-1])
+            if max_chars is not None and total > max_chars:
+                raise InputError(path, text_too_long(max_chars, len(raw_pages)))
         info: dict[str, Any] = dict(reader.metadata or {})
     except InputError:
         raise
