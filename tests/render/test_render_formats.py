@@ -267,3 +267,25 @@ def test_text_formats_never_raise_on_odd_entries(entries: list[Entry]) -> None:
     assert render_summary(tl).startswith("# ")
     page = render_html(tl)
     assert page.count('<li class="entry') == len(entries)
+
+
+def test_ics_summary_names_the_step_once() -> None:
+    """A linked label already starting with its step ("Repeal: ...") is not prefixed again."""
+    entry = Entry(
+        id="e-1", date="2013-12-18", precision="day", earliest=None, latest=None,
+        status="planned", type="transposition_deadline",
+        label="Transposition deadline: Directive 2011/93/EU",
+        acts=(ActRef("32011L0093", "Directive 2011/93/EU"),), procedures=(), actors=(),
+        sources=(),
+    )
+    bare = Entry(
+        id="e-2", date="2014-01-01", precision="day", earliest=None, latest=None,
+        status="planned", type="deadline", label="Member States report", acts=(),
+        procedures=(), actors=(), sources=(),
+    )
+    cal = Calendar.from_ical(render_ics(Timeline(entries=(entry, bare), dossiers=())))
+    summaries = sorted(str(ev.get("summary")) for ev in cal.walk("VEVENT"))
+    assert summaries == [
+        "Deadline: Member States report",
+        "Transposition deadline: Directive 2011/93/EU",
+    ]

@@ -84,7 +84,9 @@ def render_ics(timeline: Timeline) -> bytes:
         ev.add("dtstart", start)
         ev.add("dtend", end)
         dossier = names.get(dossier_key(timeline, entry), "")
-        ev.add("summary", f"{type_label(entry.type)}: {title(entry)}")
+        shown = title(entry)  # linked labels already say the step: "Repeal: Directive ..."
+        step = type_label(entry.type)
+        ev.add("summary", shown if shown.startswith(step) else f"{step}: {shown}")
         lines = [f"Date as the sources give it: {display_date(entry)} (precision: {entry.precision})."]
         lines.append(f"Status: {entry.status}." + (f" Dossier: {dossier}." if dossier else ""))
         if entry.acts:
