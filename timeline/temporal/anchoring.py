@@ -295,7 +295,10 @@ def _year_before_quarter(quarter: str, rel: str) -> str | None:
 
 #: A time of day ("à 18 h", "um 9 Uhr") is on the day named at most this many characters
 #: before it; else on the anchor's day.
-TIME_WINDOW = 120
+TIME_WINDOW = 3000
+
+
+_DAY_VALUE = re.compile(r"^\d{4}-\d\d-\d\d(?:T|$)")
 
 
 def _weekday_fits(value: str, marks: str) -> bool:
@@ -319,6 +322,7 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
     narrative_doc = _is_narrative(timexes, when)
     cues = _Cues(text)
     for t in timexes:
+        original = t.value
         needs = (
             t.value.startswith(("R", "WD", "XXXX-", "SAME")) and t.value not in ("PRESENT_REF",)
         ) or (t.end_value or "").startswith(("R", "WD", "XXXX-"))
@@ -376,7 +380,9 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
             last_year = (int(explicit.group(1)), t.end)
         elif needs and _EXPLICIT_YEAR.match(t.value) and last_year is not None:
             last_year = (last_year[0], t.end)  # a date in the same year keeps it in view
-        if re.match(r"^\d{4}-\d\d-\d\d$", t.value):
-            previous_day = (t.value, t.end)
+        if _DAY_VALUE.match(t.value) and not original.startswith("R+0DT"):
+            # a day, or a time on a day it names ("dimanche après-midi"); a bare clock time
+            # ("à 20 h") only borrows its day, it names none
+            previous_day = (t.value[:10], t.end)
         out.append(t)
     return out
