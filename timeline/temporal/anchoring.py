@@ -136,6 +136,13 @@ def _direction(timex: Timex, text: str) -> int:
     return _Cues(text).direction(timex)
 
 
+#: A day or month at most this many months from the anchor keeps the anchor's year whatever the
+#: tense: news report plans in the past tense ("said it will redeem the shares on Dec. 7" in an
+#: October text) and recall the weeks just gone in the future tense's sentences; only a date
+#: further away crosses into the previous or the next year.
+NEAR_MONTHS = 2
+
+
 def _resolve_x(value: str, anchor: dt.date, direction: int) -> str:
     m = _XDATE.match(value)
     if m is None:
@@ -153,9 +160,10 @@ def _resolve_x(value: str, anchor: dt.date, direction: int) -> str:
     if direction:
         key_anchor = (anchor.month, anchor.day if dd is not None else 0)
         key = (month, dd or 0)
-        if direction > 0 and key < key_anchor:
+        ahead = month - anchor.month
+        if direction > 0 and key < key_anchor and ahead < -NEAR_MONTHS:
             year += 1
-        elif direction < 0 and key > key_anchor:
+        elif direction < 0 and key > key_anchor and ahead > NEAR_MONTHS:
             year -= 1
     return f"{year:04d}" + value[4:]
 
