@@ -8,7 +8,13 @@ adding one document re-extracts that one document only.
 The cache is never trusted: a file that is not a SQLite database, a database of another program
 or schema, or a row whose checksum does not match its payload is detected; the file is rebuilt
 (or the row dropped) and the document extracted again. Writes happen in transactions, so a build
-killed at any moment leaves a consistent cache.
+killed at any moment leaves a consistent cache. New entries are written in batches (one
+transaction per :data:`BATCH` entries, and on :meth:`ExtractionCache.close`): a commit costs a
+disk sync, and one per document made the cache the slowest part of a large build.
+
+Besides extractions, the cache keeps what a build derives from a document and nothing else
+(:meth:`ExtractionCache.get_derived`): the facts linking reads off its text and its TimeML, so
+that a rebuild needs neither the text nor another pass over it.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache as _memo
 from pathlib import Path
@@ -27,8 +33,10 @@ from timeline import __version__
 from timeline.model import ActRef, Amount, Document, Event, Extraction, Timex
 
 APPLICATION = "policy-timeline"
-SCHEMA = 1
+SCHEMA = 2
 FILENAME = ".timeline-cache.sqlite"
+#: New entries per transaction.
+BATCH = 500
 
 
 @_memo
@@ -73,6 +81,8 @@ class ExtractionCache:
         self.rebuilt: str | None = None
         self.hits = 0
         self.misses = 0
+        self._pending: list[tuple[str, str, str, bytes]] = []
+        self._pending_derived: list[tuple[str, str, str, bytes]] = []
         self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -88,6 +98,7 @@ class ExtractionCache:
                 elif db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                     problem = "it is corrupt"
                 else:
+                    db.execute("PRAGMA synchronous = NORMAL")
                     return db
                 db.close()
             except sqlite3.DatabaseError as exc:
@@ -96,11 +107,16 @@ class ExtractionCache:
             self.path.unlink()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path)
+        db.execute("PRAGMA synchronous = NORMAL")
         with db:
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             db.execute(
                 "CREATE TABLE extraction (key TEXT PRIMARY KEY, engine TEXT NOT NULL,"
                 " checksum TEXT NOT NULL, payload BLOB NOT NULL)"
+            )
+            db.execute(
+                "CREATE TABLE derived (key TEXT NOT NULL, kind TEXT NOT NULL,"
+                " checksum TEXT NOT NULL, payload BLOB NOT NULL, PRIMARY KEY (key, kind))"
             )
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
@@ -110,6 +126,7 @@ class ExtractionCache:
 
     def get(self, key: str) -> Extraction | None:
         """The cached extraction of ``key``, or None (a damaged row is dropped, not trusted)."""
+        self.flush()
         row = self._db.execute(
             "SELECT checksum, payload FROM extraction WHERE key = ?", (key,)
         ).fetchone()
@@ -130,18 +147,68 @@ class ExtractionCache:
         return extraction
 
     def put(self, key: str, extraction: Extraction) -> None:
-        """Store one extraction (in its own transaction)."""
+        """Store one extraction (written with the next batch, or on :meth:`close`)."""
         payload = zlib.compress(
             json.dumps(extraction_to_json(extraction), ensure_ascii=False).encode(), 6
         )
+        self._pending.append((key, engine_version(), hashlib.sha256(payload).hexdigest(), payload))
+        if len(self._pending) >= BATCH:
+            self.flush()
+
+    def get_derived(self, keys: Iterable[str], kind: str) -> dict[str, Any]:
+        """What :meth:`put_derived` stored as ``kind`` for each of ``keys`` that has it.
+
+        One query per thousand keys; a damaged row is left out (and dropped), never trusted.
+        """
+        self.flush()
+        wanted = list(dict.fromkeys(keys))
+        out: dict[str, Any] = {}
+        bad: list[str] = []
+        for i in range(0, len(wanted), 1000):
+            part = wanted[i : i + 1000]
+            rows = self._db.execute(
+                "SELECT key, checksum, payload FROM derived WHERE kind = ? AND key IN"
+                f" ({','.join('?' * len(part))})",
+                (kind, *part),
+            ).fetchall()
+            for key, checksum, payload in rows:
+                try:
+                    if hashlib.sha256(payload).hexdigest() != checksum:
+                        raise ValueError("checksum mismatch")
+                    out[key] = json.loads(zlib.decompress(payload))
+                except (ValueError, zlib.error):
+                    bad.append(key)
+        if bad:
+            with self._db:
+                self._db.executemany(
+                    "DELETE FROM derived WHERE key = ? AND kind = ?", [(k, kind) for k in bad]
+                )
+        return out
+
+    def put_derived(self, key: str, kind: str, value: Any) -> None:
+        """Store JSON-ready ``value`` as what a build derived (``kind``) from entry ``key``."""
+        payload = zlib.compress(json.dumps(value, ensure_ascii=False).encode(), 6)
+        self._pending_derived.append((key, kind, hashlib.sha256(payload).hexdigest(), payload))
+        if len(self._pending_derived) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the pending entries in one transaction."""
+        if not (self._pending or self._pending_derived):
+            return
         with self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO extraction VALUES (?, ?, ?, ?)",
-                (key, engine_version(), hashlib.sha256(payload).hexdigest(), payload),
+            self._db.executemany(
+                "INSERT OR REPLACE INTO extraction VALUES (?, ?, ?, ?)", self._pending
             )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO derived VALUES (?, ?, ?, ?)", self._pending_derived
+            )
+        self._pending.clear()
+        self._pending_derived.clear()
 
     def stats(self) -> CacheStats:
         """How many entries, how many bytes, and which engine versions made them."""
+        self.flush()
         n, size = self._db.execute(
             "SELECT COUNT(*), COALESCE(SUM(LENGTH(payload)), 0) FROM extraction"
         ).fetchone()
@@ -152,19 +219,28 @@ class ExtractionCache:
 
     def prune(self) -> int:
         """Drop the entries made by other engine versions; returns how many."""
+        self.flush()
         with self._db:
             cur = self._db.execute("DELETE FROM extraction WHERE engine != ?", (engine_version(),))
+            self._db.execute("DELETE FROM derived WHERE key NOT IN (SELECT key FROM extraction)")
         return cur.rowcount
 
     def clear(self) -> int:
         """Drop every entry; returns how many."""
+        self._pending.clear()
+        self._pending_derived.clear()
         with self._db:
             cur = self._db.execute("DELETE FROM extraction")
+            self._db.execute("DELETE FROM derived")
         self._db.execute("VACUUM")
         return cur.rowcount
 
     def close(self) -> None:
-        self._db.close()
+        """Write what is pending and close the file."""
+        try:
+            self.flush()
+        finally:
+            self._db.close()
 
     def __enter__(self) -> ExtractionCache:
         return self
@@ -222,4 +298,5 @@ def extraction_from_json(data: dict[str, Any]) -> Extraction:
 
 def iter_keys(cache: ExtractionCache) -> Iterator[str]:
     """Every key in the cache, sorted."""
+    cache.flush()
     yield from (r[0] for r in cache._db.execute("SELECT key FROM extraction ORDER BY key"))
