@@ -302,8 +302,19 @@ def _year_before_quarter(quarter: str, rel: str) -> str | None:
 
 
 #: A time of day ("à 18 h", "um 9 Uhr") is on the day named at most this many characters
-#: before it; else on the anchor's day.
-TIME_WINDOW = 3000
+#: before it; else on the anchor's day. A language may set its own (``[meta] time_window``):
+#: French news tells one day's story over several paragraphs ("dimanche après-midi ... A 20 h").
+TIME_WINDOW = 120
+
+
+def _time_window(language: str | None) -> int:
+    """The time-of-day window of ``language`` (see :data:`TIME_WINDOW`)."""
+    if not language:
+        return TIME_WINDOW
+    try:
+        return int(load(language).meta.get("time_window", TIME_WINDOW))
+    except Exception:  # noqa: BLE001 - an unknown language keeps the default
+        return TIME_WINDOW
 
 
 _DAY_VALUE = re.compile(r"^\d{4}-\d\d-\d\d(?:T|$)")
@@ -344,7 +355,9 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
                 and (when is None or narrative_doc)
             )
             day = (
-                previous_day if previous_day and t.start - previous_day[1] <= TIME_WINDOW else None
+                previous_day
+                if previous_day and t.start - previous_day[1] <= _time_window(t.language)
+                else None
             )
             if t.value.startswith("SAME"):
                 day = previous_day  # "the next day": the last day named, however far
