@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -332,6 +332,14 @@ def similarity(a: str, b: str, floor: float = 0.0) -> float:
     """How alike two normalized strings are (0..1); 0 when surely below ``floor``."""
     if a == b:
         return 1.0
+    return _similarity(a, b, floor)
+
+
+@lru_cache(maxsize=1 << 16)
+def _similarity(a: str, b: str, floor: float) -> float:
+    # memoised: a corpus names the same acts by the same words in many documents
+    if a == b:
+        return 1.0
     if floor and 2 * min(len(a), len(b)) / (len(a) + len(b) or 1) < floor:
         return 0.0
     matcher = SequenceMatcher(None, a, b, autojunk=False)
@@ -346,6 +354,9 @@ class TitleIndex:
     def __init__(self, titles: Iterable[KnownTitle] = ()) -> None:
         self.titles: list[KnownTitle] = []
         self._seen: set[tuple[str, str, str]] = set()
+        # built on the first lookup, dropped when a title is added
+        self._lengths: tuple[list[tuple[int, int]], list[tuple[int, int]]] | None = None
+        self._resolved: dict[tuple[str, str | None], TitleMatch | None] = {}
         for t in titles:
             self.add(t)
 
@@ -354,6 +365,31 @@ class TitleIndex:
         if key not in self._seen:
             self._seen.add(key)
             self.titles.append(title)
+            self._lengths = None
+            self._resolved.clear()
+
+    def _candidates(self, subject: str, floor: float, whole: bool) -> list[int]:
+        """Indexes (in index order) of the titles whose subject, or with ``whole`` whose full
+        normalized title, is long enough and short enough to reach ``floor`` with ``subject``.
+
+        :func:`similarity` is 0 below ``floor`` when ``2 * min(la, lb) / (la + lb) < floor``,
+        so only lengths in ``[la * f / (2 - f), la * (2 - f) / f]`` can match: a bisection of
+        the titles sorted by length, instead of a comparison with every title of the corpus.
+        """
+        if self._lengths is None:
+            self._lengths = (
+                sorted((len(t.subject), i) for i, t in enumerate(self.titles)),
+                sorted((len(normalize(t.title)), i) for i, t in enumerate(self.titles)),
+            )
+        la = len(subject)
+        lo = int(la * floor / (2 - floor)) - 1 if floor else 0
+        hi = int(la * (2 - floor) / floor) + 1 if floor else 1 << 30
+        found: set[int] = set()
+        for table in self._lengths[: 2 if whole else 1]:
+            start = bisect.bisect_left(table, (lo, -1))
+            end = bisect.bisect_right(table, (hi, len(self.titles)))
+            found.update(i for _, i in table[start:end])
+        return sorted(found)
 
     @classmethod
     def from_extractions(cls, extractions: Iterable[Extraction]) -> TitleIndex:
@@ -423,6 +459,16 @@ class TitleIndex:
 
     def resolve(self, label: str, language: str | None, document: str = "") -> TitleMatch | None:
         """The CELEX number of an act named by ``label`` only, or None when unknown or ambiguous."""
+        memo = (label, language)
+        if memo not in self._resolved:
+            self._resolved[memo] = self._resolve(label, language)
+        found = self._resolved[memo]
+        if found is None or found.document == document:
+            return found
+        return replace(found, document=document)
+
+    def _resolve(self, label: str, language: str | None) -> TitleMatch | None:
+        document = ""
         parsed = parse_title(label, language)
         subject = parsed.subject
         whole = False
@@ -435,7 +481,9 @@ class TitleIndex:
             # "a report on the European arrest warrant" is not the act on that subject
             return None
         best: dict[str, tuple[float, KnownTitle]] = {}
-        for known in self.titles:
+        floor = 0.95 if whole else TITLE_THRESHOLD
+        for i in self._candidates(subject, floor, whole):
+            known = self.titles[i]
             if known.proposal != parsed.proposal:
                 continue
             if parsed.kind and known.kind and parsed.kind != known.kind:
