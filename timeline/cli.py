@@ -88,6 +88,10 @@ def _jobs_option(func: Callable[..., Any]) -> Callable[..., Any]:
         help="Longest extracted text accepted, in characters (a PDF can inflate).",
     )(func)
     func = click.option(
+        "--max-memory", type=click.IntRange(min=0), default=4000, show_default=True,
+        help="Memory one document may take, in MB, on top of its worker's (0: no limit).",
+    )(func)
+    func = click.option(
         "--dask", "dask_address", metavar="ADDRESS",
         help="Run extraction on this Dask distributed scheduler (e.g. tcp://10.0.0.5:8786).",
     )(func)
@@ -144,6 +148,7 @@ def extract(
     dask_address: str | None,
     max_bytes: int,
     max_chars: int,
+    max_memory: int,
     timeout: float,
     quiet: bool,
 ) -> None:
@@ -167,6 +172,7 @@ def extract(
         jobs=jobs or available_cores(),
         dask_address=dask_address, progress=_Progress(quiet), timeout=timeout or None,
         max_bytes=max_bytes, max_chars=max_chars,
+        max_memory=max_memory * 1_000_000 or None,
     )
     _report_failures(result.failures)
     if show_text:
@@ -211,6 +217,7 @@ def build(
     dask_address: str | None,
     max_bytes: int,
     max_chars: int,
+    max_memory: int,
     timeout: float,
     no_cache: bool,
     open_page: bool,
@@ -237,6 +244,7 @@ def build(
             act=act, procedure=procedure, dossier=dossier, jobs=jobs or available_cores(),
             use_cache=not no_cache, dask_address=dask_address, progress=_Progress(quiet),
             timeout=timeout or None, max_bytes=max_bytes, max_chars=max_chars,
+            max_memory=max_memory * 1_000_000 or None,
             follow_symlinks=follow_symlinks,
         )
     except NothingUsableError as exc:

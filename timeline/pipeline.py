@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MAX_BYTES = load_stage.DEFAULT_MAX_BYTES
 DEFAULT_MAX_CHARS = load_stage.DEFAULT_MAX_CHARS
+#: Address space one document may add to its worker, in bytes (``--max-memory``).
+DEFAULT_MAX_MEMORY = 4_000_000_000
 
 #: Metadata date sources that the date printed in the text overrides.
 WEAK_DATE_SOURCES = ("pdf-meta",)
@@ -177,6 +179,7 @@ class _Task:
     timeout: float | None = DEFAULT_TIMEOUT
     max_bytes: int = DEFAULT_MAX_BYTES
     max_chars: int = DEFAULT_MAX_CHARS
+    max_memory: int | None = DEFAULT_MAX_MEMORY
 
 
 _WARM = False
@@ -203,19 +206,62 @@ def _on_alarm(signum: int, frame: object) -> None:
     raise _TimeLimit
 
 
+def _address_space() -> int | None:
+    """The virtual memory this process maps now, in bytes (Linux), or None when unknown."""
+    import os
+
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            pages = int(handle.read().split()[0])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _limit_memory(extra: int | None) -> tuple[int, int] | None:
+    """Cap this process's address space at what it maps now plus ``extra`` bytes.
+
+    Returns the previous (soft, hard) limits to restore, or None when no limit was set (no
+    ``extra``, not Linux, or the system refuses). The cap is measured from the current use, so
+    the rules and models a worker loaded before the document do not count against it.
+    """
+    if not extra:
+        return None
+    import resource
+
+    used = _address_space()
+    if used is None:
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = used + extra
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY and soft <= limit:
+        return None  # a tighter limit is already in force
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        return None
+    return soft, hard
+
+
 def _run_task(task: _Task) -> Extraction | Failure:
     """Load and extract one document; a bad input or a bug becomes a Failure, never a raise.
 
     In a main thread (serial runs and pool workers) the document gets ``task.timeout`` seconds
-    of wall-clock time, enforced by an alarm signal, so one pathological document cannot stall
-    a batch.
+    of wall-clock time, enforced by an alarm signal, and ``task.max_memory`` bytes of address
+    space on top of what the process held before it (``RLIMIT_AS``), so one pathological
+    document cannot stall or swamp a batch. Threads (a Dask worker's) share their process:
+    there neither limit applies.
     """
     import signal
     import threading
 
     warm_up()  # loading models and rules once per process is not the document's time
-    alarm = bool(task.timeout) and threading.current_thread() is threading.main_thread()
+    main_thread = threading.current_thread() is threading.main_thread()
+    alarm = bool(task.timeout) and main_thread
     previous = None
+    restore = _limit_memory(task.max_memory) if main_thread else None
     if alarm:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, float(task.timeout or 0))
@@ -234,6 +280,12 @@ def _run_task(task: _Task) -> Extraction | Failure:
             f"gave up after {task.timeout:g} s (the per-document time limit; raise it with"
             " --timeout)",
         )
+    except MemoryError:
+        limit = f"{task.max_memory / 1e6:g} MB" if task.max_memory else "the machine's"
+        return Failure(
+            task.path,
+            f"over the memory limit ({limit} per document; raise it with --max-memory)",
+        )
     except InputError as exc:
         return Failure(exc.path, exc.problem)
     except TimelineError as exc:
@@ -244,6 +296,10 @@ def _run_task(task: _Task) -> Extraction | Failure:
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+        if restore is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, restore)
 
 
 def _cache_key(task: _Task) -> str | None:
@@ -254,10 +310,13 @@ def _cache_key(task: _Task) -> str | None:
     else:
         path = Path(task.path)
         try:
-            if not path.is_file() or path.stat().st_size > task.max_bytes:
+            size = path.stat().st_size if path.is_file() else task.max_bytes + 1
+            if size > task.max_bytes:
                 return None  # the worker reports the problem, without reading it here
             with open(path, "rb") as handle:
-                content = handle.read(task.max_bytes + 1)
+                content = handle.read(size + 1)  # read(n) would reserve n bytes up front
+            if len(content) > size:
+                return None  # growing while we look: let the worker judge it
             side = path.with_name(path.name.rsplit(".", 1)[0] + ".meta.json")
             sidecar = (
                 side.read_bytes()[:1_000_000] if task.use_sidecar and side.is_file() else None
@@ -286,6 +345,7 @@ def extract(
     timeout: float | None = DEFAULT_TIMEOUT,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_chars: int = DEFAULT_MAX_CHARS,
+    max_memory: int | None = DEFAULT_MAX_MEMORY,
 ) -> ExtractResult:
     """Extract the events of every input file or folder, in input order.
 
@@ -294,7 +354,8 @@ def extract(
     cluster; either way the result equals a serial run. With a ``cache``, documents whose bytes,
     options and engine version were seen before are not extracted again.
     ``progress(done, total)`` is called as documents are extracted. A document over
-    ``max_bytes``, whose text is over ``max_chars``, or taking more than ``timeout`` seconds is
+    ``max_bytes``, whose text is over ``max_chars``, taking more than ``timeout`` seconds or
+    more than ``max_memory`` bytes of memory (on top of what its worker held before it) is
     reported and skipped. Raises
     :class:`~timeline.errors.UsageError` for a malformed ``date``.
     """
@@ -315,7 +376,8 @@ def extract(
 
             data = sys.stdin.buffer.read()
         task = _Task(
-            str(item), data, date, language, use_sidecar, timeout, max_bytes, max_chars
+            str(item), data, date, language, use_sidecar, timeout, max_bytes, max_chars,
+            max_memory,
         )
         key = _cache_key(task) if cache is not None else None
         hit = cache.get(key) if cache is not None and key is not None else None
@@ -353,6 +415,7 @@ def build(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_chars: int = DEFAULT_MAX_CHARS,
     follow_symlinks: bool = False,
+    max_memory: int | None = DEFAULT_MAX_MEMORY,
 ) -> BuildResult:
     """Extract, link and render a corpus (the bundled ``sources/`` when ``inputs`` is empty).
 
@@ -383,7 +446,7 @@ def build(
         result = extract(
             sources, date=date, language=language, exclude=exclude, jobs=jobs, cache=cache,
             dask_address=dask_address, progress=progress, timeout=timeout, max_bytes=max_bytes,
-            max_chars=max_chars, follow_symlinks=follow_symlinks,
+            max_chars=max_chars, follow_symlinks=follow_symlinks, max_memory=max_memory,
         )
     finally:
         if cache is not None:

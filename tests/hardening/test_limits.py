@@ -6,14 +6,10 @@ document half-way through loading the resources leaves nothing half-built behind
 
 Wired in session 1: the time limit is a BaseException that no ``except Exception`` in the code it
 interrupts can swallow; ``max_chars`` limits the *extracted text*, page by page in PDFs (a 30 kB
-PDF can inflate to millions of characters). Not wired yet (its test skips and says so):
-
-* ``max_memory``: an address-space limit per document in each worker
-  (``resource.setrlimit(RLIMIT_AS)`` measured from the worker's use when the document starts,
-  after the models are loaded), a document over it reported as "over the memory limit" and the
-  batch going on. Session 1 tried it: measured from the worker's start it also caught model
-  loading; measured per document, 12.8 MB of dated sentences stayed under 300 MB and ran into
-  the time limit instead, so the test's document must be re-sized with the limit.
+PDF can inflate to millions of characters). Wired in session 2: ``max_memory``
+(``--max-memory`` MB), an address-space limit per document (``RLIMIT_AS`` set from what the
+process maps when the document starts, so rules and models loaded before do not count), a
+document over it reported as "over the memory limit" and the batch going on.
 """
 
 from __future__ import annotations
@@ -175,21 +171,57 @@ def test_a_pdf_that_inflates_past_the_text_limit_is_refused(tmp_path: Path) -> N
     assert time.perf_counter() - started < 10
 
 
-def test_a_worker_over_the_memory_limit_is_reported_and_the_batch_goes_on(tmp_path: Path) -> None:
-    if "max_memory" not in inspect.signature(pipeline.extract).parameters:
-        pytest.skip(
-            "not wired yet: extract(..., max_memory=BYTES) (--max-memory) should set RLIMIT_AS in "
-            "each worker and report a MemoryError as 'over the memory limit', batch going on"
-        )
-    good = SOURCES / "ip-10-379-en.txt"
-    big = tmp_path / "big.txt"
-    big.write_text("On 3 March 2009 it was adopted. " * 400_000, encoding="utf-8")
-    result = pipeline.extract(  # type: ignore[call-arg]
-        [big, good], jobs=2, max_memory=300_000_000, timeout=120
-    )
+def _huge_text(path: Path, megabytes: int) -> Path:
+    """``megabytes`` MB of prose with no date: cheap to tag, costly to hold."""
+    line = "lorem ipsum dolor sit amet " * 37 + "\n"
+    path.write_text(line * (megabytes * 1_000_000 // len(line)), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_document_over_the_memory_limit_is_reported_and_the_batch_goes_on(
+    tmp_path: Path, jobs: int
+) -> None:
+    """45 MB of text needs its bytes and its decoded text at once: over a 40 MB allowance.
+
+    With ``jobs=2`` and four documents the work runs in a pool of worker processes, each
+    limiting itself per document; with ``jobs=1`` in this very process, whose limit must be
+    lifted again afterwards.
+    """
+    import resource
+
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    good = [SOURCES / "ip-10-379-en.txt", SOURCES / "ip-09-342-fr.txt", SOURCES / "ip-10-379-en.txt"]
+    if not all(p.is_file() for p in good):
+        pytest.skip("needs the bundled sources/")
+    big = _huge_text(tmp_path / "big.txt", 45)
+    inputs = [good[0], big, *good[1:]] if jobs > 1 else [big, good[0]]
+    result = pipeline.extract(inputs, jobs=jobs, max_memory=40_000_000, timeout=300)
     assert [f.path for f in result.failures] == [str(big)]
-    assert "memory" in result.failures[0].problem
-    assert [x.document.path for x in result.extractions] == [str(good)]
+    assert "over the memory limit (40 MB per document" in result.failures[0].problem
+    assert [x.document.path for x in result.extractions] == [
+        str(p) for p in inputs if p != big
+    ]
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+
+
+def test_the_memory_limit_through_the_cli_is_one_line_and_the_batch_goes_on(
+    tmp_path: Path,
+) -> None:
+    good = SOURCES / "ip-10-379-en.txt"
+    if not good.is_file():
+        pytest.skip("needs the bundled sources/")
+    big = _huge_text(tmp_path / "big.txt", 45)
+    proc = subprocess.run(
+        [sys.executable, "-m", "timeline", "extract", "-q", "--jobs", "1", "--max-memory", "40",
+         str(big), str(good)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 1, proc.stderr
+    problems = [line for line in proc.stderr.splitlines() if "memory" in line]
+    assert len(problems) == 1 and str(big) in problems[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert [d["document"]["path"] for d in json.loads(proc.stdout)] == [str(good)]
 
 
 def test_an_endless_input_is_refused_by_size_with_the_cache_on(tmp_path: Path) -> None:

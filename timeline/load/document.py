@@ -86,7 +86,10 @@ def _read(path: Path, shown: str, max_bytes: int) -> bytes:
         )
     try:
         with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+            # read(n) reserves n bytes up front: ask for the size seen, then for any growth
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(max_bytes + 1 - len(data))
     except PermissionError:
         raise InputError(shown, "permission denied: the file cannot be read") from None
     except IsADirectoryError:

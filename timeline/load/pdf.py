@@ -85,6 +85,8 @@ def _page_text(page: Any) -> str:
     """One page's text layer; a page pypdf cannot read gives no text, not a failed document."""
     try:
         return page.extract_text() or ""
+    except MemoryError:
+        raise  # the per-document memory limit, not a damaged page
     except Exception:  # noqa: BLE001 - pypdf raises many kinds on a damaged page
         return ""
 
