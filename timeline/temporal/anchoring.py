@@ -265,6 +265,9 @@ def with_weekday(value: str, weekday: int) -> str:
 NARRATIVE_WINDOW = 5000
 #: ... when that year is at least this far from the anchor's (news compare with last year).
 NARRATIVE_MIN_GAP = 2
+#: ... and a document is a history only when it writes at least this many such far years (one
+#: "since 1980" in a company report does not make it one).
+NARRATIVE_MIN_YEARS = 2
 _EXPLICIT_YEAR = re.compile(r"^(\d{4})(?:-|$)")
 
 
@@ -281,7 +284,7 @@ def _is_narrative(timexes: Sequence[Timex], when: dt.date | None) -> bool:
     if not years:
         return False
     far = sum(1 for y in years if abs(y - when.year) >= NARRATIVE_MIN_GAP)
-    return far * 2 > len(years)
+    return far >= NARRATIVE_MIN_YEARS and far * 2 > len(years)
 
 
 #: "A year earlier" within this many characters after a quarter, in its sentence, is that
@@ -302,19 +305,8 @@ def _year_before_quarter(quarter: str, rel: str) -> str | None:
 
 
 #: A time of day ("à 18 h", "um 9 Uhr") is on the day named at most this many characters
-#: before it; else on the anchor's day. A language may set its own (``[meta] time_window``):
-#: French news tells one day's story over several paragraphs ("dimanche après-midi ... A 20 h").
-TIME_WINDOW = 120
-
-
-def _time_window(language: str | None) -> int:
-    """The time-of-day window of ``language`` (see :data:`TIME_WINDOW`)."""
-    if not language:
-        return TIME_WINDOW
-    try:
-        return int(load(language).meta.get("time_window", TIME_WINDOW))
-    except Exception:  # noqa: BLE001 - an unknown language keeps the default
-        return TIME_WINDOW
+#: before it; else on the anchor's day.
+TIME_WINDOW = 3000
 
 
 _DAY_VALUE = re.compile(r"^\d{4}-\d\d-\d\d(?:T|$)")
@@ -355,9 +347,7 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
                 and (when is None or narrative_doc)
             )
             day = (
-                previous_day
-                if previous_day and t.start - previous_day[1] <= _time_window(t.language)
-                else None
+                previous_day if previous_day and t.start - previous_day[1] <= TIME_WINDOW else None
             )
             if t.value.startswith("SAME"):
                 day = previous_day  # "the next day": the last day named, however far
