@@ -116,6 +116,14 @@ def _decade(g: Grammar, text: str) -> str:
     return str(_lookup(g, "decade", text))
 
 
+def _century(g: Grammar, text: str) -> str:
+    """An ordinal century as TimeML writes it: its first two digits ("19." -> "18")."""
+    v = _int_or_word(g, ("ordinal", "number"), text)
+    if not isinstance(v, int) or not 1 <= v <= 21:
+        raise Reject(text)
+    return f"{v - 1:02d}"
+
+
 def _table(name: str) -> Callable[[Grammar, str], str]:
     return lambda g, text: str(_lookup(g, name, text))
 
@@ -134,6 +142,7 @@ _NORMALIZERS: dict[str, Callable[[Grammar, str], str]] = {
     "part": lambda g, text: "T" + str(_lookup(g, "part", text)),  # a part of the day: TMO
     "relword": _table("relword"),
     "decade": _decade,
+    "century": _century,
     "bcyear": lambda g, text: f"{int(text):04d}",  # "218 BC" -> BC0218
     "hour": _two(0, 24),
     "hourpm": lambda g, text: f"{int(text) % 12 + 12:02d}",  # "5 p.m." -> 17, "12 p.m." -> 12
