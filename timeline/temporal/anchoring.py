@@ -95,6 +95,24 @@ class _Cues:
     def __init__(self, text: str) -> None:
         self.text = text
 
+    def compares(self, timex: Timex) -> bool:
+        """Whether the sentence of ``timex`` compares figures (the language's ``compare`` cue,
+        at most 80 characters before it or 60 after, in its sentence)."""
+        try:
+            pat = load(timex.language).tense.get("compare") if timex.language else None
+        except Exception:  # noqa: BLE001 - an unknown language simply gives no cue
+            return False
+        if pat is None:
+            return False
+        text = self.text
+        lo = max(0, timex.start - _WINDOW_BEFORE)
+        hi = min(len(text), timex.end + _WINDOW_AFTER)
+        cut = text.rfind(". ", lo, timex.start)
+        lo = cut + 2 if cut >= 0 else lo
+        cut2 = text.find(". ", timex.end, hi)
+        hi = cut2 if cut2 >= 0 else hi
+        return pat.search(text, lo, hi) is not None
+
     def direction(self, timex: Timex) -> int:
         """-1 (past), +1 (future) or 0: the sign of the cue nearest to the expression in its
         sentence (at most 80 characters before, 60 after; a cue after counts further)."""
@@ -287,10 +305,15 @@ def _is_narrative(timexes: Sequence[Timex], when: dt.date | None) -> bool:
     return far >= NARRATIVE_MIN_YEARS and far * 2 > len(years)
 
 
-#: "A year earlier" within this many characters after a quarter, in its sentence, is that
-#: quarter a year before ("third-quarter profit rose to $5 million from $3 million a year
-#: earlier": the third quarter of the year before), as reports compare like with like.
-QUARTER_WINDOW = 200
+#: "A year earlier" within this many characters after a quarter is that quarter a year before
+#: ("third-quarter profit rose to $5 million from $3 million a year earlier": the third quarter
+#: of the year before), as reports compare like with like: in the quarter's sentence, or in a
+#: later one that compares figures (the language's ``[tense] compare`` cue: "from $3 million").
+QUARTER_WINDOW = 400
+#: The quarters a report is about: one named without a year ("the third quarter") or relative
+#: to the anchor ("the latest quarter"), or written with the anchor's year; not the year-ago
+#: quarter it is compared with.
+_FOCUS_QUARTER = re.compile(r"^(?:XXXX-Q[1-4]|R[+-][01]Q)$")
 
 _REL_YEARS = re.compile(r"^R-(\d{1,3})Y$")
 
@@ -381,11 +404,14 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
                 and t.value.startswith("R-")
                 and t.value.endswith("Y")
                 and t.start - quarter[1] <= QUARTER_WINDOW
-                and ". " not in text[quarter[1] : t.start]
+                and (". " not in text[quarter[1] : t.start] or cues.compares(t))
             ):
                 value = _year_before_quarter(quarter[0], t.value) or value
             t = dataclasses.replace(t, value=value, end_value=end_value)
-        if re.match(r"^\d{4}-Q[1-4]$", t.value):
+        if re.match(r"^\d{4}-Q[1-4]$", t.value) and (
+            _FOCUS_QUARTER.match(original)
+            or (when is not None and t.value[:4] == f"{when.year:04d}")
+        ):
             quarter = (t.value, t.end)
         if explicit is not None:
             last_year = (int(explicit.group(1)), t.end)
