@@ -7,6 +7,7 @@ Values the finder leaves for this pass:
   anchor's own year.
 - ``R±N<unit>[suffix]``: N units (D, W, M, Q, H, Y, DE) from the anchor, written at the unit's
   precision (``R-1D`` -> ``2009-03-02``, ``R+1M`` -> ``2009-04``, ``R+0Y-02-15`` -> ``2009-02-15``).
+  A time of day on ``R+0D`` is on the day named last, if near; on ``R-0D`` on the anchor's day.
 - ``WD+n`` / ``WD-n`` / ``WD~n`` / ``WD*n``: the next / last / tense-given / nearest
   weekday n (1 = Monday).
 - ``SAME``: the day of the previous day-precision expression.
@@ -161,7 +162,7 @@ def _direction(timex: Timex, text: str) -> int:
 NEAR_MONTHS = 2
 
 
-def _resolve_x(value: str, anchor: dt.date, direction: int) -> str:
+def _resolve_x(value: str, anchor: dt.date, direction: int, near: int = NEAR_MONTHS) -> str:
     m = _XDATE.match(value)
     if m is None:
         return value
@@ -179,9 +180,9 @@ def _resolve_x(value: str, anchor: dt.date, direction: int) -> str:
         key_anchor = (anchor.month, anchor.day if dd is not None else 0)
         key = (month, dd or 0)
         ahead = month - anchor.month
-        if direction > 0 and key < key_anchor and ahead < -NEAR_MONTHS:
+        if direction > 0 and key < key_anchor and ahead < -near:
             year += 1
-        elif direction < 0 and key > key_anchor and ahead > NEAR_MONTHS:
+        elif direction < 0 and key > key_anchor and ahead > near:
             year -= 1
     return f"{year:04d}" + value[4:]
 
@@ -212,6 +213,7 @@ def resolve(value: str, anchor: dt.date | None, direction: int, previous_day: st
     direction to the past or the future.
     """
     weekday = 0
+    forced = False
     marks = _MARKS.search(value)
     if marks is not None:
         tail = marks.group(0)
@@ -220,6 +222,7 @@ def resolve(value: str, anchor: dt.date | None, direction: int, previous_day: st
             direction = -1
         elif ">" in tail:
             direction = 1
+        forced = "<" in tail or ">" in tail
         if "#" in tail:
             weekday = int(tail[tail.index("#") + 1])
     if value.startswith("SAME"):
@@ -240,8 +243,9 @@ def resolve(value: str, anchor: dt.date | None, direction: int, previous_day: st
             if n == "0" and unit == "D":
                 return "PRESENT_REF"
             return "PAST_REF" if sign == "-" else "FUTURE_REF"
-        if n == "0" and unit == "D" and suffix.startswith("T") and previous_day:
-            return previous_day + suffix  # "à 18 h" after "mardi": that Tuesday
+        if n == "0" and unit == "D" and sign == "+" and suffix.startswith("T") and previous_day:
+            # "à 18 h" after "mardi": that Tuesday ("R-0D" names the anchor's own day: "de hoy")
+            return previous_day + suffix
         try:
             head = _shift(anchor, 1 if sign == "+" else -1, int(n), unit)
         except (OverflowError, ValueError):  # beyond year 1 or 9999: left unresolved
@@ -256,7 +260,8 @@ def resolve(value: str, anchor: dt.date | None, direction: int, previous_day: st
         except (OverflowError, ValueError):  # beyond year 1 or 9999: left unresolved
             return f"XXXX-WXX-{w.group(2)}"
     if value.startswith("XXXX-") and anchor is not None:
-        value = _resolve_x(value, anchor, direction)
+        # a rule's mark ("el próximo 15 de enero") is strict: no nearness kept
+        value = _resolve_x(value, anchor, direction, 0 if forced else NEAR_MONTHS)
     return with_weekday(value, weekday)
 
 
@@ -301,7 +306,8 @@ def _is_narrative(timexes: Sequence[Timex], when: dt.date | None) -> bool:
     ]
     if not years:
         return False
-    far = sum(1 for y in years if abs(y - when.year) >= NARRATIVE_MIN_GAP)
+    # A history tells the past: future years (a plan's "in 2003") do not make one.
+    far = sum(1 for y in years if when.year - y >= NARRATIVE_MIN_GAP)
     return far >= NARRATIVE_MIN_YEARS and far * 2 > len(years)
 
 
@@ -367,7 +373,7 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
                 and t.value.startswith("XXXX-")
                 and not t.value.endswith(("<", ">"))
                 and t.start - last_year[1] <= NARRATIVE_WINDOW
-                and (when is None or narrative_doc)
+                and (when is None or (narrative_doc and last_year[0] <= when.year))
             )
             day = (
                 previous_day if previous_day and t.start - previous_day[1] <= TIME_WINDOW else None
