@@ -14,15 +14,19 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import regex
 
 from timeline.link import resources
 from timeline.model import ActRef, Document, Extraction
+
+if TYPE_CHECKING:
+    from timeline.link.facts import DocumentFacts
 
 #: How far (characters) a relation cue may stand from the act it governs.
 CUE_WINDOW = 60
@@ -392,8 +396,15 @@ class TitleIndex:
         return sorted(found)
 
     @classmethod
-    def from_extractions(cls, extractions: Iterable[Extraction]) -> TitleIndex:
-        """Collect titles from document titles, act mentions in texts and events' acts."""
+    def from_extractions(
+        cls, extractions: Iterable[Extraction], facts: Mapping[str, DocumentFacts] | None = None
+    ) -> TitleIndex:
+        """Collect titles from document titles, act mentions in texts and events' acts.
+
+        ``facts`` (by document path) stand for the texts: a document without them is read.
+        """
+        from timeline.link.facts import text_titles
+
         index = cls()
         for x in extractions:
             doc = x.document
@@ -401,20 +412,14 @@ class TitleIndex:
             own = document_act(doc)
             if own and doc.title:
                 index._add_title(own, doc.title, lang, doc.path, "document title")
-            text = doc.text or ""
-            for mention in find_acts(text):
-                line_end = text.find("\n", mention.end)
-                line_end = len(text) if line_end < 0 else line_end
-                tail = text[mention.end : min(line_end, mention.end + 400)]
-                full = mention.text + tail
-                parsed = parse_title(full, lang, max_subject_at=len(mention.text) + 120)
-                # running text is noisy: keep subjects that read like a title's
-                if (
-                    parsed.subject
-                    and len(parsed.subject.split()) >= 4
-                    and not any(ch.isdigit() for ch in parsed.subject)
-                ):
-                    index._add(mention.celex, full.strip(), parsed, lang, doc.path, "text")
+            known = facts.get(doc.path) if facts else None
+            if known is not None:
+                found = list(known.titles)
+            else:
+                text = doc.text or ""
+                found = text_titles(text, find_acts(text), lang)
+            for celex, title, parsed in found:
+                index._add(celex, title, parsed, lang, doc.path, "text")
             for event in x.events:
                 for act in event.acts:
                     if act.celex and act.label:

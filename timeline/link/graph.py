@@ -16,7 +16,7 @@ Nodes (attribute ``kind``): ``document``, ``event`` (a merged timeline entry), `
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ import networkx as nx
 
 from timeline.fileio import write_atomic
 from timeline.link.acts import HEAD_ZONE, act_key, document_act, find_procedures
+from timeline.link.facts import DocumentFacts
 from timeline.link.linker import collect_relations
 from timeline.model import Extraction, Timeline
 from timeline.safety import xml_text
@@ -38,8 +39,15 @@ def _node(graph: nx.MultiDiGraph, node: str, **attrs: Any) -> None:
         graph.add_node(node, **attrs)
 
 
-def build_graph(extractions: Sequence[Extraction], timeline: Timeline) -> nx.MultiDiGraph:
-    """Documents, events, acts, procedures, actors and dossiers, with typed edges."""
+def build_graph(
+    extractions: Sequence[Extraction],
+    timeline: Timeline,
+    facts: Mapping[str, DocumentFacts] | None = None,
+) -> nx.MultiDiGraph:
+    """Documents, events, acts, procedures, actors and dossiers, with typed edges.
+
+    ``facts`` (by document path) stand for the texts, as in :func:`~timeline.link.link`.
+    """
     g = nx.MultiDiGraph(name=timeline.title)
     # a narrowed timeline (select) keeps its own documents only
     docs = {d.path: d for d in timeline.documents} or {
@@ -163,7 +171,13 @@ def build_graph(extractions: Sequence[Extraction], timeline: Timeline) -> nx.Mul
         # procedures its header names.
         own = act_key(document_act(x.document))
         if own and f"act:{own}" in g:
-            for _, _, proc in find_procedures((x.document.text or "")[:HEAD_ZONE]):
+            known = facts.get(x.document.path) if facts else None
+            heads = (
+                known.head_procedures
+                if known is not None
+                else [p for _, _, p in find_procedures((x.document.text or "")[:HEAD_ZONE])]
+            )
+            for proc in heads:
                 _node(g, f"procedure:{proc}", kind="procedure", label=proc, reference=proc)
                 if not g.has_edge(f"act:{own}", f"procedure:{proc}", key="part_of"):
                     g.add_edge(
@@ -186,7 +200,7 @@ def build_graph(extractions: Sequence[Extraction], timeline: Timeline) -> nx.Mul
                 "quote": r.quote,
                 "rule": r.rule,
             }
-            for r in collect_relations(extractions)
+            for r in collect_relations(extractions, facts=facts)
         ]
     grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     in_dossiers = set(dossier_of_act)

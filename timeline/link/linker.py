@@ -29,13 +29,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from timeline.link import acts as actmod
 from timeline.link import dates, resources
 from timeline.link.acts import ActRelation, TitleIndex, TitleMatch, act_key, normalize, similarity
+from timeline.link.facts import DocumentFacts, Quote, facts_by_path
 from timeline.model import (
     EVENT_TYPES,
     ActRef,
@@ -113,20 +114,15 @@ def _doc_ids(doc: Document, own: str | None) -> frozenset[str]:
     return frozenset(ids)
 
 
-def _source(doc: Document, event: Event) -> Source:
-    text = doc.text or ""
-    lo, hi = event.sentence_span
-    quote = text[lo:hi] if text and 0 <= lo < hi <= len(text) else event.summary
-    if not (text and 0 <= lo < hi <= len(text)):
-        lo, hi = (0, 0)
+def _source(doc: Document, event: Event, quote: Quote) -> Source:
     timex = event.timex
     return Source(
         document=doc.path,
         reference=doc.reference,
         language=doc.language or (event.language or None),
         url=doc.url,
-        quote=quote,
-        quote_span=(lo, hi),
+        quote=quote.text,
+        quote_span=quote.span,
         timex_text=timex.text if timex else None,
         timex_span=(timex.start, timex.end) if timex else None,
         date=event.date,
@@ -135,14 +131,20 @@ def _source(doc: Document, event: Event) -> Source:
 
 
 def collect_relations(
-    extractions: Sequence[Extraction], index: TitleIndex | None = None
+    extractions: Sequence[Extraction],
+    index: TitleIndex | None = None,
+    facts: Mapping[str, DocumentFacts] | None = None,
 ) -> list[ActRelation]:
-    """Every act relation the texts and titles of a corpus state, deduplicated and sorted."""
+    """Every act relation the texts and titles of a corpus state, deduplicated and sorted.
+
+    ``facts`` (by document path) stand for the texts.
+    """
+    facts = facts_by_path(extractions, dict(facts or {}))
     if index is None:
-        index = TitleIndex.from_extractions(extractions)
+        index = TitleIndex.from_extractions(extractions, facts)
     found: list[ActRelation] = []
     for x in extractions:
-        found.extend(actmod.find_relations(x.document))
+        found.extend(facts[x.document.path].relations)
     found.extend(index.proposal_relations())
     unique: dict[tuple[str, str, str, str], ActRelation] = {}
     for rel in sorted(found, key=lambda r: (r.source, r.relation, r.target, r.document, r.span)):
@@ -150,7 +152,9 @@ def collect_relations(
     return list(unique.values())
 
 
-def _misprints(extractions: Sequence[Extraction], ctx: _Context) -> dict[tuple[str, str], str]:
+def _misprints(
+    extractions: Sequence[Extraction], ctx: _Context, facts: Mapping[str, DocumentFacts]
+) -> dict[tuple[str, str], str]:
     """(document, act) -> the document's own act, for a misprinted number in a legal act's heading.
 
     The Official Journal prints "DIRECTIVE 2011/92/EU" atop Directive 2011/93/EU. When a document
@@ -160,7 +164,7 @@ def _misprints(extractions: Sequence[Extraction], ctx: _Context) -> dict[tuple[s
     named_in: dict[str, set[str]] = defaultdict(set)
     heads: dict[str, list[actmod.ActMention]] = {}
     for x in extractions:
-        mentions = actmod.find_acts(x.document.text or "")
+        mentions = facts[x.document.path].mentions
         for m in mentions:
             key = act_key(m.celex)
             if key:
@@ -189,38 +193,35 @@ def _misprints(extractions: Sequence[Extraction], ctx: _Context) -> dict[tuple[s
     return out
 
 
-def _items(extractions: Sequence[Extraction], ctx: _Context) -> list[_Item]:
+def _items(
+    extractions: Sequence[Extraction], ctx: _Context, facts: Mapping[str, DocumentFacts]
+) -> list[_Item]:
     items: list[_Item] = []
     for x in extractions:
         ctx.own_acts[x.document.path] = act_key(actmod.document_act(x.document))
-    misprints = _misprints(extractions, ctx)
+    misprints = _misprints(extractions, ctx, facts)
     for x in extractions:
         doc = x.document
+        known = facts[doc.path]
         own = actmod.document_act(doc)
         # The procedures a document's header names ("2010/0064(COD) Combating ...",
         # "/* COM/2010/0094 final - COD 2010/0064 */"): where its act-less events belong.
-        head = "\n".join(
-            t for t in (doc.reference, doc.title, (doc.text or "")[: actmod.HEAD_ZONE]) if t
-        )
-        ctx.own_procedures[doc.path] = tuple(
-            sorted({p for _, _, p in actmod.find_procedures(head)})
-        )
+        ctx.own_procedures[doc.path] = known.header_procedures
         ctx.doc_titles[doc.path] = (doc.language or "", doc.title or "")
         ctx.procedure_files[doc.path] = tuple(
             sorted({p for _, _, p in actmod.find_procedures(doc.reference or "")})
         )
-        for mention in actmod.find_acts(doc.text or ""):
+        for mention in known.mentions:
             key = act_key(mention.celex)
             if key:
                 ctx.mentions.setdefault(key, Counter())[(doc.language or "", mention.text)] += 1
         ids = _doc_ids(doc, own)
-        for event in x.events:
+        for event, quote in zip(x.events, known.quotes, strict=True):
             resolved, matches = actmod.resolve_acts(event.acts, ctx.index, doc.language, doc.path)
             if not any(a.celex for a in resolved):
                 # the extractor named no known act: read the event's sentence for one
-                source = _source(doc, event)
                 found, found_matches = actmod.acts_in_sentence(
-                    source.quote, doc.language, ctx.index, doc.path
+                    quote.text, doc.language, ctx.index, doc.path
                 )
                 if found:
                     resolved = tuple(a for a in resolved if a.label) + found
@@ -248,7 +249,7 @@ def _items(extractions: Sequence[Extraction], ctx: _Context) -> list[_Item]:
                     procs,
                     ids,
                     labels,
-                    _source(doc, event),
+                    _source(doc, event, quote),
                     ordered[0] if ordered else None,
                     act_key(own),
                 )
@@ -731,14 +732,21 @@ def _label(entry: Entry, ctx: _Context, labels: dict[str, str]) -> str:
     return f"{head}: {what}" if what else head
 
 
-def link(extractions: Sequence[Extraction]) -> Timeline:
-    """Merge the events of many documents into one timeline of entries, plans and dossiers."""
+def link(
+    extractions: Sequence[Extraction], facts: Mapping[str, DocumentFacts] | None = None
+) -> Timeline:
+    """Merge the events of many documents into one timeline of entries, plans and dossiers.
+
+    ``facts`` (by document path, :mod:`timeline.link.facts`) stand for the texts, which may
+    then be gone (:func:`~timeline.link.facts.without_text`); a document without them is read.
+    """
     res = resources.load()
     extractions = sorted(extractions, key=lambda x: x.document.path)
-    index = TitleIndex.from_extractions(extractions)
+    facts = facts_by_path(extractions, dict(facts or {}))
+    index = TitleIndex.from_extractions(extractions, facts)
     ctx = _Context(index=index, relations=[], title_matches=[])
-    items = _items(extractions, ctx)
-    ctx.relations = collect_relations(extractions, index)
+    items = _items(extractions, ctx, facts)
+    ctx.relations = collect_relations(extractions, index, facts)
     components = _components(items, ctx.relations, ctx)
     node_dossier: dict[str, str] = {}
     dossier_defs: list[tuple[str, str, set[str]]] = []
