@@ -3,22 +3,38 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 
-from timeline.events.resources import common, compile_pattern, pack
+from timeline.events.prefilter import DocText
+from timeline.events.resources import actor_set, common, compile_pattern, pack
 from timeline.model import Amount
 
 
-def find_actors(text: str, language: str, start: int = 0, end: int | None = None) -> list[str]:
+def find_actors(
+    text: str,
+    language: str,
+    start: int = 0,
+    end: int | None = None,
+    *,
+    doc: DocText | None = None,
+) -> list[str]:
     """Canonical names of the institutions named in ``text[start:end]``, in order of mention.
 
     A more specific name listed first in ``actors.toml`` ("European Council") keeps a less
-    specific one ("Council") from matching the same words.
+    specific one ("Council") from matching the same words. ``doc`` (the same text, indexed
+    once per document) lets many calls skip the names whose keywords are not in the window.
     """
     end = len(text) if end is None else end
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
-    for canonical, pattern in pack(language).actors:
+    actors = pack(language).actors
+    if doc is None or doc.text is not text:
+        order: Sequence[int] = range(len(actors))
+    else:
+        order = doc.index(actor_set(language)).candidates(start, end)
+    for i in order:
+        canonical, pattern = actors[i]
         for m in pattern.finditer(text, start, end):
             if m.end() == m.start() or any(m.start() < e and s < m.end() for s, e in taken):
                 continue

@@ -47,7 +47,8 @@ from timeline.events.acts import (
 )
 from timeline.events.dates import DocDate, bounds, cut, find_document_date
 from timeline.events.entities import find_actors, find_amounts
-from timeline.events.resources import LanguagePack, Trigger, pack
+from timeline.events.prefilter import DocText
+from timeline.events.resources import LanguagePack, Trigger, pack, trigger_set
 from timeline.events.split import Unit, split_units
 from timeline.model import ActRef, Document, Event, Timex
 
@@ -105,6 +106,8 @@ class _Context:
     timex_starts: list[int] = field(default_factory=list)
     act_starts: list[int] = field(default_factory=list)
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
+    # the text with its keyword index: only triggers whose keywords occur are run
+    doc: DocText | None = None
 
 
 def _timexes_in(ctx: _Context, start: int, end: int) -> list[Timex]:
@@ -136,7 +139,15 @@ def _triggers_in(ctx: _Context, start: int, end: int) -> list[_Hit]:
 
 def _scan_triggers(ctx: _Context, start: int, end: int) -> list[_Hit]:
     hits: list[_Hit] = []
-    for trig in ctx.pack.triggers:
+    triggers = ctx.pack.triggers
+    if ctx.doc is None:
+        order: Sequence[int] = range(len(triggers))
+    else:
+        # the same hits in the same order: a trigger none of whose keywords is in the window
+        # cannot match there
+        order = ctx.doc.index(trigger_set(ctx.language)).candidates(start, end)
+    for i in order:
+        trig = triggers[i]
         for m in trig.pattern.finditer(ctx.text, start, end):
             if m.end() > m.start():
                 hits.append(_Hit(trig, m.start(), m.end()))
@@ -603,6 +614,7 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
         doc_date=find_document_date(text, language, tx),
         footnote=_common_patterns()["footnote"],
         timex_starts=[t.start for t in tx],
+        doc=DocText(text),
     )
     ctx = replace(ctx, topic=_topic(acts, ctx))
     spanned_acts = sorted((a for a in acts if a.span), key=lambda a: a.span[0] if a.span else 0)
@@ -700,7 +712,7 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
                 type=etype,
                 acts=tuple(_dedupe_acts(ev_acts)),
                 procedures=tuple(dict.fromkeys(procs)),
-                actors=tuple(find_actors(text, language, clause[0], clause[1])),
+                actors=tuple(find_actors(text, language, clause[0], clause[1], doc=ctx.doc)),
                 summary=_summary(text, clause),
                 timex=t,
                 sentence_span=clause,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from timeline.errors import ResourceError
+from timeline.events.prefilter import PatternSet
 
 RESOURCE_ROOT = Path(str(importlib_resources.files("timeline"))) / "resources"
 
@@ -190,3 +191,17 @@ def pack(language: str) -> LanguagePack:
             for p in [pats] if isinstance(pats, str) else pats:
                 actors.append((str(canonical), compile_pattern(str(p), blocks, flags=0)))
     return LanguagePack(language, tuple(triggers), cues, patterns, blocks, tuple(actors))
+
+
+@cache
+def trigger_set(language: str) -> PatternSet:
+    """The trigger patterns of ``language`` (in :attr:`LanguagePack.triggers` order) with their
+    necessary literals."""
+    return PatternSet.of([t.pattern for t in pack(language).triggers])
+
+
+@cache
+def actor_set(language: str) -> PatternSet:
+    """The actor patterns of ``language`` (in :attr:`LanguagePack.actors` order) with their
+    necessary literals."""
+    return PatternSet.of([p for _, p in pack(language).actors])

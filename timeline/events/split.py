@@ -123,12 +123,20 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
     """
     spans = sorted(timex_spans)
     lines = _lines(text, 0, len(text))
+    contents = [text[s:e].strip() for s, e in lines]
+    # the first character of the next non-blank line after each line ("" after the last)
+    next_first = [""] * len(lines)
+    following = ""
+    for i in range(len(lines) - 1, -1, -1):
+        next_first[i] = following
+        if contents[i]:
+            following = contents[i][:1]
     # group lines into chunks that may hold several sentences
     chunks: list[tuple[int, int]] = []
     cur: tuple[int, int] | None = None
     prev: tuple[int, int] | None = None
     for i, line in enumerate(lines):
-        content = text[line[0] : line[1]].strip()
+        content = contents[i]
         if not content:
             if cur is not None:
                 chunks.append(cur)
@@ -140,8 +148,7 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
         assert prev is not None
         prev_text = text[prev[0] : prev[1]].rstrip()
         first = content[0]
-        nxt = next((ln for ln in lines[i + 1 :] if text[ln[0] : ln[1]].strip()), None)
-        nxt_first = text[nxt[0] : nxt[1]].strip()[:1] if nxt else ""
+        nxt_first = next_first[i]
         split = False
         if _BULLET.match(text[line[0] : line[1]]):
             split = True
