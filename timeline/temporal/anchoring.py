@@ -10,8 +10,7 @@ Values the finder leaves for this pass:
   A time of day on ``R+0D`` is on the day named last, if near; on ``R-0D`` on the anchor's day.
 - ``WD+n`` / ``WD-n`` / ``WD~n`` / ``WD*n``: the next / last / tense-given / nearest
   weekday n (1 = Monday).
-- ``SAME``: the day of the previous day-precision expression (``SAME+1``, ``SAMETMO``).
-- ``WE~``: the weekend of the anchor's week, or the one just past in a past-tense sentence.
+- ``SAME``: the day of the previous day-precision expression.
 
 Without an anchor date these stay underspecified (``XXXX-03-03``); relative values become
 ``PRESENT_REF``, ``PAST_REF`` or ``FUTURE_REF`` by their sign.
@@ -28,10 +27,9 @@ from timeline.errors import UsageError
 from timeline.model import Timex
 from timeline.temporal.grammar import load
 
-_SAME = re.compile(r"^SAME([+-]\d+)?(T[A-Z0-9:]+)?$")
 _REL = re.compile(r"^R([+-])([\dX.]+)(DE|CE|[DWMQHY])(.*)$")
 _WD = re.compile(r"^WD([+~*-])([1-7])(T.*)?$")
-_MARKS = re.compile(r"(#[1-7]|[<>])+$")
+_MARKS = re.compile(r"(#[1-7]|[<>!@])+$")
 _XDATE = re.compile(r"^XXXX-(\d\d|SP|SU|FA|WI|Q[1-4]|H[12])(?:-(\d\d))?$")
 _SEASON_MONTH = {"SP": 4, "SU": 7, "FA": 10, "WI": 1}
 _WINDOW_BEFORE = 80
@@ -173,8 +171,8 @@ def _resolve_x(value: str, anchor: dt.date, direction: int, near: int = NEAR_MON
         month, dd = int(part), int(day) if day else None
     elif part in _SEASON_MONTH:
         month, dd = _SEASON_MONTH[part], None
-    elif part.startswith("Q"):
-        month, dd = (int(part[1]) - 1) * 3 + 2, None
+    elif part.startswith("Q"):  # a quarter by its last month: the one just ended is near
+        month, dd = int(part[1]) * 3, None
     else:
         month, dd = (int(part[1]) - 1) * 6 + 3, None
     year = anchor.year
@@ -211,6 +209,9 @@ def _weekday(anchor: dt.date, sign: str, wd: int, direction: int) -> str:
 def resolve(value: str, anchor: dt.date | None, direction: int, previous_day: str | None) -> str:
     """The anchored form of one value (unchanged when it needs no anchor).
 
+    A final ``!`` (set by a rule: "last year") keeps a unit whole: no quarter in context makes
+    it that quarter a year before, as "a year ago" is. A final ``@`` ("the quarter") asks for
+    the quarter in focus, the last one the text named (see :func:`anchor`), before the value.
     A final ``<`` or ``>`` (set by a rule: "le 6 mai dernier", "next March") forces the
     direction to the past or the future.
     """
@@ -227,26 +228,17 @@ def resolve(value: str, anchor: dt.date | None, direction: int, previous_day: st
         forced = "<" in tail or ">" in tail
         if "#" in tail:
             weekday = int(tail[tail.index("#") + 1])
-    same = _SAME.match(value)
-    if same is not None:
-        # the day of the previous day-precision expression, shifted ("the next day": SAME+1),
-        # with a part of the day ("le matin même": SAMETMO)
-        shift = int(same.group(1) or 0)
+    if value.startswith("SAME"):
+        # the day of the previous day-precision expression, shifted ("the next day": SAME+1)
+        shift = int(value[4:] or 0)
         base = dt.date.fromisoformat(previous_day) if previous_day else anchor
         unresolved = "PRESENT_REF" if shift == 0 else "PAST_REF" if shift < 0 else "FUTURE_REF"
         if base is None:
             return unresolved
         try:
-            return (base + dt.timedelta(days=shift)).isoformat() + (same.group(2) or "")
+            return (base + dt.timedelta(days=shift)).isoformat()
         except OverflowError:
             return unresolved
-    if value == "WE~":
-        # "ce week-end": the one just past in a past-tense sentence, else the anchor's week's
-        if anchor is None:
-            return "XXXX-WXX-WE"
-        back = direction < 0 and anchor.isoweekday() < 6
-        y, w, _ = (anchor - dt.timedelta(days=7 if back else 0)).isocalendar()
-        return f"{y:04d}-W{w:02d}-WE"
     m = _REL.match(value)
     if m is not None:
         sign, n, unit, suffix = m.groups()
@@ -327,10 +319,11 @@ def _is_narrative(timexes: Sequence[Timex], when: dt.date | None) -> bool:
 #: of the year before), as reports compare like with like: in the quarter's sentence, or in a
 #: later one that compares figures (the language's ``[tense] compare`` cue: "from $3 million").
 QUARTER_WINDOW = 400
-#: The quarters a report is about: one named without a year ("the third quarter") or relative
-#: to the anchor ("the latest quarter"), or written with the anchor's year; not the year-ago
-#: quarter it is compared with.
-_FOCUS_QUARTER = re.compile(r"^(?:XXXX-Q[1-4]|R[+-][01]Q)$")
+#: The quarters a report is about: one ended before the anchor, named without a year ("the
+#: third quarter") or relative to the anchor ("the latest quarter"), or written with the
+#: anchor's year; not the year-ago quarter it is compared with.
+_QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
+_FOCUS_QUARTER = re.compile(r"^(?:XXXX-Q[1-4]|R[+-][01]Q)@?$")
 
 _REL_YEARS = re.compile(r"^R-(\d{1,3})Y$")
 
@@ -375,8 +368,7 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
     for t in timexes:
         original = t.value
         needs = (
-            t.value.startswith(("R", "WD", "WE~", "XXXX-", "SAME"))
-            and t.value not in ("PRESENT_REF",)
+            t.value.startswith(("R", "WD", "XXXX-", "SAME")) and t.value not in ("PRESENT_REF",)
         ) or (t.end_value or "").startswith(("R", "WD", "XXXX-"))
         explicit = _EXPLICIT_YEAR.match(t.value) if t.type in ("DATE", "TIME") else None
         if needs and t.type in ("DATE", "TIME"):
@@ -407,9 +399,9 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
                     value = ""  # the weekday rules out the narrative year: back to the anchor
             if not value:
                 # Only days and months without a year and tense-given weekdays need the tense.
-                uses_tense = t.value.startswith(("XXXX-", "WD~", "WE~")) or (
-                    t.end_value or ""
-                ).startswith("XXXX-")
+                uses_tense = t.value.startswith(("XXXX-", "WD~")) or (t.end_value or "").startswith(
+                    "XXXX-"
+                )
                 direction = cues.direction(t) if when is not None and uses_tense else 0
                 value = resolve(t.value, when, direction, day[0] if day else None)
                 end_value = (
@@ -425,11 +417,17 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
                 and (". " not in text[quarter[1] : t.start] or cues.compares(t))
             ):
                 value = _year_before_quarter(quarter[0], t.value) or value
+            if original.endswith("@") and quarter is not None and _QUARTER.match(value):
+                value = quarter[0]  # "the quarter": the one the report is about
             t = dataclasses.replace(t, value=value, end_value=end_value)
-        if re.match(r"^\d{4}-Q[1-4]$", t.value) and (
-            _FOCUS_QUARTER.match(original)
-            or (when is not None and t.value[:4] == f"{when.year:04d}")
-        ):
+        if (
+            _QUARTER.match(t.value)
+            and (
+                _FOCUS_QUARTER.match(original)
+                or (when is not None and t.value[:4] == f"{when.year:04d}")
+            )
+            and (when is None or t.value <= _shift(when, -1, 1, "Q"))
+        ):  # a quarter ended before the anchor (a report's "fourth-quarter outlook" is none)
             quarter = (t.value, t.end)
         if explicit is not None:
             last_year = (int(explicit.group(1)), t.end)
@@ -440,26 +438,4 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
             # ("à 20 h") only borrows its day, it names none
             previous_day = (t.value[:10], t.end)
         out.append(t)
-    return _clock_then_day(out, timexes, text)
-
-
-#: A clock time right before a day ("vers 15 h 30, hier", "Vers 0 h 40, jeudi", "at 3 p.m.
-#: yesterday") is on that day, unless a day was named right before the time ("lundi à 10 h,
-#: mardi à 14 h").
-_CLOCK_GAP = re.compile(r"\s*,?\s*")
-_CLOCK_BEFORE = 20
-
-
-def _clock_then_day(out: list[Timex], originals: Sequence[Timex], text: str) -> list[Timex]:
-    """``out`` with each bare clock time put on the day named right after it."""
-    for i in range(len(out) - 1):
-        t, nxt = out[i], out[i + 1]
-        if not originals[i].value.startswith("R+0DT") or not _DAY_VALUE.match(nxt.value):
-            continue
-        if not _CLOCK_GAP.fullmatch(text[t.end : nxt.start]) or not _DAY_VALUE.match(t.value):
-            continue
-        before = out[i - 1] if i > 0 else None
-        if before and _DAY_VALUE.match(before.value) and t.start - before.end <= _CLOCK_BEFORE:
-            continue
-        out[i] = dataclasses.replace(t, value=nxt.value[:10] + t.value[10:])
     return out
