@@ -43,3 +43,34 @@ def test_the_year_ago_quarter_compared_with_is_no_quarter_in_focus() -> None:
         "Sales were $3 billion, up 5% from a year ago."
     )
     assert ("a year ago", "1988-Q3") in _values(text, "1989-11-02")
+
+
+def test_last_year_in_a_report_is_the_whole_year() -> None:
+    text = "Third-quarter sales were $14 million, down from $21.4 million last year."
+    assert ("last year", "1988") in _values(text, "1989-11-01")
+
+
+def test_the_quarter_is_the_quarter_the_report_is_about() -> None:
+    text = "Net fell in the fiscal first quarter. Revenue in the quarter rose 39%."
+    assert ("the quarter", "1989-Q1") in _values(text, "1989-10-26")
+
+
+def test_a_quarter_still_running_is_not_in_focus() -> None:
+    text = "It gave a fourth-quarter outlook. Profit in the latest quarter rose."
+    assert ("the latest quarter", "1989-Q3") in _values(text, "1989-11-02")
+
+
+def test_possessive_years_of_quarters() -> None:
+    values = _values(
+        "Sales for this year's third quarter beat the year-ago third quarter and "
+        "last year's quarter; next year's first quarter looks weak.",
+        "1989-11-01",
+    )
+    assert ("this year's third quarter", "1989-Q3") in values
+    assert ("the year-ago third quarter", "1988-Q3") in values
+    assert ("next year's first quarter", "1990-Q1") in values
+
+
+def test_over_the_weekend_in_a_monday_paper_is_the_weekend_just_past() -> None:
+    text = "Pentagon officials confirmed the reports over the weekend."
+    assert _values(text, "1990-08-13") == [("the weekend", "1990-W32-WE")]
