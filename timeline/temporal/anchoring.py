@@ -8,8 +8,8 @@ Values the finder leaves for this pass:
 - ``R±N<unit>[suffix]``: N units (D, W, M, Q, H, Y, DE) from the anchor, written at the unit's
   precision (``R-1D`` -> ``2009-03-02``, ``R+1M`` -> ``2009-04``, ``R+0Y-02-15`` -> ``2009-02-15``).
   A time of day on ``R+0D`` is on the day named last, if near; on ``R-0D`` on the anchor's day.
-- ``WD+n`` / ``WD-n`` / ``WD~n`` / ``WD*n``: the next / last / tense-given / nearest
-  weekday n (1 = Monday).
+- ``WD+n`` / ``WD-n`` / ``WD~n`` / ``WD*n`` / ``WD=n``: the next / last / tense-given / nearest
+  weekday n (1 = Monday) / weekday n of the anchor's own (ISO) week.
 - ``SAME``: the day of the previous day-precision expression.
 
 Without an anchor date these stay underspecified (``XXXX-03-03``); relative values become
@@ -28,7 +28,7 @@ from timeline.model import Timex
 from timeline.temporal.grammar import load
 
 _REL = re.compile(r"^R([+-])([\dX.]+)(DE|CE|[DWMQHY])(.*)$")
-_WD = re.compile(r"^WD([+~*-])([1-7])(T.*)?$")
+_WD = re.compile(r"^WD([+~*=-])([1-7])(T.*)?$")
 _MARKS = re.compile(r"(#[1-7]|[<>!@])+$")
 _XDATE = re.compile(r"^XXXX-(\d\d|SP|SU|FA|WI|Q[1-4]|H[12])(?:-(\d\d))?$")
 _SEASON_MONTH = {"SP": 4, "SU": 7, "FA": 10, "WI": 1}
@@ -199,6 +199,8 @@ def _weekday(anchor: dt.date, sign: str, wd: int, direction: int) -> str:
         delta = delta if delta < 0 else delta - 7
     elif sign == "*":  # "ce mercredi", "this Wednesday": the nearest one, ties to the future
         delta = delta - 7 if delta > 3 else delta + 7 if delta < -3 else delta
+    elif sign == "=":  # "este sábado" (Spanish): the one of the anchor's week, Monday to Sunday
+        pass
     elif direction > 0:
         delta = delta if delta >= 0 else delta + 7
     else:
