@@ -7,6 +7,11 @@ leads from a plan to the entry that realised it. Labels are placed
 greedily by importance (adoption before meeting) into a few rows per lane, never overlapping;
 entries that find no room keep their mark and are counted in the footer.
 
+At most :data:`MAX_LANES` lanes are drawn: those of the dossiers with the most entries (the
+main dossiers), in their usual order. A figure of hundreds of lanes is neither readable nor
+printable (and took minutes to draw); the footer says how many dossiers and entries are left to
+``timeline.html`` and ``events.csv``, which list everything.
+
 Sized for A4 landscape (11.7 in wide, 8–9 pt text), so it prints at full page width and
 scales onto a slide. Output is byte-identical between runs: the font is DejaVu Sans (shipped with
 matplotlib), the figure is built without pyplot, and every timestamp and salt is fixed.
@@ -36,6 +41,7 @@ from timeline.render._common import (
     GROUP_COLOURS,
     TYPE_RANK,
     Extent,
+    Lane,
     extent,
     lanes,
     title,
@@ -48,6 +54,7 @@ RIGHT_IN = 0.35
 ROW_IN = 0.2
 LANE_PAD_IN = 0.09
 MAX_LABEL_ROWS = 4
+MAX_LANES = 12  # the main dossiers: what an A4 page shows readably
 MAX_ROWS = 5
 LABEL_PT = 7.6
 LABEL_CHARS = 44
@@ -209,9 +216,24 @@ def _lane_name(name: str, width: int = 24, lines: int = 4) -> list[str]:
     return wrapped
 
 
+def _main_lanes(lane_list: list[Lane]) -> tuple[list[Lane], int, int]:
+    """The :data:`MAX_LANES` lanes with the most entries, in lane order; and how many lanes and
+    entries are left out."""
+    if len(lane_list) <= MAX_LANES:
+        return lane_list, 0, 0
+    ranked = sorted(range(len(lane_list)), key=lambda i: (-len(lane_list[i].entries), i))
+    keep = sorted(ranked[:MAX_LANES])
+    shown = [lane_list[i] for i in keep]
+    left = len(lane_list) - len(shown)
+    return shown, left, sum(len(lane.entries) for lane in lane_list) - sum(
+        len(lane.entries) for lane in shown
+    )
+
+
 def _figure(timeline: Timeline) -> Figure:
     """The whole figure; deterministic for a given timeline."""
-    lane_list = lanes(timeline)
+    all_lanes = lanes(timeline)
+    lane_list, lanes_left, entries_left = _main_lanes(all_lanes)
     placed: list[tuple[str, list[_Item]]] = []
     undated = 0
     all_ext: list[Extent] = []
@@ -311,7 +333,9 @@ def _figure(timeline: Timeline) -> Figure:
     # title, subtitle, legend
     dated_years = f"{dt.date.fromordinal(int(lo_day) + _EPOCH).year}–{dt.date.fromordinal(int(hi_day) + _EPOCH).year}"
     n_planned = sum(1 for e in timeline.entries if e.status == "planned")
-    subtitle = f"{len(timeline.entries)} entries in {len(lane_list)} dossier{'s' if len(lane_list) != 1 else ''}"
+    subtitle = f"{len(timeline.entries)} entries in {len(all_lanes)} dossier{'s' if len(all_lanes) != 1 else ''}"
+    if lanes_left:
+        subtitle += f" (the {len(lane_list)} largest drawn)"
     if all_ext:
         subtitle += f", {dated_years}"
     if n_planned:
@@ -335,6 +359,10 @@ def _figure(timeline: Timeline) -> Figure:
                borderaxespad=0)
     unlabeled = sum(1 for _n, items in placed for it in items if it.label is None)
     notes = []
+    if lanes_left:
+        notes.append(
+            f"{lanes_left} smaller dossiers ({entries_left} entries) are not drawn"
+        )
     if unlabeled:
         notes.append(f"{unlabeled} entries without room for a label are shown by their mark only")
     if undated:
