@@ -1,6 +1,6 @@
 """Spanish news: a hand-annotated TimeML set (tests/temporal/data/es) and TimeML conventions.
 
-The set is news-style Spanish written for these tests and annotated after the Spanish TimeML
+The set (16 documents, 185 expressions) is news-style Spanish written for these tests and annotated after the Spanish TimeML
 guidelines (Saurí, Saquete & Pustejovsky 2010): the article belongs to the extent, prepositions
 do not, "hace dos años" is a DATE, clock times take the day named last. Half of the documents
 are spaced as texts rebuilt from tokens ("el lunes , 3 de marzo", "las 10.30 horas .").
@@ -21,7 +21,7 @@ DATA = Path(__file__).resolve().parent / "data" / "es"
 def test_spanish_news_set_scores() -> None:
     report = evaluate_timex(DATA, language="es")
     f = report.figures()
-    assert report.total.gold >= 100
+    assert report.total.gold >= 180
     assert f["relaxed_f1"] >= 0.97, report.format(verbose=True)
     assert f["value_f1"] >= 0.93, report.format(verbose=True)
 
