@@ -9,8 +9,10 @@ with their CELEX number; ``find_procedures`` returns canonical ``2010/0064(COD)`
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 
+from timeline.events.prefilter import DocText, PatternSet, finditer
 from timeline.events.resources import common, compile_pattern
 from timeline.model import ActRef
 
@@ -53,6 +55,16 @@ def _patterns(language: str) -> dict[str, re.Pattern[str]]:
         "kind": compile_pattern(kind_alt, blocks),
     }
     return out
+
+
+_SCANNED = ("celex", "numbered", "bare", "com", "case")
+
+
+@cache
+def _scan_set(language: str) -> PatternSet:
+    """The patterns ``find_acts`` runs over a whole text, tried only where a match can start."""
+    pats = _patterns(language)
+    return PatternSet.leading([pats[k] for k in _SCANNED])
 
 
 def _kind_of(word: str, language: str) -> str | None:
@@ -126,14 +138,20 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < e and s < span[1] for s, e in taken)
 
 
-def find_acts(text: str, language: str) -> list[ActRef]:
+def find_acts(text: str, language: str, *, doc: DocText | None = None) -> list[ActRef]:
     """Every legal act, COM document or court case named by number in ``text``, in text order.
 
     Each has its CELEX number where it can be determined, the label as written, its span and
     its kind (directive, regulation, decision, framework_decision, joint_action, com, celex,
-    case).
+    case). ``doc`` is the same text when the caller has it indexed already.
     """
     pats = _patterns(language)
+    doc = doc if doc is not None and doc.text is text else DocText(text)
+    scan = _scan_set(language)
+
+    def matches(key: str) -> Iterator[re.Match[str]]:
+        return finditer(scan, _SCANNED.index(key), doc)
+
     found: list[ActRef] = []
     taken: list[tuple[int, int]] = []
 
@@ -144,9 +162,9 @@ def find_acts(text: str, language: str) -> list[ActRef]:
         taken.append(span)
         found.append(ActRef(celex, " ".join(text[start:end].split()), span, kind))
 
-    for m in pats["celex"].finditer(text):
+    for m in matches("celex"):
         add(m.group("celex"), m.start(), m.end(), "celex")
-    for m in pats["numbered"].finditer(text):
+    for m in matches("numbered"):
         kind = _kind_of(m.group("kind"), language)
         celex = celex_of(
             kind,
@@ -156,7 +174,7 @@ def find_acts(text: str, language: str) -> list[ActRef]:
             no=bool(m.group("no")),
         )
         add(celex, m.start(), m.end(), kind)
-    for m in pats["bare"].finditer(text):
+    for m in matches("bare"):
         # the kind is named just before or after: "2002/584/JHA: Council Framework Decision"
         window = text[max(0, m.start() - 60) : m.end() + 60]
         kinds = [
@@ -164,12 +182,12 @@ def find_acts(text: str, language: str) -> list[ActRef]:
         ]
         kind = kinds[0] if len(set(kinds)) == 1 else None
         add(celex_of(kind, m.group("n1"), m.group("n2")), m.start(), m.end(), kind)
-    for m in pats["com"].finditer(text):
+    for m in matches("com"):
         year = m.group("y1") or m.group("y2")
         context = text[max(0, m.start() - 150) : m.end() + 60]
         proposal = bool(pats["proposal"].search(context))
         add(com_celex(year, m.group("num"), proposal), m.start(), m.end(), "com")
-    for m in pats["case"].finditer(text):
+    for m in matches("case"):
         before = text[max(0, m.start() - 40) : m.start()]
         if not re.search(
             r"(?i)(case|affaire|rechtssache|asunto|causa|processo|zaak|sprawie|sprawa|sag|mål|ECLI|judgment|arrêt|urteil|sentencia|sentenza|arrest|wyrok|acórdão|dom)\W*[\w\s]{0,20}$",
@@ -190,12 +208,21 @@ def _procedure_patterns() -> list[re.Pattern[str]]:
     return [compile_pattern(p, blocks, flags=0) for p in data.get("patterns") or []]
 
 
-def find_procedures(text: str) -> list[tuple[str, tuple[int, int]]]:
+@cache
+def _procedure_set() -> PatternSet:
+    return PatternSet.leading(_procedure_patterns())
+
+
+def find_procedures(
+    text: str, *, doc: DocText | None = None
+) -> list[tuple[str, tuple[int, int]]]:
     """Interinstitutional procedure references, canonical ``2010/0064(COD)``, with spans."""
     out: list[tuple[str, tuple[int, int]]] = []
     taken: list[tuple[int, int]] = []
-    for pat in _procedure_patterns():
-        for m in pat.finditer(text):
+    doc = doc if doc is not None and doc.text is text else DocText(text)
+    pset = _procedure_set()
+    for i in range(len(pset.patterns)):
+        for m in finditer(pset, i, doc):
             span = (m.start(), m.end())
             if _overlaps(span, taken):
                 continue

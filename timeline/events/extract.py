@@ -596,7 +596,8 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
     p = pack(language)
     tx = sorted((t for t in timexes if t.type in ("DATE", "TIME")), key=lambda t: (t.start, -t.end))
     units = split_units(text, [(t.start, t.end) for t in tx])
-    acts = find_acts(text, language)
+    doc = DocText(text)
+    acts = find_acts(text, language, doc=doc)
     from timeline.events.dates import _common_patterns
 
     ctx = _Context(
@@ -608,13 +609,13 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
         unit_starts=[u.start for u in units],
         timexes=tx,
         acts=acts,
-        procedures=find_procedures(text),
+        procedures=find_procedures(text, doc=doc),
         self_act=_self_act(text, acts),
         topic=None,
         doc_date=find_document_date(text, language, tx),
         footnote=_common_patterns()["footnote"],
         timex_starts=[t.start for t in tx],
-        doc=DocText(text),
+        doc=doc,
     )
     ctx = replace(ctx, topic=_topic(acts, ctx))
     spanned_acts = sorted((a for a in acts if a.span), key=lambda a: a.span[0] if a.span else 0)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress
@@ -50,6 +50,7 @@ _REPEATS = tuple(
     if hasattr(_sre_constants, name)
 )
 _ATOMIC = getattr(_sre_constants, "ATOMIC_GROUP", None)
+_ZERO_WIDTH = (_sre_constants.AT, _sre_constants.ASSERT, _sre_constants.ASSERT_NOT)
 #: How many words' literals are remembered per pattern set before the memory starts afresh.
 MEMO_WORDS = 200_000
 #: The literals of a set must be at least this long to be worth looking up.
@@ -171,7 +172,11 @@ def necessary_literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] 
         parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - an unparsable pattern is simply always run
         return None
-    lits = _necessary(parsed, bool(pattern.flags & re.IGNORECASE))
+    return _finish(_necessary(parsed, bool(pattern.flags & re.IGNORECASE)))
+
+
+def _finish(lits: _Literals | None) -> tuple[frozenset[str], bool] | None:
+    """Literals with their case: as written when all are case-sensitive, else all folded."""
     if lits is None:
         return None
     if not any(icase for _, icase in lits):
@@ -182,28 +187,129 @@ def necessary_literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] 
     return frozenset(s for s in folded if s is not None), True
 
 
-class _WordLiterals(dict[str, tuple[tuple[int, int, int], ...]]):
-    """token -> (offset in the token, literal length, pattern) of each literal it holds."""
+#: How far apart the nearest and furthest offsets of a leading literal may be.
+MAX_SPREAD = 4
 
-    def __init__(self, literals: Sequence[tuple[str, tuple[int, ...]]]) -> None:
+
+def _width(item: tuple[object, object]) -> tuple[int, int]:
+    try:
+        return _sre_parse.SubPattern(_sre_parse.State(), [item]).getwidth()  # type: ignore[no-any-return]
+    except Exception:  # noqa: BLE001 - unknown width: never skipped over
+        return 0, _sre_constants.MAXREPEAT
+
+
+def _leading(items: object, icase: bool) -> tuple[_Literals, int, int] | None:
+    """Literals one of which every match of the parsed sequence holds at an offset from its
+    start within ``[lo, hi]``: (literals, lo, hi), or None."""
+    seq = list(items)  # type: ignore[call-overload]
+    lo = hi = 0
+    i = 0
+    while i < len(seq):
+        op, av = seq[i]
+        if op in _ZERO_WIDTH:
+            i += 1
+            continue
+        run: set[str] = set()
+        j = i
+        while j < len(seq):
+            jop, jav = seq[j]
+            if jop is _LITERAL and _is_word(chr(jav)):
+                run = {s + chr(jav) for s in run} if run else {chr(jav)}
+            else:
+                chars = _small_class(jop, jav)
+                if not chars or not all(map(_is_word, chars)) or len(run or {""}) * len(chars) > 16:
+                    break
+                run = {s + c for s in run or {""} for c in chars}
+            j += 1
+        if run:
+            return frozenset((s, icase) for s in run), lo, hi
+        got: tuple[_Literals, int, int] | None = None
+        if op is _SUBPATTERN:
+            _group, add_flags, del_flags, sub = av
+            inner = bool((icase or add_flags & re.IGNORECASE) and not del_flags & re.IGNORECASE)
+            got = _leading(sub, inner)
+        elif _ATOMIC is not None and op is _ATOMIC:
+            got = _leading(av, icase)
+        elif op in _REPEATS and av[0] >= 1:
+            got = _leading(av[2], icase)
+        elif op is _BRANCH:
+            alts = [_leading(alt, icase) for alt in av[1]]
+            if alts and all(a is not None for a in alts):
+                union = frozenset().union(*(a[0] for a in alts if a is not None))
+                got = (
+                    union,
+                    min(a[1] for a in alts if a is not None),
+                    max(a[2] for a in alts if a is not None),
+                )
+        if got is not None:
+            if hi + got[2] - (lo + got[1]) <= MAX_SPREAD:
+                return got[0], lo + got[1], hi + got[2]
+            return None
+        wmin, wmax = _width(seq[i])
+        if wmax >= _sre_constants.MAXREPEAT or hi + wmax - (lo + wmin) > MAX_SPREAD:
+            return None
+        lo, hi = lo + wmin, hi + wmax
+        i += 1
+    return None
+
+
+def leading_literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool, int, int] | None:
+    """Literals one of which every match of ``pattern`` holds at an offset from its start in
+    ``[lo, hi]``: (literals, folded?, lo, hi), or None when unknown."""
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - an unparsable pattern is simply always run
+        return None
+    got = _leading(parsed, bool(pattern.flags & re.IGNORECASE))
+    if got is None:
+        return None
+    done = _finish(got[0])
+    return None if done is None else (done[0], done[1], got[1], got[2])
+
+
+class _Lexicon(dict[str, tuple[tuple[int, int, int], ...]]):
+    """Every literal of every pattern set looked up one way (folded or as written), and a
+    memo: token -> (offset in the token, literal length, literal id) of each literal it holds.
+
+    One lexicon per process and way, so a document's tokens are looked up once for all
+    pattern sets; adding a literal forgets the memo (it happens while resources load)."""
+
+    def __init__(self) -> None:
         super().__init__()
-        self.literals = literals
-        # one search tells most tokens they hold no literal at all
-        self.any = re.compile("|".join(re.escape(lit) for lit, _ in literals) or "(?!)")
+        self.ids: dict[str, int] = {}
+        self.version = 0
+        self._any: re.Pattern[str] | None = None
 
-    def __missing__(self, word: str) -> tuple[tuple[int, int, int], ...]:
+    def add(self, literal: str) -> int:
+        got = self.ids.get(literal)
+        if got is None:
+            got = self.ids[literal] = len(self.ids)
+            self.clear()
+            self.version += 1
+            self._any = None
+        return got
+
+    def __missing__(self, token: str) -> tuple[tuple[int, int, int], ...]:
+        if self._any is None:
+            # one search tells most tokens they hold no literal at all
+            alts = sorted(self.ids, key=lambda x: (-len(x), x))
+            self._any = re.compile("|".join(re.escape(x) for x in alts) or "(?!)")
         got: list[tuple[int, int, int]] = []
-        for lit, which in self.literals if self.any.search(word) else ():
-            if len(lit) > len(word):
-                continue
-            i = word.find(lit)
-            while i >= 0:
-                got.extend((i, len(lit), w) for w in which)
-                i = word.find(lit, i + 1)
+        if self._any.search(token):
+            for lit, lid in self.ids.items():
+                if len(lit) > len(token):
+                    continue
+                i = token.find(lit)
+                while i >= 0:
+                    got.append((i, len(lit), lid))
+                    i = token.find(lit, i + 1)
         if len(self) >= MEMO_WORDS:
             self.clear()
-        value = self[word] = tuple(got)
+        value = self[token] = tuple(got)
         return value
+
+
+_LEXICONS = {True: _Lexicon(), False: _Lexicon()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,38 +321,61 @@ class PatternSet:
     needles: tuple[tuple[frozenset[str], bool] | None, ...]
     #: the patterns run in every window
     always: frozenset[int] = frozenset()
-    #: the literals looked up in the folded text, then in the text as is, with their memos
-    folded_words: _WordLiterals = field(default_factory=lambda: _WordLiterals(()))
-    raw_words: _WordLiterals = field(default_factory=lambda: _WordLiterals(()))
+    #: (folded?, literal id) -> the patterns that literal stands for
+    by_literal: dict[tuple[bool, int], tuple[int, ...]] = field(default_factory=dict)
+    #: per pattern: where its literal lies from the start of a match (leading sets only)
+    offsets: tuple[tuple[int, int] | None, ...] = ()
 
     @staticmethod
     def of(patterns: Sequence[re.Pattern[str]]) -> PatternSet:
-        """Analyse ``patterns`` (in their order)."""
-        needles = tuple(necessary_literals(p) for p in patterns)
-        by_literal: dict[tuple[str, bool], list[int]] = {}
+        """Analyse ``patterns`` (in their order) for their necessary literals."""
+        return PatternSet._build(patterns, [necessary_literals(p) for p in patterns], ())
+
+    @staticmethod
+    def leading(patterns: Sequence[re.Pattern[str]]) -> PatternSet:
+        """Analyse ``patterns`` for the literals their matches begin with (see
+        :func:`finditer`)."""
+        found = [leading_literals(p) for p in patterns]
+        needles = [None if f is None else (f[0], f[1]) for f in found]
+        offsets = tuple(None if f is None else (f[2], f[3]) for f in found)
+        return PatternSet._build(patterns, needles, offsets)
+
+    @staticmethod
+    def _build(
+        patterns: Sequence[re.Pattern[str]],
+        found: Sequence[tuple[frozenset[str], bool] | None],
+        offsets: tuple[tuple[int, int] | None, ...],
+    ) -> PatternSet:
+        needles = tuple(found)
+        by_literal: dict[tuple[bool, int], list[int]] = {}
         for i, needle in enumerate(needles):
             if needle is not None:
-                for lit in sorted(needle[0]):
-                    by_literal.setdefault((lit, needle[1]), []).append(i)
-        folded = [(lit, tuple(ix)) for (lit, f), ix in sorted(by_literal.items()) if f]
-        raw = [(lit, tuple(ix)) for (lit, f), ix in sorted(by_literal.items()) if not f]
+                lits, folded = needle
+                for lit in sorted(lits):
+                    key = (folded, _LEXICONS[folded].add(lit))
+                    by_literal.setdefault(key, []).append(i)
         always = frozenset(i for i, n in enumerate(needles) if n is None)
         return PatternSet(
-            tuple(patterns), needles, always, _WordLiterals(folded), _WordLiterals(raw)
+            tuple(patterns),
+            needles,
+            always,
+            {k: tuple(v) for k, v in by_literal.items()},
+            offsets,
         )
 
 
 class DocText:
-    """One document's text with its folded copy and pattern indexes, computed lazily."""
+    """One document's text with its folded copy, literal occurrences and pattern indexes,
+    computed lazily."""
 
-    __slots__ = ("text", "_folded", "_done", "_indexes", "_words")
+    __slots__ = ("text", "_folded", "_done", "_indexes", "_occ")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._folded: str | None = None
         self._done = False
         self._indexes: dict[int, tuple[PatternSet, PatternIndex]] = {}
-        self._words: dict[bool, list[str]] = {}
+        self._occ: dict[bool, tuple[int, list[tuple[int, int, int]] | None]] = {}
 
     def index(self, pset: PatternSet) -> PatternIndex:
         """The :class:`PatternIndex` of ``pset`` over this text (built once)."""
@@ -262,53 +391,72 @@ class DocText:
             self._done = True
         return self._folded
 
-    def tokens(self, folded: bool) -> list[str] | None:
-        """The whitespace-delimited tokens of the (folded) text; None when it cannot fold."""
-        got = self._words.get(folded)
-        if got is None:
-            hay = self.haystack(folded)
-            if hay is None:
-                return None
-            got = self._words[folded] = hay.split()
-        return got
+    def occurrences(self, folded: bool) -> list[tuple[int, int, int]] | None:
+        """(start, end, literal id) of every literal of the lexicon, in text order; None when
+        the text cannot be folded."""
+        lexicon = _LEXICONS[folded]
+        got = self._occ.get(folded)
+        if got is None or got[0] != lexicon.version:
+            got = self._occ[folded] = (lexicon.version, self._find(lexicon, folded))
+        return got[1]
 
-    def haystack(self, folded: bool) -> str | None:
-        """The folded text, or the text as is."""
-        return self.folded() if folded else self.text
+    def _find(self, lexicon: _Lexicon, folded: bool) -> list[tuple[int, int, int]] | None:
+        hay = self.folded() if folded else self.text
+        if hay is None:
+            return None
+        tokens = hay.split()
+        held = list(map(lexicon.__getitem__, tokens))
+        occ: list[tuple[int, int, int]] = []
+        pos = 0
+        find = hay.find
+        for k in compress(range(len(held)), held):
+            # the next occurrence of the token is the token itself: a token holding it
+            # earlier would hold a literal too, and was passed already
+            tok = tokens[k]
+            base = find(tok, pos)
+            pos = base + len(tok)
+            occ.extend((base + o, base + o + n, lid) for o, n, lid in held[k])
+        occ.sort()
+        return occ
 
 
 class PatternIndex:
     """Which patterns of a :class:`PatternSet` may match inside a window of one document."""
 
-    __slots__ = ("_always", "_starts", "_ends", "_which", "_n")
+    __slots__ = ("always", "_starts", "_ends", "_which", "_n")
 
     def __init__(self, pset: PatternSet, doc: DocText) -> None:
         self._n = len(pset.patterns)
         always = set(pset.always)
-        occ: list[tuple[int, int, int]] = []
-        for memo, folded in ((pset.folded_words, True), (pset.raw_words, False)):
-            if not memo.literals:
+        starts: list[int] = []
+        ends: list[int] = []
+        which: list[int] = []
+        by_literal = pset.by_literal
+        for folded in (True, False):
+            if not any(f is folded for f, _ in by_literal):
                 continue
-            tokens = doc.tokens(folded)
-            hay = doc.haystack(folded)
-            if tokens is None or hay is None:
-                always.update(w for _, which in memo.literals for w in which)
+            occ = doc.occurrences(folded)
+            if occ is None:
+                always.update(w for (f, _), ws in by_literal.items() if f is folded for w in ws)
                 continue
-            held = list(map(memo.__getitem__, tokens))
-            pos = 0
-            find = hay.find
-            for k in compress(range(len(held)), held):
-                # the next occurrence of the token is the token itself: a token holding it
-                # earlier would hold a literal too, and was passed already
-                tok = tokens[k]
-                base = find(tok, pos)
-                pos = base + len(tok)
-                occ.extend((base + o, base + o + n, w) for o, n, w in held[k])
-        occ.sort()
-        self._always = frozenset(always)
-        self._starts = [o[0] for o in occ]
-        self._ends = [o[1] for o in occ]
-        self._which = [o[2] for o in occ]
+            for s, e, lid in occ:
+                for w in by_literal.get((folded, lid), ()):
+                    starts.append(s)
+                    ends.append(e)
+                    which.append(w)
+        if starts and not all(a <= b for a, b in zip(starts, starts[1:], strict=False)):
+            order = sorted(range(len(starts)), key=starts.__getitem__)
+            starts = [starts[k] for k in order]
+            ends = [ends[k] for k in order]
+            which = [which[k] for k in order]
+        self.always = frozenset(always)
+        self._starts = starts
+        self._ends = ends
+        self._which = which
+
+    def literal_starts(self, i: int) -> list[int]:
+        """Where the literals of pattern ``i`` occur, in text order."""
+        return [s for s, w in zip(self._starts, self._which, strict=True) if w == i]
 
     def candidates(self, start: int, end: int) -> list[int]:
         """Indexes (in pattern order) of the patterns that may match in ``text[start:end]``."""
@@ -316,8 +464,8 @@ class PatternIndex:
         k = bisect.bisect_left(starts, start)
         hi = bisect.bisect_left(starts, end, k)
         if k == hi:
-            return sorted(self._always)
-        found = set(self._always)
+            return sorted(self.always)
+        found = set(self.always)
         ends, which = self._ends, self._which
         for j in range(k, hi):
             if ends[j] <= end:
@@ -325,3 +473,34 @@ class PatternIndex:
         if len(found) == self._n:
             return list(range(self._n))
         return sorted(found)
+
+
+def finditer(pset: PatternSet, i: int, doc: DocText) -> Iterator[re.Match[str]]:
+    """``pset.patterns[i].finditer(doc.text)``, the same matches, trying the pattern only
+    where a match can start: at a leading literal's occurrence less its offset.
+
+    ``finditer`` returns the leftmost match from where the last one ended; a match can only
+    start at such a candidate, so the first candidate from there where ``match`` succeeds is
+    that leftmost match (a match holds its literal, so it is never empty).
+    """
+    pattern = pset.patterns[i]
+    text = doc.text
+    span = pset.offsets[i] if i < len(pset.offsets) else None
+    if span is None or pset.needles[i] is None or i in pset.always:
+        yield from pattern.finditer(text)
+        return
+    index = doc.index(pset)
+    if i in index.always:
+        yield from pattern.finditer(text)
+        return
+    lo, hi = span
+    starts = sorted({s - w for s in index.literal_starts(i) for w in range(lo, hi + 1) if s >= w})
+    cur = 0
+    match = pattern.match
+    for p in starts:
+        if p < cur:
+            continue
+        m = match(text, p)
+        if m is not None:
+            yield m
+            cur = m.end()
