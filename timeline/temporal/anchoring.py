@@ -29,7 +29,7 @@ from timeline.temporal.grammar import load
 
 _REL = re.compile(r"^R([+-])([\dX.]+)(DE|CE|[DWMQHY])(.*)$")
 _WD = re.compile(r"^WD([+~*=-])([1-7])(T.*)?$")
-_MARKS = re.compile(r"(#[1-7]|[<>!@])+$")
+_MARKS = re.compile(r"(#[1-7]|[<>!@^])+$")
 _XDATE = re.compile(r"^XXXX-(\d\d|SP|SU|FA|WI|Q[1-4]|H[12])(?:-(\d\d))?$")
 _SEASON_MONTH = {"SP": 4, "SU": 7, "FA": 10, "WI": 1}
 _WINDOW_BEFORE = 80
@@ -214,6 +214,8 @@ def resolve(value: str, anchor: dt.date | None, direction: int, previous_day: st
     A final ``!`` (set by a rule: "last year") keeps a unit whole: no quarter in context makes
     it that quarter a year before, as "a year ago" is. A final ``@`` ("the quarter") asks for
     the quarter in focus, the last one the text named (see :func:`anchor`), before the value.
+    A final ``^`` ("the previous year", "two years earlier") counts, in a history, from the
+    last date the text named instead of the anchor (see :func:`anchor`).
     A final ``<`` or ``>`` (set by a rule: "le 6 mai dernier", "next March") forces the
     direction to the past or the future.
     """
@@ -358,6 +360,33 @@ def _weekday_fits(value: str, marks: str) -> bool:
         return False
 
 
+#: A date a history has named, as the base of "the previous year", "two years earlier".
+_FOCUS_DATE = re.compile(r"^(\d{4})(?:-(\d\d)(?:-(\d\d))?)?$")
+_UNIT_NEEDS = {"D": 3, "W": 3, "M": 2, "Q": 2, "H": 2, "Y": 1, "DE": 1, "CE": 1}
+
+
+def _from_focus(value: str, focus: str) -> str | None:
+    """A relative ``value`` (``R-1Y``) counted from the date in ``focus`` instead of the
+    anchor, when ``focus`` is precise enough for its unit; else None."""
+    m = _REL.match(_MARKS.sub("", value))
+    f = _FOCUS_DATE.match(focus)
+    if m is None or f is None or not m.group(2).isdigit():
+        return None
+    sign, n, unit, suffix = m.groups()
+    parts = [p for p in f.groups() if p is not None]
+    if len(parts) < _UNIT_NEEDS.get(unit, 9):
+        return None
+    try:
+        base = dt.date(
+            int(parts[0]),
+            int(parts[1]) if len(parts) > 1 else 1,
+            int(parts[2]) if len(parts) > 2 else 1,
+        )
+        return _shift(base, 1 if sign == "+" else -1, int(n), unit) + suffix
+    except (OverflowError, ValueError):
+        return None
+
+
 def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
     """Resolve the relative and underspecified values of ``timexes`` against ``dct``."""
     when = parse_dct(dct)
@@ -367,7 +396,11 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
     quarter: tuple[str, int] | None = None  # the last quarter named, and where
     narrative_doc = _is_narrative(timexes, when)
     cues = _Cues(text)
+    focus: str | None = None  # the last date named with its year, in a history
     for t in timexes:
+        anaphoric = t.value.endswith("^")
+        if anaphoric:
+            t = dataclasses.replace(t, value=t.value[:-1])
         original = t.value
         needs = (
             t.value.startswith(("R", "WD", "XXXX-", "SAME")) and t.value not in ("PRESENT_REF",)
@@ -421,6 +454,8 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
                 value = _year_before_quarter(quarter[0], t.value) or value
             if original.endswith("@") and quarter is not None and _QUARTER.match(value):
                 value = quarter[0]  # "the quarter": the one the report is about
+            if anaphoric and narrative_doc and focus is not None:
+                value = _from_focus(original, focus) or value
             t = dataclasses.replace(t, value=value, end_value=end_value)
         if (
             _QUARTER.match(t.value)
@@ -439,5 +474,7 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
             # a day, or a time on a day it names ("dimanche après-midi"); a bare clock time
             # ("à 20 h") only borrows its day, it names none
             previous_day = (t.value[:10], t.end)
+        if narrative_doc and t.type == "DATE" and _FOCUS_DATE.match(t.value):
+            focus = t.value
         out.append(t)
     return out
