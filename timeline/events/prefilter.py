@@ -278,31 +278,31 @@ class _Lexicon(dict[str, tuple[tuple[int, int, int], ...]]):
         super().__init__()
         self.ids: dict[str, int] = {}
         self.version = 0
-        self._any: re.Pattern[str] | None = None
+        self._single: dict[str, int] = {}  # one-character literals
+        self._by_two: dict[str, list[tuple[str, int]]] = {}  # longer ones by their first two
 
     def add(self, literal: str) -> int:
         got = self.ids.get(literal)
         if got is None:
             got = self.ids[literal] = len(self.ids)
+            if len(literal) == 1:
+                self._single[literal] = got
+            else:
+                self._by_two.setdefault(literal[:2], []).append((literal, got))
             self.clear()
             self.version += 1
-            self._any = None
         return got
 
     def __missing__(self, token: str) -> tuple[tuple[int, int, int], ...]:
-        if self._any is None:
-            # one search tells most tokens they hold no literal at all
-            alts = sorted(self.ids, key=lambda x: (-len(x), x))
-            self._any = re.compile("|".join(re.escape(x) for x in alts) or "(?!)")
         got: list[tuple[int, int, int]] = []
-        if self._any.search(token):
-            for lit, lid in self.ids.items():
-                if len(lit) > len(token):
-                    continue
-                i = token.find(lit)
-                while i >= 0:
+        single, by_two = self._single, self._by_two
+        for i, ch in enumerate(token):
+            lid = single.get(ch)
+            if lid is not None:
+                got.append((i, 1, lid))
+            for lit, lid in by_two.get(token[i : i + 2], ()):
+                if token.startswith(lit, i):
                     got.append((i, len(lit), lid))
-                    i = token.find(lit, i + 1)
         if len(self) >= MEMO_WORDS:
             self.clear()
         value = self[token] = tuple(got)
