@@ -25,7 +25,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from timeline import events as events_stage
 from timeline import load as load_stage
@@ -36,6 +36,7 @@ from timeline.model import Document, Extraction, Timeline, Timex
 
 if TYPE_CHECKING:
     from timeline.cache import ExtractionCache
+    from timeline.link.facts import DocumentFacts
 
 #: Seconds one document may take to load and extract before it is reported and skipped.
 DEFAULT_TIMEOUT = 120.0
@@ -441,61 +442,207 @@ def build(
     exclude = () if inputs else ("README.md",)
     out = Path(outdir)
     sweep_temporary_files(out)
+    want_timeml = wanted is None or "timeml" in wanted
     cache = ExtractionCache(out / FILENAME) if use_cache else None
     try:
-        result = extract(
-            sources, date=date, language=language, exclude=exclude, jobs=jobs, cache=cache,
+        corpus = _extract_streaming(
+            sources, out / "timeml" if want_timeml else None, cache=cache,
+            date=date, language=language, exclude=exclude, jobs=jobs,
             dask_address=dask_address, progress=progress, timeout=timeout, max_bytes=max_bytes,
-            max_chars=max_chars, follow_symlinks=follow_symlinks, max_memory=max_memory,
+            max_chars=max_chars, follow_symlinks=follow_symlinks,
         )
     finally:
         if cache is not None:
             cache.close()
-    if not result.extractions:
-        raise NothingUsableError(result.failures)
-    timeline = link.link(result.extractions)
+    if not corpus.extractions:
+        raise NothingUsableError(corpus.failures)
+    timeline = link.link(corpus.extractions, corpus.facts)
     if act or procedure or dossier:
         timeline = link.select(timeline, act=act, procedure=procedure, dossier=dossier)
     written: list[Path] = []
     written.append(
         write_atomic(
             out / "events.json",
-            json.dumps(result.to_json(), ensure_ascii=False, indent=2, sort_keys=False) + "\n",
+            json.dumps(
+                [x.to_dict() for x in corpus.extractions], ensure_ascii=False, indent=2,
+                sort_keys=False,
+            )
+            + "\n",
         )
     )
     written.append(write_atomic(out / "timeline.json", link.timeline_to_json(timeline)))
     if wanted is None or "graph" in wanted:
-        graph = link.build_graph(result.extractions, timeline)
+        graph = link.build_graph(corpus.extractions, timeline, corpus.facts)
         written.append(link.write_graphml(graph, out / "graph.graphml"))
         written.append(link.write_graph_json(graph, out / "graph.json"))
-    if wanted is None or "timeml" in wanted:
-        written.extend(_write_timeml(result.extractions, out / "timeml"))
+    written.extend(corpus.timeml)
     render_formats = None if wanted is None else [f for f in wanted if f in render.FORMATS]
     if render_formats is None or render_formats:
         written.extend(render.render(timeline, out, render_formats))
-    return BuildResult(timeline, result.extractions, result.failures, tuple(sorted(set(written))))
+    return BuildResult(timeline, corpus.extractions, corpus.failures, tuple(sorted(set(written))))
 
 
-def _write_timeml(extractions: Sequence[Extraction], folder: Path) -> list[Path]:
-    """One TimeML file per document (TIMEX3 inline, DCT), named safely after the document.
+#: Bytes of input a build extracts at once: documents are extracted in batches of about this
+#: size, and each text is dropped once its facts and TimeML are written, so memory follows the
+#: number of events, not the size of the corpus.
+BATCH_BYTES = 64_000_000
 
-    A symbolic link in place of the folder is replaced by a real folder, never written through.
+
+@dataclass(frozen=True, slots=True)
+class _Corpus:
+    """What :func:`build` keeps of its documents: extractions without their texts, the facts
+    linking needs of each text, the TimeML files written, and the failures."""
+
+    extractions: tuple[Extraction, ...]
+    facts: dict[str, DocumentFacts]
+    timeml: tuple[Path, ...]
+    failures: tuple[Failure, ...]
+
+
+def _batches(
+    sources: Sequence[str | Path],
+    exclude: Sequence[str],
+    follow_symlinks: bool,
+    limit: int,
+) -> list[list[str | Failure]]:
+    """The inputs in order, cut into runs of about ``limit`` bytes (a bad input is a Failure)."""
+    batches: list[list[str | Failure]] = [[]]
+    size = 0
+    for item in load_stage.iter_inputs(
+        [str(i) for i in sources], exclude=exclude, follow_symlinks=follow_symlinks
+    ):
+        if isinstance(item, InputError):
+            # extract reports it again, in its place; only a second "-" is reported here
+            batches[-1].append(Failure(item.path, item.problem) if item.path == "-" else item.path)
+            continue
+        try:
+            size += Path(item).stat().st_size if item != "-" else 0
+        except OSError:
+            pass
+        batches[-1].append(str(item))
+        if size >= limit:
+            batches.append([])
+            size = 0
+    return [b for b in batches if b]
+
+
+def _extract_streaming(
+    sources: Sequence[str | Path],
+    timeml_dir: Path | None,
+    *,
+    cache: ExtractionCache | None,
+    exclude: Sequence[str],
+    follow_symlinks: bool,
+    progress: Callable[[int, int], None] | None,
+    batch_bytes: int | None = None,
+    **options: Any,
+) -> _Corpus:
+    """Extract the corpus batch by batch; keep each document's facts and events, write its
+    TimeML, and drop its text (see :data:`BATCH_BYTES`).
+
+    Facts and TimeML derived from a cached extraction are read from the cache too.
+    """
+    from timeline.cache import engine_version
+    from timeline.link.facts import (
+        document_facts,
+        facts_from_json,
+        facts_key,
+        facts_to_json,
+        without_text,
+    )
+
+    if timeml_dir is not None and timeml_dir.is_symlink():
+        timeml_dir.unlink()  # replaced by a real folder, never written through
+    batches = _batches(sources, exclude, follow_symlinks, batch_bytes or BATCH_BYTES)
+    total = sum(1 for b in batches for i in b if not isinstance(i, Failure))
+    done = 0
+
+    def step(n: int, _total: int) -> None:
+        if progress:
+            progress(done + n, total)
+
+    kept: list[Extraction] = []
+    failures: list[Failure] = []
+    facts: dict[str, DocumentFacts] = {}
+    timeml: list[Path] = []
+    taken: set[str] = set()
+    engine = engine_version()
+    for batch in batches:
+        paths = [i for i in batch if not isinstance(i, Failure)]
+        result = (
+            extract(
+                paths, cache=cache, exclude=exclude, follow_symlinks=follow_symlinks,
+                progress=step, **options,
+            )
+            if paths
+            else ExtractResult((), ())
+        )
+        done += len(paths)
+        keys = {x.document.path: facts_key(x, engine) for x in result.extractions}
+        known = cache.get_derived(keys.values(), "facts") if cache is not None else {}
+        spans = cache.get_derived(keys.values(), "timeml") if cache is not None else {}
+        for x in result.extractions:
+            key = keys[x.document.path]
+            found = None
+            if key in known:
+                try:
+                    found = facts_from_json(known[key])
+                except (ValueError, KeyError, TypeError):
+                    found = None
+            if found is None:
+                found = document_facts(x)
+                if cache is not None:
+                    cache.put_derived(key, "facts", facts_to_json(found))
+            facts[x.document.path] = found
+            if timeml_dir is not None:
+                timeml.append(_write_timeml_of(x, timeml_dir, taken, key, spans, cache))
+        failures.extend(result.failures)
+        failures.extend(i for i in batch if isinstance(i, Failure))
+        kept.extend(without_text(x) for x in result.extractions)
+        del result
+    return _Corpus(tuple(kept), facts, tuple(timeml), tuple(failures))
+
+
+def _write_timeml_of(
+    x: Extraction,
+    folder: Path,
+    taken: set[str],
+    key: str,
+    cached: dict[str, Any],
+    cache: ExtractionCache | None,
+) -> Path:
+    """Write one document's TimeML (TIMEX3 inline, DCT), named safely after the document.
+
+    The TimeML of a document whose time expressions hold no range is made of the extraction's
+    own (anchored) time expressions; a range is split in two as TimeML wants, which needs the
+    text tagged again, so those documents' TimeML expressions are cached. A file whose content
+    is already right is not written again.
     """
     from timeline.timeml import to_timeml
 
-    if folder.is_symlink():
-        folder.unlink()
-    taken: set[str] = set()
-    written = []
-    for x in extractions:
-        name = safe_stem(x.document.path, taken) + ".tml"
-        written.append(
-            write_atomic(
-                folder / name,
-                to_timeml(x.document.text, _timeml_timexes(x.document), x.document.date),
-            )
-        )
-    return written
+    doc = x.document
+    name = safe_stem(doc.path, taken) + ".tml"
+    if not any(t.end_value is not None for t in x.timexes):
+        timexes = list(x.timexes)
+    elif key in cached:
+        timexes = [Timex(**t) for t in cached[key]]
+    else:
+        timexes = _timeml_timexes(doc)
+        if cache is not None:
+            fields = Timex.__dataclass_fields__
+            cache.put_derived(key, "timeml", [{f: getattr(t, f) for f in fields} for t in timexes])
+    return _write_if_changed(folder / name, to_timeml(doc.text, timexes, doc.date))
+
+
+def _write_if_changed(path: Path, text: str) -> Path:
+    """:func:`write_atomic` unless the file already holds exactly ``text``."""
+    data = text.encode("utf-8")
+    try:
+        if not path.is_symlink() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            return path
+    except OSError:
+        pass
+    return write_atomic(path, data)
 
 
 class NothingUsableError(TimelineError):
