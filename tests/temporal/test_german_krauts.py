@@ -64,6 +64,12 @@ def _found(text: str, dct: str = DCT) -> list[tuple[str, str, str]]:
             [("Um 9 Uhr", "TIME", f"{DCT}T09:00"), ("12.15", "TIME", f"{DCT}T12:15")],
         ),
         ("Der Preis stieg um 2.50 Euro.", []),
+        # counts, not years
+        ("Dazu sind sprich rund 1200 Unterschriften nötig.", []),
+        (
+            "Davon starben 1700 im vergangenen Jahr.",
+            [("im vergangenen Jahr", "DATE", "2013")],
+        ),
         # months of the year before, this year, the next
         (
             "Die Mure ging im August vorigen Jahres ab.",
