@@ -21,6 +21,7 @@ Every metadata field records where it came from in ``Document.provenance``.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -67,16 +68,17 @@ def _sniff(head: bytes) -> str:
 
 def _read(path: Path, shown: str, max_bytes: int) -> bytes:
     try:
-        size = path.stat().st_size
+        st = os.stat(path)  # one call tells the size and the kind of file
     except FileNotFoundError:
         raise InputError(shown, "no such file or folder") from None
     except PermissionError:
         raise InputError(shown, "permission denied: the file cannot be read") from None
-    if path.is_dir():
+    size = st.st_size
+    if stat.S_ISDIR(st.st_mode):
         raise InputError(
             shown, "is a folder, not a file (pass it to iter_inputs to read its documents)"
         )
-    if not path.is_file():  # a FIFO, socket or device would block or never end
+    if not stat.S_ISREG(st.st_mode):  # a FIFO, socket or device would block or never end
         raise InputError(shown, "not a regular file (a pipe, socket or device); save it first")
     if size > max_bytes:
         raise InputError(

@@ -16,9 +16,11 @@ and goes on, so the caller reports it and continues::
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
-from fnmatch import fnmatch
-from pathlib import Path, PurePosixPath
+from fnmatch import fnmatch, translate
+from functools import cache
+from pathlib import Path
 from typing import TypeAlias
 
 from timeline.errors import InputError
@@ -36,45 +38,56 @@ def _matches(relative: str, name: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch(relative if "/" in p else name, p) for p in patterns)
 
 
-def _walk(root: Path, follow_symlinks: bool) -> Iterator[Path]:
+@cache
+def _skip_names() -> re.Pattern[str]:
+    """``[inputs] skip_names`` as one pattern over lower-cased names (``fnmatch`` rules)."""
+    skip = load_data()["inputs"]["skip_names"]
+    return re.compile("|".join(f"(?:{translate(str(p).lower())})" for p in skip) or "(?!)")
+
+
+def _walk(root: Path, follow_symlinks: bool) -> Iterator[tuple[str, str, str]]:
+    """(path, path relative to ``root`` with slashes, name) of each file, sorted, depth first."""
     seen: set[tuple[int, int]] = set()
+    relative_of = {os.fspath(root): ""}
     for folder, dirs, files in os.walk(root, followlinks=follow_symlinks):
-        here = Path(folder)
         if follow_symlinks:  # a link back up the tree must not loop
-            st = here.stat()
+            st = os.stat(folder)
             if (st.st_dev, st.st_ino) in seen:
                 dirs[:] = []
                 continue
             seen.add((st.st_dev, st.st_ino))
+        rel = relative_of.pop(folder, None)
+        if rel is None:  # never happens: os.walk joins each folder to its parent
+            rel = Path(folder).relative_to(root).as_posix()
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for d in dirs:
+            relative_of[os.path.join(folder, d)] = f"{rel}/{d}" if rel else d
         for name in sorted(files):
-            path = here / name
-            if name.startswith(".") or (path.is_symlink() and not follow_symlinks):
+            path = os.path.join(folder, name)
+            if name.startswith(".") or (os.path.islink(path) and not follow_symlinks):
                 continue
-            if not path.is_file():
+            if not os.path.isfile(path):
                 continue  # a dangling link, a pipe, a socket: nothing to read
-            yield path
+            yield path, f"{rel}/{name}" if rel else name, name
 
 
 def _folder_items(
     root: Path, shown: str, include: Sequence[str], exclude: Sequence[str], follow_symlinks: bool
 ) -> Iterator[InputItem]:
     found = 0
-    skip = load_data()["inputs"]["skip_names"]
-    for path in _walk(root, follow_symlinks):
-        name = path.name
-        relative = PurePosixPath(path.relative_to(root).as_posix()).as_posix()
-        if any(fnmatch(name.lower(), pattern.lower()) for pattern in skip):
+    skip = _skip_names()
+    for _path, relative, name in _walk(root, follow_symlinks):
+        if skip.match(name.lower()):
             continue
         if include:
             if not _matches(relative, name, include):
                 continue
-        elif path.suffix.lower() not in FORMATS:
+        elif os.path.splitext(name)[1].lower() not in FORMATS:
             continue
         if exclude and _matches(relative, name, exclude):
             continue
         found += 1
-        yield os.path.join(shown, *PurePosixPath(relative).parts)
+        yield os.path.join(shown, relative)
     if not found:
         kinds = " ".join(sorted(FORMATS))
         what = f"matching {', '.join(include)}" if include else f"({kinds})"

@@ -58,18 +58,23 @@ def body_sample(text: str, *, limit: int | None = None) -> str:
     limit = settings["sample_chars"] if limit is None else limit
     min_words = settings["min_words_per_line"]
     lines = [line.strip() for line in text.splitlines()]
-    prose = [line for line in lines if len(_WORD.findall(line)) >= min_words]
-    if not prose:
-        return " ".join(line for line in lines if line)[:limit]
-    # Longest first; ties keep text order so the sample is deterministic.
-    ranked = sorted(range(len(prose)), key=lambda i: (-len(prose[i]), i))
+    # Longest first; ties keep text order so the sample is deterministic. Only the longest
+    # lines are tested for prose (counting words is what costs): the sample is full long
+    # before the short lines of a long text are reached.
+    ranked = sorted(range(len(lines)), key=lambda i: (-len(lines[i]), i))
     out: list[str] = []
     size = 0
     for i in ranked:
-        out.append(prose[i])
-        size += len(prose[i]) + 1
+        if not lines[i]:
+            break  # only empty lines are left: none of them is prose
+        if len(_WORD.findall(lines[i])) < min_words:
+            continue
+        out.append(lines[i])
+        size += len(lines[i]) + 1
         if size >= limit:
             break
+    if not out:
+        return " ".join(line for line in lines if line)[:limit]
     return "\n".join(out)[:limit]
 
 

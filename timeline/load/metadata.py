@@ -12,6 +12,7 @@ The date is never read from the body here: that is ``timeline.events.document_da
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -65,7 +66,7 @@ def _check_fields(data: dict[str, Any], where: str, path: str) -> dict[str, Any]
 def read_sidecar(path: Path) -> dict[str, Any] | None:
     """The overriding fields of ``STEM.meta.json`` next to ``path``, or None when there is none."""
     side = sidecar_path(path)
-    if not side.is_file():
+    if not os.path.isfile(side):
         return None
     try:
         data = json.loads(side.read_text(encoding="utf-8-sig"))
