@@ -141,6 +141,9 @@ _NORMALIZERS: dict[str, Callable[[Grammar, str], str]] = {
     "mod": _table("mod"),
     "part": lambda g, text: "T" + str(_lookup(g, "part", text)),  # a part of the day: TMO
     "relword": _table("relword"),
+    # an hour said in words ("las seis de la tarde"): two digits from the language's tables
+    "clock": _table("clock"),
+    "clockpm": _table("clockpm"),
     "decade": _decade,
     "century": _century,
     "bcyear": lambda g, text: f"{int(text):04d}",  # "218 BC" -> BC0218
