@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from timeline.events.prefilter import DocText, PatternSet, finditer
 from timeline.events.resources import common, compile_pattern
@@ -64,9 +64,10 @@ _SCANNED = ("celex", "numbered", "bare", "com", "case")
 def _scan_set(language: str) -> PatternSet:
     """The patterns ``find_acts`` runs over a whole text, tried only where a match can start."""
     pats = _patterns(language)
-    return PatternSet.leading([pats[k] for k in _SCANNED])
+    return PatternSet.leading([pats[k] for k in _SCANNED], domain=language)
 
 
+@lru_cache(maxsize=4096)
 def _kind_of(word: str, language: str) -> str | None:
     for regex, kind in _kind_table(language):
         if re.fullmatch(regex, word, re.IGNORECASE | re.DOTALL):
@@ -78,11 +79,27 @@ def _kind_of(word: str, language: str) -> str | None:
     return None
 
 
+@cache
+def _kind_set(language: str) -> PatternSet:
+    return PatternSet.of([_patterns(language)["kind"]], domain=language)
+
+
 def kind_spans(
-    text: str, language: str, start: int = 0, end: int | None = None
+    text: str,
+    language: str,
+    start: int = 0,
+    end: int | None = None,
+    *,
+    doc: DocText | None = None,
 ) -> list[tuple[int, int, str]]:
-    """Where ``text[start:end]`` names an act kind, numbered or not ("the Directive")."""
+    """Where ``text[start:end]`` names an act kind, numbered or not ("the Directive").
+
+    ``doc`` (the same text, indexed) skips a window where no kind's keyword occurs."""
     end = len(text) if end is None else end
+    if doc is not None and doc.text is text and not doc.index(_kind_set(language)).candidates(
+        start, end
+    ):
+        return []
     out = []
     for m in _patterns(language)["kind"].finditer(text, start, end):
         kind = _kind_of(m.group(0), language)
@@ -96,9 +113,16 @@ def is_proposal_word(word: str) -> bool:
     return _patterns("en")["proposal"].fullmatch(word) is not None
 
 
-def kind_mentions(text: str, language: str, start: int = 0, end: int | None = None) -> list[str]:
+def kind_mentions(
+    text: str,
+    language: str,
+    start: int = 0,
+    end: int | None = None,
+    *,
+    doc: DocText | None = None,
+) -> list[str]:
     """The act kinds named in ``text[start:end]`` with or without a number ("the Directive")."""
-    return [k for _, _, k in kind_spans(text, language, start, end)]
+    return [k for _, _, k in kind_spans(text, language, start, end, doc=doc)]
 
 
 def celex_of(
@@ -146,7 +170,7 @@ def find_acts(text: str, language: str, *, doc: DocText | None = None) -> list[A
     case). ``doc`` is the same text when the caller has it indexed already.
     """
     pats = _patterns(language)
-    doc = doc if doc is not None and doc.text is text else DocText(text)
+    doc = doc if doc is not None and doc.text is text else DocText(text, language)
     scan = _scan_set(language)
 
     def matches(key: str) -> Iterator[re.Match[str]]:
@@ -209,8 +233,8 @@ def _procedure_patterns() -> list[re.Pattern[str]]:
 
 
 @cache
-def _procedure_set() -> PatternSet:
-    return PatternSet.leading(_procedure_patterns())
+def _procedure_set(domain: str = "common") -> PatternSet:
+    return PatternSet.leading(_procedure_patterns(), domain=domain)
 
 
 def find_procedures(
@@ -220,7 +244,7 @@ def find_procedures(
     out: list[tuple[str, tuple[int, int]]] = []
     taken: list[tuple[int, int]] = []
     doc = doc if doc is not None and doc.text is text else DocText(text)
-    pset = _procedure_set()
+    pset = _procedure_set(doc.language)
     for i in range(len(pset.patterns)):
         for m in finditer(pset, i, doc):
             span = (m.start(), m.end())

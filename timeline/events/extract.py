@@ -37,6 +37,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from timeline.events.acts import (
     find_acts,
@@ -47,7 +48,7 @@ from timeline.events.acts import (
 )
 from timeline.events.dates import DocDate, bounds, cut, find_document_date
 from timeline.events.entities import find_actors, find_amounts
-from timeline.events.prefilter import DocText
+from timeline.events.prefilter import DocText, PatternSet
 from timeline.events.resources import LanguagePack, Trigger, pack, trigger_set
 from timeline.events.split import Unit, split_units
 from timeline.model import ActRef, Document, Event, Timex
@@ -268,8 +269,34 @@ def _table_header(ctx: _Context, j: int) -> Unit | None:
 _OF_TAIL = r"[^.;:!?\n]{0,140}? {of} (?:the |le |la |l['’]|den |dem |der |des |il |el )?$"
 
 
+#: The act nouns a date may be tied to by "of", with the step that date is.
+_ATTACHED_KEYS = (
+    ("adopted_act", "adoption"),
+    ("signed_act", "signature"),
+    ("meeting", "meeting"),
+    ("opinion_act", "opinion"),
+    ("proposed_act", "proposal"),
+    ("report_act", "report"),
+)
+
+
+@cache
+def _attached_set(language: str) -> PatternSet:
+    """The ``_ATTACHED_KEYS`` patterns of ``language`` (a never-matching one where absent)."""
+    patterns = pack(language).patterns
+    never = re.compile("(?!)")
+    return PatternSet.of([patterns.get(k, never) for k, _ in _ATTACHED_KEYS], domain=language)
+
+
 def _attached(ctx: _Context, t: Timex) -> tuple[str, str, int, int] | None:
     """An act, convention, opinion or meeting tied to the date by "of": (type, rule, start, end)."""
+    key = ("attached", t.start, t.end, t.text)
+    if key not in ctx.memo:
+        ctx.memo[key] = _find_attached(ctx, t)
+    return ctx.memo[key]  # type: ignore[return-value]
+
+
+def _find_attached(ctx: _Context, t: Timex) -> tuple[str, str, int, int] | None:
     p = ctx.pack.patterns
     if "of" not in p:
         return None
@@ -289,14 +316,13 @@ def _attached(ctx: _Context, t: Timex) -> tuple[str, str, int, int] | None:
     if of_m is None:
         return None
     best: tuple[int, str, str, int, int] | None = None
-    for key, etype in (
-        ("adopted_act", "adoption"),
-        ("signed_act", "signature"),
-        ("meeting", "meeting"),
-        ("opinion_act", "opinion"),
-        ("proposed_act", "proposal"),
-        ("report_act", "report"),
-    ):
+    # a noun none of whose keywords is in the window cannot match there
+    if ctx.doc is None:
+        maybe: Sequence[int] = range(len(_ATTACHED_KEYS))
+    else:
+        maybe = ctx.doc.index(_attached_set(ctx.language)).candidates(window_start, stop)
+    for k in maybe:
+        key, etype = _ATTACHED_KEYS[k]
         pat = p.get(key)
         if pat is None:
             continue
@@ -456,21 +482,40 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
     return best[0].trigger.type, best[0].trigger.name, clause
 
 
+_CUES = ("future", "ongoing", "past")
+
+
+@cache
+def _cue_set(language: str) -> PatternSet:
+    cues = pack(language).cues
+    never = re.compile("(?!)")
+    return PatternSet.of([cues.get(k, never) for k in _CUES], domain=language)
+
+
+def _cue(ctx: _Context, name: str, clause: tuple[int, int]) -> bool:
+    """Whether the status cue ``name`` is in the clause (a cue none of whose keywords is in it
+    is not)."""
+    pattern = ctx.pack.cues.get(name)
+    if pattern is None:
+        return False
+    if ctx.doc is not None:
+        index = ctx.doc.index(_cue_set(ctx.language))
+        if _CUES.index(name) not in index.candidates(*clause):
+            return False
+    return bool(pattern.search(ctx.text[clause[0] : clause[1]]))
+
+
 def _status(
     ctx: _Context, date: str | None, precision: str, clause: tuple[int, int], t: Timex
 ) -> str:
-    cues = ctx.pack.cues
-    seg = ctx.text[clause[0] : clause[1]]
-    future = bool(cues.get("future") and cues["future"].search(seg))
-    ongoing = bool(cues.get("ongoing") and cues["ongoing"].search(seg))
+    future = _cue(ctx, "future", clause)
+    ongoing = _cue(ctx, "ongoing", clause)
     if date is None:
         if t.value == "PRESENT_REF":
             return "ongoing"
         return "planned" if (future or t.value == "FUTURE_REF") else "past"
     if ctx.dct is None:
-        return (
-            "planned" if future and not (cues.get("past") and cues["past"].search(seg)) else "past"
-        )
+        return "planned" if future and not _cue(ctx, "past", clause) else "past"
     first, last = bounds(date, precision)
     if last < ctx.dct:
         return "past"
@@ -545,13 +590,28 @@ _LABEL_KEYS = ("proposed_act", "signed_act", "opinion_act")
 _LABEL_STOP = re.compile(r"[.;:()\[\]«»“”\"|]|,\s|\n\s*\n|\n\s*[A-Z0-9]|\s[-–—]\s")
 
 
+@cache
+def _label_set(language: str) -> PatternSet:
+    patterns = pack(language).patterns
+    never = re.compile("(?!)")
+    return PatternSet.of([patterns.get(k, never) for k in _LABEL_KEYS], domain=language)
+
+
 def _labels(ctx: _Context, t: Timex, start: int, end: int, taken: Sequence[ActRef]) -> list[ActRef]:
     """Acts named by their title, not their number ("la décision-cadre du Conseil relative à la
     lutte contre l'exploitation sexuelle des enfants"): the label as written, CELEX unknown."""
     text = ctx.text
     spans = [a.span for a in taken if a.span]
-    heads: list[tuple[int, int, str]] = list(kind_spans(text, ctx.language, start, end))
-    for key in _LABEL_KEYS:
+    heads: list[tuple[int, int, str]] = list(
+        kind_spans(text, ctx.language, start, end, doc=ctx.doc)
+    )
+    maybe = (
+        range(len(_LABEL_KEYS))
+        if ctx.doc is None
+        else ctx.doc.index(_label_set(ctx.language)).candidates(start, end)
+    )
+    for k in maybe:
+        key = _LABEL_KEYS[k]
         pat = ctx.pack.patterns.get(key)
         if pat is not None:
             heads.extend((m.start(), m.end(), key) for m in pat.finditer(text, start, end))
@@ -561,7 +621,7 @@ def _labels(ctx: _Context, t: Timex, start: int, end: int, taken: Sequence[ActRe
             continue
         if any(s0 <= h0 < s1 for s0, s1 in spans):
             continue
-        if is_proposal_word(text[h0:h1]) and not kind_mentions(text, ctx.language, h1, h1 + 60):
+        if is_proposal_word(text[h0:h1]) and not kind_mentions(text, ctx.language, h1, h1 + 60, doc=ctx.doc):
             # a proposal is named by the act it proposes ("proposal for a Directive ...")
             continue
         link = ctx.pack.patterns.get("title_link")
@@ -596,7 +656,7 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
     p = pack(language)
     tx = sorted((t for t in timexes if t.type in ("DATE", "TIME")), key=lambda t: (t.start, -t.end))
     units = split_units(text, [(t.start, t.end) for t in tx])
-    doc = DocText(text)
+    doc = DocText(text, language)
     acts = find_acts(text, language, doc=doc)
     from timeline.events.dates import _common_patterns
 
@@ -677,7 +737,7 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
         if topic is not None and not any(a.celex for a in ev_acts) and ":of_" not in rule:
             if etype in PROCEDURAL and not ev_acts:
                 ev_acts.append(topic)
-            elif etype in SELF_STEPS and topic.kind in kind_mentions(text, language, *scope):
+            elif etype in SELF_STEPS and topic.kind in kind_mentions(text, language, *scope, doc=doc):
                 ev_acts.append(topic)
             elif rule.endswith(":oj_reference") and not ev_acts:
                 ev_acts.append(topic)  # the OJ column of a summary's reference table

@@ -267,49 +267,69 @@ def leading_literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool, in
     return None if done is None else (done[0], done[1], got[1], got[2])
 
 
-class _Lexicon(dict[str, tuple[tuple[int, int, int], ...]]):
-    """Every literal of every pattern set looked up one way (folded or as written), and a
-    memo: token -> (offset in the token, literal length, literal id) of each literal it holds.
+class _Lexicon(dict[str, tuple[tuple[int, int, int], ...] | None]):
+    """The literals of the pattern sets of one domain (a language), and a memo: token (as
+    written) -> (offset in the token, literal length, literal id) of each literal it holds,
+    folded literals found in the folded token; None when the token cannot be folded.
 
-    One lexicon per process and way, so a document's tokens are looked up once for all
-    pattern sets; adding a literal forgets the memo (it happens while resources load)."""
+    One lexicon per domain, so a document's tokens are looked up once for all the pattern
+    sets used on it; adding a literal forgets the memo (it happens while resources load)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.ids: dict[str, int] = {}
+        self.ids: dict[tuple[str, bool], int] = {}
         self.version = 0
-        self._single: dict[str, int] = {}  # one-character literals
-        self._by_two: dict[str, list[tuple[str, int]]] = {}  # longer ones by their first two
+        # per way (folded?): one-character literals, and longer ones by their first two
+        self._single: dict[bool, dict[str, int]] = {True: {}, False: {}}
+        self._by_two: dict[bool, dict[str, list[tuple[str, int]]]] = {True: {}, False: {}}
 
-    def add(self, literal: str) -> int:
-        got = self.ids.get(literal)
+    def add(self, literal: str, folded: bool) -> int:
+        got = self.ids.get((literal, folded))
         if got is None:
-            got = self.ids[literal] = len(self.ids)
+            got = self.ids[(literal, folded)] = len(self.ids)
             if len(literal) == 1:
-                self._single[literal] = got
+                self._single[folded][literal] = got
             else:
-                self._by_two.setdefault(literal[:2], []).append((literal, got))
+                self._by_two[folded].setdefault(literal[:2], []).append((literal, got))
             self.clear()
             self.version += 1
         return got
 
-    def __missing__(self, token: str) -> tuple[tuple[int, int, int], ...]:
+    def __missing__(self, token: str) -> tuple[tuple[int, int, int], ...] | None:
         got: list[tuple[int, int, int]] = []
-        single, by_two = self._single, self._by_two
-        for i, ch in enumerate(token):
-            lid = single.get(ch)
-            if lid is not None:
-                got.append((i, 1, lid))
-            for lit, lid in by_two.get(token[i : i + 2], ()):
-                if token.startswith(lit, i):
-                    got.append((i, len(lit), lid))
+        value: tuple[tuple[int, int, int], ...] | None
+        # a token folds as it does inside its text: only the final sigma depends on what
+        # follows, and fold() equates both sigmas
+        ftoken = fold(token) if self._single[True] or self._by_two[True] else token
+        if ftoken is None:
+            value = None
+        else:
+            for way, word in ((True, ftoken), (False, token)):
+                single, by_two = self._single[way], self._by_two[way]
+                if not single and not by_two:
+                    continue
+                for i, ch in enumerate(word):
+                    lid = single.get(ch)
+                    if lid is not None:
+                        got.append((i, 1, lid))
+                    for lit, lid in by_two.get(word[i : i + 2], ()):
+                        if word.startswith(lit, i):
+                            got.append((i, len(lit), lid))
+            value = tuple(got)
         if len(self) >= MEMO_WORDS:
             self.clear()
-        value = self[token] = tuple(got)
+        self[token] = value
         return value
 
 
-_LEXICONS = {True: _Lexicon(), False: _Lexicon()}
+_LEXICONS: dict[str, _Lexicon] = {}
+
+
+def _lexicon(domain: str) -> _Lexicon:
+    got = _LEXICONS.get(domain)
+    if got is None:
+        got = _LEXICONS[domain] = _Lexicon()
+    return got
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,39 +341,43 @@ class PatternSet:
     needles: tuple[tuple[frozenset[str], bool] | None, ...]
     #: the patterns run in every window
     always: frozenset[int] = frozenset()
-    #: (folded?, literal id) -> the patterns that literal stands for
-    by_literal: dict[tuple[bool, int], tuple[int, ...]] = field(default_factory=dict)
+    #: literal id (in the domain's lexicon) -> the patterns that literal stands for
+    by_literal: dict[int, tuple[int, ...]] = field(default_factory=dict)
     #: per pattern: where its literal lies from the start of a match (leading sets only)
     offsets: tuple[tuple[int, int] | None, ...] = ()
+    #: the lexicon its literals join (sets used on the same documents share one)
+    domain: str = "common"
 
     @staticmethod
-    def of(patterns: Sequence[re.Pattern[str]]) -> PatternSet:
+    def of(patterns: Sequence[re.Pattern[str]], domain: str = "common") -> PatternSet:
         """Analyse ``patterns`` (in their order) for their necessary literals."""
-        return PatternSet._build(patterns, [necessary_literals(p) for p in patterns], ())
+        found = [necessary_literals(p) for p in patterns]
+        return PatternSet._build(patterns, found, (), domain)
 
     @staticmethod
-    def leading(patterns: Sequence[re.Pattern[str]]) -> PatternSet:
+    def leading(patterns: Sequence[re.Pattern[str]], domain: str = "common") -> PatternSet:
         """Analyse ``patterns`` for the literals their matches begin with (see
         :func:`finditer`)."""
         found = [leading_literals(p) for p in patterns]
         needles = [None if f is None else (f[0], f[1]) for f in found]
         offsets = tuple(None if f is None else (f[2], f[3]) for f in found)
-        return PatternSet._build(patterns, needles, offsets)
+        return PatternSet._build(patterns, needles, offsets, domain)
 
     @staticmethod
     def _build(
         patterns: Sequence[re.Pattern[str]],
         found: Sequence[tuple[frozenset[str], bool] | None],
         offsets: tuple[tuple[int, int] | None, ...],
+        domain: str,
     ) -> PatternSet:
         needles = tuple(found)
-        by_literal: dict[tuple[bool, int], list[int]] = {}
+        lexicon = _lexicon(domain)
+        by_literal: dict[int, list[int]] = {}
         for i, needle in enumerate(needles):
             if needle is not None:
                 lits, folded = needle
                 for lit in sorted(lits):
-                    key = (folded, _LEXICONS[folded].add(lit))
-                    by_literal.setdefault(key, []).append(i)
+                    by_literal.setdefault(lexicon.add(lit, folded), []).append(i)
         always = frozenset(i for i, n in enumerate(needles) if n is None)
         return PatternSet(
             tuple(patterns),
@@ -361,21 +385,23 @@ class PatternSet:
             always,
             {k: tuple(v) for k, v in by_literal.items()},
             offsets,
+            domain,
         )
 
 
 class DocText:
-    """One document's text with its folded copy, literal occurrences and pattern indexes,
-    computed lazily."""
+    """One document's text with its literal occurrences and pattern indexes, computed lazily.
 
-    __slots__ = ("text", "_folded", "_done", "_indexes", "_occ")
+    ``language`` names the lexicon of the sets that have none of their own (procedures)."""
 
-    def __init__(self, text: str) -> None:
+    __slots__ = ("text", "language", "_indexes", "_occ", "_tokens")
+
+    def __init__(self, text: str, language: str = "common") -> None:
         self.text = text
-        self._folded: str | None = None
-        self._done = False
+        self.language = language
         self._indexes: dict[int, tuple[PatternSet, PatternIndex]] = {}
-        self._occ: dict[bool, tuple[int, list[tuple[int, int, int]] | None]] = {}
+        self._occ: dict[str, tuple[int, _Occurrences | None]] = {}
+        self._tokens: list[str] | None = None
 
     def index(self, pset: PatternSet) -> PatternIndex:
         """The :class:`PatternIndex` of ``pset`` over this text (built once)."""
@@ -384,94 +410,85 @@ class DocText:
             got = self._indexes[id(pset)] = (pset, PatternIndex(pset, self))
         return got[1]
 
-    def folded(self) -> str | None:
-        """The folded text (None when it cannot be folded character for character)."""
-        if not self._done:
-            self._folded = fold(self.text)
-            self._done = True
-        return self._folded
-
-    def occurrences(self, folded: bool) -> list[tuple[int, int, int]] | None:
-        """(start, end, literal id) of every literal of the lexicon, in text order; None when
-        the text cannot be folded."""
-        lexicon = _LEXICONS[folded]
-        got = self._occ.get(folded)
+    def occurrences(self, domain: str) -> _Occurrences | None:
+        """Where the literals of a domain's lexicon occur; None when the text cannot be folded."""
+        lexicon = _lexicon(domain)
+        got = self._occ.get(domain)
         if got is None or got[0] != lexicon.version:
-            got = self._occ[folded] = (lexicon.version, self._find(lexicon, folded))
+            got = self._occ[domain] = (lexicon.version, self._find(lexicon))
         return got[1]
 
-    def _find(self, lexicon: _Lexicon, folded: bool) -> list[tuple[int, int, int]] | None:
-        hay = self.folded() if folded else self.text
-        if hay is None:
-            return None
-        tokens = hay.split()
+    def _find(self, lexicon: _Lexicon) -> _Occurrences | None:
+        text = self.text
+        if self._tokens is None:
+            self._tokens = text.split()
+        tokens = self._tokens
         held = list(map(lexicon.__getitem__, tokens))
+        if None in held:
+            return None  # a token with a character that has no one-character lower case
         occ: list[tuple[int, int, int]] = []
         pos = 0
-        find = hay.find
+        find = text.find
         for k in compress(range(len(held)), held):
             # the next occurrence of the token is the token itself: a token holding it
             # earlier would hold a literal too, and was passed already
             tok = tokens[k]
             base = find(tok, pos)
             pos = base + len(tok)
-            occ.extend((base + o, base + o + n, lid) for o, n, lid in held[k])
+            occ.extend((base + o, base + o + n, lid) for o, n, lid in held[k])  # type: ignore[union-attr]
         occ.sort()
-        return occ
+        return _Occurrences([o[0] for o in occ], [o[1] for o in occ], [o[2] for o in occ])
+
+
+@dataclass(frozen=True, slots=True)
+class _Occurrences:
+    starts: list[int]
+    ends: list[int]
+    ids: list[int]
 
 
 class PatternIndex:
     """Which patterns of a :class:`PatternSet` may match inside a window of one document."""
 
-    __slots__ = ("always", "_starts", "_ends", "_which", "_n")
+    __slots__ = ("always", "_occ", "_by_literal", "_n", "_all")
 
     def __init__(self, pset: PatternSet, doc: DocText) -> None:
         self._n = len(pset.patterns)
-        always = set(pset.always)
-        starts: list[int] = []
-        ends: list[int] = []
-        which: list[int] = []
-        by_literal = pset.by_literal
-        for folded in (True, False):
-            if not any(f is folded for f, _ in by_literal):
-                continue
-            occ = doc.occurrences(folded)
-            if occ is None:
-                always.update(w for (f, _), ws in by_literal.items() if f is folded for w in ws)
-                continue
-            for s, e, lid in occ:
-                for w in by_literal.get((folded, lid), ()):
-                    starts.append(s)
-                    ends.append(e)
-                    which.append(w)
-        if starts and not all(a <= b for a, b in zip(starts, starts[1:], strict=False)):
-            order = sorted(range(len(starts)), key=starts.__getitem__)
-            starts = [starts[k] for k in order]
-            ends = [ends[k] for k in order]
-            which = [which[k] for k in order]
-        self.always = frozenset(always)
-        self._starts = starts
-        self._ends = ends
-        self._which = which
+        self._all = list(range(self._n))
+        self._by_literal = pset.by_literal
+        self._occ = doc.occurrences(pset.domain) if pset.by_literal else _Occurrences([], [], [])
+        if self._occ is None:
+            self.always = frozenset(range(self._n))
+        else:
+            self.always = pset.always
 
     def literal_starts(self, i: int) -> list[int]:
         """Where the literals of pattern ``i`` occur, in text order."""
-        return [s for s, w in zip(self._starts, self._which, strict=True) if w == i]
+        occ = self._occ
+        if occ is None:
+            return []
+        by_literal = self._by_literal
+        return [
+            s
+            for s, lid in zip(occ.starts, occ.ids, strict=True)
+            if i in by_literal.get(lid, ())
+        ]
 
     def candidates(self, start: int, end: int) -> list[int]:
         """Indexes (in pattern order) of the patterns that may match in ``text[start:end]``."""
-        starts = self._starts
+        occ = self._occ
+        if occ is None:
+            return self._all
+        starts = occ.starts
         k = bisect.bisect_left(starts, start)
         hi = bisect.bisect_left(starts, end, k)
-        if k == hi:
-            return sorted(self.always)
         found = set(self.always)
-        ends, which = self._ends, self._which
+        ends, ids, by_literal = occ.ends, occ.ids, self._by_literal
         for j in range(k, hi):
             if ends[j] <= end:
-                found.add(which[j])
+                found.update(by_literal.get(ids[j], ()))
         if len(found) == self._n:
-            return list(range(self._n))
+            return self._all
         return sorted(found)
 
 

@@ -197,11 +197,11 @@ def pack(language: str) -> LanguagePack:
 def trigger_set(language: str) -> PatternSet:
     """The trigger patterns of ``language`` (in :attr:`LanguagePack.triggers` order) with their
     necessary literals."""
-    return PatternSet.of([t.pattern for t in pack(language).triggers])
+    return PatternSet.of([t.pattern for t in pack(language).triggers], domain=language)
 
 
 @cache
 def actor_set(language: str) -> PatternSet:
     """The actor patterns of ``language`` (in :attr:`LanguagePack.actors` order) with their
     necessary literals."""
-    return PatternSet.of([p for _, p in pack(language).actors])
+    return PatternSet.of([p for _, p in pack(language).actors], domain=language)
