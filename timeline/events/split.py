@@ -26,6 +26,10 @@ from timeline.events.resources import common
 
 _BULLET = re.compile(r"^[ \t]*(?:[-–—•·▪●*]|\(\d+\)|\[\d+\]|\d+\.\s|[a-z]\)\s)")
 _TERMINAL = re.compile(r"[.!?:;»”\"')]\s*$")
+#: Longest unit: a longer run of text with no sentence break (a table flattened into one line,
+#: noise) is cut at a space before this, so that work per event stays bounded.
+MAX_UNIT = 3000
+
 _SENT_END = re.compile(r"[.!?](?=[\"'»”’)]*\s+[\"'«“‘(\[]?[A-ZÀ-ÖØ-ÞĀ-ſΆ-ΏΑ-ΩА-ЯЁ0-9])")
 
 
@@ -63,6 +67,8 @@ def _near(timexes: Sequence[tuple[int, int]], s: int, e: int) -> Sequence[tuple[
 def _is_date_only(text: str, span: tuple[int, int], timexes: Sequence[tuple[int, int]]) -> bool:
     s, e = span
     timexes = _near(timexes, s, e)
+    if not timexes:
+        return False  # no date starts on the line
     stripped = text[s:e].strip(" \t\r")
     if not stripped:
         return False
@@ -76,6 +82,8 @@ def _is_date_only(text: str, span: tuple[int, int], timexes: Sequence[tuple[int,
 def _starts_with_date(text: str, span: tuple[int, int], timexes: Sequence[tuple[int, int]]) -> bool:
     s, e = span
     timexes = _near(timexes, s, e)
+    if not timexes:
+        return False  # no date starts on the line
     lead = s + (len(text[s:e]) - len(text[s:e].lstrip(" \t\r")))
     return any(ts == lead and te < e - 3 for ts, te in timexes)
 
@@ -190,5 +198,26 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
             while ue > us and text[ue - 1].isspace():
                 ue -= 1
             if ue > us:
-                units.append(Unit(us, ue))
+                units.extend(_bounded(text, us, ue, inside))
     return units
+
+
+def _bounded(
+    text: str, start: int, end: int, timexes: Sequence[tuple[int, int]]
+) -> list[Unit]:
+    """``text[start:end]`` as one unit, or cut at spaces outside a time expression when it is
+    longer than :data:`MAX_UNIT`."""
+    out: list[Unit] = []
+    while end - start > MAX_UNIT:
+        cut = text.rfind(" ", start + MAX_UNIT // 2, start + MAX_UNIT)
+        while cut > start and any(ts < cut < te for ts, te in timexes):
+            cut = text.rfind(" ", start + MAX_UNIT // 2, cut)
+        if cut <= start:
+            cut = start + MAX_UNIT  # no space at all: cut anywhere
+        out.append(Unit(start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        out.append(Unit(start, end))
+    return out
