@@ -298,6 +298,10 @@ NARRATIVE_MIN_GAP = 2
 #: ... and a document is a history only when it writes at least this many such far years (one
 #: "since 1980" in a company report does not make it one).
 NARRATIVE_MIN_YEARS = 2
+#: ... and more than this many times as many far years as days counted from its date
+#: ("yesterday", "on Friday": a report that recalls old years is still news).
+NARRATIVE_DEICTIC_RATIO = 2
+_DEICTIC_DAY = re.compile(r"^(?:WD[~+*-][1-7]|R[+-][0-2]D)")
 _EXPLICIT_YEAR = re.compile(r"^(\d{4})(?:-|$)")
 
 
@@ -315,7 +319,12 @@ def _is_narrative(timexes: Sequence[Timex], when: dt.date | None) -> bool:
         return False
     # A history tells the past: future years (a plan's "in 2003") do not make one.
     far = sum(1 for y in years if when.year - y >= NARRATIVE_MIN_GAP)
-    return far >= NARRATIVE_MIN_YEARS and far * 2 > len(years)
+    deictic = sum(1 for t in timexes if _DEICTIC_DAY.match(t.value))
+    return (
+        far >= NARRATIVE_MIN_YEARS
+        and far * 2 > len(years)
+        and far > NARRATIVE_DEICTIC_RATIO * deictic
+    )
 
 
 #: "A year earlier" within this many characters after a quarter is that quarter a year before
