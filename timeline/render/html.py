@@ -43,6 +43,14 @@ from timeline.render._common import (
 )
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
+#: With JavaScript, the list shows this many entries at first (page.js lists more on request).
+#: The entries after them are written inside ``<noscript>`` blocks of at most ``LATER_CHUNK``
+#: entries: a browser without JavaScript parses and shows them like the others, one with
+#: JavaScript keeps each block as one inert text node until page.js needs its entries, so a
+#: long page does not build, style or lay out thousands of hidden entries before it opens.
+LIST_PAGE = 400
+LATER_CHUNK = 100
+
 _SLUG = re.compile(r"[^A-Za-z0-9_-]+")
 
 
@@ -51,9 +59,13 @@ _SLUG = re.compile(r"[^A-Za-z0-9_-]+")
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
+def _shown(text: object) -> str:
+    """Document text as the page shows it: without C0 controls and bidi overrides."""
+    return _INVISIBLE.sub("", "" if text is None else str(text))
+
+
 def _esc(text: object) -> str:
-    shown = _INVISIBLE.sub("", "" if text is None else str(text))
-    return html.escape(shown, quote=True)
+    return html.escape(_shown(text), quote=True)
 
 
 def json_for_script(data: Any) -> str:
@@ -232,7 +244,11 @@ def _legend() -> str:
 
 
 def _data(timeline: Timeline, anchors: dict[str, str]) -> dict[str, Any]:
-    """The compact entry table page.js works from (the text itself stays in the HTML list)."""
+    """The compact entry table page.js works from (the text itself stays in the HTML list).
+
+    Its strings are cleaned as the HTML text is (:func:`_shown`): page.js draws them on the
+    canvas and puts them in tooltips with ``textContent``, where a U+202E would still reorder.
+    """
     lane_list = lanes(timeline)
     acts: dict[str, int] = {}
     actors: dict[str, int] = {}
@@ -244,14 +260,14 @@ def _data(timeline: Timeline, anchors: dict[str, str]) -> dict[str, Any]:
             row: dict[str, Any] = {
                 "id": anchors[entry.id],
                 "lane": lane_index,
-                "type": entry.type,
+                "type": _shown(entry.type),
                 "group": type_group(entry.type),
                 "status": entry.status,
-                "label": title(entry),
-                "when": display_date(entry),
-                "acts": [acts.setdefault(a, len(acts)) for a in act_names(entry)],
-                "actors": [actors.setdefault(a, len(actors)) for a in dict.fromkeys(entry.actors)],
-                "langs": [langs.setdefault(a, len(langs)) for a in languages(entry)],
+                "label": _shown(title(entry)),
+                "when": _shown(display_date(entry)),
+                "acts": [acts.setdefault(_shown(a), len(acts)) for a in act_names(entry)],
+                "actors": [actors.setdefault(_shown(a), len(actors)) for a in dict.fromkeys(entry.actors)],
+                "langs": [langs.setdefault(_shown(a), len(langs)) for a in languages(entry)],
             }
             if entry.conflict:
                 row["conflict"] = True
@@ -264,8 +280,9 @@ def _data(timeline: Timeline, anchors: dict[str, str]) -> dict[str, Any]:
                         row[key] = True
             rows.append(row)
     return {
-        "title": timeline.title,
-        "lanes": [lane.name for lane in lane_list],
+        "page": LIST_PAGE,
+        "title": _shown(timeline.title),
+        "lanes": [_shown(lane.name) for lane in lane_list],
         "acts": list(acts),
         "actors": list(actors),
         "langs": list(langs),
@@ -303,17 +320,26 @@ def render_html(timeline: Timeline) -> str:
         for lane in lane_list
     )
     sections: list[str] = []
-    for lane in lane_list:
+    listed = 0
+    for lane_index, lane in enumerate(lane_list):
         sid = slug(lane.key or "none", "d")
         exts = [x for e in lane.entries if (x := extent(e)) is not None]
         first, last = (min(x.start for x in exts).year, max(x.end for x in exts).year) if exts else (0, 0)
         period = "" if not exts else f" · {first}" if first == last else f" · {first}–{last}"
-        items = "".join(_entry_html(e, anchors, doc_ids) for e in lane.entries)
+        first = max(0, min(len(lane.entries), LIST_PAGE - listed))
+        listed += len(lane.entries)
+        items = "".join(_entry_html(e, anchors, doc_ids) for e in lane.entries[:first])
+        later = "".join(
+            '<noscript class="later"><ol class="entries">'
+            + "".join(_entry_html(e, anchors, doc_ids) for e in lane.entries[k : k + LATER_CHUNK])
+            + "</ol></noscript>"
+            for k in range(first, len(lane.entries), LATER_CHUNK)
+        )
         sections.append(
-            f'<section class="dossier" id="{sid}" aria-labelledby="{sid}-h">'
+            f'<section class="dossier" id="{sid}" data-lane="{lane_index}" aria-labelledby="{sid}-h">'
             f'<h3 id="{sid}-h">{_esc(lane.name)} <span class="meta">'
             f"{len(lane.entries)} entr{'y' if len(lane.entries) == 1 else 'ies'}{period}</span></h3>"
-            f'<ol class="entries">{items}</ol></section>'
+            f'<ol class="entries">{items}</ol>{later}</section>'
         )
     notes: list[str] = []
     open_plans = [p for p in timeline.open_plans if p in anchors]

@@ -1,7 +1,11 @@
 /* policy-timeline page enhancement: filters, search, a canvas timeline, keyboard navigation.
  * Reads the entry table from <script id="timeline-data" type="application/json">; builds every
  * element with createElement/textContent (never innerHTML), so document text cannot become markup.
- * The server-rendered list (#entries) stays the primary, accessible view; this only hides rows. */
+ * The server-rendered list (#entries) stays the primary, accessible view; this only hides rows.
+ * Long lists: the entries after the first page are in <noscript class="later"> blocks, which a
+ * browser with JavaScript keeps as text. They become list rows (parsed by an inert DOMParser
+ * document: the page's own, already escaped markup, never a string from the data) when a filter,
+ * "Show more", a permalink or print needs them, or block by block when the browser is idle. */
 (function () {
   "use strict";
   var dataEl = document.getElementById("timeline-data");
@@ -34,17 +38,88 @@
 
   /* ---- entries and their list rows ------------------------------------------------------- */
   var byId = Object.create(null);
+  function bind(li) {  // a list row and its entry; false for a row the data does not know
+    var e = byId[li.id];
+    if (!e) { return false; }
+    e.li = li;
+    e.details = li.firstElementChild;  // <li><details><summary>: no selector queries
+    e.summary = e.details ? e.details.firstElementChild : null;
+    return true;
+  }
   ENTRIES.forEach(function (e, i) {
     e.index = i;
-    e.li = document.getElementById(e.id);
-    e.summary = e.li ? e.li.querySelector("summary") : null;
-    e.details = e.li ? e.li.querySelector("details") : null;
+    e.li = e.details = e.summary = null;
     e.visible = true;
+    e.listed = false;
     e.folded = null;
     byId[e.id] = e;
   });
-  ENTRIES = ENTRIES.filter(function (e) { return e.li; });
   var sections = Array.prototype.slice.call(document.querySelectorAll("#entries section.dossier"));
+  var laneSection = [], laneList = [], lanePending = [];  // per lane: <section>, its <ol>, <noscript>s
+  sections.forEach(function (s) {
+    var lane = parseInt(s.getAttribute("data-lane"), 10);
+    laneSection[lane] = s;
+    laneList[lane] = s.querySelector("ol.entries");
+    lanePending[lane] = Array.prototype.slice.call(s.querySelectorAll("noscript.later"));
+    Array.prototype.forEach.call(laneList[lane].children, bind);
+  });
+  /* Rows still in <noscript> text: split into one string per row when their lane is first needed,
+   * then built in batches of just the rows a filter lists (or the idle loop asks for). */
+  var rowHtml = Object.create(null);  // entry id -> the markup of its row, until the row is built
+  var ROW_START = '<li class="' + "entry";  // (split so the page's own text never contains a row start)
+  function split(lane) {
+    (lanePending[lane] || []).forEach(function (block) {
+      var parts = block.textContent.split(ROW_START);
+      for (var i = 1; i < parts.length; i++) {
+        var markup = ROW_START + parts[i];
+        if (i === parts.length - 1) { markup = markup.replace(/<\/ol>\s*$/, ""); }
+        var m = /^<li [^>]*?\bid="([^"]+)"/.exec(markup);
+        if (m) { rowHtml[m[1]] = markup; }
+      }
+      block.parentNode.removeChild(block);
+    });
+    lanePending[lane] = [];
+  }
+  var unbuilt = 0;  // entries without a row yet
+  function build(list) {
+    var todo = [], markup = [];
+    list.forEach(function (e) {
+      if (e.li) { return; }
+      if (lanePending[e.lane] && lanePending[e.lane].length) { split(e.lane); }
+      if (rowHtml[e.id] !== undefined) { todo.push(e); markup.push(rowHtml[e.id]); delete rowHtml[e.id]; }
+      else if (!e.gone) { e.gone = true; unbuilt--; }  // no row in the page: nothing to build
+    });
+    if (!todo.length) { return; }
+    var doc = new DOMParser().parseFromString("<ol>" + markup.join("") + "</ol>", "text/html");
+    var touched = [];
+    Array.prototype.slice.call(doc.querySelectorAll("li.entry")).forEach(function (li) {
+      var e = byId[li.id];
+      if (!e || e.li) { return; }
+      var row = document.adoptNode(li);
+      bind(row);
+      row.hidden = !e.listed;
+      e.fresh = true;
+      unbuilt--;
+      touched[e.lane] = true;
+    });
+    // Insert each new row before the next built row of its lane: one backward walk per lane.
+    touched.forEach(function (_, lane) {
+      var next = null;
+      for (var i = laneEnd[lane] - 1; i >= laneStart[lane]; i--) {
+        var x = ENTRIES[i];
+        if (x.fresh) { laneList[lane].insertBefore(x.li, next); x.fresh = false; }
+        if (x.li) { next = x.li; }
+      }
+    });
+  }
+  function buildAll() { if (unbuilt > 0) { build(ENTRIES); } }
+  ENTRIES = ENTRIES.filter(function (e) { return laneList[e.lane]; });
+  var laneStart = [], laneEnd = [];  // ENTRIES holds each lane's entries together, in list order
+  ENTRIES.forEach(function (e, i) {
+    if (laneStart[e.lane] === undefined) { laneStart[e.lane] = i; }
+    laneEnd[e.lane] = i + 1;
+    if (!e.li) { unbuilt++; }
+  });
   var emptyNote = document.getElementById("empty");
 
   /* ---- filters ------------------------------------------------------------------------- */
@@ -145,7 +220,7 @@
   }
   /* The list shows at most `limit` matching entries (more on request): laying out thousands of
    * rows on every keystroke is what makes long timelines sluggish. The chart always shows all. */
-  var PAGE = 400;
+  var PAGE = DATA.page || 400;
   var limit = PAGE;
   var pinned = null;
   var moreBtn = el("button", { type: "button", "class": "btn more", id: "more" });
@@ -154,23 +229,30 @@
     var firstNew = null;
     limit += PAGE;
     apply(true);
-    ENTRIES.forEach(function (e) { if (!firstNew && e.visible && e.li.hidden === false && e.rank === limit - PAGE) { firstNew = e; } });
+    ENTRIES.forEach(function (e) { if (!firstNew && e.listed && e.rank === limit - PAGE) { firstNew = e; } });
     if (firstNew) { firstNew.summary.focus(); }
   });
   emptyNote.parentNode.insertBefore(moreBtn, emptyNote);
   function apply(keepLimit) {
     if (keepLimit !== true) { limit = PAGE; }
+    if (state.terms.length) { buildAll(); }  // the search reads the rows' text
     var shown = 0;
+    var listedIn = [], need = [];
     ENTRIES.forEach(function (e) {
       var vis = matches(e);
       e.visible = vis;
       e.rank = vis ? shown : -1;
       if (vis) { shown++; }
-      var listed = vis && (e.rank < limit || e === pinned);
-      if (e.li.hidden === listed) { e.li.hidden = !listed; }
+      e.listed = vis && (e.rank < limit || e === pinned);
+      if (e.listed) {
+        listedIn[e.lane] = true;
+        if (!e.li) { need.push(e); }
+      }
+      if (e.li && e.li.hidden === e.listed) { e.li.hidden = !e.listed; }
     });
-    sections.forEach(function (s) {
-      var vis = s.querySelector("li.entry:not([hidden])") !== null;
+    build(need);
+    laneSection.forEach(function (s, lane) {
+      var vis = listedIn[lane] === true;
       if (s.hidden === vis) { s.hidden = !vis; }
     });
     emptyNote.hidden = shown !== 0;
@@ -209,7 +291,7 @@
   function openEntry(e, focus) {
     if (!e) { return; }
     if (!e.visible) { clearFilters(); }
-    if (e.li.hidden) { pinned = e; apply(true); }
+    if (!e.li || e.li.hidden) { pinned = e; apply(true); }
     if (current && current !== e) { current.li.classList.remove("current"); }
     current = e;
     e.li.classList.add("current");
@@ -222,7 +304,7 @@
   }
   function fromHash() {
     var id = decodeURIComponent(location.hash.slice(1));
-    if (id && byId[id] && byId[id].li) { openEntry(byId[id], false); }
+    if (id && byId[id] && laneList[byId[id].lane]) { openEntry(byId[id], false); }
   }
   window.addEventListener("hashchange", fromHash);
 
@@ -295,7 +377,7 @@
   var closedForPrint = [];
   window.addEventListener("beforeprint", function () {
     if (limit < ENTRIES.length) { limit = ENTRIES.length; apply(true); }  // print every match
-    closedForPrint = ENTRIES.filter(function (e) { return !e.details.open; });
+    closedForPrint = ENTRIES.filter(function (e) { return e.details && !e.details.open; });
     closedForPrint.forEach(function (e) { e.details.open = true; });
   });
   window.addEventListener("afterprint", function () {
@@ -319,8 +401,12 @@
     var view = { t0: 0, t1: 1 };
     var layout = [];
     var width = 600, height = 200;
-    var font = "12px " + getComputedStyle(root).fontFamily;
-    var laneFont = "bold 12px " + getComputedStyle(root).fontFamily;
+    var rootStyle = getComputedStyle(root);  // live: read once per draw, never per entry
+    var family = rootStyle.fontFamily;
+    var font = "12px " + family;
+    var laneFont = "bold 12px " + family;
+    var cache = {};  // custom property -> value, for one draw
+    var charW = Object.create(null);  // label widths from per-character widths: no measureText per entry
 
     function fit() {
       var pad = Math.max(60, (maxDay - minDay) * 0.03);
@@ -329,7 +415,19 @@
     function plotW() { return Math.max(50, width - GUTTER - RIGHT); }
     function x(day) { return GUTTER + (day - view.t0) / (view.t1 - view.t0) * plotW(); }
     function dayAt(px) { return view.t0 + (px - GUTTER) / plotW() * (view.t1 - view.t0); }
-    function css(name) { return getComputedStyle(root).getPropertyValue(name).trim(); }
+    function css(name) {
+      if (!(name in cache)) { cache[name] = rootStyle.getPropertyValue(name).trim(); }
+      return cache[name];
+    }
+    function textWidth(s) {
+      var w = 0;
+      for (var i = 0; i < s.length; i++) {
+        var ch = s.charAt(i), cw = charW[ch];
+        if (cw === undefined) { ctx.font = font; cw = charW[ch] = ctx.measureText(ch).width; }
+        w += cw;
+      }
+      return w;
+    }
     function colour(e) { return css(GROUP_VAR[e.group] || "--g-activity"); }
     function hatch(c) {
       if (patterns[c]) { return patterns[c]; }
@@ -349,8 +447,7 @@
       if (e.short === undefined) {
         var s = e.label.length > 46 ? e.label.slice(0, 44).replace(/\s+\S*$/, "") + "…" : e.label;
         e.short = s;
-        ctx.font = font;
-        e.labelW = ctx.measureText(s).width;
+        e.labelW = textWidth(s);
       }
       return e.short;
     }
@@ -458,6 +555,7 @@
       ctx.lineTo(x0 + r, y0 + h); ctx.arcTo(x0, y0 + h, x0, y0 + h - r, r);
       ctx.lineTo(x0, y0 + r); ctx.arcTo(x0, y0, x0 + r, y0, r); ctx.closePath();
     }
+    var curFont = "";
     function drawItem(p, bg, fg) {
       var e = p.e, c = colour(e), y = p.y;
       ctx.lineWidth = 2;
@@ -490,7 +588,8 @@
       }
       if (p.label && (p.left || Math.max(p.x1, p.x0) >= GUTTER)) {  // no orphan label of an off-screen mark
         ctx.fillStyle = fg;
-        ctx.font = e.status === "planned" ? "italic " + font : font;
+        var f = e.status === "planned" ? "italic " + font : font;
+        if (curFont !== f) { ctx.font = f; curFont = f; }
         ctx.fillText(e.short, p.ls, y + 0.5);
       }
       if (e === selected) {
@@ -517,8 +616,8 @@
       ctx.setLineDash([]);
     }
     function draw() {
-      var rect = canvas.parentNode.getBoundingClientRect();
-      width = Math.max(320, Math.floor(rect.width));
+      cache = {};
+      width = Math.max(320, canvas.parentNode.clientWidth);
       height = doLayout();
       var dpr = window.devicePixelRatio || 1;
       if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
@@ -544,6 +643,7 @@
       // entries, clipped to the plot
       ctx.save();
       ctx.beginPath(); ctx.rect(GUTTER, AXIS, width - GUTTER, height - AXIS); ctx.clip();
+      curFont = "";
       layout.forEach(function (L) { L.items.forEach(function (p) { drawItem(p, bg, fg); }); });
       drawLinks(fg2);
       ctx.restore();
@@ -712,7 +812,7 @@
       window.requestAnimationFrame(function () { pending = false; draw(); });
     }
     fit();
-    return { draw: draw, fit: fit, schedule: schedule };
+    return { draw: draw, fit: fit, schedule: schedule, width: function () { return width; } };
   }());
 
   /* ---- start -------------------------------------------------------------------------- */
@@ -722,13 +822,40 @@
   buildFacets();
   apply();
   if (window.ResizeObserver) {
-    var lastW = 0;
     new ResizeObserver(function (entries) {
-      var w = Math.floor(entries[0].contentRect.width);
-      if (w !== lastW) { lastW = w; chart.draw(); }
+      var w = Math.max(320, Math.floor(entries[0].contentRect.width));
+      if (w !== chart.width()) { chart.draw(); }
     }).observe(document.getElementById("chart"));
   } else {
     window.addEventListener("resize", function () { chart.draw(); });
   }
   if (location.hash) { fromHash(); }
+  /* Ready: the first frame with the list, filters and chart is on screen ("timeline-ready" is
+   * what bench/page.py times). Then, while the browser is idle, the remaining rows are parsed
+   * and their search text folded, so the first search or "Show more" does not wait for them. */
+  var idle = window.requestIdleCallback || function (fn) { return setTimeout(function () { fn(null); }, 30); };
+  var folding = 0;
+  function background(deadline) {
+    var busyUntil = deadline ? 0 : performance.now() + 12;
+    function more() { return deadline ? deadline.timeRemaining() > 4 : performance.now() < busyUntil; }
+    do {
+      if (unbuilt > 0) {
+        var batch = [];
+        for (var i = 0; i < ENTRIES.length && batch.length < 60; i++) { if (!ENTRIES[i].li && !ENTRIES[i].gone) { batch.push(ENTRIES[i]); } }
+        build(batch);
+      } else if (folding < ENTRIES.length) {
+        for (var stop = Math.min(ENTRIES.length, folding + 200); folding < stop; folding++) {
+          var e = ENTRIES[folding];
+          if (e.folded === null && e.li) { e.folded = searchText(e); }
+        }
+      } else { return; }
+    } while (more());
+    idle(background, { timeout: 1000 });
+  }
+  window.requestAnimationFrame(function () {
+    setTimeout(function () {
+      performance.mark("timeline-ready");
+      idle(background, { timeout: 1000 });
+    }, 0);
+  });
 }());
