@@ -450,12 +450,13 @@ class _Occurrences:
 class PatternIndex:
     """Which patterns of a :class:`PatternSet` may match inside a window of one document."""
 
-    __slots__ = ("always", "_occ", "_by_literal", "_n", "_all")
+    __slots__ = ("always", "_occ", "_by_literal", "_n", "_all", "_per_pattern")
 
     def __init__(self, pset: PatternSet, doc: DocText) -> None:
         self._n = len(pset.patterns)
         self._all = list(range(self._n))
         self._by_literal = pset.by_literal
+        self._per_pattern: dict[int, list[int]] | None = None
         self._occ = doc.occurrences(pset.domain) if pset.by_literal else _Occurrences([], [], [])
         if self._occ is None:
             self.always = frozenset(range(self._n))
@@ -464,15 +465,16 @@ class PatternIndex:
 
     def literal_starts(self, i: int) -> list[int]:
         """Where the literals of pattern ``i`` occur, in text order."""
-        occ = self._occ
-        if occ is None:
-            return []
-        by_literal = self._by_literal
-        return [
-            s
-            for s, lid in zip(occ.starts, occ.ids, strict=True)
-            if i in by_literal.get(lid, ())
-        ]
+        if self._per_pattern is None:
+            per: dict[int, list[int]] = {}
+            occ = self._occ
+            if occ is not None:
+                by_literal = self._by_literal
+                for s, lid in zip(occ.starts, occ.ids, strict=True):
+                    for w in by_literal.get(lid, ()):
+                        per.setdefault(w, []).append(s)
+            self._per_pattern = per
+        return self._per_pattern.get(i, [])
 
     def candidates(self, start: int, end: int) -> list[int]:
         """Indexes (in pattern order) of the patterns that may match in ``text[start:end]``."""
@@ -511,7 +513,11 @@ def finditer(pset: PatternSet, i: int, doc: DocText) -> Iterator[re.Match[str]]:
         yield from pattern.finditer(text)
         return
     lo, hi = span
-    starts = sorted({s - w for s in index.literal_starts(i) for w in range(lo, hi + 1) if s >= w})
+    found = index.literal_starts(i)
+    if lo == hi:
+        starts: Sequence[int] = [s - lo for s in found if s >= lo]  # sorted, maybe repeated
+    else:
+        starts = sorted({s - w for s in found for w in range(lo, hi + 1) if s >= w})
     cur = 0
     match = pattern.match
     for p in starts:
