@@ -126,12 +126,18 @@ class _Cues:
         text = self.text
         lo = max(0, timex.start - _WINDOW_BEFORE)
         hi = min(len(text), timex.end + _WINDOW_AFTER)
-        cut = max(text.rfind(". ", lo, timex.start), text.rfind("\n\n", lo, timex.start))
+        # the sentence: a full stop before a space or a line break ("... domingo .\nEl pasado")
+        cut = max(
+            text.rfind(". ", lo, timex.start),
+            text.rfind(".\n", lo, timex.start),
+            text.rfind("\n\n", lo, timex.start),
+        )
         if cut >= 0:
             lo = cut + 2
-        cut2 = text.find(". ", timex.end, hi)
-        if cut2 >= 0:
-            hi = cut2
+        ends = [e for e in (text.find(". ", timex.end, hi), text.find(".\n", timex.end, hi))]
+        ends = [e for e in ends if e >= 0]
+        if ends:
+            hi = min(ends)
         best: tuple[int, int] | None = None
         for key, sign in (("future", 1), ("past", -1)):  # a tie goes to the future cue
             pat = g.tense.get(key)
