@@ -370,7 +370,9 @@ class PatternSet:
         offsets: tuple[tuple[int, int] | None, ...],
         domain: str,
     ) -> PatternSet:
-        needles = tuple(found)
+        # a literal as common as a two-letter word finds the pattern a candidate nearly
+        # everywhere and costs more to look up than it saves: such a pattern is always run
+        needles = tuple(None if n is not None and _weak(*n) else n for n in found)
         lexicon = _lexicon(domain)
         by_literal: dict[int, list[int]] = {}
         for i, needle in enumerate(needles):
@@ -387,6 +389,11 @@ class PatternSet:
             offsets,
             domain,
         )
+
+
+def _weak(literals: frozenset[str], folded: bool) -> bool:
+    """Whether some literal is a bare letter or two (any case: one letter)."""
+    return any(x.isalpha() and len(x) <= (2 if folded else 1) for x in literals)
 
 
 class DocText:
