@@ -92,18 +92,52 @@ DENSE_UNIT = (
 def test_a_long_sentence_full_of_dates_stays_within_the_time_bound() -> None:
     extract_document(Document(path="w.txt", text="On 3 May 2009 it was adopted."), language="el")
     text = (DENSE_UNIT * (20_000 // len(DENSE_UNIT) + 1))[:20_000]
-    started = time.perf_counter()
-    with _limit(2.0 + len(text) / 50_000 + 0.5):
+    started = time.process_time()  # CPU time: the bound must not depend on the machine's load
+    with _limit(60):
         extraction = extract_document(Document(path="d.txt", text=text), language="el", date="2000-02-29")
-    assert time.perf_counter() - started < 2.0 + len(text) / 50_000
+    assert time.process_time() - started < 2.0 + len(text) / 50_000
     assert all(text[t.start : t.end] == t.text for t in extraction.timexes)
 
 
 def test_many_short_dated_sentences_stay_linear() -> None:
     extract_document(Document(path="w.txt", text="Le 3 mars 2009."), language="fr")
     text = "Le 3 mars 2009, la Commission a adopté. " * 2000  # 80,000 characters
-    started = time.perf_counter()
-    with _limit(2.0 + len(text) / 50_000 + 1.0):
+    started = time.process_time()
+    with _limit(60):
         extraction = extract_document(Document(path="m.txt", text=text), language="fr", date="2009-03-04")
-    assert time.perf_counter() - started < 2.0 + len(text) / 50_000
+    assert time.process_time() - started < 2.0 + len(text) / 50_000
     assert extraction.events
+
+
+# Session 2, seed 5, finding 1: a 90-character unit with no sentence break, repeated to 50,000
+# characters, made one sentence unit of the whole text, and every event's trigger and actor search
+# scanned all of it (quadratic: 87 CPU-s for 50,000 characters). Units are now cut at MAX_UNIT.
+NO_BREAK_UNIT = (
+    "(1999\U0001f600LA FIN DEAwwissu7G\u0adb17\U000c5ecc1. 29<script>\U0001f60035-İagli inizi "
+    "delbře3 már&#0;/-Νοε7the start of"
+)
+
+
+def test_a_text_with_no_sentence_break_is_cut_into_bounded_units() -> None:
+    from timeline.events.split import MAX_UNIT, split_units
+
+    text = (NO_BREAK_UNIT * (50_000 // len(NO_BREAK_UNIT) + 1))[:50_000]
+    units = split_units(text)
+    assert len(units) > 1
+    assert all(u.end - u.start <= MAX_UNIT for u in units)
+    assert all(a.end <= b.start for a, b in zip(units, units[1:], strict=False))
+
+
+def test_a_text_with_no_sentence_break_costs_linear_time() -> None:
+    """CPU time for 4× the text stays well under the 16× a quadratic stage would take."""
+    text = (NO_BREAK_UNIT * (48_000 // len(NO_BREAK_UNIT) + 1))[:48_000]
+    extract_document(Document(path="w.txt", text=text[:2000]), language="lv", date="2010-05-05")
+
+    def cpu(n: int) -> float:
+        started = time.process_time()
+        with _limit(120):
+            extract_document(Document(path="n.txt", text=text[:n]), language="lv", date="2010-05-05")
+        return time.process_time() - started
+
+    small, large = cpu(12_000), cpu(48_000)
+    assert large < 8 * small + 0.5, (small, large)

@@ -210,7 +210,7 @@ def _bounded(
     out: list[Unit] = []
     while end - start > MAX_UNIT:
         cut = text.rfind(" ", start + MAX_UNIT // 2, start + MAX_UNIT)
-        while cut > start and any(ts < cut < te for ts, te in timexes):
+        while cut > start and any(ts < cut < te for ts, te in _near(timexes, cut - 200, cut)):
             cut = text.rfind(" ", start + MAX_UNIT // 2, cut)
         if cut <= start:
             cut = start + MAX_UNIT  # no space at all: cut anywhere
