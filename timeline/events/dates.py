@@ -90,8 +90,24 @@ def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return ls, (len(text) if le < 0 else le)
 
 
-def _nonempty_lines_before(text: str, pos: int) -> int:
-    return sum(1 for line in text[:pos].splitlines() if line.strip())
+#: A line (as ``str.splitlines`` cuts them) with some text on it: a line break or the start,
+#: blanks that break no line, then a non-blank character.
+_LINE_WITH_TEXT = re.compile(
+    r"(?:\A|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])"
+    r"[^\S\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]*\S"
+)
+_NONSPACE = re.compile(r"\S")
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _nonempty_lines_before(text: str, pos: int, limit: int | None = None) -> int:
+    """How many lines of ``text[:pos]`` hold text; counting stops past ``limit``."""
+    count = 0
+    for _ in _LINE_WITH_TEXT.finditer(text, 0, pos):
+        count += 1
+        if limit is not None and count > limit:
+            break
+    return count
 
 
 #: How far into a text the header of a document (its date line, OJ reference) may be found.
@@ -121,10 +137,12 @@ def _lone_date(text: str, t: Timex, tail: re.Pattern[str]) -> bool:
     ls, le = _line_bounds(text, t.start, t.end)
     if text[ls : t.start].strip() or not tail.fullmatch(text[t.end : le]):
         return False
-    rest = text[le:].lstrip("\n")
-    if rest[:1] in (" ", "\t"):
+    # the rest of the text after its line breaks, without copying it
+    first = _NOT_NEWLINE.search(text, le)
+    if first is not None and first.group() in (" ", "\t"):
         return False  # an indented line under the date: the details of a dated list item
-    nxt = rest.lstrip()[:1]
+    after = _NONSPACE.search(text, le)
+    nxt = after.group() if after is not None else ""
     # the next line does not carry on the sentence (", le Conseil a adopté")
     return not nxt or not (nxt.islower() or nxt in ",.;:)")
 
@@ -134,6 +152,16 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
     p = pack(language)
     cp = _common_patterns()
     candidates: list[tuple[int, int, DocDate]] = []
+    counts: dict[str, int] = {}  # lone and line-opening dates of the page, counted once
+
+    def count(kind: str) -> int:
+        if kind not in counts:
+            if kind == "lone":
+                counts[kind] = sum(1 for o in timexes if _lone_date(text, o, cp["clock_tail"]))
+            else:
+                counts[kind] = sum(1 for o in timexes if _starts_line(text, o))
+        return counts[kind]
+
     for t in timexes:
         got = cut(t.value) if t.value else None
         if got is None or got[1] != "day":
@@ -205,7 +233,7 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
             continue
         if not before.strip() and not after.strip() and oj is not None:
             below = text[t.end : t.end + 200]
-            if _nonempty_lines_before(text, t.start) <= 2 and (
+            if _nonempty_lines_before(text, t.start, 2) <= 2 and (
                 oj.search(below) or cp["oj_series"].search(below)
             ):
                 candidates.append((2, t.start, DocDate(date, t, "oj_header")))
@@ -223,15 +251,16 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
         ):
             prev_line = text[:ls].rstrip()
             prev_last = prev_line.splitlines()[-1].strip() if prev_line else ""
-            nxt = text[le:].strip()[:1]
+            after_line = _NONSPACE.search(text, le)
+            nxt = after_line.group() if after_line is not None else ""
             if (not prev_last or prev_last[-1] in ".:;!?") and (nxt.isupper() or not nxt):
                 candidates.append((4, t.start, DocDate(date, t, "date_line")))
                 continue
         if (
             _lone_date(text, t, cp["clock_tail"])
-            and _nonempty_lines_before(text, t.start) <= PAGE_HEAD_LINES
-            and sum(1 for o in timexes if _lone_date(text, o, cp["clock_tail"])) == 1
-            and sum(1 for o in timexes if _starts_line(text, o)) == 1
+            and _nonempty_lines_before(text, t.start, PAGE_HEAD_LINES) <= PAGE_HEAD_LINES
+            and count("lone") == 1
+            and count("starts_line") == 1
         ):
             # a news page's own date alone on a line of its header ("21.01.2022",
             # "19-10-2022 - 13:14", "26. Januar 2022"): the only such line of the page, not
