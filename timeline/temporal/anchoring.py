@@ -308,7 +308,17 @@ NARRATIVE_MIN_YEARS = 2
 #: ("yesterday", "on Friday": a report that recalls old years is still news).
 NARRATIVE_DEICTIC_RATIO = 2
 _DEICTIC_DAY = re.compile(r"^(?:WD[~+*-][1-7]|R[+-][0-2]D)")
-_EXPLICIT_YEAR = re.compile(r"^(\d{4})(?:-|$)")
+_EXPLICIT_YEAR = re.compile(r"^(BC)?(\d{4})(?:-|$)")
+
+
+def _year_int(m: re.Match[str]) -> int:
+    """The year an :data:`_EXPLICIT_YEAR` match names (before Christ: negative)."""
+    return -int(m.group(2)) if m.group(1) else int(m.group(2))
+
+
+def _year_text(year: int) -> str:
+    """A year as TimeML writes it (``1940``, ``BC0480``)."""
+    return f"BC{-year:04d}" if year < 0 else f"{year:04d}"
 
 
 def _is_narrative(timexes: Sequence[Timex], when: dt.date | None) -> bool:
@@ -317,7 +327,7 @@ def _is_narrative(timexes: Sequence[Timex], when: dt.date | None) -> bool:
     if when is None:
         return True
     years = [
-        int(m.group(1))
+        _year_int(m)
         for t in timexes
         if t.type == "DATE" and (m := _EXPLICIT_YEAR.match(t.value)) is not None
     ]
@@ -437,7 +447,7 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
             value = ""
             end_value = t.end_value
             if narrative and last_year is not None:
-                year = f"{last_year[0]:04d}"
+                year = _year_text(last_year[0])
                 value = resolve(year + t.value[4:], None, 0, None)
                 end_value = (
                     resolve(year + t.end_value[4:], None, 0, None)
@@ -482,7 +492,7 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
         ):  # a quarter ended before the anchor (a report's "fourth-quarter outlook" is none)
             quarter = (t.value, t.end)
         if explicit is not None:
-            last_year = (int(explicit.group(1)), t.end)
+            last_year = (_year_int(explicit), t.end)
         elif needs and _EXPLICIT_YEAR.match(t.value) and last_year is not None:
             last_year = (last_year[0], t.end)  # a date in the same year keeps it in view
         if _DAY_VALUE.match(t.value) and not original.startswith("R+0DT"):
