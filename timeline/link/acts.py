@@ -359,7 +359,7 @@ class TitleIndex:
         self.titles: list[KnownTitle] = []
         self._seen: set[tuple[str, str, str]] = set()
         # built on the first lookup, dropped when a title is added
-        self._lengths: tuple[list[tuple[int, int]], list[tuple[int, int]]] | None = None
+        self._lengths: list[tuple[list[tuple[int, str]], dict[str, list[int]]]] | None = None
         self._resolved: dict[tuple[str, str | None], TitleMatch | None] = {}
         for t in titles:
             self.add(t)
@@ -374,25 +374,33 @@ class TitleIndex:
 
     def _candidates(self, subject: str, floor: float, whole: bool) -> list[int]:
         """Indexes (in index order) of the titles whose subject, or with ``whole`` whose full
-        normalized title, is long enough and short enough to reach ``floor`` with ``subject``.
+        normalized title, reaches ``floor`` of :func:`similarity` with ``subject``.
 
-        :func:`similarity` is 0 below ``floor`` when ``2 * min(la, lb) / (la + lb) < floor``,
-        so only lengths in ``[la * f / (2 - f), la * (2 - f) / f]`` can match: a bisection of
-        the titles sorted by length, instead of a comparison with every title of the corpus.
+        Titles are grouped by subject (and by normalized title), each distinct string compared
+        once; and :func:`similarity` is 0 below ``floor`` when ``2 * min(la, lb) / (la + lb) <
+        floor``, so only strings of a length in ``[la * f / (2 - f), la * (2 - f) / f]`` are
+        compared at all: a bisection of the strings sorted by length, instead of a comparison
+        with every title of the corpus.
         """
         if self._lengths is None:
-            self._lengths = (
-                sorted((len(t.subject), i) for i, t in enumerate(self.titles)),
-                sorted((len(normalize(t.title)), i) for i, t in enumerate(self.titles)),
-            )
+            tables = []
+            for text_of in (lambda t: t.subject, lambda t: normalize(t.title)):
+                groups: dict[str, list[int]] = {}
+                for i, t in enumerate(self.titles):
+                    groups.setdefault(text_of(t), []).append(i)
+                tables.append((sorted((len(k), k) for k in groups), groups))
+            self._lengths = tables
         la = len(subject)
         lo = int(la * floor / (2 - floor)) - 1 if floor else 0
         hi = int(la * (2 - floor) / floor) + 1 if floor else 1 << 30
         found: set[int] = set()
-        for table in self._lengths[: 2 if whole else 1]:
-            start = bisect.bisect_left(table, (lo, -1))
-            end = bisect.bisect_right(table, (hi, len(self.titles)))
-            found.update(i for _, i in table[start:end])
+        for table, groups in self._lengths[: 2 if whole else 1]:
+            start = bisect.bisect_left(table, (lo, ""))
+            for length, text in table[start:]:
+                if length > hi:
+                    break
+                if similarity(subject, text, floor) >= floor:
+                    found.update(groups[text])
         return sorted(found)
 
     @classmethod

@@ -91,6 +91,29 @@ class _Context:
         default_factory=dict
     )  # path -> (language, title)
     mentions: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
+    _files: dict[str, dict[str, list[tuple[bool, str, str]]]] = field(default_factory=dict)
+    _titles: dict[str, list[actmod.KnownTitle]] | None = None
+
+    def files_of_procedure(self, prefer: str) -> dict[str, list[tuple[bool, str, str]]]:
+        """Procedure -> (not in ``prefer``, path, title) of the procedure files with a title."""
+        if prefer not in self._files:
+            out: dict[str, list[tuple[bool, str, str]]] = defaultdict(list)
+            for path, (lang, title) in self.doc_titles.items():
+                if title:
+                    for proc in set(self.procedure_files.get(path, ())):
+                        out[proc].append((lang != prefer, path, title))
+            self._files[prefer] = out
+        return self._files[prefer]
+
+    def titles_of_act(self) -> dict[str, list[actmod.KnownTitle]]:
+        """Act key -> the titles of the index for it, in index order."""
+        if self._titles is None:
+            self._titles = defaultdict(list)
+            for t in self.index.titles:
+                key = act_key(t.celex)
+                if key is not None:
+                    self._titles[key].append(t)
+        return self._titles
 
 
 def _keys(acts: Iterable[ActRef]) -> list[str]:
@@ -543,6 +566,16 @@ def _link_plans(
         key=lambda e: (dates.sort_key(_anchor(e)), e.id),
     )
     actual = [e for e in entries if e.status != "planned" and e.date]
+    # candidates indexed by what they must share with a plan: type and act, or procedure
+    by_type: dict[str, list[Entry]] = defaultdict(list)
+    by_act: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    by_proc: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    for cand in actual:
+        by_type[cand.type].append(cand)
+        for k in {k for k in (act_key(a.celex) for a in cand.acts) if k}:
+            by_act[(cand.type, k)].append(cand)
+        for proc in set(cand.procedures):
+            by_proc[(cand.type, proc)].append(cand)
     updates: dict[str, dict[str, Any]] = defaultdict(dict)
     open_plans: list[str] = []
     for plan in plans:
@@ -552,7 +585,18 @@ def _link_plans(
         anchor = _anchor(plan)
         anchor_iv = dates.interval(anchor)
         best: Entry | None = None
-        for cand in actual:
+        if labels:  # act labels read alike: any entry of the type may be the one
+            pool: Iterable[Entry] = by_type.get(plan.type, ())
+        else:
+            chosen = {
+                id(c): c
+                for key in sorted(related)
+                for c in by_act.get((plan.type, key), ())
+            }
+            for proc in plan.procedures:
+                chosen.update((id(c), c) for c in by_proc.get((plan.type, proc), ()))
+            pool = chosen.values()
+        for cand in pool:
             if cand.type != plan.type:
                 continue
             iv = dates.interval(cand.date)
@@ -678,9 +722,7 @@ def _dossier_name(members: set[str], ctx: _Context, prefer: str = "en") -> str:
     pool = legal or act_keys
     # the title of a procedure file of the dossier: "2022/0155(COD) Combating child sexual abuse"
     files = sorted(
-        (lang != prefer, path, title)
-        for path, (lang, title) in ctx.doc_titles.items()
-        if title and set(ctx.procedure_files.get(path, ())) & set(procs)
+        {f for proc in procs for f in ctx.files_of_procedure(prefer).get(proc, ())}
     )
     file_title = ""
     if files:
@@ -697,7 +739,7 @@ def _dossier_name(members: set[str], ctx: _Context, prefer: str = "en") -> str:
         return f"{base} — {file_title}" if file_title else base
     main = max(pool, key=lambda k: (actmod.celex_year(k) or 0, k))
     name = _act_name(main, ctx, prefer)
-    titles = [t for t in ctx.index.titles if act_key(t.celex) == main]
+    titles = ctx.titles_of_act().get(main, [])
     if titles:
         origin = {"document title": 0, "text": 1, "event": 2}
         best = min(
