@@ -13,7 +13,7 @@ import pytest
 from render_fixtures import big_timeline
 
 from timeline.model import Entry, Timeline
-from timeline.render._common import iso_range
+from timeline.render._common import iso_range, lanes
 from timeline.render.html import entry_anchor, render_html
 
 pytestmark = pytest.mark.browser
@@ -248,6 +248,88 @@ def test_five_thousand_entries_stay_responsive(browser: Any, tmp_path: Path) -> 
         assert loaded < 40, loaded
         assert took[0] < 4000, took
         assert zoom / 5 < 1000, zoom
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def _listed_order(p: Any) -> list[str]:
+    return list(p.evaluate("[...document.querySelectorAll('#entries li.entry:not([hidden])')].map(li => li.id)"))
+
+
+def test_long_list_builds_later_rows_on_demand_in_order(browser: Any, tmp_path: Path) -> None:
+    """Rows after the first page come from <noscript> text: Show more, search, permalinks and print
+    get them, in list order, and without JavaScript every row is there from the start."""
+    n = 1000
+    big = big_timeline(n)
+    order = [entry_anchor(next(x for x in big.entries if x.id == e.id)) for lane in lanes(big) for e in lane.entries]
+    path = tmp_path / "long.html"
+    path.write_text(render_html(big), encoding="utf-8")
+    # without JavaScript: the whole list, in order
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto(path.as_uri())
+        assert _listed_order(plain) == order
+        assert plain.is_hidden("#visual") and plain.is_hidden("#filters")
+    finally:
+        context.close()
+    page = Page(browser, path)
+    try:
+        p = page.page
+        for _ in range(500):  # the mark bench/page.py times: set once the first frame is drawn
+            if p.evaluate("performance.getEntriesByName('timeline-ready').length"):
+                break
+            p.wait_for_timeout(20)
+        assert p.evaluate("performance.getEntriesByName('timeline-ready').length") == 1
+        assert _listed_order(p) == order[:400]
+        p.click("#more")
+        assert _listed_order(p) == order[:800]
+        # a term only a row of the last block holds
+        last = big.entries[-1]
+        term = f"Sentence {n - 1} with"
+        p.fill("#q", term)
+        assert page.wait_shown(1) == 1
+        assert _listed_order(p) == [entry_anchor(last)]
+        p.fill("#q", "")
+        assert page.wait_shown(n) == n
+        # a permalink to a row no filter listed yet
+        target = order[-3]
+        p.evaluate(f"location.hash = '#{target}'")
+        p.wait_for_selector(f"#{target} > details[open]")
+        # print lists every entry, in order, whatever was built when
+        p.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        assert _listed_order(p) == order
+        assert p.evaluate("document.querySelectorAll('#entries li.entry').length") == n
+        assert p.evaluate("document.querySelectorAll('noscript.later').length") == 0
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_chart_text_has_no_bidi_overrides(browser: Any, xss: Timeline, tmp_path: Path) -> None:
+    """Labels reach the chart's announcements and tooltips without U+202E and friends."""
+    from dataclasses import replace
+
+    entries = tuple(replace(e, label=f"\u202eevil\u2066 {i}") for i, e in enumerate(xss.entries))
+    tl = replace(xss, entries=entries)
+    path = tmp_path / "bidi.html"
+    path.write_text(render_html(tl), encoding="utf-8")
+    page = Page(browser, path)
+    try:
+        p = page.page
+        p.focus("#canvas")
+        p.keyboard.press("Home")
+        said = p.inner_text("#announce")
+        assert "evil" in said and not re.search("[\u202a-\u202e\u2066-\u2069]", said)
+        box = p.query_selector("#canvas").bounding_box()
+        tips = []
+        for dx in range(190, int(box["width"]), 40):
+            for dy in (45, 67):
+                p.mouse.move(box["x"] + dx, box["y"] + dy)
+                if p.is_visible("#tip"):
+                    tips.append(p.inner_text("#tip"))
+        assert tips and not [t for t in tips if re.search("[\u202a-\u202e\u2066-\u2069]", t)]
         assert page.errors == []
     finally:
         page.close()

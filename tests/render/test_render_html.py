@@ -106,3 +106,57 @@ def test_json_for_script_and_safe_url() -> None:
 
 def test_page_is_deterministic(corpus: Timeline) -> None:
     assert render_html(corpus) == render_html(corpus)
+
+
+BIDI = "\u202e\u2066\u202a"
+
+
+def test_page_data_carries_no_bidi_overrides(xss: Timeline) -> None:
+    """page.js draws the data's strings on the canvas and in tooltips: they are cleaned like the HTML."""
+    from dataclasses import replace
+
+    from timeline.model import ActRef, Dossier
+
+    entries = tuple(
+        replace(
+            e,
+            label=f"{BIDI}reversed {e.label}",
+            acts=(ActRef(None, f"Act{BIDI} 1"),),
+            actors=(f"Council{BIDI}",),
+            dossier="d\u202e",
+        )
+        for e in xss.entries
+    )
+    tl = Timeline(
+        entries=entries,
+        dossiers=(Dossier("d\u202e", f"Dossier {BIDI}name", (), (), tuple(e.id for e in entries)),),
+        title=f"Title{BIDI}",
+    )
+    page = render_html(tl)
+    data = next(body for attrs, body in _outline(page).scripts if attrs.get("type") == "application/json")
+    parsed = json.loads(data)
+    strings = [parsed["title"], *parsed["lanes"], *parsed["acts"], *parsed["actors"], *parsed["langs"]]
+    strings += [e[k] for e in parsed["entries"] for k in ("label", "when", "type")]
+    assert not [s for s in strings if re.search("[\u202a-\u202e\u2066-\u2069\x00-\x08]", s)]
+    assert "reversed" in parsed["entries"][0]["label"] and parsed["lanes"] == ["Dossier name"]
+
+
+def test_rows_after_the_first_page_are_in_noscript_blocks() -> None:
+    """Every entry is in the no-JS list; those after the first page sit in <noscript> blocks, in order."""
+    from render_fixtures import big_timeline
+
+    from timeline.render.html import LATER_CHUNK, LIST_PAGE
+
+    big = big_timeline(1200)
+    page = render_html(big)
+    order = [e.id for lane in lanes(big) for e in lane.entries]
+    rows = re.findall(r'<li class="entry[^"]*" id="([^"]+)"', page)
+    assert rows == [entry_anchor(e) for e in (next(x for x in big.entries if x.id == i) for i in order)]
+    head, _, rest = page.partition('<noscript class="later">')
+    assert len(re.findall(r'<li class="entry', head)) == LIST_PAGE
+    blocks = re.findall(r'<noscript class="later">(.*?)</noscript>', page, flags=re.S)
+    assert sum(b.count('<li class="entry') for b in blocks) == len(big.entries) - LIST_PAGE
+    assert all(0 < b.count('<li class="entry') <= LATER_CHUNK for b in blocks)
+    assert all(b.startswith('<ol class="entries">') and b.endswith("</ol>") for b in blocks)
+    # nothing but the list rows opens a row: the split page.js does is on row boundaries
+    assert page.count('<li class="entry') == len(big.entries)
