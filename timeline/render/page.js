@@ -823,7 +823,7 @@
   apply();
   if (window.ResizeObserver) {
     new ResizeObserver(function (entries) {
-      var w = Math.max(320, Math.floor(entries[0].contentRect.width));
+      var w = Math.max(320, Math.round(entries[0].contentRect.width));  // as clientWidth rounds
       if (w !== chart.width()) { chart.draw(); }
     }).observe(document.getElementById("chart"));
   } else {
