@@ -10,7 +10,8 @@ Values the finder leaves for this pass:
   A time of day on ``R+0D`` is on the day named last, if near; on ``R-0D`` on the anchor's day.
 - ``WD+n`` / ``WD-n`` / ``WD~n`` / ``WD*n`` / ``WD=n``: the next / last / tense-given / nearest
   weekday n (1 = Monday) / weekday n of the anchor's own (ISO) week.
-- ``SAME``: the day of the previous day-precision expression.
+- ``SAME``: the day of the previous day-precision expression (``SAME+1``, ``SAMETMO``).
+- ``WE~``: the weekend of the anchor's week, or the one just past in a past-tense sentence.
 
 Without an anchor date these stay underspecified (``XXXX-03-03``); relative values become
 ``PRESENT_REF``, ``PAST_REF`` or ``FUTURE_REF`` by their sign.
@@ -27,6 +28,7 @@ from timeline.errors import UsageError
 from timeline.model import Timex
 from timeline.temporal.grammar import load
 
+_SAME = re.compile(r"^SAME([+-]\d+)?(T[A-Z0-9:]+)?$")
 _REL = re.compile(r"^R([+-])([\dX.]+)(DE|CE|[DWMQHY])(.*)$")
 _WD = re.compile(r"^WD([+~*=-])([1-7])(T.*)?$")
 _MARKS = re.compile(r"(#[1-7]|[<>!@^])+$")
@@ -238,17 +240,26 @@ def resolve(value: str, anchor: dt.date | None, direction: int, previous_day: st
         forced = "<" in tail or ">" in tail
         if "#" in tail:
             weekday = int(tail[tail.index("#") + 1])
-    if value.startswith("SAME"):
-        # the day of the previous day-precision expression, shifted ("the next day": SAME+1)
-        shift = int(value[4:] or 0)
+    same = _SAME.match(value)
+    if same is not None:
+        # the day of the previous day-precision expression, shifted ("the next day": SAME+1),
+        # with a part of the day ("le matin même": SAMETMO)
+        shift = int(same.group(1) or 0)
         base = dt.date.fromisoformat(previous_day) if previous_day else anchor
         unresolved = "PRESENT_REF" if shift == 0 else "PAST_REF" if shift < 0 else "FUTURE_REF"
         if base is None:
             return unresolved
         try:
-            return (base + dt.timedelta(days=shift)).isoformat()
+            return (base + dt.timedelta(days=shift)).isoformat() + (same.group(2) or "")
         except OverflowError:
             return unresolved
+    if value == "WE~":
+        # "ce week-end": the one just past in a past-tense sentence, else the anchor's week's
+        if anchor is None:
+            return "XXXX-WXX-WE"
+        back = direction < 0 and anchor.isoweekday() < 6
+        y, w, _ = (anchor - dt.timedelta(days=7 if back else 0)).isocalendar()
+        return f"{y:04d}-W{w:02d}-WE"
     m = _REL.match(value)
     if m is not None:
         sign, n, unit, suffix = m.groups()
@@ -367,8 +378,19 @@ def _year_before_quarter(quarter: str, rel: str) -> str | None:
 
 
 #: A time of day ("à 18 h", "um 9 Uhr") is on the day named at most this many characters
-#: before it; else on the anchor's day.
-TIME_WINDOW = 3000
+#: before it; else on the anchor's day. A language may set its own (``[meta] time_window``):
+#: French news tells one day's story over several paragraphs ("dimanche après-midi ... A 20 h").
+TIME_WINDOW = 120
+
+
+def _time_window(language: str | None) -> int:
+    """The time-of-day window of ``language`` (see :data:`TIME_WINDOW`)."""
+    if not language:
+        return TIME_WINDOW
+    try:
+        return int(load(language).meta.get("time_window", TIME_WINDOW))
+    except Exception:  # noqa: BLE001 - an unknown language keeps the default
+        return TIME_WINDOW
 
 
 _DAY_VALUE = re.compile(r"^\d{4}-\d\d-\d\d(?:T|$)")
@@ -428,7 +450,8 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
             t = dataclasses.replace(t, value=t.value[:-1])
         original = t.value
         needs = (
-            t.value.startswith(("R", "WD", "XXXX-", "SAME")) and t.value not in ("PRESENT_REF",)
+            t.value.startswith(("R", "WD", "WE~", "XXXX-", "SAME"))
+            and t.value not in ("PRESENT_REF",)
         ) or (t.end_value or "").startswith(("R", "WD", "XXXX-"))
         explicit = _EXPLICIT_YEAR.match(t.value) if t.type in ("DATE", "TIME") else None
         if needs and t.type in ("DATE", "TIME"):
@@ -440,7 +463,9 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
                 and (when is None or (narrative_doc and last_year[0] <= when.year))
             )
             day = (
-                previous_day if previous_day and t.start - previous_day[1] <= TIME_WINDOW else None
+                previous_day
+                if previous_day and t.start - previous_day[1] <= _time_window(t.language)
+                else None
             )
             if t.value.startswith("SAME"):
                 day = previous_day  # "the next day": the last day named, however far
@@ -459,9 +484,9 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
                     value = ""  # the weekday rules out the narrative year: back to the anchor
             if not value:
                 # Only days and months without a year and tense-given weekdays need the tense.
-                uses_tense = t.value.startswith(("XXXX-", "WD~")) or (t.end_value or "").startswith(
-                    "XXXX-"
-                )
+                uses_tense = t.value.startswith(("XXXX-", "WD~", "WE~")) or (
+                    t.end_value or ""
+                ).startswith("XXXX-")
                 direction = cues.direction(t) if when is not None and uses_tense else 0
                 value = resolve(t.value, when, direction, day[0] if day else None)
                 end_value = (
@@ -502,4 +527,26 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
         if narrative_doc and t.type == "DATE" and _FOCUS_DATE.match(t.value):
             focus = t.value
         out.append(t)
+    return _clock_then_day(out, timexes, text)
+
+
+#: A clock time right before a day ("vers 15 h 30, hier", "Vers 0 h 40, jeudi", "at 3 p.m.
+#: yesterday") is on that day, unless a day was named right before the time ("lundi à 10 h,
+#: mardi à 14 h").
+_CLOCK_GAP = re.compile(r"\s*,?\s*")
+_CLOCK_BEFORE = 20
+
+
+def _clock_then_day(out: list[Timex], originals: Sequence[Timex], text: str) -> list[Timex]:
+    """``out`` with each bare clock time put on the day named right after it."""
+    for i in range(len(out) - 1):
+        t, nxt = out[i], out[i + 1]
+        if not originals[i].value.startswith("R+0DT") or not _DAY_VALUE.match(nxt.value):
+            continue
+        if not _CLOCK_GAP.fullmatch(text[t.end : nxt.start]) or not _DAY_VALUE.match(t.value):
+            continue
+        before = out[i - 1] if i > 0 else None
+        if before and _DAY_VALUE.match(before.value) and t.start - before.end <= _CLOCK_BEFORE:
+            continue
+        out[i] = dataclasses.replace(t, value=nxt.value[:10] + t.value[10:])
     return out
