@@ -349,7 +349,6 @@ def split_range(timex: Timex, parts: tuple[int, int, int, int], text: str) -> li
     return [first, second]
 
 
-_DIGIT_RUN = re.compile(r"\d+")
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")
 
 
@@ -360,23 +359,15 @@ def _key(word: str, text: str, end: int) -> str:
     return lw[:3] if len(lw) >= 3 else lw + "$"
 
 
-def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
-    """The first rule (in priority order) that matches at ``s`` and normalizes: the timex and
-    the end of the match (context included)."""
-    if not g.everywhere and key not in g.triggers:
-        return None
-    pat = g.pattern_for(key)
-    if pat is None:
-        return None
-    m = pat.match(text, s)
-    if m is None:
-        return None
+def _index(m: re.Match[str]) -> int:
+    """The index of the rule that a combined pattern's match comes from."""
     name = m.lastgroup
-    index = int(name[1:]) if name and "__" not in name else _outer_index(m)
-    try:
-        return _found(g, index, m, text)
-    except Reject:
-        pass
+    return int(name[1:]) if name and "__" not in name else _outer_index(m)
+
+
+def _later(g: Grammar, text: str, s: int, key: str, index: int) -> Found | None:
+    """The first rule after ``index`` (among those that can start at a token with ``key``)
+    that matches at ``s`` and normalizes: tried when rule ``index``'s match was rejected."""
     for j in range(index + 1, len(g.rules)):
         keys = g.rule_keys[j]
         if keys is not None and key not in keys:
@@ -391,16 +382,53 @@ def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
     return None
 
 
-_LETTERS = re.compile(r"[^\W\d_]+")
+def _first(g: Grammar, text: str, s: int, key: str) -> tuple[re.Match[str], int] | None:
+    """The match at ``s`` of the first rule, in priority order, that can start at a token with
+    ``key``, and that rule's index. The digit-led or word-led rules are tried together (two
+    patterns compiled once), and the rule found is checked against the token's key."""
+    pat = g.digit_pattern() if key.startswith("#") else g.word_pattern()
+    m = pat.match(text, s)
+    if m is None:
+        return None
+    index = _index(m)
+    keys = g.rule_keys[index]
+    if keys is not None and key not in keys:
+        # A rule that cannot start at this token matched (cannot happen while firstchars
+        # tells first tokens right): the token's own rules decide.
+        pat = g.pattern_for(key)
+        m = pat.match(text, s) if pat is not None else None
+        if m is None:
+            return None
+        index = _index(m)
+    return m, index
+
+
+def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
+    """The first rule (in priority order) that matches at ``s`` and normalizes: the timex and
+    the end of the match (context included)."""
+    if not g.everywhere and key not in g.triggers:
+        return None
+    got = _first(g, text, s, key)
+    if got is None:
+        return None
+    m, index = got
+    try:
+        return _found(g, index, m, text)
+    except Reject:
+        return _later(g, text, s, key, index)
+
+
+_TOKEN_AT = re.compile(r"[^\W\d_]+|(\d+)")
 
 
 def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
     """Every time expression of ``text`` in ``g``'s language, left to right, non-overlapping.
 
-    Matches start at tokens. Digit runs: one pattern of all digit-led rules is searched in C
-    (:meth:`Grammar.digit_pattern`). Letter runs: a language's rules are only tried at a word
-    whose key can open one of them (see :mod:`timeline.temporal.firstchars`). Either way the
-    cost stays near one regex scan of the text. When a match is found, the tokens inside it
+    Matches start at tokens, and only where one of the rules' opening prefixes follows: that
+    pattern (:meth:`Grammar.starts`) is searched in C, so most of the text costs no Python.
+    At such a token, the first rule in priority order that matches and normalizes wins (one
+    pattern, :meth:`Grammar.word_pattern` or :meth:`Grammar.digit_pattern`); a word must also be one that can open a rule
+    (see :mod:`timeline.temporal.firstchars`). When a match is found, the tokens inside it
     are tried too, and a match that starts inside and reaches further replaces it (longest
     match wins: "on Nov" gives way to "Nov. 1, 2004"). With ``split_ranges`` a range comes out
     as its two ends, as TimeML annotates it.
@@ -410,44 +438,36 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
     pos = 0
     triggers = g.triggers
     everywhere = g.everywhere
-    digits = g.digit_pattern()
-    letters = _LETTERS.finditer(text)
-    word = next(letters, None)
-    runs = _DIGIT_RUN.finditer(text)
-    dm = next(runs, None)
-    while True:
-        while word is not None:
-            ws = word.start()
-            if ws >= pos:
-                lw = word.group().lower()
-                if everywhere or (lw[:3] if len(lw) >= 3 else lw + "$") in triggers:
-                    break
-            word = next(letters, None)
-        while dm is not None and dm.start() < pos:
-            dm = next(runs, None)
-        if dm is None and word is None:
+    search = g.starts().search
+    digits = g.digit_pattern().match
+    token_at = _TOKEN_AT.match
+    while pos < n:
+        c = search(text, pos)
+        if c is None:
             break
+        s = c.start()
+        tok = token_at(text, s)
+        if tok is None:  # not a token start (cannot happen: starts() asks for one)
+            pos = s + 1
+            continue
         found: Found | None = None
-        if dm is not None and (word is None or dm.start() < word.start()):
-            s = dm.start()
-            m = digits.match(text, s)
+        if tok.lastindex is None:  # a letter run
+            word = tok.group()
+            lw = word.lower()
+            if not everywhere and (lw[:3] if len(lw) >= 3 else lw + "$") not in triggers:
+                pos = s + 1
+                continue
+            found = _match_at(g, text, s, _key(word, text, tok.end()))
+        else:  # a digit run: the digit-led rules first, the token's own rules if rejected
+            m = digits(text, s)
             if m is not None:
-                name = m.lastgroup
-                index = int(name[1:]) if name and "__" not in name else _outer_index(m)
                 try:
-                    found = _found(g, index, m, text)
+                    found = _found(g, _index(m), m, text)
                 except Reject:
-                    found = _match_at(g, text, s, _key(dm.group(), text, dm.end()))
-            if found is None:
-                dm = next(runs, None)
-                continue
-        else:
-            assert word is not None
-            s = word.start()
-            found = _match_at(g, text, s, _key(word.group(), text, word.end()))
-            if found is None:
-                word = next(letters, None)
-                continue
+                    found = _match_at(g, text, s, _key(tok.group(), text, tok.end()))
+        if found is None:
+            pos = s + 1
+            continue
         timex, end, parts = found
         # Only a match opening with a word ("on", "in", "le"...) can hide a longer one inside.
         inners = _TOKEN.finditer(text, s + 1) if not text[s].isdigit() else ()
@@ -463,8 +483,6 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
         else:
             out.append(timex)
         pos = max(end, s + 1)
-        if pos >= n:
-            break
     return out
 
 

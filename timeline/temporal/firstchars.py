@@ -262,3 +262,166 @@ def first_keys(pattern: str) -> frozenset[str] | None:
     for s in rest:
         out |= _close(s)
     return frozenset(out)
+
+
+# --- opening prefixes: where in a text a match can start --------------------------------------
+#
+# A rule's opening prefixes are the regex fragments its matches begin with, up to PREFIX_DEPTH
+# single-character steps ("t", "h", "e", "\s+", "n", ...). Every match of the rule begins with
+# one of them, so the union of a language's prefixes, as a trie, is a pattern that `re` can
+# search in C for the positions where some rule could match; the scan (finder.scan) then only
+# tries its rules there. The prefixes only drop conditions (lookarounds, later repetitions):
+# they match at least wherever the rule does.
+
+PREFIX_DEPTH = 8
+_PREFIX_CAP = 400  # open prefixes per rule before they are cut short
+_ONE_CHAR = (C.LITERAL, C.NOT_LITERAL, C.IN, C.ANY, C.CATEGORY)
+_CATEGORIES = {
+    C.CATEGORY_DIGIT: r"\d",
+    C.CATEGORY_NOT_DIGIT: r"\D",
+    C.CATEGORY_SPACE: r"\s",
+    C.CATEGORY_NOT_SPACE: r"\S",
+    C.CATEGORY_WORD: r"\w",
+    C.CATEGORY_NOT_WORD: r"\W",
+}
+Prefix = tuple[str, ...]
+
+
+def _esc(code: int) -> str:
+    c = chr(code)
+    return re.escape(c) if c.isprintable() else f"\\U{code:08x}"
+
+
+def _fragment(op, av) -> str | None:  # type: ignore[no-untyped-def]
+    """One character-consuming item as a regex fragment (None when it cannot be written)."""
+    if op is C.LITERAL:
+        c = chr(av)
+        low = c.lower()  # one spelling per letter, so that the trie shares it (matched ignoring case)
+        return _esc(ord(low)) if len(low) == 1 and low.upper() == c.upper() else _esc(av)
+    if op is C.NOT_LITERAL:
+        return f"[^{_esc(av)}]"
+    if op is C.ANY:
+        return "(?s:.)"
+    if op is C.CATEGORY:
+        return _CATEGORIES.get(av)
+    if op is C.IN:
+        parts = []
+        for o, a in av:
+            if o is C.NEGATE:
+                parts.append("^")
+            elif o is C.LITERAL:
+                parts.append(_esc(a))
+            elif o is C.RANGE:
+                parts.append(f"{_esc(a[0])}-{_esc(a[1])}")
+            elif o is C.CATEGORY and a in _CATEGORIES:
+                parts.append(_CATEGORIES[a])
+            else:
+                return None
+        return "[" + "".join(parts) + "]"
+    return None
+
+
+def _quantifier(lo: int, hi: int) -> str:
+    if hi == C.MAXREPEAT:
+        return "*" if lo == 0 else "+" if lo == 1 else f"{{{lo},}}"
+    if (lo, hi) == (0, 1):
+        return "?"
+    return f"{{{lo}}}" if lo == hi else f"{{{lo},{hi}}}"
+
+
+def _extend(states: set[Prefix], frag: str, out: set[Prefix]) -> set[Prefix]:
+    nxt: set[Prefix] = set()
+    for s in states:
+        t = (*s, frag)
+        (out if len(t) >= PREFIX_DEPTH else nxt).add(t)
+    return nxt
+
+
+def _pwalk(items: list, states: set[Prefix], out: set[Prefix]) -> set[Prefix]:  # type: ignore[type-arg]
+    """Advance the open prefixes through ``items``; finished ones go to ``out``."""
+    for op, av in items:
+        if not states:
+            break
+        if len(states) > _PREFIX_CAP:
+            out |= states  # cut short: a shorter prefix still opens every match
+            return set()
+        states = _pstep(op, av, states, out)
+    return states
+
+
+def _pstep(op, av, states: set[Prefix], out: set[Prefix]) -> set[Prefix]:  # type: ignore[no-untyped-def]
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        return states  # a condition dropped: the prefix matches more, never less
+    if op is C.SUBPATTERN:
+        return _pwalk(list(av[3]), states, out)
+    if op is C.ATOMIC_GROUP:
+        return _pwalk(list(av), states, out)
+    if op is C.BRANCH:
+        nxt: set[Prefix] = set()
+        for alt in av[1]:
+            nxt |= _pwalk(list(alt), set(states), out)
+        return nxt
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        lo, hi, sub = av
+        sub = list(sub)
+        frag = _fragment(*sub[0]) if len(sub) == 1 and sub[0][0] in _ONE_CHAR else None
+        if hi == 0:
+            return states
+        if frag is not None:
+            # A repeated character: one fragment with its quantifier, except at the very start,
+            # where the first character is kept apart (the opening fragment is one character).
+            opened = {s for s in states if s}
+            nxt = _extend(opened, frag + _quantifier(lo, hi), out) if opened else set()
+            if () in states:
+                if lo == 0:
+                    nxt.add(())
+                first = _extend({()}, frag, out)
+                rest_hi = hi if hi == C.MAXREPEAT else hi - 1
+                if rest_hi > 0:
+                    first = _extend(first, frag + _quantifier(max(lo - 1, 0), rest_hi), out)
+                nxt |= first
+            return nxt
+        once = _pwalk(sub, set(states), out)
+        if hi > 1:
+            out |= once  # what further repetitions add is not followed
+            once = set()
+        return (states | once) if lo == 0 else once
+    frag = _fragment(op, av) if op in _ONE_CHAR else None
+    if frag is None:
+        out |= states  # cannot be followed (a back reference...): stop here
+        return set()
+    return _extend(states, frag, out)
+
+
+def prefixes(pattern: str) -> frozenset[Prefix] | None:
+    """The opening prefixes of ``pattern`` (matched ignoring case); None when a match can open
+    with anything (the pattern can match the empty string)."""
+    parsed = P.parse(pattern, re.IGNORECASE)
+    out: set[Prefix] = set()
+    out |= _pwalk(list(parsed), {()}, out)
+    if () in out:
+        return None
+    return frozenset(out)
+
+
+def trie(seqs: set[Prefix] | frozenset[Prefix]) -> str:
+    """The prefixes as one regex, shared beginnings written once (a prefix that ends covers
+    every longer one that starts with it)."""
+    root: dict[str, dict] = {}  # type: ignore[type-arg]
+    for s in sorted(seqs, key=len):
+        node = root
+        for frag in s:
+            if "" in node:
+                break
+            node = node.setdefault(frag, {})
+        else:
+            node.clear()
+            node[""] = {}
+
+    def emit(node: dict) -> str:  # type: ignore[type-arg]
+        if "" in node:
+            return ""
+        alts = [frag + emit(sub) for frag, sub in sorted(node.items())]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(root)

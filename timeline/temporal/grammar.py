@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from timeline.errors import ResourceError, UsageError
-from timeline.temporal.firstchars import first_keys, lookahead
+from timeline.temporal.firstchars import first_keys, lookahead, prefixes, trie
 
 RESOURCE_ROOT = Path(str(importlib_resources.files("timeline"))) / "resources"
 
@@ -47,6 +47,8 @@ _APOS_CLASS = "['\u2019\u2018\u02bc\u00b4`]"
 # ("Presseartikel11 Mai 2022"); never right after a digit or a digit and a separator
 # ("19/1234", "1.2-1.5").
 _LEFT = r"(?:(?<!\w)|(?<=[^\W\d_])(?=\d))(?<!\d[./-])"
+# A token's first character (a letter or a digit) at a left boundary, looser than _LEFT.
+_LEFT_TOKEN = r"(?:(?<!\w)|(?<=[^\W\d_])(?=\d))(?=[^\W_])"
 # Right boundary: not inside a word or a number ("2011/93/EU", "1.2-1.5").
 _RIGHT = r"(?!\w)(?![./-]\d)"
 
@@ -157,10 +159,43 @@ class Grammar:
             self._by_key["#*"] = pat
         return pat
 
+    def starts(self) -> re.Pattern[str]:
+        """Where a match can start: a zero-width pattern searched in C from token to token.
+        It requires one of the rules' opening prefixes (see :func:`firstchars.prefixes`)
+        after a left boundary; when some rule's opening cannot be told, every token start."""
+        pat = self._by_key.get("^starts")
+        if pat is None:
+            seqs: set[tuple[str, ...]] = set()
+            for rule in self.rules:
+                p = prefixes(rule.pattern)
+                if p is None:
+                    seqs = set()
+                    break
+                seqs |= p
+            ahead = f"(?={trie(seqs)})" if seqs else ""
+            pat = re.compile(_LEFT_TOKEN + ahead, re.IGNORECASE)
+            self._by_key["^starts"] = pat
+        return pat
+
+    def word_pattern(self) -> re.Pattern[str]:
+        """One pattern of every rule that can start with a word, in priority order (the first
+        alternative that matches wins), behind the shared left boundary."""
+        pat = self._by_key.get("^words")
+        if pat is None:
+            subset = [
+                i
+                for i, keys in enumerate(self.rule_keys)
+                if keys is None or any(not k.startswith("#") for k in keys)
+            ]
+            alts = "|".join(_wrap(i, self.rules[i].pattern) for i in subset) or "(?!)"
+            pat = re.compile(_LEFT + "(?:" + alts + ")", re.IGNORECASE)
+            self._by_key["^words"] = pat
+        return pat
+
     def warm(self) -> None:
-        """Compile every per-key pattern now (timings then measure tagging, not compiling)."""
-        for key in sorted(self.triggers):
-            self.pattern_for(key)
+        """Compile the patterns of a scan now (timings then measure tagging, not compiling)."""
+        self.starts()
+        self.word_pattern()
         self.digit_pattern()
 
     def single(self, index: int) -> re.Pattern[str]:
