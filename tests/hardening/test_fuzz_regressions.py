@@ -141,3 +141,20 @@ def test_a_text_with_no_sentence_break_costs_linear_time() -> None:
 
     small, large = cpu(12_000), cpu(48_000)
     assert large < 8 * small + 0.5, (small, large)
+
+
+@pytest.mark.parametrize("text", ["start\u03012031-02", "in 2031-02 it", "2010-09 to 2009-12"])
+def test_a_range_never_ends_before_it_starts(text: str) -> None:
+    """Session 2, seed 6, finding 1: '2031-02' was read as the years 2031 to 2002 (earliest >
+    latest). A range whose end comes before its start is no range."""
+    extraction = extract_document(Document(path="r.txt", text=text), language="et", date="2000-02-29")
+    for timex in extraction.timexes:
+        if timex.end_value and timex.value[:4].isdigit() and timex.end_value[:4].isdigit():
+            assert timex.end_value[:4] >= timex.value[:4], timex
+    for event in extraction.events:
+        assert not (event.earliest and event.latest and event.earliest > event.latest), event
+
+
+def test_two_digit_year_ranges_still_read_forward() -> None:
+    extraction = extract_document(Document(path="r.txt", text="The 2014-20 programme."), language="en")
+    assert [(t.value, t.end_value) for t in extraction.timexes] == [("2014", "2020")]

@@ -229,6 +229,17 @@ def validate(value: str) -> None:
                 raise Reject(value)
 
 
+_CALENDAR = re.compile(r"\d{4}(?:-\d\d){0,2}")
+
+
+def _backwards(value: str, end_value: str) -> bool:
+    """Whether a range of two calendar values ends before it starts (at their common precision)."""
+    if not (_CALENDAR.fullmatch(value) and _CALENDAR.fullmatch(end_value)):
+        return False
+    n = min(len(value), len(end_value))
+    return end_value[:n] < value[:n]
+
+
 _Normalized = tuple[str, str | None, str | None]  # value, end value, mod
 
 
@@ -245,6 +256,8 @@ def _normalize(g: Grammar, index: int, m: re.Match[str]) -> _Normalized:
     end_value = fill(rule.end_value, fields) if rule.end_value else None
     if end_value is not None:
         validate(end_value)
+        if _backwards(value, end_value):
+            raise Reject(end_value)  # '2031-02' is February 2031, not 2031 back to 2002
     mod = fill(rule.mod, fields) if rule.mod else None
     if mod == "X":
         mod = None
