@@ -109,5 +109,5 @@ def test_krauts_train_floor() -> None:
     from timeline.eval.timex import evaluate_timex
 
     figures = evaluate_timex(KRAUTS_TRAIN, language="de").figures()
-    assert figures["relaxed_f1"] >= 0.92, figures
-    assert figures["value_f1"] >= 0.75, figures
+    assert figures["relaxed_f1"] >= 0.925, figures
+    assert figures["value_f1"] >= 0.78, figures
