@@ -18,6 +18,7 @@ end to end from ``bench/speed.py``'s synthetic corpus of N documents (slow: extr
     python bench/page.py                      # 1,000 / 5,000 / 10,000 entries, 3 runs each
     python bench/page.py --sizes 5000 --runs 5
     python bench/page.py --keep out/          # also keep the pages
+    python bench/page.py --write              # also write bench/results/page.md
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import argparse
 import os
 import random
 import re
+import shlex
 import statistics
 import sys
 import tempfile
@@ -42,6 +44,7 @@ if str(ROOT) not in sys.path:
 from timeline.model import Document, Dossier, Entry, Source, Timeline  # noqa: E402
 
 DEV = ROOT / ".." / "shared" / "corpus" / "dev"
+RESULTS = Path(__file__).resolve().parent / "results"
 CHROMIUM = Path("/usr/bin/chromium")
 #: The flags Chromium needs on this machine (see /work/.library/env/machines/python.md):
 #: root without a sandbox, no GPU, and no background connections the closed network refuses.
@@ -269,6 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--docs", default="", help="instead: build from N synthetic documents (N,M,...)")
     ap.add_argument("--keep", type=Path, help="keep the pages in this folder")
+    ap.add_argument("--write", action="store_true", help="also write bench/results/page.md")
     args = ap.parse_args(argv)
 
     from timeline.render.html import render_html
@@ -284,22 +288,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
         timelines = [("copies", grow(base, n, args.seed)) for n in sizes]
     load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"Machine: {os.cpu_count()} cores, load average {load} (1/5/15 min) at start;"
-          f" median of {args.runs} runs; Chromium headless (Debian), Playwright.")
-    print()
-    print("| timeline | entries | dossiers | page KB | open s (to usable) | renderer CPU s |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    cmd = "python bench/page.py " + shlex.join(argv if argv is not None else sys.argv[1:])
+    lines = [
+        "## The HTML page opened in headless Chromium",
+        "",
+        f"Command: `{cmd.strip()}`. Machine: {os.cpu_count()} cores, load average {load}"
+        f" (1/5/15 min) at start; median of {args.runs} runs, each in a fresh browser context;"
+        " Debian's Chromium, headless, via Playwright. Open s: navigation start to usable (load"
+        " event and the page's `timeline-ready` mark); renderer CPU s: the page's renderer"
+        " process over the same span (robust to other load). The blank row is an empty page:"
+        " what the browser alone costs under the same load.",
+        "",
+        "| timeline | entries | dossiers | page KB | open s (to usable) | renderer CPU s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    print("\n".join(lines), flush=True)
+
+    def row(text: str) -> None:
+        lines.append(text)
+        print(text, flush=True)
+
     with tempfile.TemporaryDirectory(prefix="bench-page-") as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
+        blank = folder / "blank.html"
+        blank.write_text("<!DOCTYPE html><title>blank</title><p>blank</p>\n", encoding="utf-8")
+        seconds, busy = page_open_stats(blank, args.runs)
+        row(f"| blank page | 0 | 0 | 0 | {seconds:.2f} | {busy:.2f} |")
         for what, timeline in timelines:
             path = folder / f"timeline-{len(timeline.entries)}.html"
             path.write_text(render_html(timeline), encoding="utf-8")
             seconds, busy = page_open_stats(path, args.runs)
-            print(f"| {what} | {len(timeline.entries):,} | {len(timeline.dossiers)} |"
-                  f" {path.stat().st_size / 1000:,.0f} | {seconds:.2f} | {busy:.2f} |", flush=True)
-    print()
-    print(f"Load average at the end: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
+            row(f"| {what} | {len(timeline.entries):,} | {len(timeline.dossiers)} |"
+                f" {path.stat().st_size / 1000:,.0f} | {seconds:.2f} | {busy:.2f} |")
+    lines += ["", f"Load average at the end: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}."]
+    print("\n".join(lines[-2:]))
+    if args.write:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "page.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
 
 
