@@ -10,6 +10,13 @@ per dossier, zoom and pan, planned entries hollow, vague ones hatched ranges), f
 a search box, keyboard navigation and a theme switch. The script reads the entries from a
 ``<script type="application/json">`` block and builds its own DOM with ``textContent`` only.
 
+Long timelines: the list rows after the first :data:`LIST_PAGE` are written inside
+``<noscript>`` blocks. Without JavaScript they are ordinary rows; with it they stay one text
+node each until a filter, "Show more", a permalink, print or idle time needs them, when page.js
+parses just those rows (this page's own markup, in an inert DOMParser document) and adopts
+them in list order. Rows are ``content-visibility: auto``. So a page of 5,000 entries opens
+without building, styling or laying out thousands of rows nobody sees yet.
+
 Safety: every document-derived string goes through :func:`html.escape` (text and attributes);
 the JSON block escapes ``<``, ``>``, ``&`` and U+2028/U+2029; only ``http``/``https`` URLs become
 links; a Content-Security-Policy allows exactly the inlined script and style (by hash) and no
