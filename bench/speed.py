@@ -367,12 +367,15 @@ def _stages(folder: Path, texts: list[Text]) -> dict[str, Any]:
 
 def measure(tool: str, texts: list[Text], arg: str = "") -> dict[str, Any]:
     """Run :func:`_worker` in a freshly spawned process and add the sizes."""
-    ctx = mp.get_context("spawn")
-    with ctx.Pool(1) as pool:
+    from concurrent.futures import ProcessPoolExecutor
+
+    # not a multiprocessing.Pool: its processes are daemons, which may not start the build's
+    # own worker processes (--jobs)
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
         if tool == "stages":
-            result = {"stages": pool.apply(_stages, (Path(arg), texts))}
+            result = {"stages": pool.submit(_stages, Path(arg), texts).result()}
         else:
-            result = pool.apply(_worker, (tool, texts, arg))
+            result = pool.submit(_worker, tool, texts, arg).result()
     result["docs"] = len(texts)
     result["chars"] = sum(len(t.text) for t in texts)
     return result
