@@ -47,8 +47,9 @@ _APOS_CLASS = "['\u2019\u2018\u02bc\u00b4`]"
 # ("Presseartikel11 Mai 2022"); never right after a digit or a digit and a separator
 # ("19/1234", "1.2-1.5").
 _LEFT = r"(?:(?<!\w)|(?<=[^\W\d_])(?=\d))(?<!\d[./-])"
-# A token's first character (a letter or a digit) at a left boundary, looser than _LEFT.
-_LEFT_TOKEN = r"(?:(?<!\w)|(?<=[^\W\d_])(?=\d))(?=[^\W_])"
+# A token's first character (a letter or a digit) at a left boundary, looser than _LEFT (the
+# digit test first: most positions fail it at once).
+_LEFT_TOKEN = r"(?:(?<!\w)|(?=\d)(?<=[^\W\d_]))(?=[^\W_])"
 # Right boundary: not inside a word or a number ("2011/93/EU", "1.2-1.5").
 _RIGHT = r"(?!\w)(?![./-]\d)"
 
