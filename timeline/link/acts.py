@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
@@ -265,6 +266,7 @@ def normalize(text: str) -> str:
     return t.strip(" \t\n,;:.'-–—")
 
 
+@lru_cache(maxsize=64)
 def _title_rules(language: str | None) -> list[resources.TitleRules]:
     rules = list(resources.load().titles)
     rules.sort(key=lambda r: (r.language != language, r.language))
@@ -339,9 +341,22 @@ def similarity(a: str, b: str, floor: float = 0.0) -> float:
     return _similarity(a, b, floor)
 
 
+@lru_cache(maxsize=1 << 14)
+def _chars(text: str) -> Counter[str]:
+    return Counter(text)
+
+
 @lru_cache(maxsize=1 << 16)
 def _similarity(a: str, b: str, floor: float) -> float:
     # memoised: a corpus names the same acts by the same words in many documents
+    if floor and 2 * min(len(a), len(b)) / (len(a) + len(b) or 1) < floor:
+        return 0.0
+    if floor:
+        # the characters the two share bound the ratio from above (difflib's quick_ratio),
+        # counted here without building a matcher
+        shared = sum((_chars(a) & _chars(b)).values())
+        if 2.0 * shared / (len(a) + len(b)) < floor:
+            return 0.0
     if a == b:
         return 1.0
     if floor and 2 * min(len(a), len(b)) / (len(a) + len(b) or 1) < floor:

@@ -375,21 +375,41 @@ def _mark_sole(items: list[_Item]) -> None:
                 a.sole = False
 
 
+def _subject_keys(item: _Item) -> set[tuple[str, ...]]:
+    """Keys two items share whenever :func:`_same_subject` can hold for them: an act (named,
+    or the act the document is), a procedure, a document, act labels at all (compared
+    fuzzily), or a dossier and day."""
+    keys: set[tuple[str, ...]] = {("act", k) for k in item.act_keys}
+    if item.own:
+        keys.add(("act", item.own))
+    keys.update(("proc", p) for p in item.procedures)
+    keys.update(("doc", d) for d in item.doc_ids)
+    if item.labels:
+        keys.add(("labels",))
+    if item.dossier is not None and dates.is_day(item.event.date):
+        keys.add(("dossier", item.dossier, str(item.event.date)))
+    return keys
+
+
 def _candidate_pairs(group: list[_Item]) -> list[tuple[_Item, _Item]]:
-    """Pairs of one type's items that could be one event: dates in the same year, both undated,
-    or (for conflicts) the same main act. Blocking keeps large corpora tractable."""
-    buckets: dict[tuple[str, str], list[_Item]] = defaultdict(list)
+    """Pairs of one type's items that could be one event: dates in the same year (or both
+    undated) and a subject key in common (:func:`_subject_keys`), or (for conflicts) the same
+    main act. Blocking keeps large corpora tractable: no pair :func:`_mergeable` accepts is
+    left out."""
+    buckets: dict[tuple[str, ...], list[_Item]] = defaultdict(list)
     for item in group:
         iv = dates.interval(item.event.date)
         if item.event.date is None:
-            buckets[("undated", "")].append(item)
+            when = [("undated", "")]
         elif iv is None:
-            buckets[("text", str(item.event.date))].append(item)
+            when = [("text", str(item.event.date))]
         else:
-            for year in range(iv[0].year, iv[1].year + 1):
-                buckets[("year", str(year))].append(item)
+            when = [("year", str(year)) for year in range(iv[0].year, iv[1].year + 1)]
+        for subject in _subject_keys(item):
+            for w in when:
+                buckets[(*w, *subject)].append(item)
         if item.primary and item.event.type in SINGULAR_TYPES:
-            buckets[("act", item.primary)].append(item)
+            buckets[("conflict", item.primary)].append(item)
     pairs: set[tuple[int, int]] = set()
     for members in buckets.values():
         for i, a in enumerate(members):
