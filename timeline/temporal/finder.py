@@ -431,7 +431,8 @@ def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
         return _later(g, text, s, key, index)
 
 
-_TOKEN_AT = re.compile(r"[^\W\d_]+|(\d+)")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGIT_RUN = re.compile(r"\d+")
 
 
 def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
@@ -453,31 +454,33 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
     everywhere = g.everywhere
     search = g.starts().search
     digits = g.digit_pattern().match
-    token_at = _TOKEN_AT.match
+    letters_at = _LETTERS.match
     while pos < n:
         c = search(text, pos)
         if c is None:
             break
         s = c.start()
-        tok = token_at(text, s)
-        if tok is None:  # not a token start (cannot happen: starts() asks for one)
-            pos = s + 1
-            continue
         found: Found | None = None
-        if tok.lastindex is None:  # a letter run
+        if text[s].isdecimal():  # a digit run (\d): the digit-led rules first
+            m = digits(text, s)
+            if m is not None:
+                try:
+                    found = _found(g, _index(m), m, text)
+                except Reject:  # the token's own rules, after the rejected one
+                    run = _DIGIT_RUN.match(text, s)
+                    assert run is not None
+                    found = _match_at(g, text, s, _key(run.group(), text, run.end()))
+        else:  # a letter run, if its key can open a rule
+            tok = letters_at(text, s)
+            if tok is None:  # not a token start (cannot happen: starts() asks for one)
+                pos = s + 1
+                continue
             word = tok.group()
             lw = word.lower()
             if not everywhere and (lw[:3] if len(lw) >= 3 else lw + "$") not in triggers:
                 pos = s + 1
                 continue
             found = _match_at(g, text, s, _key(word, text, tok.end()))
-        else:  # a digit run: the digit-led rules first, the token's own rules if rejected
-            m = digits(text, s)
-            if m is not None:
-                try:
-                    found = _found(g, _index(m), m, text)
-                except Reject:
-                    found = _match_at(g, text, s, _key(tok.group(), text, tok.end()))
         if found is None:
             pos = s + 1
             continue
