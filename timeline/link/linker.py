@@ -375,7 +375,32 @@ def _mark_sole(items: list[_Item]) -> None:
                 a.sole = False
 
 
-def _subject_keys(item: _Item) -> set[tuple[str, ...]]:
+def _label_families(items: list[_Item]) -> dict[str, str]:
+    """Each act label -> a family: labels alike at :data:`LABEL_THRESHOLD`, transitively, are
+    one family, so two items whose labels read alike share their family."""
+    import bisect
+
+    labels = sorted({la for item in items for la in item.labels}, key=lambda t: (len(t), t))
+    parent = {la: la for la in labels}
+
+    def find(la: str) -> str:
+        while parent[la] != la:
+            parent[la] = parent[parent[la]]
+            la = parent[la]
+        return la
+
+    lengths = [len(la) for la in labels]
+    f = LABEL_THRESHOLD
+    for i, la in enumerate(labels):
+        # similarity is 0 beyond this length (see acts.TitleIndex._candidates)
+        hi = bisect.bisect_right(lengths, int(len(la) * (2 - f) / f) + 1)
+        for lb in labels[i + 1 : hi]:
+            if find(la) != find(lb) and similarity(la, lb, f) >= f:
+                parent[find(lb)] = find(la)
+    return {la: find(la) for la in labels}
+
+
+def _subject_keys(item: _Item, families: dict[str, str]) -> set[tuple[str, ...]]:
     """Keys two items share whenever :func:`_same_subject` can hold for them: an act (named,
     or the act the document is), a procedure, a document, act labels at all (compared
     fuzzily), or a dossier and day."""
@@ -384,14 +409,15 @@ def _subject_keys(item: _Item) -> set[tuple[str, ...]]:
         keys.add(("act", item.own))
     keys.update(("proc", p) for p in item.procedures)
     keys.update(("doc", d) for d in item.doc_ids)
-    if item.labels:
-        keys.add(("labels",))
+    keys.update(("labels", families[la]) for la in item.labels)
     if item.dossier is not None and dates.is_day(item.event.date):
         keys.add(("dossier", item.dossier, str(item.event.date)))
     return keys
 
 
-def _candidate_pairs(group: list[_Item]) -> list[tuple[_Item, _Item]]:
+def _candidate_pairs(
+    group: list[_Item], families: dict[str, str]
+) -> list[tuple[_Item, _Item]]:
     """Pairs of one type's items that could be one event: dates in the same year (or both
     undated) and a subject key in common (:func:`_subject_keys`), or (for conflicts) the same
     main act. Blocking keeps large corpora tractable: no pair :func:`_mergeable` accepts is
@@ -405,7 +431,7 @@ def _candidate_pairs(group: list[_Item]) -> list[tuple[_Item, _Item]]:
             when = [("text", str(item.event.date))]
         else:
             when = [("year", str(year)) for year in range(iv[0].year, iv[1].year + 1)]
-        for subject in _subject_keys(item):
+        for subject in _subject_keys(item, families):
             for w in when:
                 buckets[(*w, *subject)].append(item)
         if item.primary and item.event.type in SINGULAR_TYPES:
@@ -425,8 +451,9 @@ def _groups(items: list[_Item]) -> list[list[_Item]]:
     by_type: dict[str, list[_Item]] = defaultdict(list)
     for item in items:
         by_type[item.event.type].append(item)
+    families = _label_families(items)
     for group in by_type.values():
-        for a, b in _candidate_pairs(group):
+        for a, b in _candidate_pairs(group, families):
             same, _ = _mergeable(a, b)
             if same:
                 uf.union(a.index, b.index)
