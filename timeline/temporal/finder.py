@@ -399,7 +399,9 @@ def _first(g: Grammar, text: str, s: int, key: str) -> tuple[re.Match[str], int]
     """The match at ``s`` of the first rule, in priority order, that can start at a token with
     ``key``, and that rule's index. The digit-led or word-led rules are tried together (two
     patterns compiled once), and the rule found is checked against the token's key."""
-    pat = g.digit_pattern() if key.startswith("#") else g.word_pattern()
+    pat = g.pattern_at(key)
+    if pat is None:
+        return None
     m = pat.match(text, s)
     if m is None:
         return None
