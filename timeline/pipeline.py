@@ -544,7 +544,6 @@ def _extract_streaming(
     """
     from timeline.cache import engine_version
     from timeline.link.facts import (
-        document_facts,
         facts_from_json,
         facts_key,
         facts_to_json,
@@ -581,21 +580,42 @@ def _extract_streaming(
         keys = {x.document.path: facts_key(x, engine) for x in result.extractions}
         known = cache.get_derived(keys.values(), "facts") if cache is not None else {}
         spans = cache.get_derived(keys.values(), "timeml") if cache is not None else {}
-        for x in result.extractions:
-            key = keys[x.document.path]
-            found = None
-            if key in known:
-                try:
-                    found = facts_from_json(known[key])
-                except (ValueError, KeyError, TypeError):
-                    found = None
-            if found is None:
-                found = document_facts(x)
+        have: dict[str, DocumentFacts] = {}
+        for key, data in known.items():
+            try:
+                have[key] = facts_from_json(data)
+            except (ValueError, KeyError, TypeError):
+                pass
+        # what is not cached is read off the texts on the build's processes
+        todo = [
+            _DeriveTask(
+                x,
+                keys[x.document.path] not in have,
+                timeml_dir is not None and _needs_tagging(x) and keys[x.document.path] not in spans,
+            )
+            for x in result.extractions
+        ]
+        todo = [t for t in todo if t.facts or t.timeml]
+        from timeline.parallel import run_tasks
+
+        jobs = int(options.get("jobs") or 1)
+        for task, (found, tagged) in zip(
+            todo, run_tasks(_derive, todo, jobs=jobs), strict=True
+        ):
+            key = keys[task.extraction.document.path]
+            if found is not None:
+                have[key] = found
                 if cache is not None:
                     cache.put_derived(key, "facts", facts_to_json(found))
-            facts[x.document.path] = found
+            if tagged is not None:
+                spans[key] = tagged
+                if cache is not None:
+                    cache.put_derived(key, "timeml", tagged)
+        for x in result.extractions:
+            key = keys[x.document.path]
+            facts[x.document.path] = have[key]
             if timeml_dir is not None:
-                timeml.append(_write_timeml_of(x, timeml_dir, taken, key, spans, cache))
+                timeml.append(_write_timeml_of(x, timeml_dir, taken, spans.get(key)))
         failures.extend(result.failures)
         failures.extend(i for i in batch if isinstance(i, Failure))
         kept.extend(without_text(x) for x in result.extractions)
@@ -603,13 +623,37 @@ def _extract_streaming(
     return _Corpus(tuple(kept), facts, tuple(timeml), tuple(failures))
 
 
+@dataclass(frozen=True, slots=True)
+class _DeriveTask:
+    """A document whose link facts or TimeML expressions must be read off its text."""
+
+    extraction: Extraction
+    facts: bool
+    timeml: bool
+
+
+def _needs_tagging(x: Extraction) -> bool:
+    """A range among the time expressions: TimeML splits it, so the text is tagged again."""
+    return any(t.end_value is not None for t in x.timexes)
+
+
+def _derive(task: _DeriveTask) -> tuple[DocumentFacts | None, list[dict[str, Any]] | None]:
+    """The facts and the TimeML expressions (as JSON-ready data) a task asks for."""
+    from timeline.link.facts import document_facts
+
+    found = document_facts(task.extraction) if task.facts else None
+    tagged = None
+    if task.timeml:
+        fields = Timex.__dataclass_fields__
+        tagged = [
+            {f: getattr(t, f) for f in fields}
+            for t in _timeml_timexes(task.extraction.document)
+        ]
+    return found, tagged
+
+
 def _write_timeml_of(
-    x: Extraction,
-    folder: Path,
-    taken: set[str],
-    key: str,
-    cached: dict[str, Any],
-    cache: ExtractionCache | None,
+    x: Extraction, folder: Path, taken: set[str], tagged: list[dict[str, Any]] | None
 ) -> Path:
     """Write one document's TimeML (TIMEX3 inline, DCT), named safely after the document.
 
@@ -622,15 +666,11 @@ def _write_timeml_of(
 
     doc = x.document
     name = safe_stem(doc.path, taken) + ".tml"
-    if not any(t.end_value is not None for t in x.timexes):
+    if not _needs_tagging(x):
         timexes = list(x.timexes)
-    elif key in cached:
-        timexes = [Timex(**t) for t in cached[key]]
     else:
-        timexes = _timeml_timexes(doc)
-        if cache is not None:
-            fields = Timex.__dataclass_fields__
-            cache.put_derived(key, "timeml", [{f: getattr(t, f) for f in fields} for t in timexes])
+        assert tagged is not None
+        timexes = [Timex(**t) for t in tagged]
     return _write_if_changed(folder / name, to_timeml(doc.text, timexes, doc.date))
 
 
