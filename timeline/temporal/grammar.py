@@ -54,7 +54,7 @@ _LEFT_TOKEN = r"(?:(?<!\w)|(?=\d)(?<=[^\W\d_]))(?=[^\W_])"
 _RIGHT = r"(?!\w)(?![./-]\d)"
 
 #: uses of a token key after which it gets a pattern of its own (see Grammar.pattern_at)
-HOT_KEY = 256
+HOT_KEY = 2048
 _SHARED_FOLDERS = ("common", "generic")  # included by languages, not languages
 VALID_TYPES = ("DATE", "TIME", "DURATION", "SET")
 
