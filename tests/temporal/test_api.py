@@ -36,7 +36,7 @@ def test_brief_examples_in_running_text() -> None:
         ("in the short term", "FUTURE_REF"),
     ]
     assert _values("Am 3.\u00a0März\n2009 und heute, kurzfristig.", "de") == [
-        ("Am 3.\u00a0März\n2009", "2009-03-03"),
+        ("3.\u00a0März\n2009", "2009-03-03"),  # the preposition is a signal, outside (TimeML)
         ("heute", "2009-03-03"),
         ("kurzfristig", "FUTURE_REF"),
     ]

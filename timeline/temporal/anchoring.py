@@ -32,7 +32,7 @@ _SAME = re.compile(r"^SAME([+-]\d+)?(T[A-Z0-9:]+)?$")
 _REL = re.compile(r"^R([+-])([\dX.]+)(DE|CE|[DWMQHY])(.*)$")
 _WD = re.compile(r"^WD([+~*=-])([1-7])(T.*)?$")
 _MARKS = re.compile(r"(#[1-7]|[<>!@^])+$")
-_XDATE = re.compile(r"^XXXX-(\d\d|SP|SU|FA|WI|Q[1-4]|H[12])(?:-(\d\d))?$")
+_XDATE = re.compile(r"^XXXX-(\d\d|SP|SU|FA|WI|Q[1-4]|H[12])(?:-(\d\d))?(?:T[\w:]+)?$")
 _SEASON_MONTH = {"SP": 4, "SU": 7, "FA": 10, "WI": 1}
 _WINDOW_BEFORE = 80
 #: A cue after the expression counts as this many characters further than one before it
