@@ -221,7 +221,7 @@ def _worker(tool: str, texts: list[Text], arg: str) -> dict[str, Any]:
     (``Grammar.warm``), so the timed loop measures tagging, not one-off compiling. HeidelTime
     has no warm-up: each document starts a new JVM, which is how it runs standalone.
     """
-    warm: Text | None = texts[0]
+    warm: Text | None = texts[0] if texts else None
     s0 = time.perf_counter()
     label = tool
     if tool == "extract":
