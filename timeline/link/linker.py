@@ -437,7 +437,20 @@ def _candidate_pairs(
         if item.primary and item.event.type in SINGULAR_TYPES:
             buckets[("conflict", item.primary)].append(item)
     pairs: set[tuple[int, int]] = set()
-    for members in buckets.values():
+    for key, members in buckets.items():
+        if key[0] == "year":
+            # only dates that overlap can merge here (the conflict case has its own bucket):
+            # sorted by first day, a sweep pairs each item with those starting before it ends
+            spans = sorted(
+                ((*dates.interval(m.event.date), m) for m in members),  # type: ignore[misc]
+                key=lambda s: (s[0], s[2].index),
+            )
+            for i, (_, last, a) in enumerate(spans):
+                for first, _, b in spans[i + 1 :]:
+                    if first > last:
+                        break
+                    pairs.add((min(a.index, b.index), max(a.index, b.index)))
+            continue
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 pairs.add((min(a.index, b.index), max(a.index, b.index)))
