@@ -446,10 +446,11 @@ def _candidate_pairs(
                 key=lambda s: (s[0], s[2].index),
             )
             for i, (_, last, a) in enumerate(spans):
-                for first, _, b in spans[i + 1 :]:
-                    if first > last:
-                        break
+                j = i + 1
+                while j < len(spans) and spans[j][0] <= last:
+                    b = spans[j][2]
                     pairs.add((min(a.index, b.index), max(a.index, b.index)))
+                    j += 1
             continue
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
