@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from timeline.events.resources import common, compile_pattern, pack
 from timeline.model import Timex
@@ -19,6 +19,7 @@ _YEAR = re.compile(r"^(\d{4})$")
 YEAR_RANGE = (1800, 2100)
 
 
+@lru_cache(maxsize=65536)
 def cut(value: str) -> tuple[str, str] | None:
     """A TimeML value as an event date and its precision, or None when it is not a date.
 
@@ -98,6 +99,9 @@ _LINE_WITH_TEXT = re.compile(
 )
 _NONSPACE = re.compile(r"\S")
 _NOT_NEWLINE = re.compile(r"[^\n]")
+_PLACE_BEFORE = re.compile(r"(?-i:[ \t]*[A-ZÀ-Þ][\w’'.-]+[ \t]+[a-zà-ÿ]{2,4}[ \t]+)")
+_PLACE_COMMA = re.compile(r"(?-i:\b[A-ZÀ-Þ][\w’'.-]+), ?(?:\w{1,4} )?$")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _nonempty_lines_before(text: str, pos: int, limit: int | None = None) -> int:
@@ -177,7 +181,7 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
         if (
             t.start < 3000
             and not after.strip()
-            and re.fullmatch(r"(?-i:[ \t]*[A-ZÀ-Þ][\w’'.-]+[ \t]+[a-zà-ÿ]{2,4}[ \t]+)", before)
+            and _PLACE_BEFORE.fullmatch(before)
         ):
             # "Bryssel den 25 januari 2012", "Bruxelles le 6 mai 2008": a place and the date
             candidates.append((0, t.start, DocDate(date, t, "dateline")))
@@ -197,7 +201,7 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
         if (
             t.start < 600
             and not after.strip(" \t.")
-            and re.search(r"(?-i:\b[A-ZÀ-Þ][\w’'.-]+), ?(?:\w{1,4} )?$", before)
+            and _PLACE_COMMA.search(before)
             and prefix is not None
         ):
             # "PERSMEDEDELING 2874e zitting van de Raad Milieu Luxemburg, 5 juni 2008"
@@ -247,7 +251,7 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
             not before.strip()
             and not after.strip()
             and t.start < 1500
-            and re.search(r"[^\W\d_]", t.text)
+            and _LETTER.search(t.text)
         ):
             prev_line = text[:ls].rstrip()
             prev_last = prev_line.splitlines()[-1].strip() if prev_line else ""

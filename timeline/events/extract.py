@@ -79,6 +79,12 @@ CROSSING_PENALTY = 120
 #: A trigger further than this (after weighting) does not type the date.
 MAX_COST = 160
 _SHORT = 80
+_NON_WORD = re.compile(r"[^\w]")
+_DIGIT = re.compile(r"\d")
+_BREAK = re.compile(r"[.;:!?]\s|\n\s*\n\s*\S.*\n")
+_LONG_WORD = re.compile(r"[^\W\d_]{5,}")
+_YEAR_VALUE = re.compile(r"\d{4}")
+_NEXT_WORD = re.compile(r"\s+(\S+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,8 +221,24 @@ def _tied(ctx: _Context, start: int, end: int) -> bool:
     if not between.strip():
         return True
     prep = ctx.pack.patterns.get("date_prep")
-    return prep is not None and bool(
-        re.fullmatch(r"\s*(?:" + prep.pattern + r")\s+(?:the\s+)?", between, re.IGNORECASE)
+    return prep is not None and _tie_pattern(prep.pattern).fullmatch(between) is not None
+
+
+@cache
+def _tie_pattern(prep: str) -> re.Pattern[str]:
+    """A preposition between a trigger and its date, compiled once per language."""
+    return re.compile(r"\s*(?:" + prep + r")\s+(?:the\s+)?", re.IGNORECASE)
+
+
+@cache
+def _of_patterns(of: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The "of" preposition opening a time expression, and ending the text before a date."""
+    return (
+        re.compile(r"(?:" + of + r")\s+", re.IGNORECASE),
+        re.compile(
+            r"(?:^|\W)(?:" + of + r")\s*(?:the\s+|le\s+|la\s+|den\s+|dem\s+|il\s+|el\s+)?$",
+            re.IGNORECASE,
+        ),
     )
 
 
@@ -237,7 +259,7 @@ def _mostly_date(ctx: _Context, unit: Unit) -> bool:
         if o.end <= unit.end:
             starts = starts or o.start == unit.start
             rest = rest.replace(o.text, " ")
-    return starts and len(re.sub(r"[^\w]", "", rest)) <= 10
+    return starts and len(_NON_WORD.sub("", rest)) <= 10
 
 
 def _table_header(ctx: _Context, j: int) -> Unit | None:
@@ -251,11 +273,11 @@ def _table_header(ctx: _Context, j: int) -> Unit | None:
 
     i = j - 1
     values = 0
-    while i >= 0 and short(units[i]) and re.search(r"\d", text[units[i].start : units[i].end]):
+    while i >= 0 and short(units[i]) and _DIGIT.search(text, units[i].start, units[i].end):
         values += 1
         i -= 1
     headers: list[Unit] = []
-    while i >= 0 and short(units[i]) and not re.search(r"\d", text[units[i].start : units[i].end]):
+    while i >= 0 and short(units[i]) and not _DIGIT.search(text, units[i].start, units[i].end):
         s = text[units[i].start : units[i].end]
         if s.isupper() and len(s) > 3:
             break
@@ -301,18 +323,13 @@ def _find_attached(ctx: _Context, t: Timex) -> tuple[str, str, int, int] | None:
     if "of" not in p:
         return None
     # the preposition may be part of the time expression ("vom 22. Dezember 2003")
-    lead = re.match(r"(?:" + p["of"].pattern + r")\s+", t.text, re.IGNORECASE)
+    lead_pattern, of_pattern = _of_patterns(p["of"].pattern)
+    lead = lead_pattern.match(t.text)
     stop = t.start + (lead.end() if lead else 0)
     window_start = max(0, stop - 220)
     window = ctx.text[window_start:stop]
     # the date must directly follow its preposition
-    of_m = re.search(
-        r"(?:^|\W)(?:"
-        + p["of"].pattern
-        + r")\s*(?:the\s+|le\s+|la\s+|den\s+|dem\s+|il\s+|el\s+)?$",
-        window,
-        re.IGNORECASE,
-    )
+    of_m = of_pattern.search(window)
     if of_m is None:
         return None
     best: tuple[int, str, str, int, int] | None = None
@@ -328,7 +345,7 @@ def _find_attached(ctx: _Context, t: Timex) -> tuple[str, str, int, int] | None:
             continue
         for m in pat.finditer(window):
             between = window[m.end() : of_m.start() + 1]
-            if re.search(r"[.;:!?]\s|\n\s*\n\s*\S.*\n", between) or len(between) > 90:
+            if _BREAK.search(between) or len(between) > 90:
                 continue
             b0 = window_start + m.end()
             if any(h.trigger.priority >= 2 for h in _triggers_in(ctx, b0, b0 + len(between))):
@@ -377,7 +394,7 @@ def _oj_before(ctx: _Context, t: Timex) -> str | None:
     for m in oj.finditer(before):
         # "OJ L 335, 17.12.2011", "ABl. C 62E vom 27.2.2001": only a series and number between
         between = before[m.end() :]
-        if len(between) <= 35 and not re.search(r"[^\W\d_]{5,}", between):
+        if len(between) <= 35 and not _LONG_WORD.search(between):
             opened = ctx.text[max(ls, t.start - 60) : t.start][: m.start()].rstrip()
             return "citation" if opened.endswith("(") else "publication"
     return None
@@ -440,7 +457,7 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
     if oj_ref == "publication":
         return "publication", f"{ctx.language}:oj_reference", clause
     att = _attached(ctx, t)
-    if att is not None and att[0] == "signature" and re.fullmatch(r"\d{4}", t.value or ""):
+    if att is not None and att[0] == "signature" and _YEAR_VALUE.fullmatch(t.value or ""):
         att = None  # "the Convention of 1951" names a convention, it does not date a step
     if att is not None:
         return att[0], att[1], (min(att[2], unit.start), unit.end)
@@ -625,7 +642,7 @@ def _labels(ctx: _Context, t: Timex, start: int, end: int, taken: Sequence[ActRe
             # a proposal is named by the act it proposes ("proposal for a Directive ...")
             continue
         link = ctx.pack.patterns.get("title_link")
-        nxt = re.match(r"\s+(\S+)", text[h1 : h1 + 40])
+        nxt = _NEXT_WORD.match(text[h1 : h1 + 40])
         if link is None or nxt is None or not link.fullmatch(nxt.group(1)):
             continue  # a kind followed by a verb ("the Regulation shall apply") is no title
         stop = _LABEL_STOP.search(text, h1, min(end, h1 + 160))

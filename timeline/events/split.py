@@ -29,6 +29,9 @@ _TERMINAL = re.compile(r"[.!?:;»”\"')]\s*$")
 #: Longest unit: a longer run of text with no sentence break (a table flattened into one line,
 #: noise) is cut at a space before this, so that work per event stays bounded.
 MAX_UNIT = 3000
+_WORD_BEFORE = re.compile(r"([\w.ºª°]+)$")
+_SPACE_DIGIT = re.compile(r"\s+\d")
+_SHORT_WORD_END = re.compile(r"(?:^|\s)[^\W\d_]{1,3}$")
 
 _SENT_END = re.compile(r"[.!?](?=[\"'»”’)]*\s+[\"'«“‘(\[]?[A-ZÀ-ÖØ-ÞĀ-ſΆ-ΏΑ-ΩА-ЯЁ0-9])")
 
@@ -107,11 +110,11 @@ def _split_sentences(
         if i >= 0 and dot < reach[i] - 1:
             continue  # never inside a date: "am 24. Februar 1997"
         if text[dot] == ".":
-            before = re.search(r"([\w.ºª°]+)$", text[max(start, dot - 20) : dot])
+            before = _WORD_BEFORE.search(text[max(start, dot - 20) : dot])
             word = before.group(1).lower() if before else ""
             if word in abbrev or (len(word) == 1 and word.isalpha()):
                 continue
-            if word[-1:].isdigit() and re.match(r"\s+\d", text[dot + 1 : dot + 4]):
+            if word[-1:].isdigit() and _SPACE_DIGIT.match(text[dot + 1 : dot + 4]):
                 continue  # "p. 1" is handled above; "1. 2" is a list or a number
         if dot + 1 - pos > 1:
             units.append(Unit(pos, dot + 1))
@@ -168,7 +171,7 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
             # a table row or log line, unless a sentence was broken before its date ("on\n12 May")
             split = not (
                 prev_text.endswith(",")
-                or re.search(r"(?:^|\s)[^\W\d_]{1,3}$", prev_text)
+                or _SHORT_WORD_END.search(prev_text)
                 and prev_text[-1:].islower()
             )
         elif _TERMINAL.search(prev_text):
@@ -176,7 +179,7 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
         elif first.isupper() or first.isdigit():
             # a heading-like line ("Key dates", "1.1. Reasons for the proposal") ends a unit,
             # a line broken after an article or preposition ("Les\nÉtats membres") does not
-            short_word_end = re.search(r"(?:^|\s)[^\W\d_]{1,3}$", prev_text) is not None
+            short_word_end = _SHORT_WORD_END.search(prev_text) is not None
             split = not prev_text.endswith(",") and (
                 not prev_text[-1:].islower() or (len(prev_text) < 70 and not short_word_end)
             )
