@@ -500,6 +500,8 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
 
 
 _CUES = ("future", "ongoing", "past")
+#: Values that may give an event without a calendar date of their own.
+_DATELESS = frozenset({"SAME", "FUTURE_REF", "PRESENT_REF"})
 
 
 @cache
@@ -672,6 +674,8 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
     language = document.language or "en"
     p = pack(language)
     tx = sorted((t for t in timexes if t.type in ("DATE", "TIME")), key=lambda t: (t.start, -t.end))
+    if not any(t.value in _DATELESS or cut(t.value or "") is not None for t in tx):
+        return []  # no time expression can date an event: skip the document-wide work
     units = split_units(text, [(t.start, t.end) for t in tx])
     doc = DocText(text, language)
     acts = find_acts(text, language, doc=doc)

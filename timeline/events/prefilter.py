@@ -315,7 +315,7 @@ class _Lexicon(dict[str, tuple[tuple[int, int, int], ...] | None]):
                     for lit, lid in by_two.get(word[i : i + 2], ()):
                         if word.startswith(lit, i):
                             got.append((i, len(lit), lid))
-            value = tuple(got)
+            value = tuple(sorted(got))  # in text order: a document's occurrences need no sort
         if len(self) >= MEMO_WORDS:
             self.clear()
         self[token] = value
@@ -433,7 +433,9 @@ class DocText:
         held = list(map(lexicon.__getitem__, tokens))
         if None in held:
             return None  # a token with a character that has no one-character lower case
-        occ: list[tuple[int, int, int]] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        ids: list[int] = []
         pos = 0
         find = text.find
         for k in compress(range(len(held)), held):
@@ -442,9 +444,12 @@ class DocText:
             tok = tokens[k]
             base = find(tok, pos)
             pos = base + len(tok)
-            occ.extend((base + o, base + o + n, lid) for o, n, lid in held[k])  # type: ignore[union-attr]
-        occ.sort()
-        return _Occurrences([o[0] for o in occ], [o[1] for o in occ], [o[2] for o in occ])
+            # tokens come in text order and each one's literals are sorted: no sort needed
+            for o, n, lid in held[k]:  # type: ignore[union-attr]
+                starts.append(base + o)
+                ends.append(base + o + n)
+                ids.append(lid)
+        return _Occurrences(starts, ends, ids)
 
 
 @dataclass(frozen=True, slots=True)
