@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from timeline.events.prefilter import DocText
-from timeline.events.resources import actor_set, common, compile_pattern, pack
+from timeline.events.prefilter import DocText, matches_in
+from timeline.events.resources import actor_lead_set, actor_set, common, compile_pattern, pack
 from timeline.model import Amount
 
 
@@ -31,11 +31,27 @@ def find_actors(
     actors = pack(language).actors
     if doc is None or doc.text is not text:
         order: Sequence[int] = range(len(actors))
+        lead = None
     else:
-        order = doc.index(actor_set(language)).candidates(start, end)
+        # a name whose leading literal is in the window is tried only where a match can
+        # start; one without such a literal is run unless none of its keywords is there
+        lead = actor_lead_set(language)
+        lead_index = doc.index(lead)
+        order = lead_index.candidates(start, end)
+        keywords: list[int] | None = None
     for i in order:
         canonical, pattern = actors[i]
-        for m in pattern.finditer(text, start, end):
+        if lead is None:
+            matches: Sequence[re.Match[str]] = list(pattern.finditer(text, start, end))
+        elif i in lead_index.always:
+            if keywords is None:
+                keywords = doc.index(actor_set(language)).candidates(start, end)  # type: ignore[union-attr]
+            if i not in keywords:
+                continue
+            matches = list(pattern.finditer(text, start, end))
+        else:
+            matches = matches_in(lead, i, doc, start, end)  # type: ignore[arg-type]
+        for m in matches:
             if m.end() == m.start() or any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             taken.append((m.start(), m.end()))

@@ -48,8 +48,14 @@ from timeline.events.acts import (
 )
 from timeline.events.dates import DocDate, bounds, cut, find_document_date
 from timeline.events.entities import find_actors, find_amounts
-from timeline.events.prefilter import DocText, PatternSet
-from timeline.events.resources import LanguagePack, Trigger, pack, trigger_set
+from timeline.events.prefilter import DocText, PatternSet, matches_in
+from timeline.events.resources import (
+    LanguagePack,
+    Trigger,
+    pack,
+    trigger_lead_set,
+    trigger_set,
+)
 from timeline.events.split import Unit, split_units
 from timeline.model import ActRef, Document, Event, Timex
 
@@ -147,17 +153,32 @@ def _triggers_in(ctx: _Context, start: int, end: int) -> list[_Hit]:
 def _scan_triggers(ctx: _Context, start: int, end: int) -> list[_Hit]:
     hits: list[_Hit] = []
     triggers = ctx.pack.triggers
-    if ctx.doc is None:
-        order: Sequence[int] = range(len(triggers))
+    doc = ctx.doc
+    if doc is None:
+        for trig in triggers:
+            for m in trig.pattern.finditer(ctx.text, start, end):
+                if m.end() > m.start():
+                    hits.append(_Hit(trig, m.start(), m.end()))
     else:
-        # the same hits in the same order: a trigger none of whose keywords is in the window
-        # cannot match there
-        order = ctx.doc.index(trigger_set(ctx.language)).candidates(start, end)
-    for i in order:
-        trig = triggers[i]
-        for m in trig.pattern.finditer(ctx.text, start, end):
-            if m.end() > m.start():
-                hits.append(_Hit(trig, m.start(), m.end()))
+        # the same hits in the same order: a trigger whose leading literal is not in the
+        # window cannot match there, and one that has is tried only where a match can start;
+        # one without such a literal is run unless none of its keywords is in the window
+        lead = trigger_lead_set(ctx.language)
+        lead_index = doc.index(lead)
+        keywords: list[int] | None = None
+        for i in lead_index.candidates(start, end):
+            trig = triggers[i]
+            if i in lead_index.always:
+                if keywords is None:
+                    keywords = doc.index(trigger_set(ctx.language)).candidates(start, end)
+                if i not in keywords:
+                    continue
+                found: Sequence[re.Match[str]] = list(trig.pattern.finditer(ctx.text, start, end))
+            else:
+                found = matches_in(lead, i, doc, start, end)
+            for m in found:
+                if m.end() > m.start():
+                    hits.append(_Hit(trig, m.start(), m.end()))
     # a longer, more specific phrase hides the weaker triggers inside it
     hits.sort(key=lambda h: (-h.trigger.priority, -(h.end - h.start)))
     kept: list[_Hit] = []
@@ -517,11 +538,18 @@ def _cue(ctx: _Context, name: str, clause: tuple[int, int]) -> bool:
     pattern = ctx.pack.cues.get(name)
     if pattern is None:
         return False
-    if ctx.doc is not None:
-        index = ctx.doc.index(_cue_set(ctx.language))
-        if _CUES.index(name) not in index.candidates(*clause):
-            return False
-    return bool(pattern.search(ctx.text[clause[0] : clause[1]]))
+    key = ("cues", clause)
+    maybe = ctx.memo.get(key)
+    if maybe is None:
+        # the cues whose keywords are in the clause, looked up once for all three
+        if ctx.doc is None:
+            maybe = frozenset(range(len(_CUES)))
+        else:
+            maybe = frozenset(ctx.doc.index(_cue_set(ctx.language)).candidates(*clause))
+        ctx.memo[key] = maybe
+    if _CUES.index(name) not in maybe:  # type: ignore[operator]
+        return False
+    return pattern.search(ctx.text[clause[0] : clause[1]]) is not None
 
 
 def _status(

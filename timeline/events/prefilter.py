@@ -539,3 +539,45 @@ def finditer(pset: PatternSet, i: int, doc: DocText) -> Iterator[re.Match[str]]:
         if m is not None:
             yield m
             cur = m.end()
+
+
+def matches_in(pset: PatternSet, i: int, doc: DocText, start: int, end: int) -> list[re.Match[str]]:
+    """``list(pset.patterns[i].finditer(doc.text, start, end))``: the same matches, the
+    pattern tried only where a match inside the window can start (see :func:`finditer`).
+
+    A match inside ``[start, end)`` holds its leading literal at an offset from its start in
+    ``[lo, hi]``, so it starts at ``s - w`` for an occurrence ``s`` of that literal in
+    ``[start + lo, end + hi)``; ``match`` with the same ``endpos`` sees what ``finditer`` sees
+    there (text before ``start`` stays visible to lookbehinds in both).
+    """
+    pattern = pset.patterns[i]
+    span = pset.offsets[i] if i < len(pset.offsets) else None
+    if span is None or i in pset.always:
+        return list(pattern.finditer(doc.text, start, end))
+    index = doc.index(pset)
+    if i in index.always:
+        return list(pattern.finditer(doc.text, start, end))
+    lo, hi = span
+    found = index.literal_starts(i)
+    a = bisect.bisect_left(found, start + lo)
+    b = bisect.bisect_left(found, end + hi, a)
+    if a == b:
+        return []
+    if lo == hi:
+        starts: Sequence[int] = [s - lo for s in found[a:b]]  # sorted, maybe repeated
+    else:
+        starts = sorted(
+            {s - w for s in found[a:b] for w in range(lo, hi + 1) if start <= s - w < end}
+        )
+    out: list[re.Match[str]] = []
+    cur = start
+    match = pattern.match
+    text = doc.text
+    for p in starts:
+        if p < cur:
+            continue
+        m = match(text, p, end)
+        if m is not None:
+            out.append(m)
+            cur = m.end()
+    return out
