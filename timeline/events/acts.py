@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
 
-from timeline.events.prefilter import DocText, PatternSet, finditer
+from timeline.events.prefilter import DocText, PatternSet, finditer, matches_in
 from timeline.events.resources import common, compile_pattern
 from timeline.model import ActRef
 
@@ -84,6 +84,12 @@ def _kind_set(language: str) -> PatternSet:
     return PatternSet.of([_patterns(language)["kind"]], domain=language)
 
 
+@cache
+def _kind_lead_set(language: str) -> PatternSet:
+    """The act kinds' pattern with the literals its matches begin with."""
+    return PatternSet.leading([_patterns(language)["kind"]], domain=language)
+
+
 def kind_spans(
     text: str,
     language: str,
@@ -96,12 +102,19 @@ def kind_spans(
 
     ``doc`` (the same text, indexed) skips a window where no kind's keyword occurs."""
     end = len(text) if end is None else end
-    if doc is not None and doc.text is text and not doc.index(_kind_set(language)).candidates(
-        start, end
-    ):
-        return []
+    if doc is not None and doc.text is text:
+        # tried only where a kind's leading literal occurs in the window (without one: only
+        # where a keyword of a kind does)
+        lead = _kind_lead_set(language)
+        if 0 in doc.index(lead).always and not doc.index(_kind_set(language)).candidates(
+            start, end
+        ):
+            return []
+        found: list[re.Match[str]] = matches_in(lead, 0, doc, start, end)
+    else:
+        found = list(_patterns(language)["kind"].finditer(text, start, end))
     out = []
-    for m in _patterns(language)["kind"].finditer(text, start, end):
+    for m in found:
         kind = _kind_of(m.group(0), language)
         if kind:
             out.append((m.start(), m.end(), kind))

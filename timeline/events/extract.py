@@ -48,7 +48,7 @@ from timeline.events.acts import (
 )
 from timeline.events.dates import DocDate, bounds, cut, find_document_date
 from timeline.events.entities import find_actors, find_amounts
-from timeline.events.prefilter import DocText, PatternSet, matches_in
+from timeline.events.prefilter import DocText, PatternSet, matches_in, solid_width
 from timeline.events.resources import (
     LanguagePack,
     Trigger,
@@ -252,15 +252,28 @@ def _tie_pattern(prep: str) -> re.Pattern[str]:
 
 
 @cache
-def _of_patterns(of: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The "of" preposition opening a time expression, and ending the text before a date."""
-    return (
-        re.compile(r"(?:" + of + r")\s+", re.IGNORECASE),
-        re.compile(
-            r"(?:^|\W)(?:" + of + r")\s*(?:the\s+|le\s+|la\s+|den\s+|dem\s+|il\s+|el\s+)?$",
-            re.IGNORECASE,
-        ),
+def _of_patterns(of: str) -> tuple[re.Pattern[str], re.Pattern[str], int | None]:
+    """The "of" preposition opening a time expression, the one ending the text before a date,
+    and the most non-blank characters a match of the latter holds (None: unbounded)."""
+    end = re.compile(
+        r"(?:^|\W)(?:" + of + r")\s*(?:the\s+|le\s+|la\s+|den\s+|dem\s+|il\s+|el\s+)?$",
+        re.IGNORECASE,
     )
+    return re.compile(r"(?:" + of + r")\s+", re.IGNORECASE), end, solid_width(end.pattern, end.flags)
+
+
+def _tail_start(text: str, solid: int) -> int:
+    """Where the shortest tail of ``text`` holding more than ``solid`` non-blank characters
+    ends its first one: a match ending the text with at most ``solid`` of them starts later."""
+    seen = 0
+    i = len(text)
+    while i > 0:
+        i -= 1
+        if not text[i].isspace():
+            seen += 1
+            if seen > solid:
+                return i + 1
+    return 0
 
 
 def _is_mostly_date(ctx: _Context, unit: Unit) -> bool:
@@ -331,6 +344,14 @@ def _attached_set(language: str) -> PatternSet:
     return PatternSet.of([patterns.get(k, never) for k, _ in _ATTACHED_KEYS], domain=language)
 
 
+@cache
+def _attached_lead_set(language: str) -> PatternSet:
+    """The ``_ATTACHED_KEYS`` patterns of ``language`` with the literals their matches begin with."""
+    patterns = pack(language).patterns
+    never = re.compile("(?!)")
+    return PatternSet.leading([patterns.get(k, never) for k, _ in _ATTACHED_KEYS], domain=language)
+
+
 def _attached(ctx: _Context, t: Timex) -> tuple[str, str, int, int] | None:
     """An act, convention, opinion or meeting tied to the date by "of": (type, rule, start, end)."""
     key = ("attached", t.start, t.end, t.text)
@@ -344,27 +365,44 @@ def _find_attached(ctx: _Context, t: Timex) -> tuple[str, str, int, int] | None:
     if "of" not in p:
         return None
     # the preposition may be part of the time expression ("vom 22. Dezember 2003")
-    lead_pattern, of_pattern = _of_patterns(p["of"].pattern)
+    lead_pattern, of_pattern, solid = _of_patterns(p["of"].pattern)
     lead = lead_pattern.match(t.text)
     stop = t.start + (lead.end() if lead else 0)
     window_start = max(0, stop - 220)
     window = ctx.text[window_start:stop]
-    # the date must directly follow its preposition
-    of_m = of_pattern.search(window)
+    # the date must directly follow its preposition; the leftmost such match starts in the
+    # window's last few words, so the search starts there (the same match)
+    of_m = of_pattern.search(window, 0 if solid is None else _tail_start(window, solid))
     if of_m is None:
         return None
     best: tuple[int, str, str, int, int] | None = None
-    # a noun none of whose keywords is in the window cannot match there
-    if ctx.doc is None:
+    # a noun whose leading literal is not in the window cannot match there, one that has is
+    # tried only where a match can start; one without such a literal is run unless none of
+    # its keywords is in the window
+    doc = ctx.doc
+    nouns = _attached_lead_set(ctx.language)
+    if doc is None:
         maybe: Sequence[int] = range(len(_ATTACHED_KEYS))
     else:
-        maybe = ctx.doc.index(_attached_set(ctx.language)).candidates(window_start, stop)
+        noun_index = doc.index(nouns)
+        maybe = noun_index.candidates(window_start, stop)
+        keywords: list[int] | None = None
     for k in maybe:
         key, etype = _ATTACHED_KEYS[k]
         pat = p.get(key)
         if pat is None:
             continue
-        for m in pat.finditer(window):
+        if doc is None:
+            found: Sequence[re.Match[str]] = list(pat.finditer(window))
+        elif k in noun_index.always:
+            if keywords is None:
+                keywords = doc.index(_attached_set(ctx.language)).candidates(window_start, stop)
+            if k not in keywords:
+                continue
+            found = list(pat.finditer(window))
+        else:
+            found = matches_in(nouns, k, doc, window_start, stop, window)
+        for m in found:
             between = window[m.end() : of_m.start() + 1]
             if _BREAK.search(between) or len(between) > 90:
                 continue
@@ -644,6 +682,13 @@ def _label_set(language: str) -> PatternSet:
     return PatternSet.of([patterns.get(k, never) for k in _LABEL_KEYS], domain=language)
 
 
+@cache
+def _label_lead_set(language: str) -> PatternSet:
+    patterns = pack(language).patterns
+    never = re.compile("(?!)")
+    return PatternSet.leading([patterns.get(k, never) for k in _LABEL_KEYS], domain=language)
+
+
 def _labels(ctx: _Context, t: Timex, start: int, end: int, taken: Sequence[ActRef]) -> list[ActRef]:
     """Acts named by their title, not their number ("la décision-cadre du Conseil relative à la
     lutte contre l'exploitation sexuelle des enfants"): the label as written, CELEX unknown."""
@@ -652,16 +697,31 @@ def _labels(ctx: _Context, t: Timex, start: int, end: int, taken: Sequence[ActRe
     heads: list[tuple[int, int, str]] = list(
         kind_spans(text, ctx.language, start, end, doc=ctx.doc)
     )
-    maybe = (
-        range(len(_LABEL_KEYS))
-        if ctx.doc is None
-        else ctx.doc.index(_label_set(ctx.language)).candidates(start, end)
-    )
+    doc = ctx.doc
+    if doc is None:
+        maybe: Sequence[int] = range(len(_LABEL_KEYS))
+    else:
+        # only where a match can start (a noun with no leading literal: where its keywords are)
+        lead = _label_lead_set(ctx.language)
+        lead_index = doc.index(lead)
+        maybe = lead_index.candidates(start, end)
+        keywords: list[int] | None = None
     for k in maybe:
         key = _LABEL_KEYS[k]
         pat = ctx.pack.patterns.get(key)
-        if pat is not None:
-            heads.extend((m.start(), m.end(), key) for m in pat.finditer(text, start, end))
+        if pat is None:
+            continue
+        if doc is None:
+            got: Sequence[re.Match[str]] = list(pat.finditer(text, start, end))
+        elif k in lead_index.always:
+            if keywords is None:
+                keywords = doc.index(_label_set(ctx.language)).candidates(start, end)
+            if k not in keywords:
+                continue
+            got = list(pat.finditer(text, start, end))
+        else:
+            got = matches_in(lead, k, doc, start, end)
+        heads.extend((m.start(), m.end(), key) for m in got)
     found: list[ActRef] = []
     for h0, h1, kind in sorted(heads):
         if h0 > 0 and text[h0 - 1].isalnum():

@@ -541,22 +541,26 @@ def finditer(pset: PatternSet, i: int, doc: DocText) -> Iterator[re.Match[str]]:
             cur = m.end()
 
 
-def matches_in(pset: PatternSet, i: int, doc: DocText, start: int, end: int) -> list[re.Match[str]]:
+def matches_in(
+    pset: PatternSet, i: int, doc: DocText, start: int, end: int, sliced: str | None = None
+) -> list[re.Match[str]]:
     """``list(pset.patterns[i].finditer(doc.text, start, end))``: the same matches, the
     pattern tried only where a match inside the window can start (see :func:`finditer`).
+    With ``sliced`` (``doc.text[start:end]``): ``list(pattern.finditer(sliced))``, matches
+    in the slice's offsets, as a search of the slice alone sees it.
 
     A match inside ``[start, end)`` holds its leading literal at an offset from its start in
     ``[lo, hi]``, so it starts at ``s - w`` for an occurrence ``s`` of that literal in
     ``[start + lo, end + hi)``; ``match`` with the same ``endpos`` sees what ``finditer`` sees
-    there (text before ``start`` stays visible to lookbehinds in both).
+    there (text before ``start`` stays visible to lookbehinds in both, or hidden in both).
     """
     pattern = pset.patterns[i]
     span = pset.offsets[i] if i < len(pset.offsets) else None
-    if span is None or i in pset.always:
+    if span is None or i in pset.always or i in doc.index(pset).always:
+        if sliced is not None:
+            return list(pattern.finditer(sliced))
         return list(pattern.finditer(doc.text, start, end))
     index = doc.index(pset)
-    if i in index.always:
-        return list(pattern.finditer(doc.text, start, end))
     lo, hi = span
     found = index.literal_starts(i)
     a = bisect.bisect_left(found, start + lo)
@@ -570,8 +574,18 @@ def matches_in(pset: PatternSet, i: int, doc: DocText, start: int, end: int) -> 
             {s - w for s in found[a:b] for w in range(lo, hi + 1) if start <= s - w < end}
         )
     out: list[re.Match[str]] = []
-    cur = start
     match = pattern.match
+    if sliced is not None:
+        cur = 0
+        for p in starts:
+            if p - start < cur:
+                continue
+            m = match(sliced, p - start)
+            if m is not None:
+                out.append(m)
+                cur = m.end()
+        return out
+    cur = start
     text = doc.text
     for p in starts:
         if p < cur:
@@ -581,3 +595,45 @@ def matches_in(pset: PatternSet, i: int, doc: DocText, start: int, end: int) -> 
             out.append(m)
             cur = m.end()
     return out
+
+
+def solid_width(pattern: str, flags: int = 0) -> int | None:
+    """The most non-whitespace characters a match of ``pattern`` can hold, or None when
+    unbounded or unknown (``(?:of|dated)\\s+`` -> 5: whitespace runs count for nothing)."""
+    try:
+        parsed = _sre_parse.parse(pattern, flags)
+    except Exception:  # noqa: BLE001 - an unparsable pattern: unknown
+        return None
+    return _solid(parsed)
+
+
+def _solid(items: object) -> int | None:
+    total = 0
+    for op, av in items:  # type: ignore[attr-defined]
+        got: int | None
+        if op in _ZERO_WIDTH:
+            got = 0
+        elif op is _LITERAL:
+            got = 0 if chr(av).isspace() else 1
+        elif op is _IN and av == [(_sre_constants.CATEGORY, _sre_constants.CATEGORY_SPACE)]:
+            got = 0  # \s
+        elif op is _SUBPATTERN:
+            got = _solid(av[3])
+        elif op is _BRANCH:
+            alts = [_solid(alt) for alt in av[1]]
+            got = None if any(a is None for a in alts) else max(alts, default=0)  # type: ignore[type-var]
+        elif op in _REPEATS:
+            inner = _solid(av[2])
+            if inner is None:
+                got = None
+            elif inner == 0:
+                got = 0
+            else:
+                got = None if av[1] >= _sre_constants.MAXREPEAT else av[1] * inner
+        else:
+            wmax = _width((op, av))[1]
+            got = None if wmax >= _sre_constants.MAXREPEAT else wmax
+        if got is None:
+            return None
+        total += got
+    return total
