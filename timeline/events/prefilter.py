@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import compress
+from itertools import chain, compress
 
 try:  # Python 3.11+
     from re import _casefix as _sre_casefix  # type: ignore[attr-defined]
@@ -347,6 +347,8 @@ class PatternSet:
     offsets: tuple[tuple[int, int] | None, ...] = ()
     #: the lexicon its literals join (sets used on the same documents share one)
     domain: str = "common"
+    #: per pattern: the ids of its literals in the domain's lexicon
+    literal_ids: tuple[tuple[int, ...], ...] = ()
 
     @staticmethod
     def of(patterns: Sequence[re.Pattern[str]], domain: str = "common") -> PatternSet:
@@ -375,11 +377,16 @@ class PatternSet:
         needles = tuple(None if n is not None and _weak(*n) else n for n in found)
         lexicon = _lexicon(domain)
         by_literal: dict[int, list[int]] = {}
+        literal_ids: list[tuple[int, ...]] = []
         for i, needle in enumerate(needles):
+            ids: list[int] = []
             if needle is not None:
                 lits, folded = needle
                 for lit in sorted(lits):
-                    by_literal.setdefault(lexicon.add(lit, folded), []).append(i)
+                    lid = lexicon.add(lit, folded)
+                    by_literal.setdefault(lid, []).append(i)
+                    ids.append(lid)
+            literal_ids.append(tuple(dict.fromkeys(ids)))
         always = frozenset(i for i, n in enumerate(needles) if n is None)
         return PatternSet(
             tuple(patterns),
@@ -388,6 +395,7 @@ class PatternSet:
             {k: tuple(v) for k, v in by_literal.items()},
             offsets,
             domain,
+            tuple(literal_ids),
         )
 
 
@@ -457,18 +465,33 @@ class _Occurrences:
     starts: list[int]
     ends: list[int]
     ids: list[int]
+    #: literal id -> where it occurs, in text order (filled on first use)
+    by_id: dict[int, list[int]] = field(default_factory=dict)
+
+    def positions(self) -> dict[int, list[int]]:
+        """Literal id -> where that literal occurs, in text order (built once)."""
+        by_id = self.by_id
+        if not by_id and self.ids:
+            for s, lid in zip(self.starts, self.ids, strict=True):
+                got = by_id.get(lid)
+                if got is None:
+                    by_id[lid] = [s]
+                else:
+                    got.append(s)
+        return by_id
 
 
 class PatternIndex:
     """Which patterns of a :class:`PatternSet` may match inside a window of one document."""
 
-    __slots__ = ("always", "_occ", "_by_literal", "_n", "_all", "_per_pattern")
+    __slots__ = ("always", "_occ", "_by_literal", "_n", "_all", "_per_pattern", "_literals")
 
     def __init__(self, pset: PatternSet, doc: DocText) -> None:
         self._n = len(pset.patterns)
         self._all = list(range(self._n))
         self._by_literal = pset.by_literal
         self._per_pattern: dict[int, list[int]] | None = None
+        self._literals = pset.literal_ids
         self._occ = doc.occurrences(pset.domain) if pset.by_literal else _Occurrences([], [], [])
         if self._occ is None:
             self.always = frozenset(range(self._n))
@@ -478,15 +501,20 @@ class PatternIndex:
     def literal_starts(self, i: int) -> list[int]:
         """Where the literals of pattern ``i`` occur, in text order."""
         if self._per_pattern is None:
-            per: dict[int, list[int]] = {}
+            self._per_pattern = {}
+        got = self._per_pattern.get(i)
+        if got is None:
             occ = self._occ
-            if occ is not None:
-                by_literal = self._by_literal
-                for s, lid in zip(occ.starts, occ.ids, strict=True):
-                    for w in by_literal.get(lid, ()):
-                        per.setdefault(w, []).append(s)
-            self._per_pattern = per
-        return self._per_pattern.get(i, [])
+            if occ is None:
+                got = []
+            else:
+                # the positions of each of its literals, from the document's table shared by
+                # every set of its domain
+                where = occ.positions()
+                lists = [where[lid] for lid in self._literals[i] if lid in where]
+                got = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+            self._per_pattern[i] = got
+        return got
 
     def candidates(self, start: int, end: int) -> list[int]:
         """Indexes (in pattern order) of the patterns that may match in ``text[start:end]``."""
