@@ -142,6 +142,13 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
         next_first[i] = following
         if contents[i]:
             following = contents[i][:1]
+    # which lines a time expression starts on (the others are neither dates nor rows)
+    dated = [False] * len(lines)
+    line_starts = [ls for ls, _ in lines]
+    for ts, _te in spans:
+        k = bisect.bisect_right(line_starts, ts) - 1
+        if k >= 0 and ts < lines[k][1]:
+            dated[k] = True
     # group lines into chunks that may hold several sentences
     chunks: list[tuple[int, int]] = []
     cur: tuple[int, int] | None = None
@@ -163,11 +170,11 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
         split = False
         if _BULLET.match(text[line[0] : line[1]]):
             split = True
-        elif _is_date_only(text, prev, spans):
+        elif dated[i - 1] and _is_date_only(text, prev, spans):  # prev is line i - 1
             split = first not in ",;.)" and not first.islower()
-        elif _is_date_only(text, line, spans):
+        elif dated[i] and _is_date_only(text, line, spans):
             split = nxt_first not in ",;.)" and not prev_text.endswith(",")
-        elif _starts_with_date(text, line, spans):
+        elif dated[i] and _starts_with_date(text, line, spans):
             # a table row or log line, unless a sentence was broken before its date ("on\n12 May")
             split = not (
                 prev_text.endswith(",")
@@ -193,6 +200,18 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
         chunks.append(cur)
     units: list[Unit] = []
     for s, e in chunks:
+        if _SENT_END.search(text, s, e) is None:
+            # no sentence ends inside: the chunk is one unit, trimmed
+            chunk = text[s:e]
+            us = s + len(chunk) - len(chunk.lstrip())
+            ue = s + len(chunk.rstrip())
+            if ue > us:
+                if ue - us <= MAX_UNIT:
+                    units.append(Unit(us, ue))
+                else:
+                    inside = [(ts, te) for ts, te in _near(spans, max(0, s - 200), e) if ts < e and te > s]
+                    units.extend(_bounded(text, us, ue, inside))
+            continue
         inside = [(ts, te) for ts, te in _near(spans, max(0, s - 200), e) if ts < e and te > s]
         for u in _split_sentences(text, s, e, inside):
             us, ue = u.start, u.end
