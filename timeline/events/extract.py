@@ -751,6 +751,17 @@ def _labels(ctx: _Context, t: Timex, start: int, end: int, taken: Sequence[ActRe
     return found[:1]
 
 
+def _actors(ctx: _Context, clause: tuple[int, int]) -> tuple[str, ...]:
+    """The actors named in a clause (once per clause: dates of one sentence share it)."""
+    key = ("actors", clause)
+    got = ctx.memo.get(key)
+    if got is None:
+        got = ctx.memo[key] = tuple(
+            find_actors(ctx.text, ctx.language, clause[0], clause[1], doc=ctx.doc)
+        )
+    return got  # type: ignore[return-value]
+
+
 def _summary(text: str, span: tuple[int, int]) -> str:
     s = " ".join(text[span[0] : span[1]].split())
     return s if len(s) <= 400 else s[:397] + "..."
@@ -882,7 +893,7 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
                 type=etype,
                 acts=tuple(_dedupe_acts(ev_acts)),
                 procedures=tuple(dict.fromkeys(procs)),
-                actors=tuple(find_actors(text, language, clause[0], clause[1], doc=ctx.doc)),
+                actors=_actors(ctx, clause),
                 summary=_summary(text, clause),
                 timex=t,
                 sentence_span=clause,

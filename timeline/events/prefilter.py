@@ -484,7 +484,16 @@ class _Occurrences:
 class PatternIndex:
     """Which patterns of a :class:`PatternSet` may match inside a window of one document."""
 
-    __slots__ = ("always", "_occ", "_by_literal", "_n", "_all", "_per_pattern", "_literals")
+    __slots__ = (
+        "always",
+        "_occ",
+        "_by_literal",
+        "_n",
+        "_all",
+        "_per_pattern",
+        "_literals",
+        "_always_sorted",
+    )
 
     def __init__(self, pset: PatternSet, doc: DocText) -> None:
         self._n = len(pset.patterns)
@@ -497,6 +506,7 @@ class PatternIndex:
             self.always = frozenset(range(self._n))
         else:
             self.always = pset.always
+        self._always_sorted = sorted(self.always)
 
     def literal_starts(self, i: int) -> list[int]:
         """Where the literals of pattern ``i`` occur, in text order."""
@@ -524,6 +534,8 @@ class PatternIndex:
         starts = occ.starts
         k = bisect.bisect_left(starts, start)
         hi = bisect.bisect_left(starts, end, k)
+        if k == hi:
+            return self._always_sorted  # no literal in the window
         found = set(self.always)
         ends, ids, by_literal = occ.ends, occ.ids, self._by_literal
         for j in range(k, hi):
