@@ -587,10 +587,10 @@ def _cue(ctx: _Context, name: str, clause: tuple[int, int]) -> bool:
         ctx.memo[key] = maybe
     if _CUES.index(name) not in maybe:  # type: ignore[operator]
         return False
-    key = ("cue", name, clause)
-    found = ctx.memo.get(key)
+    cue_key = ("cue", name, clause)
+    found = ctx.memo.get(cue_key)
     if found is None:
-        found = ctx.memo[key] = pattern.search(ctx.text[clause[0] : clause[1]]) is not None
+        found = ctx.memo[cue_key] = pattern.search(ctx.text[clause[0] : clause[1]]) is not None
     return bool(found)
 
 
