@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from timeline.events.prefilter import DocText, matches_in
-from timeline.events.resources import actor_lead_set, actor_set, common, compile_pattern, pack
+from timeline.events.resources import actor_lead_set, common, compile_pattern, pack
 from timeline.model import Amount
 
 
@@ -33,22 +33,14 @@ def find_actors(
         order: Sequence[int] = range(len(actors))
         lead = None
     else:
-        # a name whose leading literal is in the window is tried only where a match can
-        # start; one without such a literal is run unless none of its keywords is there
+        # a name whose leading literal (else keyword) is not in the window cannot match
+        # there; one with a leading literal is tried only where a match can start
         lead = actor_lead_set(language)
-        lead_index = doc.index(lead)
-        order = lead_index.candidates(start, end)
-        keywords: list[int] | None = None
+        order = doc.index(lead).candidates(start, end)
     for i in order:
         canonical, pattern = actors[i]
         if lead is None:
             matches: Sequence[re.Match[str]] = list(pattern.finditer(text, start, end))
-        elif i in lead_index.always:
-            if keywords is None:
-                keywords = doc.index(actor_set(language)).candidates(start, end)  # type: ignore[union-attr]
-            if i not in keywords:
-                continue
-            matches = list(pattern.finditer(text, start, end))
         else:
             matches = matches_in(lead, i, doc, start, end)  # type: ignore[arg-type]
         for m in matches:

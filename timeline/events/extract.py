@@ -54,7 +54,6 @@ from timeline.events.resources import (
     Trigger,
     pack,
     trigger_lead_set,
-    trigger_set,
 )
 from timeline.events.split import Unit, split_units
 from timeline.model import ActRef, Document, Event, Timex
@@ -160,23 +159,13 @@ def _scan_triggers(ctx: _Context, start: int, end: int) -> list[_Hit]:
                 if m.end() > m.start():
                     hits.append(_Hit(trig, m.start(), m.end()))
     else:
-        # the same hits in the same order: a trigger whose leading literal is not in the
-        # window cannot match there, and one that has is tried only where a match can start;
-        # one without such a literal is run unless none of its keywords is in the window
+        # the same hits in the same order: a trigger whose leading literal (else keyword) is
+        # not in the window cannot match there, and one with a leading literal is tried only
+        # where a match can start
         lead = trigger_lead_set(ctx.language)
-        lead_index = doc.index(lead)
-        keywords: list[int] | None = None
-        for i in lead_index.candidates(start, end):
+        for i in doc.index(lead).candidates(start, end):
             trig = triggers[i]
-            if i in lead_index.always:
-                if keywords is None:
-                    keywords = doc.index(trigger_set(ctx.language)).candidates(start, end)
-                if i not in keywords:
-                    continue
-                found: Sequence[re.Match[str]] = list(trig.pattern.finditer(ctx.text, start, end))
-            else:
-                found = matches_in(lead, i, doc, start, end)
-            for m in found:
+            for m in matches_in(lead, i, doc, start, end):
                 if m.end() > m.start():
                     hits.append(_Hit(trig, m.start(), m.end()))
     # a longer, more specific phrase hides the weaker triggers inside it
@@ -337,19 +326,12 @@ _ATTACHED_KEYS = (
 
 
 @cache
-def _attached_set(language: str) -> PatternSet:
-    """The ``_ATTACHED_KEYS`` patterns of ``language`` (a never-matching one where absent)."""
-    patterns = pack(language).patterns
-    never = re.compile("(?!)")
-    return PatternSet.of([patterns.get(k, never) for k, _ in _ATTACHED_KEYS], domain=language)
-
-
-@cache
 def _attached_lead_set(language: str) -> PatternSet:
-    """The ``_ATTACHED_KEYS`` patterns of ``language`` with the literals their matches begin with."""
+    """The ``_ATTACHED_KEYS`` patterns of ``language`` with the literals their matches begin
+    with, else their keywords (a never-matching pattern where absent)."""
     patterns = pack(language).patterns
     never = re.compile("(?!)")
-    return PatternSet.leading([patterns.get(k, never) for k, _ in _ATTACHED_KEYS], domain=language)
+    return PatternSet.mixed([patterns.get(k, never) for k, _ in _ATTACHED_KEYS], domain=language)
 
 
 def _attached(ctx: _Context, t: Timex) -> tuple[str, str, int, int] | None:
@@ -384,9 +366,7 @@ def _find_attached(ctx: _Context, t: Timex) -> tuple[str, str, int, int] | None:
     if doc is None:
         maybe: Sequence[int] = range(len(_ATTACHED_KEYS))
     else:
-        noun_index = doc.index(nouns)
-        maybe = noun_index.candidates(window_start, stop)
-        keywords: list[int] | None = None
+        maybe = doc.index(nouns).candidates(window_start, stop)
     for k in maybe:
         key, etype = _ATTACHED_KEYS[k]
         pat = p.get(key)
@@ -394,12 +374,6 @@ def _find_attached(ctx: _Context, t: Timex) -> tuple[str, str, int, int] | None:
             continue
         if doc is None:
             found: Sequence[re.Match[str]] = list(pat.finditer(window))
-        elif k in noun_index.always:
-            if keywords is None:
-                keywords = doc.index(_attached_set(ctx.language)).candidates(window_start, stop)
-            if k not in keywords:
-                continue
-            found = list(pat.finditer(window))
         else:
             found = matches_in(nouns, k, doc, window_start, stop, window)
         for m in found:
@@ -680,17 +654,12 @@ _LABEL_STOP = re.compile(r"[.;:()\[\]«»“”\"|]|,\s|\n\s*\n|\n\s*[A-Z0-9]|\s
 
 
 @cache
-def _label_set(language: str) -> PatternSet:
-    patterns = pack(language).patterns
-    never = re.compile("(?!)")
-    return PatternSet.of([patterns.get(k, never) for k in _LABEL_KEYS], domain=language)
-
-
-@cache
 def _label_lead_set(language: str) -> PatternSet:
+    """The ``_LABEL_KEYS`` patterns of ``language`` with the literals their matches begin with,
+    else their keywords."""
     patterns = pack(language).patterns
     never = re.compile("(?!)")
-    return PatternSet.leading([patterns.get(k, never) for k in _LABEL_KEYS], domain=language)
+    return PatternSet.mixed([patterns.get(k, never) for k in _LABEL_KEYS], domain=language)
 
 
 def _labels(ctx: _Context, t: Timex, start: int, end: int, taken: Sequence[ActRef]) -> list[ActRef]:
@@ -702,14 +671,12 @@ def _labels(ctx: _Context, t: Timex, start: int, end: int, taken: Sequence[ActRe
         kind_spans(text, ctx.language, start, end, doc=ctx.doc)
     )
     doc = ctx.doc
+    lead = _label_lead_set(ctx.language)
     if doc is None:
         maybe: Sequence[int] = range(len(_LABEL_KEYS))
     else:
         # only where a match can start (a noun with no leading literal: where its keywords are)
-        lead = _label_lead_set(ctx.language)
-        lead_index = doc.index(lead)
-        maybe = lead_index.candidates(start, end)
-        keywords: list[int] | None = None
+        maybe = doc.index(lead).candidates(start, end)
     for k in maybe:
         key = _LABEL_KEYS[k]
         pat = ctx.pack.patterns.get(key)
@@ -717,12 +684,6 @@ def _labels(ctx: _Context, t: Timex, start: int, end: int, taken: Sequence[ActRe
             continue
         if doc is None:
             got: Sequence[re.Match[str]] = list(pat.finditer(text, start, end))
-        elif k in lead_index.always:
-            if keywords is None:
-                keywords = doc.index(_label_set(ctx.language)).candidates(start, end)
-            if k not in keywords:
-                continue
-            got = list(pat.finditer(text, start, end))
         else:
             got = matches_in(lead, k, doc, start, end)
         heads.extend((m.start(), m.end(), key) for m in got)

@@ -366,6 +366,24 @@ class PatternSet:
         return PatternSet._build(patterns, needles, offsets, domain)
 
     @staticmethod
+    def mixed(patterns: Sequence[re.Pattern[str]], domain: str = "common") -> PatternSet:
+        """Analyse ``patterns`` for the literals their matches begin with, else (no such
+        literal, or one as common as a two-letter word) for their necessary literals: one
+        index tells which patterns may match in a window, and :func:`matches_in` tries those
+        with a leading literal only where a match can start."""
+        needles: list[tuple[frozenset[str], bool] | None] = []
+        offsets: list[tuple[int, int] | None] = []
+        for p in patterns:
+            lead = leading_literals(p)
+            if lead is not None and not _weak(lead[0], lead[1]):
+                needles.append((lead[0], lead[1]))
+                offsets.append((lead[2], lead[3]))
+            else:
+                needles.append(necessary_literals(p))
+                offsets.append(None)
+        return PatternSet._build(patterns, needles, tuple(offsets), domain)
+
+    @staticmethod
     def _build(
         patterns: Sequence[re.Pattern[str]],
         found: Sequence[tuple[frozenset[str], bool] | None],
@@ -596,11 +614,11 @@ def matches_in(
     """
     pattern = pset.patterns[i]
     span = pset.offsets[i] if i < len(pset.offsets) else None
-    if span is None or i in pset.always or i in doc.index(pset).always:
+    index = doc.index(pset)
+    if span is None or i in index.always:  # (the index's always-run patterns hold the set's)
         if sliced is not None:
             return list(pattern.finditer(sliced))
         return list(pattern.finditer(doc.text, start, end))
-    index = doc.index(pset)
     lo, hi = span
     found = index.literal_starts(i)
     a = bisect.bisect_left(found, start + lo)

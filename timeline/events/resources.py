@@ -209,12 +209,14 @@ def actor_set(language: str) -> PatternSet:
 
 @cache
 def trigger_lead_set(language: str) -> PatternSet:
-    """The trigger patterns of ``language`` with the literals their matches begin with, to
-    try each one only where a match can start (:func:`~timeline.events.prefilter.matches_in`)."""
-    return PatternSet.leading([t.pattern for t in pack(language).triggers], domain=language)
+    """The trigger patterns of ``language`` with the literals their matches begin with (else
+    their keywords), to try each one only where a match can start
+    (:func:`~timeline.events.prefilter.matches_in`)."""
+    return PatternSet.mixed([t.pattern for t in pack(language).triggers], domain=language)
 
 
 @cache
 def actor_lead_set(language: str) -> PatternSet:
-    """The actor patterns of ``language`` with the literals their matches begin with."""
-    return PatternSet.leading([p for _, p in pack(language).actors], domain=language)
+    """The actor patterns of ``language`` with the literals their matches begin with (else
+    their keywords)."""
+    return PatternSet.mixed([p for _, p in pack(language).actors], domain=language)
