@@ -377,8 +377,10 @@ def _find_attached(ctx: _Context, t: Timex) -> tuple[str, str, int, int] | None:
         else:
             found = matches_in(nouns, k, doc, window_start, stop, window)
         for m in found:
+            if best is not None and m.end() <= best[0]:
+                continue  # it could not replace the noun found already
             between = window[m.end() : of_m.start() + 1]
-            if _BREAK.search(between) or len(between) > 90:
+            if len(between) > 90 or _BREAK.search(between):
                 continue
             b0 = window_start + m.end()
             if any(h.trigger.priority >= 2 for h in _triggers_in(ctx, b0, b0 + len(between))):
