@@ -128,7 +128,19 @@ class Grammar:
     _single: dict[int, re.Pattern[str]] = field(default_factory=dict)
     _by_key: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
     _by_subset: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict)
+    _rules_by_key: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    _trie: str | None = None
     _uses: dict[str, int] = field(default_factory=dict)
+
+    def rules_for(self, key: str) -> tuple[int, ...]:
+        """The indexes of the rules that can start at a token with ``key``, in priority order."""
+        try:
+            return self._rules_by_key[key]
+        except KeyError:
+            pass
+        subset = tuple(i for i, keys in enumerate(self.rule_keys) if keys is None or key in keys)
+        self._rules_by_key[key] = subset
+        return subset
 
     def pattern_for(self, key: str) -> re.Pattern[str] | None:
         """The combined pattern of the rules that can start at a token with ``key``, in
@@ -137,7 +149,7 @@ class Grammar:
             return self._by_key[key]
         except KeyError:
             pass
-        subset = tuple(i for i, keys in enumerate(self.rule_keys) if keys is None or key in keys)
+        subset = self.rules_for(key)
         pat: re.Pattern[str] | None = None
         if subset:
             pat = self._by_subset.get(subset)
@@ -163,12 +175,11 @@ class Grammar:
             self._by_key["#*"] = pat
         return pat
 
-    def starts(self) -> re.Pattern[str]:
-        """Where a match can start: a zero-width pattern searched in C from token to token.
-        It requires one of the rules' opening prefixes (see :func:`firstchars.prefixes`)
-        after a left boundary; when some rule's opening cannot be told, every token start."""
-        pat = self._by_key.get("^starts")
-        if pat is None:
+    def _opening_trie(self) -> str:
+        """The rules' opening prefixes as one regex (see :func:`firstchars.prefixes`), or ""
+        when some rule's opening cannot be told (every token start is then a candidate)."""
+        got = self._trie
+        if got is None:
             seqs: set[tuple[str, ...]] = set()
             for rule in self.rules:
                 p = prefixes(rule.pattern)
@@ -176,9 +187,35 @@ class Grammar:
                     seqs = set()
                     break
                 seqs |= p
-            ahead = f"(?={trie(seqs)})" if seqs else ""
+            got = self._trie = trie(seqs) if seqs else ""
+        return got
+
+    def starts(self) -> re.Pattern[str]:
+        """Where a match can start: a zero-width pattern.
+        It requires one of the rules' opening prefixes (see :func:`firstchars.prefixes`)
+        after a left boundary; when some rule's opening cannot be told, every token start.
+        The scan finds these positions faster with :meth:`openings`."""
+        pat = self._by_key.get("^starts")
+        if pat is None:
+            seqs = self._opening_trie()
+            ahead = f"(?={seqs})" if seqs else ""
             pat = re.compile(_LEFT_TOKEN + ahead, re.IGNORECASE)
             self._by_key["^starts"] = pat
+        return pat
+
+    def openings(self) -> re.Pattern[str]:
+        """The positions of :meth:`starts` that follow a character other than a letter, digit
+        or underscore, as the ends of the matches of one pattern: that character, then the
+        opening prefixes. ``re`` searches it in C, jumping from one such character to the
+        next without trying the pattern in between (the pattern opens with a character
+        class), where :meth:`starts` tries its left boundary at every position.
+        The other positions of :meth:`starts` are the text's start and a digit glued to a word
+        ("Presseartikel11"); :func:`timeline.temporal.finder.scan` looks for those apart."""
+        pat = self._by_key.get("^openings")
+        if pat is None:
+            seqs = self._opening_trie()
+            pat = re.compile(r"\W(?=[^\W_])" + (f"(?={seqs})" if seqs else ""), re.IGNORECASE)
+            self._by_key["^openings"] = pat
         return pat
 
     def word_pattern(self) -> re.Pattern[str]:
@@ -197,25 +234,25 @@ class Grammar:
         return pat
 
     def pattern_at(self, key: str) -> re.Pattern[str] | None:
-        """The pattern to try at a token with ``key``: the shared word-led or digit-led one
-        until the key has come HOT_KEY times, then the key's own (fewer rules, faster; its
-        compiling pays off only for a key met often). Both find the same first rule."""
+        """The key's own combined pattern once the key has come HOT_KEY times, else None:
+        until then its rules are tried one by one (:meth:`single`). Compiling a key's pattern
+        pays off only for a key met often; either way the same first rule is found."""
         if key in self._by_key:
             return self._by_key[key]
         n = self._uses.get(key, 0) + 1
         self._uses[key] = n
         if n >= HOT_KEY:
             return self.pattern_for(key)
-        return self.digit_pattern() if key.startswith("#") else self.word_pattern()
+        return None
 
     def warm(self) -> None:
         """Compile the patterns of a scan now (timings then measure tagging, not compiling)."""
-        self.starts()
-        self.word_pattern()
-        self.digit_pattern()
+        self.openings()
+        for i in range(len(self.rules)):
+            self.single(i)
 
     def single(self, index: int) -> re.Pattern[str]:
-        """The pattern of rule ``index`` alone (used when a combined match fails validation)."""
+        """The pattern of rule ``index`` alone: the scan tries a token's rules one by one."""
         pat = self._single.get(index)
         if pat is None:
             pat = re.compile(_LEFT + _wrap(index, self.rules[index].pattern), re.IGNORECASE)
