@@ -388,7 +388,6 @@ def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
     one combined pattern of its rules (:meth:`Grammar.pattern_at`)."""
     if not g.everywhere and key not in g.triggers:
         return None
-    rules = g.rules_for(key)
     after = -1
     pat = g.pattern_at(key)
     if pat is not None:
@@ -400,11 +399,10 @@ def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
             return _found(g, index, m, text)
         except Reject:
             after = index
-    single = g.single
-    for j in rules:
+    for j, match in g.matchers(key):
         if j <= after:
             continue
-        mj = single(j).match(text, s)
+        mj = match(text, s)
         if mj is None:
             continue
         try:

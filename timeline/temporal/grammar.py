@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources as importlib_resources
@@ -129,6 +130,9 @@ class Grammar:
     _by_key: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
     _by_subset: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict)
     _rules_by_key: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    _matchers: dict[str, tuple[tuple[int, Callable[[str, int], re.Match[str] | None]], ...]] = (
+        field(default_factory=dict)
+    )
     _trie: str | None = None
     _uses: dict[str, int] = field(default_factory=dict)
 
@@ -141,6 +145,13 @@ class Grammar:
         subset = tuple(i for i, keys in enumerate(self.rule_keys) if keys is None or key in keys)
         self._rules_by_key[key] = subset
         return subset
+
+    def matchers(self, key: str) -> tuple[tuple[int, Callable[[str, int], re.Match[str] | None]], ...]:
+        """(rule index, the ``match`` of its own pattern) for each rule of :meth:`rules_for`."""
+        got = self._matchers.get(key)
+        if got is None:
+            got = self._matchers[key] = tuple((i, self.single(i).match) for i in self.rules_for(key))
+        return got
 
     def pattern_for(self, key: str) -> re.Pattern[str] | None:
         """The combined pattern of the rules that can start at a token with ``key``, in
