@@ -133,10 +133,10 @@ def _tries(monkeypatch: pytest.MonkeyPatch, text: str, lang: str) -> tuple[int, 
     g = load.__wrapped__(lang)
     g.warm()
     monkeypatch.setattr(grammar_module, "HOT_KEY", 10**9)
-    real = Grammar.single
+    real = Grammar.bare
     monkeypatch.setattr(
         Grammar,
-        "single",
+        "bare",
         lambda self, *a: _Counting(real(self, *a)),  # type: ignore[misc]
     )
     positions = 0

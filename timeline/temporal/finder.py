@@ -20,9 +20,10 @@ from typing import Any
 
 from timeline.model import Timex
 from timeline.temporal.firstchars import DIGITS_CAP, follower
-from timeline.temporal.grammar import Grammar, norm_word
+from timeline.temporal.grammar import LEFT, Grammar, norm_word
 
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
+_LEFT_AT = LEFT.match
 _DIGITS = re.compile(r"\d+")
 
 
@@ -388,6 +389,8 @@ def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
     one combined pattern of its rules (:meth:`Grammar.pattern_at`)."""
     if not g.everywhere and key not in g.triggers:
         return None
+    if _LEFT_AT(text, s) is None:
+        return None  # every rule opens with this boundary
     after = -1
     pat = g.pattern_at(key)
     if pat is not None:

@@ -48,6 +48,8 @@ _APOS_CLASS = "['\u2019\u2018\u02bc\u00b4`]"
 # ("Presseartikel11 Mai 2022"); never right after a digit or a digit and a separator
 # ("19/1234", "1.2-1.5").
 _LEFT = r"(?:(?<!\w)|(?<=[^\W\d_])(?=\d))(?<!\d[./-])"
+#: The left boundary alone, tested once per position before the position's rules.
+LEFT = re.compile(_LEFT, re.IGNORECASE)
 # A token's first character (a letter or a digit) at a left boundary, looser than _LEFT (the
 # digit test first: most positions fail it at once).
 _LEFT_TOKEN = r"(?:(?<!\w)|(?=\d)(?<=[^\W\d_]))(?=[^\W_])"
@@ -127,6 +129,7 @@ class Grammar:
     #: normalized values by (rule index, matched text); see finder._build
     memo: dict[tuple[int, str], Any] = field(default_factory=dict)
     _single: dict[int, re.Pattern[str]] = field(default_factory=dict)
+    _bare: dict[int, re.Pattern[str]] = field(default_factory=dict)
     _by_key: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
     _by_subset: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict)
     _rules_by_key: dict[str, tuple[int, ...]] = field(default_factory=dict)
@@ -147,10 +150,11 @@ class Grammar:
         return subset
 
     def matchers(self, key: str) -> tuple[tuple[int, Callable[[str, int], re.Match[str] | None]], ...]:
-        """(rule index, the ``match`` of its own pattern) for each rule of :meth:`rules_for`."""
+        """(rule index, the ``match`` of its :meth:`bare` pattern) for each rule of
+        :meth:`rules_for`."""
         got = self._matchers.get(key)
         if got is None:
-            got = self._matchers[key] = tuple((i, self.single(i).match) for i in self.rules_for(key))
+            got = self._matchers[key] = tuple((i, self.bare(i).match) for i in self.rules_for(key))
         return got
 
     def pattern_for(self, key: str) -> re.Pattern[str] | None:
@@ -260,14 +264,24 @@ class Grammar:
         """Compile the patterns of a scan now (timings then measure tagging, not compiling)."""
         self.openings()
         for i in range(len(self.rules)):
-            self.single(i)
+            self.bare(i)
 
     def single(self, index: int) -> re.Pattern[str]:
-        """The pattern of rule ``index`` alone: the scan tries a token's rules one by one."""
+        """The pattern of rule ``index`` alone, behind the shared left boundary."""
         pat = self._single.get(index)
         if pat is None:
             pat = re.compile(_LEFT + _wrap(index, self.rules[index].pattern), re.IGNORECASE)
             self._single[index] = pat
+        return pat
+
+    def bare(self, index: int) -> re.Pattern[str]:
+        """The pattern of rule ``index`` alone without the left boundary, which every rule
+        shares: the scan tests it once per position (:data:`LEFT`) and then tries the
+        position's rules one by one on these patterns."""
+        pat = self._bare.get(index)
+        if pat is None:
+            pat = re.compile(_wrap(index, self.rules[index].pattern), re.IGNORECASE)
+            self._bare[index] = pat
         return pat
 
 
