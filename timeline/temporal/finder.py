@@ -1,6 +1,7 @@
-"""Find time expressions: one scan of a language's combined pattern, then normalization.
+"""Find time expressions: one scan from token to token, then normalization.
 
-The scan takes, at each position, the first rule in priority order that matches and whose
+The scan visits the positions where some rule's opening can follow (:func:`starts`) and takes,
+at each, the first rule in priority order that matches and whose
 value normalizes; a rule whose groups do not make a valid date ("45/2001") is skipped and the
 next rules are tried at the same position. Matches never overlap.
 

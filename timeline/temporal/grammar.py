@@ -175,21 +175,6 @@ class Grammar:
         self._by_key[key] = pat
         return pat
 
-    def digit_pattern(self) -> re.Pattern[str]:
-        """One pattern of every rule that can start with a digit, in priority order, behind a
-        digit lookahead: searched in C from position to position, no Python per digit run."""
-        pat = self._by_key.get("#*")
-        if pat is None:
-            subset = [
-                i
-                for i, keys in enumerate(self.rule_keys)
-                if keys is None or any(k.startswith("#") for k in keys)
-            ]
-            alts = "|".join(_wrap(i, self.rules[i].pattern) for i in subset) or "(?!)"
-            pat = re.compile(_LEFT + r"(?=\d)(?:" + alts + ")", re.IGNORECASE)
-            self._by_key["#*"] = pat
-        return pat
-
     def _opening_trie(self) -> str:
         """The rules' opening prefixes as one regex (see :func:`firstchars.prefixes`), or ""
         when some rule's opening cannot be told (every token start is then a candidate)."""
@@ -231,21 +216,6 @@ class Grammar:
             seqs = self._opening_trie()
             pat = re.compile(r"\W(?=[^\W_])" + (f"(?={seqs})" if seqs else ""), re.IGNORECASE)
             self._by_key["^openings"] = pat
-        return pat
-
-    def word_pattern(self) -> re.Pattern[str]:
-        """One pattern of every rule that can start with a word, in priority order (the first
-        alternative that matches wins), behind the shared left boundary."""
-        pat = self._by_key.get("^words")
-        if pat is None:
-            subset = [
-                i
-                for i, keys in enumerate(self.rule_keys)
-                if keys is None or any(not k.startswith("#") for k in keys)
-            ]
-            alts = "|".join(_wrap(i, self.rules[i].pattern) for i in subset) or "(?!)"
-            pat = re.compile(_LEFT + "(?:" + alts + ")", re.IGNORECASE)
-            self._by_key["^words"] = pat
         return pat
 
     def pattern_at(self, key: str) -> re.Pattern[str] | None:
