@@ -151,3 +151,27 @@ def test_walk_finds_the_same_files_in_the_same_order(tmp_path: Path) -> None:
         got = [p for p in iter_inputs([shown]) if isinstance(p, str)]
         assert got == _old_walk(root, shown)
         assert got and all(re.search(r"\.(txt|md|html|pdf)$", p, re.IGNORECASE) for p in got)
+
+
+def test_a_language_the_loader_could_not_tell_is_not_detected_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from timeline.pipeline import extract_document
+
+    calls: list[str] = []
+    real = language._detect
+
+    def counting(text: str) -> str | None:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(language, "_detect", counting)
+    path = _write(tmp_path, "numbers", "12/03/2009 - 4.5.2016 | 123 456", None)
+    doc = load_document(path)
+    assert doc.language is None  # nothing to tell it by
+    extraction = extract_document(doc)
+    assert extraction.document.language == "en"  # the pipeline's default
+    assert len(calls) == 1  # the loader detected; the pipeline reused its answer
+    other = "99/03/2009 - 4.5.2016 | 123 456"
+    assert language.detect_language(other) is None
+    assert len(calls) == 2  # another text is detected

@@ -96,12 +96,28 @@ def _is_maltese(sample: str) -> bool:
     return hits / len(words) >= marks["min_word_share"]
 
 
+#: The last text detected and its answer: the loader detects a document's language, and the
+#: pipeline asks again for the same text when the loader could not tell.
+_LAST: tuple[str, str | None] | None = None
+
+
 def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of the EU language ``text`` is written in, or None when unsure.
 
     Detection runs on the body (see the module docstring), so a French page whose navigation
-    is in English is French.
+    is in English is French. Asked twice in a row for the same text object, the answer is
+    not computed again.
     """
+    global _LAST
+    last = _LAST
+    if last is not None and last[0] is text:
+        return last[1]
+    found = _detect(text)
+    _LAST = (text, found)
+    return found
+
+
+def _detect(text: str) -> str | None:
     sample = body_sample(text)
     if sum(1 for c in sample if c.isalpha()) < 3:
         return None

@@ -258,8 +258,8 @@ def resolve(value: str, anchor: dt.date | None, direction: int, previous_day: st
         if anchor is None:
             return "XXXX-WXX-WE"
         back = direction < 0 and anchor.isoweekday() < 6
-        y, w, _ = (anchor - dt.timedelta(days=7 if back else 0)).isocalendar()
-        return f"{y:04d}-W{w:02d}-WE"
+        y, week, _ = (anchor - dt.timedelta(days=7 if back else 0)).isocalendar()
+        return f"{y:04d}-W{week:02d}-WE"
     m = _REL.match(value)
     if m is not None:
         sign, n, unit, suffix = m.groups()

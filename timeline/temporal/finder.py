@@ -1,6 +1,7 @@
-"""Find time expressions: one scan of a language's combined pattern, then normalization.
+"""Find time expressions: one scan from token to token, then normalization.
 
-The scan takes, at each position, the first rule in priority order that matches and whose
+The scan visits the positions where some rule's opening can follow (:func:`starts`) and takes,
+at each, the first rule in priority order that matches and whose
 value normalizes; a rule whose groups do not make a valid date ("45/2001") is skipped and the
 next rules are tried at the same position. Matches never overlap.
 
@@ -20,9 +21,10 @@ from typing import Any
 
 from timeline.model import Timex
 from timeline.temporal.firstchars import DIGITS_CAP, follower
-from timeline.temporal.grammar import Grammar, norm_word
+from timeline.temporal.grammar import LEFT, Grammar, norm_word
 
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
+_LEFT_AT = LEFT.match
 _DIGITS = re.compile(r"\d+")
 
 
@@ -378,14 +380,33 @@ def _index(m: re.Match[str]) -> int:
     return int(name[1:]) if name and "__" not in name else _outer_index(m)
 
 
-def _later(g: Grammar, text: str, s: int, key: str, index: int) -> Found | None:
-    """The first rule after ``index`` (among those that can start at a token with ``key``)
-    that matches at ``s`` and normalizes: tried when rule ``index``'s match was rejected."""
-    for j in range(index + 1, len(g.rules)):
-        keys = g.rule_keys[j]
-        if keys is not None and key not in keys:
+def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
+    """The first rule (in priority order) that matches at ``s`` and normalizes: the timex and
+    the end of the match (context included).
+
+    The rules that can start at a token with ``key`` are tried one by one, each through its
+    own small pattern (a combined pattern of every rule costs far more per try: its groups
+    are reset and its alternatives entered one after the other); a key met very often gets
+    one combined pattern of its rules (:meth:`Grammar.pattern_at`)."""
+    if not g.everywhere and key not in g.triggers:
+        return None
+    if _LEFT_AT(text, s) is None:
+        return None  # every rule opens with this boundary
+    after = -1
+    pat = g.pattern_at(key)
+    if pat is not None:
+        m = pat.match(text, s)
+        if m is None:
+            return None
+        index = _index(m)
+        try:
+            return _found(g, index, m, text)
+        except Reject:
+            after = index
+    for j, match in g.matchers(key):
+        if j <= after:
             continue
-        mj = g.single(j).match(text, s)
+        mj = match(text, s)
         if mj is None:
             continue
         try:
@@ -395,96 +416,69 @@ def _later(g: Grammar, text: str, s: int, key: str, index: int) -> Found | None:
     return None
 
 
-def _first(g: Grammar, text: str, s: int, key: str) -> tuple[re.Match[str], int] | None:
-    """The match at ``s`` of the first rule, in priority order, that can start at a token with
-    ``key``, and that rule's index. The digit-led or word-led rules are tried together (two
-    patterns compiled once), and the rule found is checked against the token's key."""
-    pat = g.pattern_at(key)
-    if pat is None:
-        return None
-    m = pat.match(text, s)
-    if m is None:
-        return None
-    index = _index(m)
-    keys = g.rule_keys[index]
-    if keys is not None and key not in keys:
-        # A rule that cannot start at this token matched (cannot happen while firstchars
-        # tells first tokens right): the token's own rules decide.
-        pat = g.pattern_for(key)
-        m = pat.match(text, s) if pat is not None else None
-        if m is None:
-            return None
-        index = _index(m)
-    return m, index
-
-
-def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
-    """The first rule (in priority order) that matches at ``s`` and normalizes: the timex and
-    the end of the match (context included)."""
-    if not g.everywhere and key not in g.triggers:
-        return None
-    got = _first(g, text, s, key)
-    if got is None:
-        return None
-    m, index = got
-    try:
-        return _found(g, index, m, text)
-    except Reject:
-        return _later(g, text, s, key, index)
-
-
 _LETTERS = re.compile(r"[^\W\d_]+")
 _DIGIT_RUN = re.compile(r"\d+")
+#: A digit glued to a word ("Presseartikel11"): a token start that follows a letter.
+_GLUED = re.compile(r"\d(?<=[^\W\d_]\d)")
+#: Characters of text given to :meth:`Grammar.openings` to test one position (see _opens_at).
+_PROBE = 256
+
+
+def _opens_at(g: Grammar, text: str, s: int) -> bool:
+    """Whether :meth:`Grammar.starts` matches at ``s``, the text's start or a digit glued to a
+    word: :meth:`Grammar.openings` tried on a space and the next characters (what matches
+    there matches on the whole text; only a probe cut short is asked again of ``starts``)."""
+    if g.openings().match(" " + text[s : s + _PROBE]) is not None:
+        return True
+    return s + _PROBE < len(text) and g.starts().match(text, s) is not None
+
+
+def starts(g: Grammar, text: str) -> list[int]:
+    """The positions of :meth:`Grammar.starts` in ``text``, in order: the ends of the matches
+    of :meth:`Grammar.openings` (a token start after a character other than a letter, digit
+    or underscore), with the text's start and the digits glued to a word when they open."""
+    found = [m.end() for m in g.openings().finditer(text)]
+    extra = [m.start() for m in _GLUED.finditer(text) if _opens_at(g, text, m.start())]
+    if text and _opens_at(g, text, 0):
+        extra.append(0)
+    return sorted(found + extra) if extra else found
 
 
 def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
     """Every time expression of ``text`` in ``g``'s language, left to right, non-overlapping.
 
-    Matches start at tokens, and only where one of the rules' opening prefixes follows: that
-    pattern (:meth:`Grammar.starts`) is searched in C, so most of the text costs no Python.
-    At such a token, the first rule in priority order that matches and normalizes wins (one
-    pattern, :meth:`Grammar.word_pattern` or :meth:`Grammar.digit_pattern`); a word must also be one that can open a rule
-    (see :mod:`timeline.temporal.firstchars`). When a match is found, the tokens inside it
+    Matches start at tokens, and only where one of the rules' opening prefixes follows
+    (:meth:`Grammar.starts`; found by :func:`starts` in C, so most of the text costs no Python).
+    At such a token, the first rule in priority order that matches and normalizes wins,
+    among the rules that can start at its key (see :func:`_match_at` and
+    :mod:`timeline.temporal.firstchars`). When a match is found, the tokens inside it
     are tried too, and a match that starts inside and reaches further replaces it (longest
     match wins: "on Nov" gives way to "Nov. 1, 2004"). With ``split_ranges`` a range comes out
     as its two ends, as TimeML annotates it.
     """
     out: list[Timex] = []
-    n = len(text)
     pos = 0
     triggers = g.triggers
     everywhere = g.everywhere
-    search = g.starts().search
-    digits = g.digit_pattern().match
     letters_at = _LETTERS.match
-    while pos < n:
-        c = search(text, pos)
-        if c is None:
-            break
-        s = c.start()
+    for s in starts(g, text):
+        if s < pos:
+            continue  # inside the last match
         found: Found | None = None
-        if text[s].isdecimal():  # a digit run (\d): the digit-led rules first
-            m = digits(text, s)
-            if m is not None:
-                try:
-                    found = _found(g, _index(m), m, text)
-                except Reject:  # the token's own rules, after the rejected one
-                    run = _DIGIT_RUN.match(text, s)
-                    assert run is not None
-                    found = _match_at(g, text, s, _key(run.group(), text, run.end()))
+        if text[s].isdecimal():  # a digit run (\d): its key tells the rules to try
+            run = _DIGIT_RUN.match(text, s)
+            assert run is not None
+            found = _match_at(g, text, s, _key(run.group(), text, run.end()))
         else:  # a letter run, if its key can open a rule
             tok = letters_at(text, s)
             if tok is None:  # not a token start (cannot happen: starts() asks for one)
-                pos = s + 1
                 continue
             word = tok.group()
             lw = word.lower()
             if not everywhere and (lw[:3] if len(lw) >= 3 else lw + "$") not in triggers:
-                pos = s + 1
                 continue
             found = _match_at(g, text, s, _key(word, text, tok.end()))
         if found is None:
-            pos = s + 1
             continue
         timex, end, parts = found
         # Only a match opening with a word ("on", "in", "le"...) can hide a longer one inside.

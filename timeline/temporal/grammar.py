@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources as importlib_resources
@@ -47,6 +48,8 @@ _APOS_CLASS = "['\u2019\u2018\u02bc\u00b4`]"
 # ("Presseartikel11 Mai 2022"); never right after a digit or a digit and a separator
 # ("19/1234", "1.2-1.5").
 _LEFT = r"(?:(?<!\w)|(?<=[^\W\d_])(?=\d))(?<!\d[./-])"
+#: The left boundary alone, tested once per position before the position's rules.
+LEFT = re.compile(_LEFT, re.IGNORECASE)
 # A token's first character (a letter or a digit) at a left boundary, looser than _LEFT (the
 # digit test first: most positions fail it at once).
 _LEFT_TOKEN = r"(?:(?<!\w)|(?=\d)(?<=[^\W\d_]))(?=[^\W_])"
@@ -126,9 +129,33 @@ class Grammar:
     #: normalized values by (rule index, matched text); see finder._build
     memo: dict[tuple[int, str], Any] = field(default_factory=dict)
     _single: dict[int, re.Pattern[str]] = field(default_factory=dict)
+    _bare: dict[int, re.Pattern[str]] = field(default_factory=dict)
     _by_key: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
     _by_subset: dict[tuple[int, ...], re.Pattern[str]] = field(default_factory=dict)
+    _rules_by_key: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    _matchers: dict[str, tuple[tuple[int, Callable[[str, int], re.Match[str] | None]], ...]] = (
+        field(default_factory=dict)
+    )
+    _trie: str | None = None
     _uses: dict[str, int] = field(default_factory=dict)
+
+    def rules_for(self, key: str) -> tuple[int, ...]:
+        """The indexes of the rules that can start at a token with ``key``, in priority order."""
+        try:
+            return self._rules_by_key[key]
+        except KeyError:
+            pass
+        subset = tuple(i for i, keys in enumerate(self.rule_keys) if keys is None or key in keys)
+        self._rules_by_key[key] = subset
+        return subset
+
+    def matchers(self, key: str) -> tuple[tuple[int, Callable[[str, int], re.Match[str] | None]], ...]:
+        """(rule index, the ``match`` of its :meth:`bare` pattern) for each rule of
+        :meth:`rules_for`."""
+        got = self._matchers.get(key)
+        if got is None:
+            got = self._matchers[key] = tuple((i, self.bare(i).match) for i in self.rules_for(key))
+        return got
 
     def pattern_for(self, key: str) -> re.Pattern[str] | None:
         """The combined pattern of the rules that can start at a token with ``key``, in
@@ -137,7 +164,7 @@ class Grammar:
             return self._by_key[key]
         except KeyError:
             pass
-        subset = tuple(i for i, keys in enumerate(self.rule_keys) if keys is None or key in keys)
+        subset = self.rules_for(key)
         pat: re.Pattern[str] | None = None
         if subset:
             pat = self._by_subset.get(subset)
@@ -148,27 +175,11 @@ class Grammar:
         self._by_key[key] = pat
         return pat
 
-    def digit_pattern(self) -> re.Pattern[str]:
-        """One pattern of every rule that can start with a digit, in priority order, behind a
-        digit lookahead: searched in C from position to position, no Python per digit run."""
-        pat = self._by_key.get("#*")
-        if pat is None:
-            subset = [
-                i
-                for i, keys in enumerate(self.rule_keys)
-                if keys is None or any(k.startswith("#") for k in keys)
-            ]
-            alts = "|".join(_wrap(i, self.rules[i].pattern) for i in subset) or "(?!)"
-            pat = re.compile(_LEFT + r"(?=\d)(?:" + alts + ")", re.IGNORECASE)
-            self._by_key["#*"] = pat
-        return pat
-
-    def starts(self) -> re.Pattern[str]:
-        """Where a match can start: a zero-width pattern searched in C from token to token.
-        It requires one of the rules' opening prefixes (see :func:`firstchars.prefixes`)
-        after a left boundary; when some rule's opening cannot be told, every token start."""
-        pat = self._by_key.get("^starts")
-        if pat is None:
+    def _opening_trie(self) -> str:
+        """The rules' opening prefixes as one regex (see :func:`firstchars.prefixes`), or ""
+        when some rule's opening cannot be told (every token start is then a candidate)."""
+        got = self._trie
+        if got is None:
             seqs: set[tuple[str, ...]] = set()
             for rule in self.rules:
                 p = prefixes(rule.pattern)
@@ -176,50 +187,71 @@ class Grammar:
                     seqs = set()
                     break
                 seqs |= p
-            ahead = f"(?={trie(seqs)})" if seqs else ""
+            got = self._trie = trie(seqs) if seqs else ""
+        return got
+
+    def starts(self) -> re.Pattern[str]:
+        """Where a match can start: a zero-width pattern.
+        It requires one of the rules' opening prefixes (see :func:`firstchars.prefixes`)
+        after a left boundary; when some rule's opening cannot be told, every token start.
+        The scan finds these positions faster with :meth:`openings`."""
+        pat = self._by_key.get("^starts")
+        if pat is None:
+            seqs = self._opening_trie()
+            ahead = f"(?={seqs})" if seqs else ""
             pat = re.compile(_LEFT_TOKEN + ahead, re.IGNORECASE)
             self._by_key["^starts"] = pat
         return pat
 
-    def word_pattern(self) -> re.Pattern[str]:
-        """One pattern of every rule that can start with a word, in priority order (the first
-        alternative that matches wins), behind the shared left boundary."""
-        pat = self._by_key.get("^words")
+    def openings(self) -> re.Pattern[str]:
+        """The positions of :meth:`starts` that follow a character other than a letter, digit
+        or underscore, as the ends of the matches of one pattern: that character, then the
+        opening prefixes. ``re`` searches it in C, jumping from one such character to the
+        next without trying the pattern in between (the pattern opens with a character
+        class), where :meth:`starts` tries its left boundary at every position.
+        The other positions of :meth:`starts` are the text's start and a digit glued to a word
+        ("Presseartikel11"); :func:`timeline.temporal.finder.scan` looks for those apart."""
+        pat = self._by_key.get("^openings")
         if pat is None:
-            subset = [
-                i
-                for i, keys in enumerate(self.rule_keys)
-                if keys is None or any(not k.startswith("#") for k in keys)
-            ]
-            alts = "|".join(_wrap(i, self.rules[i].pattern) for i in subset) or "(?!)"
-            pat = re.compile(_LEFT + "(?:" + alts + ")", re.IGNORECASE)
-            self._by_key["^words"] = pat
+            seqs = self._opening_trie()
+            pat = re.compile(r"\W(?=[^\W_])" + (f"(?={seqs})" if seqs else ""), re.IGNORECASE)
+            self._by_key["^openings"] = pat
         return pat
 
     def pattern_at(self, key: str) -> re.Pattern[str] | None:
-        """The pattern to try at a token with ``key``: the shared word-led or digit-led one
-        until the key has come HOT_KEY times, then the key's own (fewer rules, faster; its
-        compiling pays off only for a key met often). Both find the same first rule."""
+        """The key's own combined pattern once the key has come HOT_KEY times, else None:
+        until then its rules are tried one by one (:meth:`single`). Compiling a key's pattern
+        pays off only for a key met often; either way the same first rule is found."""
         if key in self._by_key:
             return self._by_key[key]
         n = self._uses.get(key, 0) + 1
         self._uses[key] = n
         if n >= HOT_KEY:
             return self.pattern_for(key)
-        return self.digit_pattern() if key.startswith("#") else self.word_pattern()
+        return None
 
     def warm(self) -> None:
         """Compile the patterns of a scan now (timings then measure tagging, not compiling)."""
-        self.starts()
-        self.word_pattern()
-        self.digit_pattern()
+        self.openings()
+        for i in range(len(self.rules)):
+            self.bare(i)
 
     def single(self, index: int) -> re.Pattern[str]:
-        """The pattern of rule ``index`` alone (used when a combined match fails validation)."""
+        """The pattern of rule ``index`` alone, behind the shared left boundary."""
         pat = self._single.get(index)
         if pat is None:
             pat = re.compile(_LEFT + _wrap(index, self.rules[index].pattern), re.IGNORECASE)
             self._single[index] = pat
+        return pat
+
+    def bare(self, index: int) -> re.Pattern[str]:
+        """The pattern of rule ``index`` alone without the left boundary, which every rule
+        shares: the scan tests it once per position (:data:`LEFT`) and then tries the
+        position's rules one by one on these patterns."""
+        pat = self._bare.get(index)
+        if pat is None:
+            pat = re.compile(_wrap(index, self.rules[index].pattern), re.IGNORECASE)
+            self._bare[index] = pat
         return pat
 
 
