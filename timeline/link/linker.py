@@ -27,6 +27,7 @@ Everything is sorted and every id is a content hash, so the same input gives the
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -684,7 +685,16 @@ def _unique_ids(entries: list[Entry]) -> list[Entry]:
     """Entries whose content is identical (an event stated twice, unmerged) get ``-2``, ``-3``..."""
     seen: Counter[str] = Counter()
     out = []
-    for e in sorted(entries, key=lambda e: (e.id, repr(e))):
+    # by id, then (only among entries of one id) by their text
+    by_id: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        by_id[e.id].append(e)
+    ordered = [
+        e
+        for i in sorted(by_id)
+        for e in (by_id[i] if len(by_id[i]) == 1 else sorted(by_id[i], key=repr))
+    ]
+    for e in ordered:
         seen[e.id] += 1
         out.append(e if seen[e.id] == 1 else replace(e, id=f"{e.id}-{seen[e.id]}"))
     return out
@@ -700,12 +710,48 @@ def _anchor(entry: Entry) -> str | None:
     return entry.earliest
 
 
-def _related(keys: Iterable[str], relations: list[ActRelation]) -> set[str]:
+def _related(
+    keys: Iterable[str],
+    relations: list[ActRelation],
+    by_act: Mapping[str, list[int]] | None = None,
+) -> set[str]:
+    """``keys`` and the acts of every relation, in list order, that touches the set so far
+    (one pass: a relation met before an act joined does not count).
+
+    ``by_act`` (act -> indexes of the relations naming it, ascending) visits only those
+    relations, in the same order, with the same result as the pass over the whole list.
+    """
     out = set(keys)
-    for rel in relations:
-        if rel.source in out or rel.target in out:
-            out.update((rel.source, rel.target))
+    if by_act is None:
+        for rel in relations:
+            if rel.source in out or rel.target in out:
+                out.update((rel.source, rel.target))
+        return out
+    todo = [i for k in out for i in by_act.get(k, ())]
+    heapq.heapify(todo)
+    done = -1
+    while todo:
+        i = heapq.heappop(todo)
+        if i <= done:
+            continue
+        done = i
+        for act in (relations[i].source, relations[i].target):
+            if act not in out:
+                out.add(act)
+                for j in by_act.get(act, ()):
+                    if j > i:
+                        heapq.heappush(todo, j)
     return out
+
+
+def _relation_index(relations: list[ActRelation]) -> dict[str, list[int]]:
+    """Act -> the indexes of the relations naming it, ascending."""
+    by_act: dict[str, list[int]] = defaultdict(list)
+    for i, rel in enumerate(relations):
+        by_act[rel.source].append(i)
+        if rel.target != rel.source:
+            by_act[rel.target].append(i)
+    return by_act
 
 
 def _link_plans(
@@ -729,9 +775,10 @@ def _link_plans(
             by_proc[(cand.type, proc)].append(cand)
     updates: dict[str, dict[str, Any]] = defaultdict(dict)
     open_plans: list[str] = []
+    relation_index = _relation_index(relations)
     for plan in plans:
         keys = {k for k in (act_key(a.celex) for a in plan.acts) if k}
-        related = _related(keys, relations)
+        related = _related(keys, relations, relation_index)
         labels = [normalize(a.label) for a in plan.acts if not a.celex and a.label]
         anchor = _anchor(plan)
         anchor_iv = dates.interval(anchor)
