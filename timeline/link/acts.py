@@ -354,7 +354,10 @@ def _similarity(a: str, b: str, floor: float) -> float:
     if floor:
         # the characters the two share bound the ratio from above (difflib's quick_ratio),
         # counted here without building a matcher
-        shared = sum((_chars(a) & _chars(b)).values())
+        ca, cb = _chars(a), _chars(b)
+        if len(cb) < len(ca):
+            ca, cb = cb, ca
+        shared = sum(min(n, cb[c]) for c, n in ca.items() if c in cb)
         if 2.0 * shared / (len(a) + len(b)) < floor:
             return 0.0
     if a == b:

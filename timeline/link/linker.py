@@ -594,11 +594,15 @@ def _precision_rank(event: Event) -> int:
 def _choose(group: list[_Item]) -> tuple[_Item, bool]:
     """The item whose date the entry shows, and whether the sources conflict."""
     dated = [i for i in group if i.event.date]
+    # some two dates cannot name the same day: intervals meet pairwise exactly when the latest
+    # start is not after the earliest end; a date outside the calendar meets only itself
     conflict = False
-    for i, a in enumerate(dated):
-        for b in dated[i + 1 :]:
-            if not dates.overlap(a.event.date, b.event.date):
-                conflict = True
+    if len({i.event.date for i in dated}) > 1:
+        spans = [dates.interval(i.event.date) for i in dated]
+        if any(iv is None for iv in spans):
+            conflict = True
+        else:
+            conflict = max(iv[0] for iv in spans if iv) > min(iv[1] for iv in spans if iv)
     if not dated:
         best = min(
             group,
@@ -776,9 +780,13 @@ def _link_plans(
     updates: dict[str, dict[str, Any]] = defaultdict(dict)
     open_plans: list[str] = []
     relation_index = _relation_index(relations)
+    related_of: dict[tuple[str, ...], set[str]] = {}
     for plan in plans:
         keys = {k for k in (act_key(a.celex) for a in plan.acts) if k}
-        related = _related(keys, relations, relation_index)
+        memo = tuple(sorted(keys))
+        if memo not in related_of:
+            related_of[memo] = _related(keys, relations, relation_index)
+        related = related_of[memo]
         labels = [normalize(a.label) for a in plan.acts if not a.celex and a.label]
         anchor = _anchor(plan)
         anchor_iv = dates.interval(anchor)
