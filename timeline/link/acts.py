@@ -179,7 +179,7 @@ def find_acts(text: str) -> list[ActMention]:
     return list(_find_acts(text))
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=1 << 14)
 def _find_acts(text: str) -> tuple[ActMention, ...]:
     # cached: linking reads each document's acts for titles, relations and misprints
     res = resources.load()
@@ -354,7 +354,10 @@ def _similarity(a: str, b: str, floor: float) -> float:
     if floor:
         # the characters the two share bound the ratio from above (difflib's quick_ratio),
         # counted here without building a matcher
-        shared = sum((_chars(a) & _chars(b)).values())
+        ca, cb = _chars(a), _chars(b)
+        if len(cb) < len(ca):
+            ca, cb = cb, ca
+        shared = sum(min(n, cb[c]) for c, n in ca.items() if c in cb)
         if 2.0 * shared / (len(a) + len(b)) < floor:
             return 0.0
     if a == b:
@@ -376,6 +379,10 @@ class TitleIndex:
         # built on the first lookup, dropped when a title is added
         self._lengths: list[tuple[list[tuple[int, str]], dict[str, list[int]]]] | None = None
         self._resolved: dict[tuple[str, str | None], TitleMatch | None] = {}
+        # acts_in_sentence by (flattened sentence, language); matches without their document
+        self._in_sentence: dict[
+            tuple[str, str | None], tuple[tuple[ActRef, ...], list[TitleMatch]]
+        ] = {}
         for t in titles:
             self.add(t)
 
@@ -386,6 +393,7 @@ class TitleIndex:
             self.titles.append(title)
             self._lengths = None
             self._resolved.clear()
+            self._in_sentence.clear()
 
     def _candidates(self, subject: str, floor: float, whole: bool) -> list[int]:
         """Indexes (in index order) of the titles whose subject, or with ``whole`` whose full
@@ -625,6 +633,18 @@ def acts_in_sentence(
     candidate title that the corpus' titles may resolve.
     """
     flat = " ".join(sentence.split())
+    memo = (flat, language)
+    if memo not in index._in_sentence:
+        # a corpus repeats sentences (syndicated releases, versions of one text)
+        index._in_sentence[memo] = _acts_in_sentence(flat, language, index)
+    out, matches = index._in_sentence[memo]
+    return out, [m if m.document == document else replace(m, document=document) for m in matches]
+
+
+def _acts_in_sentence(
+    flat: str, language: str | None, index: TitleIndex
+) -> tuple[tuple[ActRef, ...], list[TitleMatch]]:
+    document = ""
     out: list[ActRef] = []
     seen: set[str] = set()
     for m in find_acts(flat):

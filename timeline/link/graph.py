@@ -30,7 +30,32 @@ from timeline.model import Extraction, Timeline
 from timeline.safety import xml_text
 
 
-def _node(graph: nx.MultiDiGraph, node: str, **attrs: Any) -> None:
+class _Draft:
+    """The graph while it is built: plain dicts of nodes and of edges by (source, target,
+    key), with networkx's meaning (adding a node or an edge again updates its attributes).
+    :func:`_sorted` makes the networkx graph of it once, in sorted order."""
+
+    def __init__(self, **graph: Any) -> None:
+        self.graph = graph
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self.edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    def __contains__(self, node: object) -> bool:
+        return node in self.nodes
+
+    def add_node(self, node: str, **attrs: Any) -> None:
+        self.nodes.setdefault(node, {}).update(attrs)
+
+    def add_edge(self, u: str, v: str, key: str, **attrs: Any) -> None:
+        self.nodes.setdefault(u, {})
+        self.nodes.setdefault(v, {})
+        self.edges.setdefault((u, v, key), {}).update(attrs)
+
+    def has_edge(self, u: str, v: str, key: str) -> bool:
+        return (u, v, key) in self.edges
+
+
+def _node(graph: _Draft, node: str, **attrs: Any) -> None:
     if node in graph:
         for k, v in attrs.items():
             if graph.nodes[node].get(k) in (None, "", []):
@@ -48,7 +73,7 @@ def build_graph(
 
     ``facts`` (by document path) stand for the texts, as in :func:`~timeline.link.link`.
     """
-    g = nx.MultiDiGraph(name=timeline.title)
+    g = _Draft(name=timeline.title)
     # a narrowed timeline (select) keeps its own documents only
     docs = {d.path: d for d in timeline.documents} or {
         x.document.path: x.document for x in extractions
@@ -222,7 +247,7 @@ def build_graph(
             span=found[0]["span"],
         )
 
-    for node, data in list(g.nodes(data=True)):
+    for node, data in list(g.nodes.items()):
         if data.get("kind") == "act":
             did = dossier_of_act.get(data["celex"])
             if did:
@@ -234,13 +259,17 @@ def build_graph(
     return _sorted(g)
 
 
-def _sorted(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """The same graph with nodes and edges inserted in sorted order (deterministic exports)."""
+def _sorted(g: _Draft) -> nx.MultiDiGraph:
+    """The graph with nodes and edges inserted in sorted order (deterministic exports)."""
     out = nx.MultiDiGraph(**g.graph)
-    for node in sorted(g.nodes):
-        out.add_node(node, **{k: g.nodes[node][k] for k in sorted(g.nodes[node])})
-    for u, v, k, data in sorted(g.edges(keys=True, data=True), key=lambda t: (t[0], t[1], t[2])):
-        out.add_edge(u, v, key=k, **{a: data[a] for a in sorted(data)})
+    out.add_nodes_from(
+        (node, {k: attrs[k] for k in sorted(attrs)})
+        for node, attrs in sorted(g.nodes.items(), key=lambda t: t[0])
+    )
+    out.add_edges_from(
+        (u, v, k, {a: data[a] for a in sorted(data)})
+        for (u, v, k), data in sorted(g.edges.items(), key=lambda t: t[0])
+    )
     return out
 
 

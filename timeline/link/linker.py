@@ -27,6 +27,7 @@ Everything is sorted and every id is a content hash, so the same input gives the
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -363,15 +364,35 @@ class _UnionFind:
 
 
 def _mark_sole(items: list[_Item]) -> None:
-    """A document stating one step of one act at two dates tells two events, not a conflict."""
+    """A document stating one step of one act at two dates tells two events, not a conflict.
+
+    An item is sole when every item of its (document, type, main act) group has a date that
+    can name the same day as its own (:func:`dates.overlap`): all intervals meet it, and a
+    date outside the calendar ("XXXX-03") only meets the same text. Read off each group's
+    latest start and earliest end, not pair by pair (a document id such as a reference can
+    be shared by thousands of documents).
+    """
     by_key: dict[tuple[str, str, str], list[_Item]] = defaultdict(list)
     for item in items:
         if item.primary and item.event.date:
             for doc_id in item.doc_ids:
                 by_key[(doc_id, item.event.type, item.primary)].append(item)
     for group in by_key.values():
+        if len(group) == 1:
+            continue
+        texts = {str(i.event.date) for i in group if dates.interval(i.event.date) is None}
+        spans = [iv for i in group if (iv := dates.interval(i.event.date)) is not None]
+        if texts:
+            # a text date meets only itself: the group is sole only if it is one text date
+            if spans or len(texts) > 1:
+                for a in group:
+                    a.sole = False
+            continue
+        latest_start = max(iv[0] for iv in spans)
+        earliest_end = min(iv[1] for iv in spans)
         for a in group:
-            if any(not dates.overlap(a.event.date, b.event.date) for b in group):
+            first, last = dates.interval(a.event.date)  # type: ignore[misc]
+            if latest_start > last or earliest_end < first:
                 a.sole = False
 
 
@@ -400,77 +421,147 @@ def _label_families(items: list[_Item]) -> dict[str, str]:
     return {la: find(la) for la in labels}
 
 
-def _subject_keys(item: _Item, families: dict[str, str]) -> set[tuple[str, ...]]:
-    """Keys two items share whenever :func:`_same_subject` can hold for them: an act (named,
-    or the act the document is), a procedure, a document, act labels at all (compared
-    fuzzily), or a dossier and day."""
-    keys: set[tuple[str, ...]] = {("act", k) for k in item.act_keys}
-    if item.own:
-        keys.add(("act", item.own))
-    keys.update(("proc", p) for p in item.procedures)
-    keys.update(("doc", d) for d in item.doc_ids)
-    keys.update(("labels", families[la]) for la in item.labels)
-    if item.dossier is not None and dates.is_day(item.event.date):
-        keys.add(("dossier", item.dossier, str(item.event.date)))
-    return keys
+# Kinds of subject an item has, as :func:`_same_subject` reads them in turn: acts and
+# procedures, acts alone, procedures alone, neither.
+_ACTS_PROCS, _ACTS, _PROCS, _NONE = 0, 1, 2, 3
+#: Kinds whose pairs :func:`_same_subject` decides past acts and procedures (by document, the
+#: act a document is, labels or dossier and day): not both with acts, not both with procedures.
+_REST = (
+    frozenset({_NONE}),
+    frozenset({_PROCS, _NONE}),
+    frozenset({_ACTS, _NONE}),
+    frozenset({_ACTS_PROCS, _ACTS, _PROCS, _NONE}),
+)
+#: Both with procedures, not both with acts: procedures decide.
+_BY_PROC: tuple[frozenset[int], ...] = (
+    frozenset({_PROCS}), frozenset(), frozenset({_ACTS_PROCS, _PROCS}), frozenset()
+)
+#: Both with acts: acts decide.
+_BY_ACT = (frozenset({0}),)
+# The act a document is ("own") against acts named: an item with acts (roles 0: with
+# procedures, 1: without) and one without (2: with procedures, 3: without), when they are a
+# pair of _REST.
+_BY_OWN = (frozenset({3}), frozenset({2, 3}), frozenset({1}), frozenset({0, 1}))
 
 
-def _candidate_pairs(
-    group: list[_Item], families: dict[str, str]
-) -> list[tuple[_Item, _Item]]:
-    """Pairs of one type's items that could be one event: dates in the same year (or both
-    undated) and a subject key in common (:func:`_subject_keys`), or (for conflicts) the same
-    main act. Blocking keeps large corpora tractable: no pair :func:`_mergeable` accepts is
-    left out."""
-    buckets: dict[tuple[str, ...], list[_Item]] = defaultdict(list)
-    for item in group:
-        iv = dates.interval(item.event.date)
-        if item.event.date is None:
-            when = [("undated", "")]
+def _kind(item: _Item) -> int:
+    if item.act_keys:
+        return _ACTS_PROCS if item.procedures else _ACTS
+    return _PROCS if item.procedures else _NONE
+
+
+def _sweep(
+    members: list[tuple[int, int, int, int]],
+    compatible: tuple[frozenset[int], ...],
+    uf: _UnionFind,
+) -> None:
+    """Union every two members whose days meet and whose kinds are ``compatible``.
+
+    ``members`` are (first day, last day, item index, kind), sorted by first day. A member
+    meets those begun before it that have not ended; those of one kind it joins become one
+    entry (their component, their latest end), so each member is looked at a bounded number
+    of times: linear after the sort, where pairing every two members that meet is quadratic.
+    """
+    active: list[list[tuple[int, int]]] = [[] for _ in compatible]
+    for first, last, index, kind in members:
+        for other in compatible[kind]:
+            entries = active[other]
+            if not entries:
+                continue
+            rep, end = -1, -1
+            for r, e in entries:
+                if e >= first:
+                    uf.union(index, r)
+                    rep, end = r, max(end, e)
+            entries[:] = [(rep, end)] if rep >= 0 else []
+        active[kind].append((index, last))
+
+
+def _merge_labelled(
+    members: list[tuple[int, int, int, int]], items: list[_Item], uf: _UnionFind
+) -> None:
+    """Items of one label family whose days meet: merged when their labels read alike (not
+    transitive, so compared pair by pair; pairs already in one component are skipped)."""
+    for i, (_, last, a, kind) in enumerate(members):
+        for first_b, _, b, kind_b in members[i + 1 :]:
+            if first_b > last:
+                break
+            if kind_b not in _REST[kind] or uf.find(a) == uf.find(b):
+                continue
+            la, lb = items[a].labels, items[b].labels
+            if any(similarity(x, y, LABEL_THRESHOLD) >= LABEL_THRESHOLD for x in la for y in lb):
+                uf.union(a, b)
+
+
+def _merge(items: list[_Item], families: dict[str, str], uf: _UnionFind) -> None:
+    """Union every two items :func:`_mergeable` accepts, without going through the pairs.
+
+    Items are put in blocks whose members may merge: the same type and planned or not (when
+    the type's date is not fixed by law), dates of one mode (undated with one status, the same
+    text date outside the calendar, or calendar intervals), and one reason of
+    :func:`_same_subject` (a shared act, procedure, document, own act named, dossier and day,
+    or label family) with the kinds of subject that reason decides for. Within a block,
+    :func:`_sweep` unions the members whose days meet. Conflicts (:func:`_mergeable`'s second
+    case) need no dates: the sole, not self-describing items of a singular type with one main
+    act and the same acts are all one event.
+    """
+    blocks: dict[tuple[Any, ...], list[tuple[int, int, int, int]]] = defaultdict(list)
+    conflicts: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    labelled: dict[tuple[Any, ...], list[tuple[int, int, int, int]]] = defaultdict(list)
+    for item in items:
+        ev = item.event
+        planned = None if ev.type in FIXED_TYPES else ev.status == "planned"
+        iv = dates.interval(ev.date)
+        mode: tuple[Any, ...]
+        if ev.date is None:
+            mode, first, last = ("undated", ev.status), 0, 0
         elif iv is None:
-            when = [("text", str(item.event.date))]
+            mode, first, last = ("text", ev.date), 0, 0
         else:
-            when = [("year", str(year)) for year in range(iv[0].year, iv[1].year + 1)]
-        for subject in _subject_keys(item, families):
-            for w in when:
-                buckets[(*w, *subject)].append(item)
-        if item.primary and item.event.type in SINGULAR_TYPES:
-            buckets[("conflict", item.primary)].append(item)
-    pairs: set[tuple[int, int]] = set()
-    for key, members in buckets.items():
-        if key[0] == "year":
-            # only dates that overlap can merge here (the conflict case has its own bucket):
-            # sorted by first day, a sweep pairs each item with those starting before it ends
-            spans = sorted(
-                ((*dates.interval(m.event.date), m) for m in members),  # type: ignore[misc]
-                key=lambda s: (s[0], s[2].index),
+            mode, first, last = ("days",), iv[0].toordinal(), iv[1].toordinal()
+        head = (ev.type, planned, *mode)
+        kind = _kind(item)
+        idx = item.index
+        for k in item.act_keys:
+            blocks[("act", *head, k)].append((first, last, idx, 0))
+            blocks[("own", *head, k)].append((first, last, idx, 0 if item.procedures else 1))
+        if not item.act_keys and item.own:
+            blocks[("own", *head, item.own)].append(
+                (first, last, idx, 2 if item.procedures else 3)
             )
-            for i, (_, last, a) in enumerate(spans):
-                j = i + 1
-                while j < len(spans) and spans[j][0] <= last:
-                    b = spans[j][2]
-                    pairs.add((min(a.index, b.index), max(a.index, b.index)))
-                    j += 1
-            continue
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                pairs.add((min(a.index, b.index), max(a.index, b.index)))
-    by_index = {item.index: item for item in group}
-    return [(by_index[i], by_index[j]) for i, j in sorted(pairs)]
+        if kind in (_ACTS_PROCS, _PROCS):
+            for p in item.procedures:
+                blocks[("proc", *head, p)].append((first, last, idx, kind))
+        for d in item.doc_ids:
+            blocks[("doc", *head, d)].append((first, last, idx, kind))
+        if item.dossier is not None and dates.is_day(ev.date):
+            blocks[("dossier", *head, item.dossier, ev.date)].append((first, last, idx, kind))
+        for fam in {families[la] for la in item.labels}:
+            labelled[(*head, fam)].append((first, last, idx, kind))
+        if (
+            ev.type in SINGULAR_TYPES
+            and ev.date is not None
+            and item.primary is not None
+            and item.sole
+            and not _about_itself(item)
+        ):
+            conflicts[(ev.type, planned, item.primary, item.act_keys)].append(idx)
+    rules = {"act": _BY_ACT, "own": _BY_OWN, "proc": _BY_PROC, "doc": _REST, "dossier": _REST}
+    for key, members in blocks.items():
+        members.sort()
+        _sweep(members, rules[key[0]], uf)
+    for members in labelled.values():
+        members.sort()
+        _merge_labelled(members, items, uf)
+    for indexes in conflicts.values():
+        for a, b in zip(indexes, indexes[1:], strict=False):
+            uf.union(a, b)
 
 
 def _groups(items: list[_Item]) -> list[list[_Item]]:
     _mark_sole(items)
     uf = _UnionFind(len(items))
-    by_type: dict[str, list[_Item]] = defaultdict(list)
-    for item in items:
-        by_type[item.event.type].append(item)
-    families = _label_families(items)
-    for group in by_type.values():
-        for a, b in _candidate_pairs(group, families):
-            same, _ = _mergeable(a, b)
-            if same:
-                uf.union(a.index, b.index)
+    _merge(items, _label_families(items), uf)
     clusters: dict[int, list[_Item]] = defaultdict(list)
     for item in items:
         clusters[uf.find(item.index)].append(item)
@@ -503,11 +594,15 @@ def _precision_rank(event: Event) -> int:
 def _choose(group: list[_Item]) -> tuple[_Item, bool]:
     """The item whose date the entry shows, and whether the sources conflict."""
     dated = [i for i in group if i.event.date]
+    # some two dates cannot name the same day: intervals meet pairwise exactly when the latest
+    # start is not after the earliest end; a date outside the calendar meets only itself
     conflict = False
-    for i, a in enumerate(dated):
-        for b in dated[i + 1 :]:
-            if not dates.overlap(a.event.date, b.event.date):
-                conflict = True
+    if len({i.event.date for i in dated}) > 1:
+        spans = [dates.interval(i.event.date) for i in dated]
+        if any(iv is None for iv in spans):
+            conflict = True
+        else:
+            conflict = max(iv[0] for iv in spans if iv) > min(iv[1] for iv in spans if iv)
     if not dated:
         best = min(
             group,
@@ -594,7 +689,16 @@ def _unique_ids(entries: list[Entry]) -> list[Entry]:
     """Entries whose content is identical (an event stated twice, unmerged) get ``-2``, ``-3``..."""
     seen: Counter[str] = Counter()
     out = []
-    for e in sorted(entries, key=lambda e: (e.id, repr(e))):
+    # by id, then (only among entries of one id) by their text
+    by_id: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        by_id[e.id].append(e)
+    ordered = [
+        e
+        for i in sorted(by_id)
+        for e in (by_id[i] if len(by_id[i]) == 1 else sorted(by_id[i], key=repr))
+    ]
+    for e in ordered:
         seen[e.id] += 1
         out.append(e if seen[e.id] == 1 else replace(e, id=f"{e.id}-{seen[e.id]}"))
     return out
@@ -610,12 +714,48 @@ def _anchor(entry: Entry) -> str | None:
     return entry.earliest
 
 
-def _related(keys: Iterable[str], relations: list[ActRelation]) -> set[str]:
+def _related(
+    keys: Iterable[str],
+    relations: list[ActRelation],
+    by_act: Mapping[str, list[int]] | None = None,
+) -> set[str]:
+    """``keys`` and the acts of every relation, in list order, that touches the set so far
+    (one pass: a relation met before an act joined does not count).
+
+    ``by_act`` (act -> indexes of the relations naming it, ascending) visits only those
+    relations, in the same order, with the same result as the pass over the whole list.
+    """
     out = set(keys)
-    for rel in relations:
-        if rel.source in out or rel.target in out:
-            out.update((rel.source, rel.target))
+    if by_act is None:
+        for rel in relations:
+            if rel.source in out or rel.target in out:
+                out.update((rel.source, rel.target))
+        return out
+    todo = [i for k in out for i in by_act.get(k, ())]
+    heapq.heapify(todo)
+    done = -1
+    while todo:
+        i = heapq.heappop(todo)
+        if i <= done:
+            continue
+        done = i
+        for act in (relations[i].source, relations[i].target):
+            if act not in out:
+                out.add(act)
+                for j in by_act.get(act, ()):
+                    if j > i:
+                        heapq.heappush(todo, j)
     return out
+
+
+def _relation_index(relations: list[ActRelation]) -> dict[str, list[int]]:
+    """Act -> the indexes of the relations naming it, ascending."""
+    by_act: dict[str, list[int]] = defaultdict(list)
+    for i, rel in enumerate(relations):
+        by_act[rel.source].append(i)
+        if rel.target != rel.source:
+            by_act[rel.target].append(i)
+    return by_act
 
 
 def _link_plans(
@@ -639,9 +779,14 @@ def _link_plans(
             by_proc[(cand.type, proc)].append(cand)
     updates: dict[str, dict[str, Any]] = defaultdict(dict)
     open_plans: list[str] = []
+    relation_index = _relation_index(relations)
+    related_of: dict[tuple[str, ...], set[str]] = {}
     for plan in plans:
         keys = {k for k in (act_key(a.celex) for a in plan.acts) if k}
-        related = _related(keys, relations)
+        memo = tuple(sorted(keys))
+        if memo not in related_of:
+            related_of[memo] = _related(keys, relations, relation_index)
+        related = related_of[memo]
         labels = [normalize(a.label) for a in plan.acts if not a.celex and a.label]
         anchor = _anchor(plan)
         anchor_iv = dates.interval(anchor)
