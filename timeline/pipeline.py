@@ -304,30 +304,62 @@ def _run_task(task: _Task) -> Extraction | Failure:
 
 
 def _cache_key(task: _Task) -> str | None:
+    """The cache key of a task: its bytes, its sidecar's, its options and the engine.
+
+    None when the file cannot be judged here (missing, not a plain file, over ``max_bytes``,
+    growing while read): the worker then reports the problem. Plain ``os`` calls, one ``fstat``
+    per file: a rebuild computes this for every document of the corpus.
+    """
+    import os
+
     from timeline.cache import cache_key
 
-    if task.data is not None:
-        content, sidecar = task.data, None
-    else:
-        path = Path(task.path)
+    content: bytes | None = task.data
+    sidecar: bytes | None = None
+    if content is None:
         try:
-            size = path.stat().st_size if path.is_file() else task.max_bytes + 1
-            if size > task.max_bytes:
-                return None  # the worker reports the problem, without reading it here
-            with open(path, "rb") as handle:
-                content = handle.read(size + 1)  # read(n) would reserve n bytes up front
-            if len(content) > size:
-                return None  # growing while we look: let the worker judge it
-            side = path.with_name(path.name.rsplit(".", 1)[0] + ".meta.json")
-            sidecar = (
-                side.read_bytes()[:1_000_000] if task.use_sidecar and side.is_file() else None
-            )
+            content = _read_plain_file(task.path, task.max_bytes)
+            if content is None:
+                return None
+            if task.use_sidecar:
+                folder, name = os.path.split(task.path)
+                side = os.path.join(folder, name.rsplit(".", 1)[0] + ".meta.json")
+                try:
+                    sidecar = _read_plain_file(side, None)
+                except FileNotFoundError:
+                    pass
+                if sidecar is not None:
+                    sidecar = sidecar[:1_000_000]
         except OSError:
             return None  # the worker reports the problem
     options = {"path": task.path, "date": task.date, "language": task.language,
                "sidecar": task.use_sidecar, "max_bytes": task.max_bytes,
                "max_chars": task.max_chars}
     return cache_key(content, sidecar, options)
+
+
+def _read_plain_file(path: str, limit: int | None) -> bytes | None:
+    """The bytes of a plain file, or None when it is something else (a folder, a pipe) or
+    over ``limit`` bytes, before or while it is read."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a pipe must not block
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or (limit is not None and info.st_size > limit):
+            return None
+        size = info.st_size
+        parts = [os.read(fd, size + 1)]  # reading more than st_size shows a growing file
+        got = len(parts[0])
+        while got <= size and parts[-1]:
+            parts.append(os.read(fd, size + 1 - got))
+            got += len(parts[-1])
+        if got > size:
+            return None  # growing while we look: let the worker judge it
+        return b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def extract(
@@ -502,19 +534,24 @@ def _batches(
     exclude: Sequence[str],
     follow_symlinks: bool,
     limit: int,
-) -> list[list[str | Failure]]:
-    """The inputs in order, cut into runs of about ``limit`` bytes (a bad input is a Failure)."""
-    batches: list[list[str | Failure]] = [[]]
+) -> list[list[str | InputError | Failure]]:
+    """The inputs in order, cut into runs of about ``limit`` bytes.
+
+    A bad input is reported in its place (an InputError), except a second ``-``, reported
+    after its batch (a Failure), as :func:`extract` does.
+    """
+    import os
+
+    batches: list[list[str | InputError | Failure]] = [[]]
     size = 0
     for item in load_stage.iter_inputs(
         [str(i) for i in sources], exclude=exclude, follow_symlinks=follow_symlinks
     ):
         if isinstance(item, InputError):
-            # extract reports it again, in its place; only a second "-" is reported here
-            batches[-1].append(Failure(item.path, item.problem) if item.path == "-" else item.path)
+            batches[-1].append(Failure(item.path, item.problem) if item.path == "-" else item)
             continue
         try:
-            size += Path(item).stat().st_size if item != "-" else 0
+            size += os.stat(item).st_size if item != "-" else 0
         except OSError:
             pass
         batches[-1].append(str(item))
@@ -642,9 +679,7 @@ def _extract_streaming(
         for batch in batches:
             paths = [i for i in batch if not isinstance(i, Failure)]
             slots: list[Failure | tuple[_BuildJob, str | None]] = []
-            for item in load_stage.iter_inputs(
-                paths, exclude=exclude, follow_symlinks=follow_symlinks
-            ):
+            for item in paths:
                 if isinstance(item, InputError):
                     slots.append(Failure(item.path, item.problem))
                     continue
