@@ -387,8 +387,10 @@ def _converter(annotation: str) -> Any:
         return lambda v: tuple(_from_row(Amount, a) for a in v)
     if "Timex" in annotation:
         return lambda v: None if v is None else Timex(*v)
-    if annotation.startswith("tuple"):
+    if annotation.startswith("tuple[tuple"):
         return _tuples
+    if annotation.startswith("tuple"):
+        return tuple  # of plain values: no need to look inside
     return None
 
 
@@ -423,15 +425,15 @@ def _to_row(obj: Any, skip: str = "") -> list[Any]:
 
 def _from_row(cls: type, row: list[Any], skip: str = "", default: Any = None) -> Any:
     names, convert = _plan(cls)
-    values = iter(row)
-    args = []
-    for name, conv in zip(names, convert, strict=True):
-        if name == skip:
-            args.append(default)
-            continue
-        value = next(values)
-        args.append(value if conv is None or value is None else conv(value))
-    return cls(*args)
+    if skip:
+        row = list(row)
+        row.insert(names.index(skip), default)
+    return cls(
+        *[
+            value if conv is None or value is None else conv(value)
+            for value, conv in zip(row, convert, strict=True)
+        ]
+    )
 
 
 def encode_built(record: BuiltRecord, timeml: bytes | None = None) -> EncodedBuilt:
