@@ -265,7 +265,9 @@ def _run_task(task: _Task) -> Extraction | Failure:
     restore = _limit_memory(task.max_memory) if main_thread else None
     if alarm:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, float(task.timeout or 0))
+        # repeated every 0.1 s until cancelled: an alarm that lands in a weakref or GC callback
+        # is swallowed there ("Exception ignored in ..."), and the next one stops the document
+        signal.setitimer(signal.ITIMER_REAL, float(task.timeout or 0), 0.1)
     try:
         if task.data is not None:
             document = load_stage.load_bytes(task.data, path=task.path, max_bytes=task.max_bytes)
