@@ -8,8 +8,8 @@ one. Linking and rendering stay local.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -40,26 +40,60 @@ def run_tasks(
     but returns its failure. ``progress(done, total)`` is called as results arrive (in the
     serial and pool cases).
     """
-    total = len(tasks)
-    if dask_address:
-        return _run_dask(func, tasks, dask_address, progress)
-    if jobs <= 1 or total < MIN_TASKS_FOR_POOL:
-        results: list[R] = []
-        for task in tasks:
-            results.append(func(task))
-            if progress:
-                progress(len(results), total)
-        return results
-    from concurrent.futures import ProcessPoolExecutor
+    with WorkerPool(jobs, dask_address) as pool:
+        return list(pool.imap(func, tasks, progress=progress))
 
-    chunksize = max(1, min(16, total // (jobs * 4)))
-    results = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for result in pool.map(func, tasks, chunksize=chunksize):
-            results.append(result)
+
+class WorkerPool:
+    """Processes kept for several runs of tasks (a build's batches share one pool).
+
+    The processes start with the first run that has :data:`MIN_TASKS_FOR_POOL` tasks or more,
+    and warm up once (rules, models) for the whole build instead of once per batch. Used as a
+    context manager; :meth:`imap` yields results in task order as they arrive.
+    """
+
+    def __init__(self, jobs: int = 1, dask_address: str | None = None) -> None:
+        self.jobs = jobs
+        self.dask_address = dask_address
+        self._executor: Any = None
+
+    def imap(
+        self,
+        func: Callable[[T], R],
+        tasks: Sequence[T],
+        *,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Iterator[R]:
+        """``func(t)`` for each task, in task order, yielded as soon as it is there."""
+        total = len(tasks)
+        if self.dask_address:
+            yield from _run_dask(func, tasks, self.dask_address, progress)
+            return
+        if self.jobs <= 1 or total < MIN_TASKS_FOR_POOL:
+            results = (func(task) for task in tasks)
+        else:
+            if self._executor is None:
+                from concurrent.futures import ProcessPoolExecutor
+
+                self._executor = ProcessPoolExecutor(max_workers=self.jobs)
+            chunksize = max(1, min(16, total // (self.jobs * 4)))
+            results = self._executor.map(func, tasks, chunksize=chunksize)
+        for done, result in enumerate(results, 1):
             if progress:
-                progress(len(results), total)
-    return results
+                progress(done, total)
+            yield result
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _run_dask(

@@ -35,7 +35,7 @@ from timeline.fileio import safe_stem, sweep_temporary_files, write_atomic
 from timeline.model import Document, Extraction, Timeline, Timex
 
 if TYPE_CHECKING:
-    from timeline.cache import ExtractionCache
+    from timeline.cache import BuiltRecord, EncodedBuilt, ExtractionCache
     from timeline.link.facts import DocumentFacts
 
 #: Seconds one document may take to load and extract before it is reported and skipped.
@@ -265,7 +265,9 @@ def _run_task(task: _Task) -> Extraction | Failure:
     restore = _limit_memory(task.max_memory) if main_thread else None
     if alarm:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, float(task.timeout or 0))
+        # repeated every 0.1 s until cancelled: an alarm that lands in a weakref or GC callback
+        # is swallowed there ("Exception ignored in ..."), and the next one stops the document
+        signal.setitimer(signal.ITIMER_REAL, float(task.timeout or 0), 0.1)
     try:
         if task.data is not None:
             document = load_stage.load_bytes(task.data, path=task.path, max_bytes=task.max_bytes)
@@ -304,30 +306,62 @@ def _run_task(task: _Task) -> Extraction | Failure:
 
 
 def _cache_key(task: _Task) -> str | None:
+    """The cache key of a task: its bytes, its sidecar's, its options and the engine.
+
+    None when the file cannot be judged here (missing, not a plain file, over ``max_bytes``,
+    growing while read): the worker then reports the problem. Plain ``os`` calls, one ``fstat``
+    per file: a rebuild computes this for every document of the corpus.
+    """
+    import os
+
     from timeline.cache import cache_key
 
-    if task.data is not None:
-        content, sidecar = task.data, None
-    else:
-        path = Path(task.path)
+    content: bytes | None = task.data
+    sidecar: bytes | None = None
+    if content is None:
         try:
-            size = path.stat().st_size if path.is_file() else task.max_bytes + 1
-            if size > task.max_bytes:
-                return None  # the worker reports the problem, without reading it here
-            with open(path, "rb") as handle:
-                content = handle.read(size + 1)  # read(n) would reserve n bytes up front
-            if len(content) > size:
-                return None  # growing while we look: let the worker judge it
-            side = path.with_name(path.name.rsplit(".", 1)[0] + ".meta.json")
-            sidecar = (
-                side.read_bytes()[:1_000_000] if task.use_sidecar and side.is_file() else None
-            )
+            content = _read_plain_file(task.path, task.max_bytes)
+            if content is None:
+                return None
+            if task.use_sidecar:
+                folder, name = os.path.split(task.path)
+                side = os.path.join(folder, name.rsplit(".", 1)[0] + ".meta.json")
+                try:
+                    sidecar = _read_plain_file(side, None)
+                except FileNotFoundError:
+                    pass
+                if sidecar is not None:
+                    sidecar = sidecar[:1_000_000]
         except OSError:
             return None  # the worker reports the problem
     options = {"path": task.path, "date": task.date, "language": task.language,
                "sidecar": task.use_sidecar, "max_bytes": task.max_bytes,
                "max_chars": task.max_chars}
     return cache_key(content, sidecar, options)
+
+
+def _read_plain_file(path: str, limit: int | None) -> bytes | None:
+    """The bytes of a plain file, or None when it is something else (a folder, a pipe) or
+    over ``limit`` bytes, before or while it is read."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a pipe must not block
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or (limit is not None and info.st_size > limit):
+            return None
+        size = info.st_size
+        parts = [os.read(fd, size + 1)]  # reading more than st_size shows a growing file
+        got = len(parts[0])
+        while got <= size and parts[-1]:
+            parts.append(os.read(fd, size + 1 - got))
+            got += len(parts[-1])
+        if got > size:
+            return None  # growing while we look: let the worker judge it
+        return b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def extract(
@@ -444,32 +478,27 @@ def build(
     sweep_temporary_files(out)
     want_timeml = wanted is None or "timeml" in wanted
     cache = ExtractionCache(out / FILENAME) if use_cache else None
+    events_json = _StreamedFile(out / "events.json")
     try:
-        corpus = _extract_streaming(
-            sources, out / "timeml" if want_timeml else None, cache=cache,
-            date=date, language=language, exclude=exclude, jobs=jobs,
-            dask_address=dask_address, progress=progress, timeout=timeout, max_bytes=max_bytes,
-            max_chars=max_chars, follow_symlinks=follow_symlinks,
-        )
-    finally:
-        if cache is not None:
-            cache.close()
-    if not corpus.extractions:
-        raise NothingUsableError(corpus.failures)
-    timeline = link.link(corpus.extractions, corpus.facts)
-    if act or procedure or dossier:
-        timeline = link.select(timeline, act=act, procedure=procedure, dossier=dossier)
-    written: list[Path] = []
-    written.append(
-        write_atomic(
-            out / "events.json",
-            json.dumps(
-                [x.to_dict() for x in corpus.extractions], ensure_ascii=False, indent=2,
-                sort_keys=False,
+        try:
+            corpus = _extract_streaming(
+                sources, out / "timeml" if want_timeml else None, cache=cache,
+                events_json=events_json, date=date, language=language, exclude=exclude,
+                jobs=jobs, dask_address=dask_address, progress=progress, timeout=timeout,
+                max_bytes=max_bytes, max_chars=max_chars, follow_symlinks=follow_symlinks,
+                max_memory=max_memory,
             )
-            + "\n",
-        )
-    )
+        finally:
+            if cache is not None:
+                cache.close()
+        if not corpus.extractions:
+            raise NothingUsableError(corpus.failures)
+        timeline = link.link(corpus.extractions, corpus.facts)
+        if act or procedure or dossier:
+            timeline = link.select(timeline, act=act, procedure=procedure, dossier=dossier)
+        written: list[Path] = [events_json.commit()]
+    finally:
+        events_json.discard()
     written.append(write_atomic(out / "timeline.json", link.timeline_to_json(timeline)))
     if wanted is None or "graph" in wanted:
         graph = link.build_graph(corpus.extractions, timeline, corpus.facts)
@@ -486,6 +515,9 @@ def build(
 #: size, and each text is dropped once its facts and TimeML are written, so memory follows the
 #: number of events, not the size of the corpus.
 BATCH_BYTES = 64_000_000
+
+#: TimeML files written before their data is synced to disk and they are renamed into place.
+TIMEML_FLUSH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,19 +536,24 @@ def _batches(
     exclude: Sequence[str],
     follow_symlinks: bool,
     limit: int,
-) -> list[list[str | Failure]]:
-    """The inputs in order, cut into runs of about ``limit`` bytes (a bad input is a Failure)."""
-    batches: list[list[str | Failure]] = [[]]
+) -> list[list[str | InputError | Failure]]:
+    """The inputs in order, cut into runs of about ``limit`` bytes.
+
+    A bad input is reported in its place (an InputError), except a second ``-``, reported
+    after its batch (a Failure), as :func:`extract` does.
+    """
+    import os
+
+    batches: list[list[str | InputError | Failure]] = [[]]
     size = 0
     for item in load_stage.iter_inputs(
         [str(i) for i in sources], exclude=exclude, follow_symlinks=follow_symlinks
     ):
         if isinstance(item, InputError):
-            # extract reports it again, in its place; only a second "-" is reported here
-            batches[-1].append(Failure(item.path, item.problem) if item.path == "-" else item.path)
+            batches[-1].append(Failure(item.path, item.problem) if item.path == "-" else item)
             continue
         try:
-            size += Path(item).stat().st_size if item != "-" else 0
+            size += os.stat(item).st_size if item != "-" else 0
         except OSError:
             pass
         batches[-1].append(str(item))
@@ -524,6 +561,71 @@ def _batches(
             batches.append([])
             size = 0
     return [b for b in batches if b]
+
+
+@dataclass(frozen=True, slots=True)
+class _BuildJob:
+    """One document a build must extract, and whether its TimeML is wanted (picklable)."""
+
+    task: _Task
+    timeml: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    """What a worker returns of a document a build extracted: what the build keeps, the cache
+    entry ready to store, and the TimeML file's bytes."""
+
+    record: BuiltRecord
+    entry: EncodedBuilt
+    timeml: bytes | None
+
+
+def _fragment(x: Extraction) -> str:
+    """The document's object in ``events.json``, exactly as ``json.dumps`` of the whole list
+    with ``indent=2`` writes it (one level in), so the file is these joined by ``,\\n``."""
+    text = json.dumps(x.to_dict(), ensure_ascii=False, indent=2)
+    return "  " + text.replace("\n", "\n  ")  # JSON strings hold no raw newline
+
+
+def _build_one(job: _BuildJob) -> _Built | Failure:
+    """Extract one document and make all a build keeps of it, on the worker: the facts linking
+    reads off the text, its ``events.json`` fragment, its TimeML and its cache entry, so the
+    text never travels back to the build process."""
+    from timeline.cache import encode_built
+
+    result = _run_task(job.task)
+    if isinstance(result, Failure):
+        return result
+    try:
+        record, timeml = _built_of(result, job.timeml)
+        return _Built(record, encode_built(record, timeml), timeml)
+    except Exception as exc:  # a bug on one document must not sink the batch
+        return Failure(job.task.path, f"internal error ({type(exc).__name__}: {exc})")
+
+
+def _built_of(x: Extraction, want_timeml: bool) -> tuple[BuiltRecord, bytes | None]:
+    """The build record of a full extraction, and its TimeML file (None unless wanted)."""
+    import hashlib
+
+    from timeline.cache import BuiltRecord
+    from timeline.link.facts import document_facts, without_text
+    from timeline.timeml import to_timeml
+
+    timeml = None
+    if want_timeml:
+        doc = x.document
+        # a range is split in two as TimeML wants, which needs the text tagged again
+        timexes = _timeml_timexes(doc) if _needs_tagging(x) else list(x.timexes)
+        timeml = to_timeml(doc.text, timexes, doc.date).encode("utf-8")
+    record = BuiltRecord(
+        without_text(x),
+        document_facts(x),
+        _fragment(x),
+        None if timeml is None else len(timeml),
+        None if timeml is None else hashlib.sha256(timeml).hexdigest(),
+    )
+    return record, timeml
 
 
 def _extract_streaming(
@@ -534,22 +636,29 @@ def _extract_streaming(
     exclude: Sequence[str],
     follow_symlinks: bool,
     progress: Callable[[int, int], None] | None,
+    events_json: _StreamedFile | None = None,
     batch_bytes: int | None = None,
-    **options: Any,
+    jobs: int = 1,
+    dask_address: str | None = None,
+    date: str | None = None,
+    language: str | None = None,
+    use_sidecar: bool = True,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    max_memory: int | None = DEFAULT_MAX_MEMORY,
 ) -> _Corpus:
     """Extract the corpus batch by batch; keep each document's facts and events, write its
-    TimeML, and drop its text (see :data:`BATCH_BYTES`).
+    ``events.json`` fragment (to ``events_json``) and its TimeML, and drop its text (see
+    :data:`BATCH_BYTES`).
 
-    Facts and TimeML derived from a cached extraction are read from the cache too.
+    The workers do all the per-document work (:func:`_build_one`); a document found in the
+    cache is not read again: its record, fragment and TimeML come from there, and its TimeML
+    file is left alone when its size and hash are still those recorded.
     """
-    from timeline.cache import engine_version
-    from timeline.link.facts import (
-        facts_from_json,
-        facts_key,
-        facts_to_json,
-        without_text,
-    )
+    from timeline.parallel import WorkerPool
 
+    date = _check_date(date)
     if timeml_dir is not None and timeml_dir.is_symlink():
         timeml_dir.unlink()  # replaced by a real folder, never written through
     batches = _batches(sources, exclude, follow_symlinks, batch_bytes or BATCH_BYTES)
@@ -565,71 +674,85 @@ def _extract_streaming(
     facts: dict[str, DocumentFacts] = {}
     timeml: list[Path] = []
     taken: set[str] = set()
-    engine = engine_version()
-    for batch in batches:
-        paths = [i for i in batch if not isinstance(i, Failure)]
-        result = (
-            extract(
-                paths, cache=cache, exclude=exclude, follow_symlinks=follow_symlinks,
-                progress=step, **options,
-            )
-            if paths
-            else ExtractResult((), ())
-        )
-        done += len(paths)
-        keys = {x.document.path: facts_key(x, engine) for x in result.extractions}
-        known = cache.get_derived(keys.values(), "facts") if cache is not None else {}
-        spans = cache.get_derived(keys.values(), "timeml") if cache is not None else {}
-        have: dict[str, DocumentFacts] = {}
-        for key, data in known.items():
-            try:
-                have[key] = facts_from_json(data)
-            except (ValueError, KeyError, TypeError):
-                pass
-        # what is not cached is read off the texts on the build's processes
-        todo = [
-            _DeriveTask(
-                x,
-                keys[x.document.path] not in have,
-                timeml_dir is not None and _needs_tagging(x) and keys[x.document.path] not in spans,
-            )
-            for x in result.extractions
-        ]
-        todo = [t for t in todo if t.facts or t.timeml]
-        from timeline.parallel import run_tasks
+    files = _AtomicFiles()
+    want_timeml = timeml_dir is not None
+    first = True
+    with WorkerPool(jobs, dask_address) as pool, files:
+        for batch in batches:
+            paths = [i for i in batch if not isinstance(i, Failure)]
+            slots: list[Failure | tuple[_BuildJob, str | None]] = []
+            for item in paths:
+                if isinstance(item, InputError):
+                    slots.append(Failure(item.path, item.problem))
+                    continue
+                data = None
+                if item == "-":
+                    import sys
 
-        jobs = int(options.get("jobs") or 1)
-        for task, (found, tagged) in zip(
-            todo, run_tasks(_derive, todo, jobs=jobs), strict=True
-        ):
-            key = keys[task.extraction.document.path]
-            if found is not None:
-                have[key] = found
-                if cache is not None:
-                    cache.put_derived(key, "facts", facts_to_json(found))
-            if tagged is not None:
-                spans[key] = tagged
-                if cache is not None:
-                    cache.put_derived(key, "timeml", tagged)
-        for x in result.extractions:
-            key = keys[x.document.path]
-            facts[x.document.path] = have[key]
-            if timeml_dir is not None:
-                timeml.append(_write_timeml_of(x, timeml_dir, taken, spans.get(key)))
-        failures.extend(result.failures)
-        failures.extend(i for i in batch if isinstance(i, Failure))
-        kept.extend(without_text(x) for x in result.extractions)
-        del result
+                    data = sys.stdin.buffer.read()
+                task = _Task(
+                    item, data, date, language, use_sidecar, timeout, max_bytes, max_chars,
+                    max_memory,
+                )
+                slots.append((_BuildJob(task, want_timeml), _cache_key(task) if cache else None))
+            hits: dict[str, BuiltRecord] = {}
+            if cache is not None:
+                keys = [s[1] for s in slots if not isinstance(s, Failure) and s[1] is not None]
+                hits = {
+                    k: r
+                    for k, r in cache.get_built(keys).items()
+                    if not want_timeml or r.timeml_size is not None
+                }
+            todo = [
+                s[0] for s in slots if not isinstance(s, Failure) and (s[1] is None or s[1] not in hits)
+            ]
+            results = pool.imap(_build_one, todo, progress=step)
+            for slot in slots:
+                if isinstance(slot, Failure):
+                    failures.append(slot)
+                    continue
+                job, key = slot
+                tml: bytes | None = None
+                if key is not None and key in hits:
+                    got = hits[key]
+                else:
+                    made = next(results)
+                    if isinstance(made, Failure):
+                        failures.append(made)
+                        continue
+                    if cache is not None and key is not None:
+                        cache.put_built(key, made.entry)
+                    got, tml = made.record, made.timeml
+                path = got.extraction.document.path
+                if timeml_dir is not None:
+                    target = timeml_dir / (safe_stem(path, taken) + ".tml")
+                    if tml is None and not _same_file(
+                        target, got.timeml_size, got.timeml_sha256
+                    ):
+                        tml = cache.get_timeml(key) if cache is not None and key else None
+                        if tml is None:  # lost from the cache: make it again
+                            again = _build_one(job)
+                            if isinstance(again, Failure):
+                                failures.append(again)
+                                continue
+                            if cache is not None and key is not None:
+                                cache.put_built(key, again.entry)
+                            got, tml = again.record, again.timeml
+                    if tml is not None:
+                        files.write(target, tml)
+                    timeml.append(target)
+                if events_json is not None:
+                    events_json.write(("[\n" if first else ",\n") + got.fragment)
+                first = False
+                facts[path] = got.facts
+                kept.append(got.extraction)
+            for _ in results:  # never happens: one result per job
+                raise AssertionError("a worker result without its document")
+            failures.extend(i for i in batch if isinstance(i, Failure))
+            done += len(paths)
+    if events_json is not None:
+        events_json.write("[]\n" if first else "\n]\n")
     return _Corpus(tuple(kept), facts, tuple(timeml), tuple(failures))
-
-
-@dataclass(frozen=True, slots=True)
-class _DeriveTask:
-    """A document whose link facts or TimeML expressions must be read off its text."""
-
-    extraction: Extraction
-    facts: bool
-    timeml: bool
 
 
 def _needs_tagging(x: Extraction) -> bool:
@@ -637,52 +760,150 @@ def _needs_tagging(x: Extraction) -> bool:
     return any(t.end_value is not None for t in x.timexes)
 
 
-def _derive(task: _DeriveTask) -> tuple[DocumentFacts | None, list[dict[str, Any]] | None]:
-    """The facts and the TimeML expressions (as JSON-ready data) a task asks for."""
-    from timeline.link.facts import document_facts
+def _same_file(path: Path, size: int | None, sha256: str | None) -> bool:
+    """Whether ``path`` is a plain file of ``size`` bytes whose SHA-256 is ``sha256``."""
+    import hashlib
 
-    found = document_facts(task.extraction) if task.facts else None
-    tagged = None
-    if task.timeml:
-        fields = Timex.__dataclass_fields__
-        tagged = [
-            {f: getattr(t, f) for f in fields}
-            for t in _timeml_timexes(task.extraction.document)
-        ]
-    return found, tagged
-
-
-def _write_timeml_of(
-    x: Extraction, folder: Path, taken: set[str], tagged: list[dict[str, Any]] | None
-) -> Path:
-    """Write one document's TimeML (TIMEX3 inline, DCT), named safely after the document.
-
-    The TimeML of a document whose time expressions hold no range is made of the extraction's
-    own (anchored) time expressions; a range is split in two as TimeML wants, which needs the
-    text tagged again, so those documents' TimeML expressions are cached. A file whose content
-    is already right is not written again.
-    """
-    from timeline.timeml import to_timeml
-
-    doc = x.document
-    name = safe_stem(doc.path, taken) + ".tml"
-    if not _needs_tagging(x):
-        timexes = list(x.timexes)
-    else:
-        assert tagged is not None
-        timexes = [Timex(**t) for t in tagged]
-    return _write_if_changed(folder / name, to_timeml(doc.text, timexes, doc.date))
-
-
-def _write_if_changed(path: Path, text: str) -> Path:
-    """:func:`write_atomic` unless the file already holds exactly ``text``."""
-    data = text.encode("utf-8")
+    if size is None or sha256 is None:
+        return False
     try:
-        if not path.is_symlink() and path.stat().st_size == len(data) and path.read_bytes() == data:
-            return path
+        if path.is_symlink() or path.stat().st_size != size:
+            return False
+        return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
     except OSError:
-        pass
-    return write_atomic(path, data)
+        return False
+
+
+class _AtomicFiles:
+    """Many files written atomically at the cost of a few disk syncs instead of one per file.
+
+    Each file goes to a temporary file beside its target; every :data:`TIMEML_FLUSH` files (and
+    on leaving the ``with`` block) their data is synced, by several threads at once so the file
+    system joins the syncs, and then each is renamed over its target: as with
+    :func:`~timeline.fileio.write_atomic`, a file is the previous version or the complete new
+    one, never half. On an error, the temporary files are removed.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[int, str, Path]] = []
+
+    def write(self, target: Path, data: bytes) -> None:
+        import os
+        import tempfile
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        self._pending.append((fd, tmp, target))
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.write(fd, data) if len(data) < 65536 else _write_all(fd, data)
+        if len(self._pending) >= TIMEML_FLUSH:
+            self.flush()
+
+    def flush(self) -> None:
+        import os
+        from concurrent.futures import ThreadPoolExecutor
+
+        pending, self._pending = self._pending, []
+        try:
+            with ThreadPoolExecutor(max_workers=16) as threads:
+                list(threads.map(os.fsync, [fd for fd, _, _ in pending]))
+            for fd, tmp, target in pending:
+                os.close(fd)
+                fd = -1
+                os.replace(tmp, target)
+        except BaseException:
+            self._pending = pending
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        import os
+
+        for fd, tmp, _ in self._pending:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        self._pending = []
+
+    def __enter__(self) -> _AtomicFiles:
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if kind is None:
+            self.flush()
+        else:
+            self.discard()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    import os
+
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+class _StreamedFile:
+    """An output written piece by piece to a temporary file, then renamed into place.
+
+    :meth:`commit` syncs and renames it (the file is the previous version or the complete new
+    one, as with :func:`~timeline.fileio.write_atomic`); :meth:`discard` removes the temporary
+    file when the build fails before.
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self._handle: Any = None
+        self._tmp = ""
+
+    def write(self, text: str) -> None:
+        if self._handle is None:
+            import os
+            import tempfile
+
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            fd, self._tmp = tempfile.mkstemp(
+                prefix=f".{self.target.name}.", suffix=".tmp", dir=self.target.parent
+            )
+            os.chmod(self._tmp, 0o666 & ~_umask())
+            self._handle = open(fd, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+        self._handle.write(text)
+
+    def commit(self) -> Path:
+        import os
+
+        if self._handle is None:
+            self.write("")
+        handle, self._handle = self._handle, None
+        handle.flush()
+        os.fsync(handle.fileno())
+        handle.close()
+        os.replace(self._tmp, self.target)
+        return self.target
+
+    def discard(self) -> None:
+        import os
+
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+            try:
+                os.unlink(self._tmp)
+            except OSError:
+                pass
 
 
 class NothingUsableError(TimelineError):

@@ -1,0 +1,188 @@
+"""What a build keeps of each document: slim cache entries made by the workers, events.json
+from ready fragments, TimeML files checked by size and hash, and no text back in the build."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import sqlite3
+import zlib
+from pathlib import Path
+
+import pytest
+
+from timeline import pipeline
+from timeline.cache import FILENAME, ExtractionCache, decode_built, encode_built
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "sources"
+FORMATS = ["timeml"]  # events.json is always written; no link exports or renderers needed
+STEMS = ["ip-09-342-fr", "ip-09-342-de", "celex-52010pc0094-en", "celex-32011l0093-fr",
+         "ip-10-379-en"]
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    """Five of the bundled documents, with their sidecars."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for stem in STEMS:
+        shutil.copy(SOURCES / f"{stem}.txt", folder)
+        shutil.copy(SOURCES / f"{stem}.meta.json", folder)
+    return folder
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(FILENAME)
+    }
+
+
+@pytest.fixture(scope="module")
+def sources_extractions() -> list:
+    return list(pipeline.extract([SOURCES], exclude=["README.md"]).extractions)
+
+
+def test_events_json_fragments_join_into_the_dumped_list(sources_extractions: list) -> None:
+    extractions = sources_extractions
+    whole = json.dumps([x.to_dict() for x in extractions], ensure_ascii=False, indent=2)
+    joined = "[\n" + ",\n".join(pipeline._fragment(x) for x in extractions) + "\n]"
+    assert joined == whole
+    assert len(extractions) > 20
+
+
+def test_a_build_entry_reads_back_as_written(sources_extractions: list) -> None:
+    for x in sources_extractions:
+        record, timeml = pipeline._built_of(x, want_timeml=True)
+        entry = encode_built(record, timeml)
+        back = decode_built(zlib.decompress(entry.payload))
+        assert back == record, x.document.path
+        assert back.extraction.document.text == "" and back.extraction.timexes == ()
+        assert back.extraction.events == x.events
+        assert zlib.decompress(entry.timeml or b"") == timeml
+        assert back.timeml_size == len(timeml or b"")
+
+
+def test_what_a_worker_sends_back_grows_with_events_not_text(tmp_path: Path) -> None:
+    """A long text without events comes back as a few hundred bytes when no TimeML is wanted."""
+    doc = tmp_path / "long.txt"
+    doc.write_text("The weather was fine and nothing happened. " * 5_000, encoding="utf-8")
+    task = pipeline._Task(str(doc), None, "2020-01-01", "en", True)
+    built = pipeline._build_one(pipeline._BuildJob(task, timeml=False))
+    assert isinstance(built, pipeline._Built)
+    assert built.record.extraction.events == ()
+    size = len(pickle.dumps(built))
+    assert doc.stat().st_size > 200_000 and size < 5_000, size
+
+
+def test_a_rebuild_extracts_nothing_and_writes_no_timeml(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    pipeline.build([corpus], out, formats=FORMATS)
+    first = _files(out)
+    stamps = {p: p.stat().st_mtime_ns for p in (out / "timeml").glob("*.tml")}
+    for p in stamps:
+        os.utime(p, ns=(1, 1))
+
+    def no_extraction(job: object) -> object:
+        raise AssertionError("a cached document was extracted again")
+
+    monkeypatch.setattr(pipeline, "_build_one", no_extraction)
+    pipeline.build([corpus], out, formats=FORMATS)
+    assert _files(out) == first
+    assert all(p.stat().st_mtime_ns == 1 for p in stamps)
+
+
+def test_a_changed_or_missing_timeml_file_comes_back_from_the_cache(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    pipeline.build([corpus], out, formats=FORMATS)
+    first = _files(out)
+    tmls = sorted((out / "timeml").glob("*.tml"))
+    tmls[0].unlink()
+    tmls[1].write_bytes(tmls[1].read_bytes().replace(b"TIMEX3", b"TIMEX4"))  # same size
+    tmls[2].unlink()
+    tmls[2].symlink_to(tmls[3])
+    monkeypatch.setattr(pipeline, "_build_one", None)  # nothing may be extracted
+    pipeline.build([corpus], out, formats=FORMATS)
+    assert _files(out) == first
+    assert not tmls[2].is_symlink()
+
+
+def test_a_lost_timeml_row_extracts_that_document_again(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    pipeline.build([corpus], out, formats=FORMATS)
+    first = _files(out)
+    db = sqlite3.connect(out / FILENAME)
+    (key,) = db.execute("SELECT key FROM timeml ORDER BY key LIMIT 1").fetchone()
+    db.execute("UPDATE timeml SET payload = X'00' WHERE key = ?", (key,))
+    db.commit()
+    db.close()
+    shutil.rmtree(out / "timeml")
+    pipeline.build([corpus], out, formats=FORMATS)
+    assert _files(out) == first
+    with ExtractionCache(out / FILENAME) as cache:
+        assert cache.get_timeml(key) is not None  # stored again
+
+
+def test_a_build_without_timeml_is_extracted_again_when_timeml_is_wanted(
+    corpus: Path, tmp_path: Path
+) -> None:
+    plain = tmp_path / "plain"
+    pipeline.build([corpus], plain, formats=["summary"])
+    assert not (plain / "timeml").exists()
+    pipeline.build([corpus], plain, formats=FORMATS)
+    fresh = tmp_path / "fresh"
+    pipeline.build([corpus], fresh, formats=FORMATS)
+    assert _files(plain / "timeml") == _files(fresh / "timeml")
+    assert (plain / "events.json").read_bytes() == (fresh / "events.json").read_bytes()
+
+
+def test_a_failing_build_leaves_no_temporary_file(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from timeline import link
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("link broke")
+
+    monkeypatch.setattr(link, "link", broken)
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError):
+        pipeline.build([corpus], out, formats=FORMATS)
+    assert not (out / "events.json").exists()
+    assert not list(out.rglob(".*.tmp"))
+
+
+def test_atomic_files_are_renamed_only_after_their_batch_is_synced(tmp_path: Path) -> None:
+    target = tmp_path / "a.tml"
+    target.write_bytes(b"old")
+    files = pipeline._AtomicFiles()
+    files.write(target, b"new")
+    assert target.read_bytes() == b"old"  # not in place before the flush
+    files.discard()
+    assert target.read_bytes() == b"old" and not list(tmp_path.glob(".*.tmp"))
+    with pipeline._AtomicFiles() as files:
+        for i in range(5):
+            files.write(tmp_path / f"f{i}.tml", bytes([i]) * 100_000)
+    assert [(tmp_path / f"f{i}.tml").read_bytes() == bytes([i]) * 100_000 for i in range(5)] == [
+        True
+    ] * 5
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_cache_info_counts_build_entries(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = pipeline.build([corpus], out, formats=FORMATS)
+    with ExtractionCache(out / FILENAME) as cache:
+        stats = cache.stats()
+        assert stats.entries == len(result.extractions)
+        assert stats.bytes > 0 and len(stats.engine_versions) == 1
+        assert cache.clear() == len(result.extractions)
+        assert cache.stats().entries == 0
