@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from timeline.errors import UsageError
-from timeline.fileio import write_atomic
+from timeline.fileio import paused_gc, write_atomic
 from timeline.model import Timeline
 
 #: Every format :func:`render` knows, in the order they are written.
@@ -86,6 +86,7 @@ def render(timeline: Timeline, outdir: Path, formats: Sequence[str] | None = Non
     written: list[Path] = []
     for fmt in FORMATS:
         if fmt in wanted:
-            data = _renderer(fmt)(timeline)
+            with paused_gc():
+                data = _renderer(fmt)(timeline)
             written.append(write_atomic(outdir / FILENAMES[fmt], data))
     return sorted(written)
