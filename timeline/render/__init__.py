@@ -25,6 +25,9 @@ from timeline.model import Timeline
 #: Every format :func:`render` knows, in the order they are written.
 FORMATS: tuple[str, ...] = ("html", "png", "svg", "pdf", "csv", "ics", "timelinejs", "summary")
 
+#: The formats drawn by matplotlib, from one figure.
+IMAGE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+
 #: The file each format writes into the output folder.
 FILENAMES: dict[str, str] = {
     "html": "timeline.html",
@@ -84,9 +87,17 @@ def render(timeline: Timeline, outdir: Path, formats: Sequence[str] | None = Non
         )
     outdir = Path(outdir)
     written: list[Path] = []
+    images: dict[str, bytes] = {}
     for fmt in FORMATS:
         if fmt in wanted:
             with paused_gc():
-                data = _renderer(fmt)(timeline)
+                if fmt in IMAGE_FORMATS:
+                    if not images:  # one layout for every image format asked for
+                        from timeline.render.image import render_images
+
+                        images = render_images(timeline, [f for f in IMAGE_FORMATS if f in wanted])
+                    data: str | bytes = images.pop(fmt)
+                else:
+                    data = _renderer(fmt)(timeline)
             written.append(write_atomic(outdir / FILENAMES[fmt], data))
     return sorted(written)
