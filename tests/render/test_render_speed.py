@@ -122,3 +122,29 @@ def test_dossier_key_reads_an_index_built_once_per_timeline() -> None:
         key = entry.dossier or next((d.id for d in timeline.dossiers if entry.id in d.entries), "")
         expected[entry.id] = key
     assert {e.id: _common.dossier_key(timeline, e) for e in timeline.entries} == expected
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_render_with_jobs_writes_the_files_of_a_serial_render(
+    xss: Timeline, tmp_path, jobs: int
+) -> None:
+    from timeline.render import FILENAMES, render
+
+    serial = render(xss, tmp_path / "serial")
+    parallel = render(xss, tmp_path / "parallel", jobs=jobs)
+    assert [p.name for p in parallel] == [p.name for p in serial] == sorted(FILENAMES.values())
+    for a, b in zip(serial, parallel, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    only = render(xss, tmp_path / "some", ["svg", "csv"], jobs=jobs)
+    assert [p.name for p in only] == ["events.csv", "timeline.svg"]
+
+
+def test_render_with_jobs_raises_what_a_worker_raises(xss: Timeline, tmp_path, monkeypatch) -> None:
+    from timeline.render import image, render
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("drawing failed")
+
+    monkeypatch.setattr(image, "render_images", broken)
+    with pytest.raises(RuntimeError, match="drawing failed"):
+        render(xss, tmp_path, ["png", "csv"], jobs=2)
