@@ -150,16 +150,24 @@ class Extent:
 
 def extent(entry: Entry) -> Extent | None:
     """The span of days ``entry`` may fall on, or None when nothing places it in time."""
-    own = parse_partial(entry.date)
-    lo = parse_partial(entry.earliest)
-    hi = parse_partial(entry.latest)
+    return _extent(entry.date, entry.earliest, entry.latest, entry.precision)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _extent(
+    date: str | None, earliest: str | None, latest: str | None, precision: str
+) -> Extent | None:
+    # every renderer asks for each entry's extent several times (sorting, lanes, drawing)
+    own = parse_partial(date)
+    lo = parse_partial(earliest)
+    hi = parse_partial(latest)
     if own is not None:
         start, end = own
         if lo is not None:
             start = min(start, lo[0])
         if hi is not None:
             end = max(end, hi[1])
-        vague = entry.precision != "day" or start != end
+        vague = precision != "day" or start != end
         return Extent(start, end, vague)
     if lo is not None and hi is not None:
         start, end = min(lo[0], hi[0]), max(lo[1], hi[1])
