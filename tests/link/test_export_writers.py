@@ -17,12 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from link_helpers import doc, event, extraction
 
+from timeline.jsontext import json_text
 from timeline.link import build_graph, graph_to_json, link, timeline_to_json
 from timeline.link.export import (
     extractions_to_json,
     graph_json_text,
     graphml_text,
-    json_text,
     timeline_to_dict,
 )
 from timeline.link.graph import stringified
