@@ -31,11 +31,12 @@ from typing import Any, Literal
 import matplotlib
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.collections import PatchCollection
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, Patch, Rectangle
+from matplotlib.path import Path
 from matplotlib.textpath import TextToPath
 
 from timeline.errors import UsageError
@@ -407,16 +408,18 @@ class _Marks:
     """Marks collected while laying out, drawn at the end as a few collections (fast for 5,000)."""
 
     dots: dict[tuple[str, bool], list[tuple[float, float]]] = field(default_factory=dict)
-    bars: dict[tuple[str, bool], list[Rectangle]] = field(default_factory=dict)
+    bars: dict[tuple[str, bool], list[tuple[float, float, float, float]]] = field(default_factory=dict)
     rings: list[tuple[float, float]] = field(default_factory=list)
 
     def draw(self, ax: Axes) -> None:
         size = (2 * DOT_PT) ** 2
         for (colour, planned), bars in sorted(self.bars.items()):
+            # one compound path per style: a backend hatches each path of a collection apart
+            # (Agg renders the hatch tile again for every path: ~3 ms a bar at 200 dpi)
             ax.add_collection(
-                PatchCollection(
-                    bars, facecolor="white", edgecolor=colour, hatch="//////", linewidth=1.0,
-                    linestyle=(0, (2.5, 1.5)) if planned else "solid", zorder=3, match_original=False,
+                PathCollection(
+                    [_rectangles(bars)], facecolor="white", edgecolor=colour, hatch="//////",
+                    linewidth=1.0, linestyle=(0, (2.5, 1.5)) if planned else "solid", zorder=3,
                 ),
                 autolim=False,
             )
@@ -433,6 +436,15 @@ class _Marks:
                        linewidths=0.9, linestyles=(0, (1.5, 1)), zorder=4.2)
 
 
+def _rectangles(bars: list[tuple[float, float, float, float]]) -> Path:
+    """One path of closed rectangles ``(x, y, width, height)``, each drawn as a Rectangle is."""
+    vertices: list[tuple[float, float]] = []
+    for x, y, w, h in bars:
+        vertices += [(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)]
+    codes = [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY] * len(bars)
+    return Path(vertices, codes)
+
+
 def _draw_item(ax: Axes, it: _Item, cy: float, days_per_in: float, marks: _Marks) -> None:
     """Collect one entry's mark (dot, hollow dot or hatched bar); draw its label if it has room."""
     entry = it.entry
@@ -441,7 +453,7 @@ def _draw_item(ax: Axes, it: _Item, cy: float, days_per_in: float, marks: _Marks
     if it.ext.vague:
         h_in = 0.11
         w = max(it.x1 - it.x0, 0.06 * days_per_in)
-        marks.bars.setdefault((colour, planned), []).append(Rectangle((it.x0, cy - h_in / 2), w, h_in))
+        marks.bars.setdefault((colour, planned), []).append((it.x0, cy - h_in / 2, w, h_in))
         if it.ext.open_end or it.ext.open_start:
             tip = it.x0 + w if it.ext.open_end else it.x0
             d = 0.07 * days_per_in * (1 if it.ext.open_end else -1)
