@@ -35,7 +35,7 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
-from matplotlib.patches import Ellipse, Patch, Rectangle
+from matplotlib.patches import ArrowStyle, ConnectionStyle, Ellipse, Patch, Rectangle
 from matplotlib.path import Path
 from matplotlib.textpath import TextToPath
 
@@ -351,16 +351,14 @@ def _figure(timeline: Timeline) -> Figure:
         y += h
     marks.draw(ax)
     # a planned step and the entry that realised it: a dashed arrow from plan to outcome
-    for _name, items in placed:
-        for it in items:
-            target = it.entry.realised_by
-            if target and target in where and it.entry.id in where:
-                (x0, y0), (x1, y1) = where[it.entry.id], where[target]
-                ax.annotate(
-                    "", xy=(x1, y1), xytext=(x0, y0), zorder=3.5,
-                    arrowprops={"arrowstyle": "-|>", "color": MUTED, "linewidth": 0.8, "linestyle": (0, (2, 1.5)),
-                                "shrinkA": 4, "shrinkB": 4, "mutation_scale": 7, "connectionstyle": "arc3,rad=-0.25"},
-                )
+    arrows = [
+        (where[it.entry.id], where[it.entry.realised_by])
+        for _name, items in placed
+        for it in items
+        if it.entry.realised_by and it.entry.realised_by in where and it.entry.id in where
+    ]
+    if arrows:
+        ax.add_collection(_arrows(fig, ax, arrows), autolim=False)
     # title, subtitle, legend
     dated_years = f"{dt.date.fromordinal(int(lo_day) + _EPOCH).year}–{dt.date.fromordinal(int(hi_day) + _EPOCH).year}"
     n_planned = sum(1 for e in timeline.entries if e.status == "planned")
@@ -434,6 +432,34 @@ class _Marks:
             xs, ys = zip(*self.rings, strict=True)
             ax.scatter(xs, ys, s=(3.5 * DOT_PT) ** 2, marker="o", facecolors="none", edgecolors=WARN,
                        linewidths=0.9, linestyles=(0, (1.5, 1)), zorder=4.2)
+
+
+def _arrows(fig: Figure, ax: Axes, arrows: list[tuple[tuple[float, float], tuple[float, float]]]) -> PathCollection:
+    """Dashed curved arrows (plan to outcome) as one collection, as ``ax.annotate`` draws them.
+
+    Each arrow's shaft and head are made once, in data coordinates, by the connection and arrow
+    styles an annotation's arrow patch uses (its sizes in points scaled to the figure's pixels, so
+    the shape is the same in every format); an annotation per arrow redid that geometry in every
+    format and backend.
+    """
+    scale = fig.dpi / 72  # points to pixels, as a renderer corrects an arrow patch
+    paths: list[Path] = []
+    faces: list[str] = []
+    to_data = ax.transData.inverted()
+    # the styles' instances are callables (matplotlib's stubs type them as the style classes)
+    connect: Any = ConnectionStyle("arc3", rad=-0.25)
+    style: Any = ArrowStyle("-|>")
+    for start, end in arrows:
+        a, b = ax.transData.transform([start, end])
+        curve = connect(tuple(a), tuple(b), shrinkA=4 * scale, shrinkB=4 * scale)
+        shaft_head, fillable = style(curve, 7 * scale, 0.8 * scale, 1)
+        for part, fill in zip(shaft_head, fillable, strict=True):
+            paths.append(to_data.transform_path(part))
+            faces.append(MUTED if fill else "none")
+    return PathCollection(
+        paths, facecolors=faces, edgecolors=MUTED, linewidths=0.8, linestyles=(0, (2, 1.5)),
+        capstyle="round", joinstyle="round", zorder=3.5, clip_on=False, transform=ax.transData,
+    )
 
 
 def _rectangles(bars: list[tuple[float, float, float, float]]) -> Path:
