@@ -124,8 +124,12 @@ class _Measure:
         self.prop = FontProperties(family=FONT, size=size, style=style)
         self.t2p = TextToPath()
         self.advance: dict[str, float] = {}
+        self.known: dict[str, float] = {}  # whole labels: many entries share a title
 
     def width(self, text: str) -> float:
+        known = self.known.get(text)
+        if known is not None:
+            return known
         total = 0.0
         for ch in text:
             adv = self.advance.get(ch)
@@ -133,6 +137,7 @@ class _Measure:
                 w, _h, _d = self.t2p.get_text_width_height_descent(ch * 10, self.prop, ismath=False)
                 adv = self.advance[ch] = w / 720.0
             total += adv
+        self.known[text] = total * 1.02
         return total * 1.02
 
 
