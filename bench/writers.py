@@ -62,6 +62,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pickle", type=Path, default=None)
     parser.add_argument("--jobs", type=int, default=1, help="render()'s jobs, for the last row")
+    parser.add_argument("--only", default="", help="comma-separated writer names (e.g. png+svg+pdf)")
     args = parser.parse_args()
     data = _load(args.corpus, args.out, args.pickle)
     timeline, graph, xs = data["timeline"], data["graph"], data["extractions"]
@@ -79,6 +80,9 @@ def main() -> None:
         for fmt in render.FORMATS
         if fmt not in render.IMAGE_FORMATS
     ]
+    if args.only:
+        wanted = set(args.only.split(","))
+        writers = [(name, fn) for name, fn in writers if name in wanted]
     print(f"{len(timeline.entries)} entries, {len(xs)} documents; least of {args.runs} runs")
     print("| writer | CPU s | wall s |\n| --- | ---: | ---: |")
     total = 0.0
@@ -91,6 +95,8 @@ def main() -> None:
         total += best[0]
         print(f"| {name} | {best[0]:.2f} | {best[1]:.2f} |")
     print(f"| **total** | **{total:.2f}** | |")
+    if args.only:
+        return
     cpu, wall = _cpu(), time.perf_counter()
     render.render(timeline, scratch, jobs=args.jobs)
     print(f"| render(every format, jobs={args.jobs}) | {_cpu() - cpu:.2f} | {time.perf_counter() - wall:.2f} |")
