@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -74,3 +77,21 @@ def safe_stem(name: str, taken: set[str] | None = None) -> str:
             stem = f"{stem}-{hashlib.sha256(name.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
         taken.add(stem)
     return stem
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while an output is made.
+
+    Writers make millions of short-lived dicts, lists and strings that reference counting
+    frees; each collection of the oldest generation meanwhile walks every object the build
+    holds (all extractions), which took half of the time of writing timeline.json at 10,000
+    documents. Output is unaffected; the collector is restored as it was.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

@@ -1,15 +1,23 @@
 """The merged timeline as JSON (:func:`timeline_to_json`) and narrowed to one act,
-procedure or dossier (:func:`select`)."""
+procedure or dossier (:func:`select`); the graph as GraphML and node-link JSON.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+import networkx as nx
+
 from timeline.errors import UsageError
+from timeline.fileio import paused_gc
+from timeline.jsontext import json_text
 from timeline.link.acts import act_key, canonical_procedure, find_acts
-from timeline.model import Entry, Source, Timeline
+from timeline.model import Entry, Extraction, Source, Timeline
+from timeline.safety import XML_FORBIDDEN, xml_text
 
 
 def _source(s: Source) -> dict[str, Any]:
@@ -92,9 +100,15 @@ def timeline_to_dict(timeline: Timeline) -> dict[str, Any]:
 
 def timeline_to_json(timeline: Timeline) -> str:
     """The timeline as deterministic JSON (sorted keys, UTF-8, trailing newline)."""
-    return (
-        json.dumps(timeline_to_dict(timeline), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-    )
+    with paused_gc():
+        return json_text(timeline_to_dict(timeline), indent=1, sort_keys=True) + "\n"
+
+
+def extractions_to_json(extractions: Sequence[Extraction]) -> str:
+    """``events.json``: every document object of EVENTS.md, in order (indent 2, fields in
+    contract order, UTF-8, trailing newline)."""
+    with paused_gc():
+        return json_text([x.to_dict() for x in extractions], indent=2, sort_keys=False) + "\n"
 
 
 def _act(value: str) -> str:
@@ -155,3 +169,155 @@ def select(
         open_plans=tuple(p for p in timeline.open_plans if p in ids),
         extra=dict(timeline.extra),
     )
+
+
+# --- the graph's exports: GraphML and node-link JSON ------------------------------------------
+
+#: What GraphML escapes in element text (``&<>``) or :func:`~timeline.safety.xml_text` rewrites.
+_TEXT_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: What GraphML escapes in an attribute value, besides the text's.
+_ATTR_SPECIAL = re.compile('[&<>"\r\n\t]')
+_GRAPHML_HEAD = (
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"'
+    ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+    ' xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns'
+    ' http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
+)
+#: ASCII characters ``str.splitlines`` breaks at besides ``\n``.
+_LINE_BREAKS = re.compile(b"[\r\x0b\x0c\x1c-\x1e]")
+
+
+def _cdata(text: str) -> str:
+    """Element text as ElementTree writes it."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attrib(text: str) -> str:
+    """An attribute value as ElementTree writes it."""
+    if _ATTR_SPECIAL.search(text) is None:
+        return text
+    text = _cdata(text).replace('"', "&quot;")
+    return text.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
+
+
+def _graphml_value(value: Any) -> str:
+    """An attribute as the GraphML holds it: stringified as ``graph.stringified`` does
+    (XML-forbidden characters as ``\\uXXXX``, lists and dicts as JSON), escaped as element text."""
+    if isinstance(value, str):
+        text = value
+    elif value is None:
+        return ""
+    elif value is True:
+        return "true"
+    elif value is False:
+        return "false"
+    elif isinstance(value, (int, float)):
+        text = str(value)
+    else:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if _TEXT_SPECIAL.search(text) is None:
+        return text
+    return _cdata(xml_text(text))
+
+
+def _plain_ids(graph: nx.MultiDiGraph) -> bool:
+    """Every node id and edge key a string that XML takes as it is, every attribute name a
+    string, and no graph attribute networkx's GraphML writer treats specially: then
+    :func:`graphml_text` writes the graph directly."""
+    if not (graph.is_multigraph() and graph.is_directed()):
+        return False
+    if any(k in graph.graph for k in ("id", "node_default", "edge_default")):
+        return False
+    if not all(type(k) is str for k in graph.graph):
+        return False
+    for node, data in graph.nodes(data=True):
+        if type(node) is not str or XML_FORBIDDEN.search(node) is not None:
+            return False
+        if not all(type(k) is str for k in data):
+            return False
+    for _u, _v, key, data in graph.edges(keys=True, data=True):
+        if type(key) is not str or XML_FORBIDDEN.search(key) is not None:
+            return False
+        if not all(type(k) is str for k in data):
+            return False
+    return True
+
+
+def graphml_text(graph: nx.MultiDiGraph) -> bytes:
+    """``graph`` as GraphML, every attribute a string (what Gephi and yEd read).
+
+    The bytes are exactly those of networkx's ``generate_graphml`` on
+    :func:`~timeline.link.graph.stringified` (pretty-printed, key ids in order of first use,
+    non-ASCII as character references, lines joined by ``\\n``), written directly instead of
+    through an ElementTree of the whole graph, which cost seconds at 10,000 documents. A graph
+    whose node ids or edge keys are not plain XML-safe strings goes the networkx way.
+    """
+    with paused_gc():
+        return _graphml(graph)
+
+
+def _graphml(graph: nx.MultiDiGraph) -> bytes:
+    if not _plain_ids(graph):
+        from timeline.link.graph import stringified
+
+        text = "\n".join(nx.generate_graphml(stringified(graph), encoding="utf-8", prettyprint=True))
+        return (text + "\n").encode("utf-8")
+    keys: dict[tuple[str, str], str] = {}
+    declared: list[str] = []
+
+    def key(name: str, scope: str) -> str:
+        found = keys.get((name, scope))
+        if found is None:
+            found = keys[(name, scope)] = f"d{len(keys)}"
+            declared.append(
+                f'  <key id="{found}" for="{scope}" attr.name="{_attrib(name)}"'
+                ' attr.type="string" />'
+            )
+        return found
+
+    body: list[str] = []
+    append = body.append
+    # ElementTree adds the graph's own data after its nodes and edges, but numbers keys first
+    graph_data = [(key(k, "graph"), _graphml_value(v)) for k, v in graph.graph.items()]
+    node_keys: dict[str, str] = {}
+    for node, data in graph.nodes(data=True):
+        if not data:
+            append(f'    <node id="{_attrib(node)}" />')
+            continue
+        append(f'    <node id="{_attrib(node)}">')
+        for k, v in data.items():
+            kid = node_keys.get(k) or node_keys.setdefault(k, key(k, "node"))
+            text = _graphml_value(v)
+            append(f'      <data key="{kid}">{text}</data>' if text else f'      <data key="{kid}" />')
+        append("    </node>")
+    edge_keys: dict[str, str] = {}
+    for u, v, k, data in graph.edges(keys=True, data=True):
+        head = f'    <edge source="{_attrib(u)}" target="{_attrib(v)}" id="{_attrib(k)}"'
+        if not data:
+            append(head + " />")
+            continue
+        append(head + ">")
+        for name, value in data.items():
+            kid = edge_keys.get(name) or edge_keys.setdefault(name, key(name, "edge"))
+            text = _graphml_value(value)
+            append(f'      <data key="{kid}">{text}</data>' if text else f'      <data key="{kid}" />')
+        append("    </edge>")
+    for kid, text in graph_data:
+        append(f'    <data key="{kid}">{text}</data>' if text else f'    <data key="{kid}" />')
+    declared.reverse()  # ElementTree inserted each new key before the others
+    if body:
+        opening = [_GRAPHML_HEAD, *declared, '  <graph edgedefault="directed">']
+        text = "\n".join([*opening, *body, "  </graph>", "</graphml>", ""])
+    else:
+        text = "\n".join([_GRAPHML_HEAD, *declared, '  <graph edgedefault="directed" />', "</graphml>", ""])
+    ascii_text = text.encode("ascii", "xmlcharrefreplace")
+    if _LINE_BREAKS.search(ascii_text) is not None:  # networkx splits the ASCII text into lines
+        ascii_text = ("\n".join(ascii_text.decode("ascii").splitlines()) + "\n").encode("ascii")
+    return ascii_text
+
+
+def graph_json_text(graph: nx.MultiDiGraph) -> str:
+    """The networkx node-link form of ``graph`` as JSON (lossless, sorted keys, indent 1)."""
+    with paused_gc():
+        data = nx.node_link_data(graph, edges="edges")
+        return json_text(data, indent=1, sort_keys=True) + "\n"

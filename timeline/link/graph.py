@@ -305,17 +305,16 @@ def stringified(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> Path:
     """Write ``graph`` as GraphML, every attribute a string; returns the path written."""
-    text = (
-        "\n".join(nx.generate_graphml(stringified(graph), encoding="utf-8", prettyprint=True))
-        + "\n"
-    )
-    return write_atomic(path, text)
+    from timeline.link.export import graphml_text
+
+    return write_atomic(path, graphml_text(graph))
 
 
 def graph_to_json(graph: nx.MultiDiGraph) -> str:
     """The networkx node-link form of ``graph`` as JSON (lossless, sorted keys)."""
-    data = nx.node_link_data(graph, edges="edges")
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    from timeline.link.export import graph_json_text
+
+    return graph_json_text(graph)
 
 
 def graph_from_json(text: str) -> nx.MultiDiGraph:

@@ -71,7 +71,13 @@ def _shown(text: object) -> str:
     return _INVISIBLE.sub("", "" if text is None else str(text))
 
 
+#: What :func:`_esc` changes: markup characters and what :func:`_shown` drops.
+_NEEDS_ESCAPE = re.compile("[&<>\"'\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
 def _esc(text: object) -> str:
+    if type(text) is str and _NEEDS_ESCAPE.search(text) is None:
+        return text  # most labels, dates and names: nothing to remove or escape
     return html.escape(_shown(text), quote=True)
 
 

@@ -19,20 +19,24 @@ matplotlib), the figure is built without pyplot, and every timestamp and salt is
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import heapq
 import io
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import matplotlib
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.collections import PatchCollection
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
-from matplotlib.patches import Ellipse, Patch, Rectangle
+from matplotlib.patches import ArrowStyle, ConnectionStyle, Ellipse, Patch, Rectangle
+from matplotlib.path import Path
 from matplotlib.textpath import TextToPath
 
 from timeline.errors import UsageError
@@ -71,7 +75,9 @@ _RC: dict[str, Any] = {
     "font.size": 8,
     "svg.hashsalt": "policy-timeline",
     "svg.fonttype": "path",
-    "pdf.fonttype": 42,
+    # Type 3: glyph outlines of the used characters, as drawn; Type 42 subset the TrueType fonts
+    # with fontTools (six fonts, ~1.4 CPU s a PDF whatever its size); text stays extractable
+    "pdf.fonttype": 3,
     "hatch.linewidth": 0.7,
     "path.simplify": False,
 }
@@ -118,8 +124,12 @@ class _Measure:
         self.prop = FontProperties(family=FONT, size=size, style=style)
         self.t2p = TextToPath()
         self.advance: dict[str, float] = {}
+        self.known: dict[str, float] = {}  # whole labels: many entries share a title
 
     def width(self, text: str) -> float:
+        known = self.known.get(text)
+        if known is not None:
+            return known
         total = 0.0
         for ch in text:
             adv = self.advance.get(ch)
@@ -127,6 +137,7 @@ class _Measure:
                 w, _h, _d = self.t2p.get_text_width_height_descent(ch * 10, self.prop, ismath=False)
                 adv = self.advance[ch] = w / 720.0
             total += adv
+        self.known[text] = total * 1.02
         return total * 1.02
 
 
@@ -159,14 +170,33 @@ def _year_ticks(t0: float, t1: float, plot_w_in: float) -> tuple[list[float], li
     return ticks, labels
 
 
-def _overlaps(spans: list[tuple[float, float]], lo: float, hi: float) -> bool:
-    return any(not (hi <= a or lo >= b) for a, b in spans)
+class _Disjoint:
+    """Spans of one row that never overlap one another (labels), sorted by start.
+
+    Sorted by start, disjoint spans are sorted by end too, so the span overlapping
+    ``[lo, hi)`` if any is the last one starting before ``hi``: one bisection, where scanning
+    every label of the row made laying out 5,000 entries quadratic.
+    """
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self) -> None:
+        self.starts: list[float] = []
+        self.ends: list[float] = []
+
+    def overlaps(self, lo: float, hi: float) -> bool:
+        i = bisect.bisect_left(self.starts, hi)
+        return i > 0 and self.ends[i - 1] > lo
+
+    def add(self, lo: float, hi: float) -> None:
+        i = bisect.bisect_left(self.starts, lo)
+        self.starts.insert(i, lo)
+        self.ends.insert(i, hi)
 
 
 def _layout_lane(items: list[_Item], days_per_in: float, upright: _Measure, italic: _Measure, t1: float) -> int:
     """Give each item a row and, where it fits, a label. Returns the number of rows used."""
-    labels: list[list[tuple[float, float]]] = [[] for _ in range(MAX_ROWS)]
-    marks: list[list[tuple[float, float]]] = [[] for _ in range(MAX_ROWS)]
+    labels = [_Disjoint() for _ in range(MAX_ROWS)]
     pad = 0.07 * days_per_in  # 0.07 in around a mark
     gap = 0.06 * days_per_in
     order = sorted(
@@ -178,6 +208,7 @@ def _layout_lane(items: list[_Item], days_per_in: float, upright: _Measure, ital
             it.entry.id,
         ),
     )
+    # labels first, by importance (no mark is placed yet, so only labels can be in the way)
     for it in order:
         text = _short(title(it.entry))
         measure = italic if it.entry.status == "planned" else upright
@@ -187,23 +218,30 @@ def _layout_lane(items: list[_Item], days_per_in: float, upright: _Measure, ital
         if right + width > t1 and it.x0 - gap - width - pad > 0:
             lo, hi, left = it.x0 - gap - width - pad, max(it.x1, it.x0) + pad, True
         for r in range(MAX_LABEL_ROWS):
-            if not _overlaps(labels[r], lo, hi) and not _overlaps(marks[r], lo, hi):
-                labels[r].append((lo, hi))
+            if not labels[r].overlaps(lo, hi):
+                labels[r].add(lo, hi)
                 it.row, it.label, it.label_left = r, text, left
                 it.label_x = it.x0 - gap if left else right
                 break
+    # then the marks without a label, left to right. Their spans start in increasing order, so
+    # a mark ending at or before the current start can never overlap again: each row keeps
+    # the ends of its marks still open (a heap), and every open mark overlaps the current one.
+    marks: list[list[float]] = [[] for _ in range(MAX_ROWS)]
     for it in sorted(items, key=lambda it: (it.x0, it.entry.id)):
         if it.row >= 0:
             continue
         lo, hi = it.x0 - pad, max(it.x1, it.x0) + pad
-        free = [r for r in range(MAX_ROWS) if not _overlaps(labels[r], lo, hi) and not _overlaps(marks[r], lo, hi)]
+        for heap in marks:
+            while heap and heap[0] <= lo:
+                heapq.heappop(heap)
+        free = [r for r in range(MAX_ROWS) if not labels[r].overlaps(lo, hi) and not marks[r]]
         if not free:  # crowded: let marks touch marks, never labels; the least crowded row
             free = sorted(
-                (r for r in range(MAX_ROWS) if not _overlaps(labels[r], lo, hi)),
-                key=lambda r: (sum(1 for a, b in marks[r] if not (hi <= a or lo >= b)), r),
+                (r for r in range(MAX_ROWS) if not labels[r].overlaps(lo, hi)),
+                key=lambda r: (len(marks[r]), r),
             ) or [MAX_ROWS - 1]
         it.row = free[0]
-        marks[it.row].append((lo, hi))
+        heapq.heappush(marks[it.row], hi)
     return max([it.row + 1 for it in items] + [1])
 
 
@@ -320,16 +358,14 @@ def _figure(timeline: Timeline) -> Figure:
         y += h
     marks.draw(ax)
     # a planned step and the entry that realised it: a dashed arrow from plan to outcome
-    for _name, items in placed:
-        for it in items:
-            target = it.entry.realised_by
-            if target and target in where and it.entry.id in where:
-                (x0, y0), (x1, y1) = where[it.entry.id], where[target]
-                ax.annotate(
-                    "", xy=(x1, y1), xytext=(x0, y0), zorder=3.5,
-                    arrowprops={"arrowstyle": "-|>", "color": MUTED, "linewidth": 0.8, "linestyle": (0, (2, 1.5)),
-                                "shrinkA": 4, "shrinkB": 4, "mutation_scale": 7, "connectionstyle": "arc3,rad=-0.25"},
-                )
+    arrows = [
+        (where[it.entry.id], where[it.entry.realised_by])
+        for _name, items in placed
+        for it in items
+        if it.entry.realised_by and it.entry.realised_by in where and it.entry.id in where
+    ]
+    if arrows:
+        ax.add_collection(_arrows(fig, ax, arrows), autolim=False)
     # title, subtitle, legend
     dated_years = f"{dt.date.fromordinal(int(lo_day) + _EPOCH).year}–{dt.date.fromordinal(int(hi_day) + _EPOCH).year}"
     n_planned = sum(1 for e in timeline.entries if e.status == "planned")
@@ -377,16 +413,18 @@ class _Marks:
     """Marks collected while laying out, drawn at the end as a few collections (fast for 5,000)."""
 
     dots: dict[tuple[str, bool], list[tuple[float, float]]] = field(default_factory=dict)
-    bars: dict[tuple[str, bool], list[Rectangle]] = field(default_factory=dict)
+    bars: dict[tuple[str, bool], list[tuple[float, float, float, float]]] = field(default_factory=dict)
     rings: list[tuple[float, float]] = field(default_factory=list)
 
     def draw(self, ax: Axes) -> None:
         size = (2 * DOT_PT) ** 2
         for (colour, planned), bars in sorted(self.bars.items()):
+            # one compound path per style: a backend hatches each path of a collection apart
+            # (Agg renders the hatch tile again for every path: ~3 ms a bar at 200 dpi)
             ax.add_collection(
-                PatchCollection(
-                    bars, facecolor="white", edgecolor=colour, hatch="//////", linewidth=1.0,
-                    linestyle=(0, (2.5, 1.5)) if planned else "solid", zorder=3, match_original=False,
+                PathCollection(
+                    [_rectangles(bars)], facecolor="white", edgecolor=colour, hatch="//////",
+                    linewidth=1.0, linestyle=(0, (2.5, 1.5)) if planned else "solid", zorder=3,
                 ),
                 autolim=False,
             )
@@ -403,6 +441,43 @@ class _Marks:
                        linewidths=0.9, linestyles=(0, (1.5, 1)), zorder=4.2)
 
 
+def _arrows(fig: Figure, ax: Axes, arrows: list[tuple[tuple[float, float], tuple[float, float]]]) -> PathCollection:
+    """Dashed curved arrows (plan to outcome) as one collection, as ``ax.annotate`` draws them.
+
+    Each arrow's shaft and head are made once, in data coordinates, by the connection and arrow
+    styles an annotation's arrow patch uses (its sizes in points scaled to the figure's pixels, so
+    the shape is the same in every format); an annotation per arrow redid that geometry in every
+    format and backend.
+    """
+    scale = fig.dpi / 72  # points to pixels, as a renderer corrects an arrow patch
+    paths: list[Path] = []
+    faces: list[str] = []
+    to_data = ax.transData.inverted()
+    # the styles' instances are callables (matplotlib's stubs type them as the style classes)
+    connect: Any = ConnectionStyle("arc3", rad=-0.25)
+    style: Any = ArrowStyle("-|>")
+    for start, end in arrows:
+        a, b = ax.transData.transform([start, end])
+        curve = connect(tuple(a), tuple(b), shrinkA=4 * scale, shrinkB=4 * scale)
+        shaft_head, fillable = style(curve, 7 * scale, 0.8 * scale, 1)
+        for part, fill in zip(shaft_head, fillable, strict=True):
+            paths.append(to_data.transform_path(part))
+            faces.append(MUTED if fill else "none")
+    return PathCollection(
+        paths, facecolors=faces, edgecolors=MUTED, linewidths=0.8, linestyles=(0, (2, 1.5)),
+        capstyle="round", joinstyle="round", zorder=3.5, clip_on=False, transform=ax.transData,
+    )
+
+
+def _rectangles(bars: list[tuple[float, float, float, float]]) -> Path:
+    """One path of closed rectangles ``(x, y, width, height)``, each drawn as a Rectangle is."""
+    vertices: list[tuple[float, float]] = []
+    for x, y, w, h in bars:
+        vertices += [(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)]
+    codes = [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY] * len(bars)
+    return Path(vertices, codes)
+
+
 def _draw_item(ax: Axes, it: _Item, cy: float, days_per_in: float, marks: _Marks) -> None:
     """Collect one entry's mark (dot, hollow dot or hatched bar); draw its label if it has room."""
     entry = it.entry
@@ -411,7 +486,7 @@ def _draw_item(ax: Axes, it: _Item, cy: float, days_per_in: float, marks: _Marks
     if it.ext.vague:
         h_in = 0.11
         w = max(it.x1 - it.x0, 0.06 * days_per_in)
-        marks.bars.setdefault((colour, planned), []).append(Rectangle((it.x0, cy - h_in / 2), w, h_in))
+        marks.bars.setdefault((colour, planned), []).append((it.x0, cy - h_in / 2, w, h_in))
         if it.ext.open_end or it.ext.open_start:
             tip = it.x0 + w if it.ext.open_end else it.x0
             d = 0.07 * days_per_in * (1 if it.ext.open_end else -1)
@@ -434,10 +509,23 @@ def _dot(xy: tuple[float, float], r_in: float, days_per_in: float, **kwargs: Any
 
 def render_image(timeline: Timeline, fmt: str = "png", dpi: int = 200) -> bytes:
     """The figure as PNG, SVG or PDF bytes, identical for identical input."""
-    if fmt not in _METADATA:
-        raise UsageError(f"unknown image format {fmt!r}; choose png, svg or pdf")
+    return render_images(timeline, (fmt,), dpi)[fmt]
+
+
+def render_images(timeline: Timeline, formats: Sequence[str], dpi: int = 200) -> dict[str, bytes]:
+    """The figure in each of ``formats`` (png, svg, pdf), laid out once and saved in each.
+
+    Saving one figure again gives the bytes a fresh figure gives (a test holds this), so the
+    layout, the costliest part after drawing, is not repeated per format.
+    """
+    unknown = [f for f in formats if f not in _METADATA]
+    if unknown:
+        raise UsageError(f"unknown image format {unknown[0]!r}; choose png, svg or pdf")
+    out: dict[str, bytes] = {}
     with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
         fig = _figure(timeline)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_METADATA[fmt], facecolor="white")
-    return buffer.getvalue()
+        for fmt in dict.fromkeys(formats):
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_METADATA[fmt], facecolor="white")
+            out[fmt] = buffer.getvalue()
+    return out

@@ -9,10 +9,10 @@ shows the reader ``display_date`` ("Q1 2009", "between Mar 2009 and 2010"). Rang
 from __future__ import annotations
 
 import html
-import json
 import re
 from typing import Any
 
+from timeline.jsontext import json_text
 from timeline.model import Entry, Timeline
 from timeline.render._common import (
     display_date,
@@ -109,4 +109,4 @@ def timelinejs_data(timeline: Timeline) -> dict[str, Any]:
 
 def render_timelinejs(timeline: Timeline) -> str:
     """The JSON text, keys sorted, two-space indent, final newline."""
-    return json.dumps(timelinejs_data(timeline), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json_text(timelinejs_data(timeline), indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,106 @@
+"""CPU seconds of each output writer of ``timeline build`` on one linked corpus.
+
+Usage, after a build of the corpus into OUT (so its extraction cache is warm)::
+
+    python bench/writers.py /work/wt/corpus10k /tmp/render-10k [--runs 3] [--pickle FILE]
+
+The corpus is re-read from OUT's cache and linked once (or read from ``--pickle``, written on
+the first run); then each writer runs ``--runs`` times on it, writing into a scratch folder,
+and the least CPU time (this process and its children) is printed, with the total. The
+cyclic garbage collector is left on, as in a build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from timeline import link, pipeline, render  # noqa: E402
+from timeline.cache import FILENAME, ExtractionCache  # noqa: E402
+from timeline.fileio import write_atomic  # noqa: E402
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _load(corpus: str, out: Path, saved: Path | None) -> dict[str, object]:
+    if saved is not None and saved.is_file():
+        with open(saved, "rb") as handle:
+            return pickle.load(handle)
+    cache = ExtractionCache(out / FILENAME)
+    try:
+        found = pipeline._extract_streaming(
+            [corpus], None, cache=cache, date=None, language=None, exclude=(), jobs=1,
+            dask_address=None, progress=None, follow_symlinks=False,
+        )
+    finally:
+        cache.close()
+    timeline = link.link(found.extractions, found.facts)
+    graph = link.build_graph(found.extractions, timeline, found.facts)
+    data = {"extractions": found.extractions, "timeline": timeline, "graph": graph}
+    if saved is not None:
+        with open(saved, "wb") as handle:
+            pickle.dump(data, handle, protocol=5)
+    return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus")
+    parser.add_argument("out", type=Path, help="the folder of a finished build of the corpus")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pickle", type=Path, default=None)
+    parser.add_argument("--jobs", type=int, default=1, help="render()'s jobs, for the last row")
+    parser.add_argument("--only", default="", help="comma-separated writer names (e.g. png+svg+pdf)")
+    args = parser.parse_args()
+    data = _load(args.corpus, args.out, args.pickle)
+    timeline, graph, xs = data["timeline"], data["graph"], data["extractions"]
+    scratch = Path(tempfile.mkdtemp(prefix="writers-"))
+    export = link.export
+    writers: list[tuple[str, Callable[[], object]]] = [
+        ("events.json", lambda: write_atomic(scratch / "events.json", export.extractions_to_json(xs))),
+        ("timeline.json", lambda: write_atomic(scratch / "timeline.json", link.timeline_to_json(timeline))),
+        ("graph.graphml", lambda: link.write_graphml(graph, scratch / "graph.graphml")),
+        ("graph.json", lambda: link.write_graph_json(graph, scratch / "graph.json")),
+        ("png+svg+pdf", lambda: render.render(timeline, scratch, list(render.IMAGE_FORMATS))),
+    ]
+    writers += [
+        (fmt, lambda fmt=fmt: render.render(timeline, scratch, [fmt]))
+        for fmt in render.FORMATS
+        if fmt not in render.IMAGE_FORMATS
+    ]
+    if args.only:
+        wanted = set(args.only.split(","))
+        writers = [(name, fn) for name, fn in writers if name in wanted]
+    print(f"{len(timeline.entries)} entries, {len(xs)} documents; least of {args.runs} runs")
+    print("| writer | CPU s | wall s |\n| --- | ---: | ---: |")
+    total = 0.0
+    for name, fn in writers:
+        best = (float("inf"), 0.0)
+        for _ in range(args.runs):
+            cpu, wall = _cpu(), time.perf_counter()
+            fn()
+            best = min(best, (_cpu() - cpu, time.perf_counter() - wall))
+        total += best[0]
+        print(f"| {name} | {best[0]:.2f} | {best[1]:.2f} |")
+    print(f"| **total** | **{total:.2f}** | |")
+    if args.only:
+        return
+    cpu, wall = _cpu(), time.perf_counter()
+    render.render(timeline, scratch, jobs=args.jobs)
+    print(f"| render(every format, jobs={args.jobs}) | {_cpu() - cpu:.2f} | {time.perf_counter() - wall:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
