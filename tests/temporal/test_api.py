@@ -142,7 +142,9 @@ def test_a_megabyte_line_is_tagged_in_bounded_time(lang: str) -> None:
     t0 = time.process_time()
     tag(line, lang, "2009-03-03")
     elapsed = time.process_time() - t0
-    assert elapsed < 2.0, f"{lang}: 1 MB line took {elapsed:.2f} s of CPU"
+    # about 1.5 CPU-s on a quiet machine; a quadratic scan would take minutes. The bound leaves
+    # room for collections of a whole suite's objects and a loaded machine.
+    assert elapsed < 4.0, f"{lang}: 1 MB line took {elapsed:.2f} s of CPU"
 
 
 def test_cost_grows_linearly() -> None:
