@@ -31,7 +31,7 @@ from timeline import events as events_stage
 from timeline import load as load_stage
 from timeline import temporal
 from timeline.errors import InputError, TimelineError, UsageError
-from timeline.fileio import safe_stem, sweep_temporary_files, write_atomic
+from timeline.fileio import paused_gc, safe_stem, sweep_temporary_files, write_atomic
 from timeline.model import Document, Extraction, Timeline, Timex
 
 if TYPE_CHECKING:
@@ -493,21 +493,24 @@ def build(
                 cache.close()
         if not corpus.extractions:
             raise NothingUsableError(corpus.failures)
-        timeline = link.link(corpus.extractions, corpus.facts)
+        with paused_gc():
+            timeline = link.link(corpus.extractions, corpus.facts)
         if act or procedure or dossier:
             timeline = link.select(timeline, act=act, procedure=procedure, dossier=dossier)
         written: list[Path] = [events_json.commit()]
     finally:
         events_json.discard()
-    written.append(write_atomic(out / "timeline.json", link.timeline_to_json(timeline)))
-    if wanted is None or "graph" in wanted:
-        graph = link.build_graph(corpus.extractions, timeline, corpus.facts)
-        written.append(link.write_graphml(graph, out / "graph.graphml"))
-        written.append(link.write_graph_json(graph, out / "graph.json"))
-    written.extend(corpus.timeml)
-    render_formats = None if wanted is None else [f for f in wanted if f in render.FORMATS]
-    if render_formats is None or render_formats:
-        written.extend(render.render(timeline, out, render_formats))
+    with paused_gc():
+        written.append(write_atomic(out / "timeline.json", link.timeline_to_json(timeline)))
+        if wanted is None or "graph" in wanted:
+            graph = link.build_graph(corpus.extractions, timeline, corpus.facts)
+            written.append(link.write_graphml(graph, out / "graph.graphml"))
+            written.append(link.write_graph_json(graph, out / "graph.json"))
+            del graph
+        written.extend(corpus.timeml)
+        render_formats = None if wanted is None else [f for f in wanted if f in render.FORMATS]
+        if render_formats is None or render_formats:
+            written.extend(render.render(timeline, out, render_formats, jobs=jobs))
     return BuildResult(timeline, corpus.extractions, corpus.failures, tuple(sorted(set(written))))
 
 
