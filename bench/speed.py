@@ -216,8 +216,8 @@ def _cpu() -> float:
 def _worker(tool: str, texts: list[Text], arg: str) -> dict[str, Any]:
     """Run ``tool`` on ``texts`` once, after a warm-up, and report time and memory.
 
-    The warm-up (timed apart as ``startup``) tags the first 500 characters of one text per
-    language and, for our engine, compiles every pattern of those languages
+    The warm-up (timed apart as ``startup``) runs the tool on one whole text per language
+    (the events stage compiles a language's patterns on first use) and, for our engine, compiles every pattern of those languages
     (``Grammar.warm``), so the timed loop measures tagging, not one-off compiling. HeidelTime
     has no warm-up: each document starts a new JVM, which is how it runs standalone.
     """
@@ -326,7 +326,7 @@ def _worker(tool: str, texts: list[Text], arg: str) -> dict[str, Any]:
             first.setdefault(t.language, t)
         for t in first.values():
             try:
-                fn(Text("warm", t.text[:500], t.language, t.date))
+                fn(Text("warm", t.text, t.language, t.date))
             except Exception:
                 pass
     startup = time.perf_counter() - s0
