@@ -710,6 +710,17 @@ def _extract_streaming(
                 s[0] for s in slots if not isinstance(s, Failure) and (s[1] is None or s[1] not in hits)
             ]
             results = pool.imap(_build_one, todo, progress=step)
+
+            def _kept(made: _Built | Failure, key: str | None) -> _Built | None:
+                """A freshly built document, stored in the cache; None (and the failure
+                reported) when it could not be built."""
+                if isinstance(made, Failure):
+                    failures.append(made)
+                    return None
+                if cache is not None and key is not None:
+                    cache.put_built(key, made.entry)
+                return made
+
             for slot in slots:
                 if isinstance(slot, Failure):
                     failures.append(slot)
@@ -719,12 +730,9 @@ def _extract_streaming(
                 if key is not None and key in hits:
                     got = hits[key]
                 else:
-                    made = next(results)
-                    if isinstance(made, Failure):
-                        failures.append(made)
+                    made = _kept(next(results), key)
+                    if made is None:
                         continue
-                    if cache is not None and key is not None:
-                        cache.put_built(key, made.entry)
                     got, tml = made.record, made.timeml
                 path = got.extraction.document.path
                 if timeml_dir is not None:
@@ -734,12 +742,9 @@ def _extract_streaming(
                     ):
                         tml = cache.get_timeml(key) if cache is not None and key else None
                         if tml is None:  # lost from the cache: make it again
-                            again = _build_one(job)
-                            if isinstance(again, Failure):
-                                failures.append(again)
+                            again = _kept(_build_one(job), key)
+                            if again is None:
                                 continue
-                            if cache is not None and key is not None:
-                                cache.put_built(key, again.entry)
                             got, tml = again.record, again.timeml
                     if tml is not None:
                         files.write(target, tml)
