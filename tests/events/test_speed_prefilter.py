@@ -81,6 +81,22 @@ def test_leading_literals_with_an_offset() -> None:
     assert leading_literals(re.compile(r"\w+/x")) is None  # unbounded before the literal
 
 
+def test_leading_literals_run_on_across_a_group() -> None:
+    # a group that sets no flags matches its contents in place: the run goes on after it
+    got = leading_literals(re.compile(r"(?P<court>[CT])[-–]\s?(?P<num>\d{1,4})/"))
+    assert got == (frozenset({"C-", "C–", "T-", "T–"}), False, 0, 0)
+    # a group that changes the flags still ends the run
+    assert leading_literals(re.compile(r"(?i:ab)cd")) == (frozenset({"ab"}), True, 0, 0)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_act_pattern_has_a_literal_lead(lang: str) -> None:
+    # no act pattern is run over the whole text: each is tried only where its literal occurs
+    # (the court-case pattern led with a bare "C" or "T", too common to look up)
+    pset = acts._scan_set(lang)
+    assert not pset.always, [pset.patterns[i].pattern for i in pset.always]
+
+
 def _windows(text: str) -> list[tuple[int, int]]:
     units = split_units(text)
     spans = [(u.start, u.end) for u in units]

@@ -198,10 +198,23 @@ def _width(item: tuple[object, object]) -> tuple[int, int]:
         return 0, _sre_constants.MAXREPEAT
 
 
+def _inline_groups(items: object) -> list[tuple[object, object]]:
+    """The parsed sequence with each group that sets no flags replaced by its contents (a
+    group matches what its contents match in place), so that a literal run goes on across
+    it: ``(?P<court>[CT])[-–]`` leads with "C-", "T-", ..., not with a bare "C" or "T"."""
+    out: list[tuple[object, object]] = []
+    for op, av in items:  # type: ignore[attr-defined]
+        if op is _SUBPATTERN and not av[1] and not av[2]:  # type: ignore[index]
+            out.extend(_inline_groups(av[3]))  # type: ignore[index]
+        else:
+            out.append((op, av))
+    return out
+
+
 def _leading(items: object, icase: bool) -> tuple[_Literals, int, int] | None:
     """Literals one of which every match of the parsed sequence holds at an offset from its
     start within ``[lo, hi]``: (literals, lo, hi), or None."""
-    seq = list(items)  # type: ignore[call-overload]
+    seq = _inline_groups(items)
     lo = hi = 0
     i = 0
     while i < len(seq):
