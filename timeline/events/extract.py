@@ -48,7 +48,7 @@ from timeline.events.acts import (
 )
 from timeline.events.dates import DocDate, bounds, cut, find_document_date
 from timeline.events.entities import find_actors, find_amounts
-from timeline.events.prefilter import DocText, PatternSet, matches_in, solid_width
+from timeline.events.prefilter import DocText, PatternSet, Searcher, matches_in, solid_width
 from timeline.events.resources import (
     LanguagePack,
     Trigger,
@@ -566,8 +566,22 @@ def _cue(ctx: _Context, name: str, clause: tuple[int, int]) -> bool:
     cue_key = ("cue", name, clause)
     found = ctx.memo.get(cue_key)
     if found is None:
-        found = ctx.memo[cue_key] = pattern.search(ctx.text[clause[0] : clause[1]]) is not None
+        # tried only where a match can start (an exact search: see Searcher)
+        folded = ctx.doc.folded() if ctx.doc is not None else None
+        found = ctx.memo[cue_key] = (
+            _cue_searcher(ctx.language, name).search(
+                ctx.text[clause[0] : clause[1]],
+                None if folded is None else folded[clause[0] : clause[1]],
+            )
+            is not None
+        )
     return bool(found)
+
+
+@cache
+def _cue_searcher(language: str, name: str) -> Searcher:
+    """The status cue ``name`` of ``language`` (which exists), searched fast."""
+    return Searcher.of(pack(language).cues[name])
 
 
 def _status(

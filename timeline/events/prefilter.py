@@ -30,6 +30,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain, compress
+from typing import Any
 
 try:  # Python 3.11+
     from re import _casefix as _sre_casefix  # type: ignore[attr-defined]
@@ -198,14 +199,14 @@ def _width(item: tuple[object, object]) -> tuple[int, int]:
         return 0, _sre_constants.MAXREPEAT
 
 
-def _inline_groups(items: object) -> list[tuple[object, object]]:
+def _inline_groups(items: object) -> list[Any]:
     """The parsed sequence with each group that sets no flags replaced by its contents (a
     group matches what its contents match in place), so that a literal run goes on across
     it: ``(?P<court>[CT])[-–]`` leads with "C-", "T-", ..., not with a bare "C" or "T"."""
-    out: list[tuple[object, object]] = []
+    out: list[Any] = []  # (opcode, argument) pairs of the regex parser
     for op, av in items:  # type: ignore[attr-defined]
-        if op is _SUBPATTERN and not av[1] and not av[2]:  # type: ignore[index]
-            out.extend(_inline_groups(av[3]))  # type: ignore[index]
+        if op is _SUBPATTERN and not av[1] and not av[2]:
+            out.extend(_inline_groups(av[3]))
         else:
             out.append((op, av))
     return out
@@ -440,7 +441,7 @@ class DocText:
 
     ``language`` names the lexicon of the sets that have none of their own (procedures)."""
 
-    __slots__ = ("text", "language", "_indexes", "_occ", "_tokens")
+    __slots__ = ("text", "language", "_indexes", "_occ", "_tokens", "_folded")
 
     def __init__(self, text: str, language: str = "common") -> None:
         self.text = text
@@ -448,6 +449,15 @@ class DocText:
         self._indexes: dict[int, tuple[PatternSet, PatternIndex]] = {}
         self._occ: dict[str, tuple[int, _Occurrences | None]] = {}
         self._tokens: list[str] | None = None
+        self._folded: tuple[str | None] | None = None
+
+    def folded(self) -> str | None:
+        """:func:`fold` of the text (computed once), or None when it cannot be folded.
+
+        Folding maps each character on its own, so a slice of it is the slice folded."""
+        if self._folded is None:
+            self._folded = (fold(self.text),)
+        return self._folded[0]
 
     def index(self, pset: PatternSet) -> PatternIndex:
         """The :class:`PatternIndex` of ``pset`` over this text (built once)."""
@@ -708,3 +718,75 @@ def _solid(items: object) -> int | None:
             return None
         total += got
     return total
+
+
+@dataclass(frozen=True, slots=True)
+class Searcher:
+    """``pattern.search`` with the same result, found with less work: none when the text holds
+    none of the literals every match contains (one fast scan), else the pattern tried only
+    where a match can start, at an occurrence of a literal every match begins with (at a fixed
+    offset). Literals are found by case-sensitive alternations that the regex engine scans for
+    quickly (a case-insensitive pattern gets no such fast scan), in the folded text where
+    the pattern ignores case. A pattern with no such literals is searched as usual.
+
+    Candidates are tried in text order, so the first that matches is the leftmost match: the
+    one ``pattern.search`` returns (``match`` at a position sees what ``search`` sees there,
+    the text before it included).
+    """
+
+    pattern: re.Pattern[str]
+    #: the literals one of which every match holds, as one alternation, and folded?
+    needed: re.Pattern[str] | None = None
+    needed_folded: bool = False
+    #: the literals every match begins with at ``offset``, as one alternation, and folded?
+    starter: re.Pattern[str] | None = None
+    folded: bool = False
+    offset: int = 0
+
+    @staticmethod
+    def of(pattern: re.Pattern[str]) -> Searcher:
+        """Analyse ``pattern`` for its necessary and leading literals."""
+        need = necessary_literals(pattern)
+        lead = leading_literals(pattern)
+        if lead is not None and lead[2] != lead[3]:
+            lead = None  # a literal at a varying offset: not worth the candidates
+        return Searcher(
+            pattern,
+            None if need is None else _alternation(need[0]),
+            False if need is None else need[1],
+            None if lead is None else _alternation(lead[0]),
+            False if lead is None else lead[1],
+            0 if lead is None else lead[2],
+        )
+
+    def search(self, text: str, folded: str | None = None) -> re.Match[str] | None:
+        """``self.pattern.search(text)``; ``folded`` is ``fold(text)`` when the caller has it."""
+        if (self.needed_folded or self.folded) and folded is None:
+            folded = fold(text)
+        if folded is not None and len(folded) != len(text):
+            folded = None
+        if self.needed is not None:
+            hay = folded if self.needed_folded else text
+            if hay is not None and self.needed.search(hay) is None:
+                return None  # no literal that every match holds
+        starter = self.starter
+        hay = folded if self.folded else text
+        if starter is None or hay is None:
+            return self.pattern.search(text)
+        find, match, offset = starter.search, self.pattern.match, self.offset
+        q = 0
+        while True:
+            hit = find(hay, q)
+            if hit is None:
+                return None
+            at = hit.start()
+            if at >= offset:
+                m = match(text, at - offset)
+                if m is not None:
+                    return m
+            q = at + 1
+
+
+def _alternation(literals: frozenset[str]) -> re.Pattern[str]:
+    """One case-sensitive pattern matching any of ``literals`` (longest first)."""
+    return re.compile("|".join(re.escape(x) for x in sorted(literals, key=lambda x: (-len(x), x))))
