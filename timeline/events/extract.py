@@ -534,39 +534,19 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
     return best[0].trigger.type, best[0].trigger.name, clause
 
 
-_CUES = ("future", "ongoing", "past")
 #: Values that may give an event without a calendar date of their own.
 _DATELESS = frozenset({"SAME", "FUTURE_REF", "PRESENT_REF"})
 
 
-@cache
-def _cue_set(language: str) -> PatternSet:
-    cues = pack(language).cues
-    never = re.compile("(?!)")
-    return PatternSet.of([cues.get(k, never) for k in _CUES], domain=language)
-
-
 def _cue(ctx: _Context, name: str, clause: tuple[int, int]) -> bool:
-    """Whether the status cue ``name`` is in the clause (a cue none of whose keywords is in it
-    is not)."""
-    pattern = ctx.pack.cues.get(name)
-    if pattern is None:
-        return False
-    key = ("cues", clause)
-    maybe = ctx.memo.get(key)
-    if maybe is None:
-        # the cues whose keywords are in the clause, looked up once for all three
-        if ctx.doc is None:
-            maybe = frozenset(range(len(_CUES)))
-        else:
-            maybe = frozenset(ctx.doc.index(_cue_set(ctx.language)).candidates(*clause))
-        ctx.memo[key] = maybe
-    if _CUES.index(name) not in maybe:  # type: ignore[operator]
+    """Whether the status cue ``name`` is in the clause (searched once per clause)."""
+    if name not in ctx.pack.cues:
         return False
     cue_key = ("cue", name, clause)
     found = ctx.memo.get(cue_key)
     if found is None:
-        # tried only where a match can start (an exact search: see Searcher)
+        # a clause holding none of the cue's necessary literals is not searched, else the cue
+        # is tried only where its leading literal occurs (an exact search: see Searcher)
         folded = ctx.doc.folded() if ctx.doc is not None else None
         found = ctx.memo[cue_key] = (
             _cue_searcher(ctx.language, name).search(

@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain, compress
+from itertools import compress
 from typing import Any
 
 try:  # Python 3.11+
@@ -522,6 +522,9 @@ class _Occurrences:
         return by_id
 
 
+_NOWHERE: list[int] = []
+
+
 class PatternIndex:
     """Which patterns of a :class:`PatternSet` may match inside a window of one document."""
 
@@ -551,21 +554,28 @@ class PatternIndex:
 
     def literal_starts(self, i: int) -> list[int]:
         """Where the literals of pattern ``i`` occur, in text order."""
-        if self._per_pattern is None:
-            self._per_pattern = {}
-        got = self._per_pattern.get(i)
-        if got is None:
-            occ = self._occ
-            if occ is None:
-                got = []
-            else:
-                # the positions of each of its literals, from the document's table shared by
-                # every set of its domain
-                where = occ.positions()
-                lists = [where[lid] for lid in self._literals[i] if lid in where]
-                got = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
-            self._per_pattern[i] = got
-        return got
+        per = self._per_pattern
+        if per is None:
+            per = self._per_pattern = self._starts_by_pattern()
+        return per.get(i, _NOWHERE)
+
+    def _starts_by_pattern(self) -> dict[int, list[int]]:
+        """Pattern -> where its literals occur, for every pattern of the set in one pass over
+        the document's occurrences (in text order already; a position where two literals of
+        one pattern occur is listed twice, as a merge of their lists would)."""
+        occ = self._occ
+        per: dict[int, list[int]] = {}
+        if occ is None:
+            return per
+        by_literal = self._by_literal
+        for s, lid in zip(occ.starts, occ.ids, strict=True):
+            for i in by_literal.get(lid, ()):
+                got = per.get(i)
+                if got is None:
+                    per[i] = [s]
+                else:
+                    got.append(s)
+        return per
 
     def candidates(self, start: int, end: int) -> list[int]:
         """Indexes (in pattern order) of the patterns that may match in ``text[start:end]``."""
