@@ -479,9 +479,13 @@ class DocText:
         if self._tokens is None:
             self._tokens = text.split()
         tokens = self._tokens
-        held = list(map(lexicon.__getitem__, tokens))
+        held = list(map(lexicon.get, tokens))  # (get: no call of the subclass's lookup)
         if None in held:
-            return None  # a token with a character that has no one-character lower case
+            for k, got in enumerate(held):
+                if got is None:
+                    got = held[k] = lexicon[tokens[k]]  # a new token (or a stored None)
+                    if got is None:
+                        return None  # a character with no one-character lower case
         starts: list[int] = []
         ends: list[int] = []
         ids: list[int] = []
