@@ -188,7 +188,6 @@ def find_acts(text: str, language: str, *, doc: DocText | None = None) -> list[A
     its kind (directive, regulation, decision, framework_decision, joint_action, com, celex,
     case). ``doc`` is the same text when the caller has it indexed already.
     """
-    pats = _patterns(language)
     doc = doc if doc is not None and doc.text is text else DocText(text, language)
     scan = _scan_set(language)
 
@@ -219,10 +218,11 @@ def find_acts(text: str, language: str, *, doc: DocText | None = None) -> list[A
         add(celex, m.start(), m.end(), kind)
     for m in matches("bare"):
         # the kind is named just before or after: "2002/584/JHA: Council Framework Decision"
-        window = text[max(0, m.start() - 60) : m.end() + 60]
-        kinds = [
-            k for k in (_kind_of(w.group(0), language) for w in pats["kind"].finditer(window)) if k
-        ]
+        w0, w1 = max(0, m.start() - 60), min(len(text), m.end() + 60)
+        # the kind's matches in the window as a search of the window alone finds them, tried
+        # only where a kind's leading literal occurs
+        named = matches_in(_kind_lead_set(language), 0, doc, w0, w1, text[w0:w1])
+        kinds = [k for k in (_kind_of(w.group(0), language) for w in named) if k]
         kind = kinds[0] if len(set(kinds)) == 1 else None
         add(celex_of(kind, m.group("n1"), m.group("n2")), m.start(), m.end(), kind)
     for m in matches("com"):

@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import compress
+from itertools import chain, compress
 from typing import Any
 
 try:  # Python 3.11+
@@ -526,9 +526,6 @@ class _Occurrences:
         return by_id
 
 
-_NOWHERE: list[int] = []
-
-
 class PatternIndex:
     """Which patterns of a :class:`PatternSet` may match inside a window of one document."""
 
@@ -560,26 +557,25 @@ class PatternIndex:
         """Where the literals of pattern ``i`` occur, in text order."""
         per = self._per_pattern
         if per is None:
-            per = self._per_pattern = self._starts_by_pattern()
-        return per.get(i, _NOWHERE)
-
-    def _starts_by_pattern(self) -> dict[int, list[int]]:
-        """Pattern -> where its literals occur, for every pattern of the set in one pass over
-        the document's occurrences (in text order already; a position where two literals of
-        one pattern occur is listed twice, as a merge of their lists would)."""
-        occ = self._occ
-        per: dict[int, list[int]] = {}
-        if occ is None:
-            return per
-        by_literal = self._by_literal
-        for s, lid in zip(occ.starts, occ.ids, strict=True):
-            for i in by_literal.get(lid, ()):
-                got = per.get(i)
-                if got is None:
-                    per[i] = [s]
+            per = self._per_pattern = {}
+        got = per.get(i)
+        if got is None:
+            occ = self._occ
+            if occ is None:
+                got = []
+            else:
+                # the positions of each of its literals, from the document's table shared by
+                # every set of its domain: through its literals or the document's, the fewer
+                where = occ.positions()
+                mine = self._literals[i]
+                if len(mine) <= len(where):
+                    lists = [where[lid] for lid in mine if lid in where]
                 else:
-                    got.append(s)
-        return per
+                    wanted = set(mine)
+                    lists = [v for lid, v in where.items() if lid in wanted]
+                got = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+            per[i] = got
+        return got
 
     def candidates(self, start: int, end: int) -> list[int]:
         """Indexes (in pattern order) of the patterns that may match in ``text[start:end]``."""
