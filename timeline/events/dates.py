@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from timeline.events.prefilter import searcher
 from timeline.events.resources import common, compile_pattern, pack
 from timeline.model import Timex
 
@@ -175,7 +176,7 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
         before, after = text[ls : t.start], text[t.end : le]
         prefix = p.patterns.get("dateline_prefix")
         suffix = p.patterns.get("dateline_suffix")
-        if t.start < 3000 and prefix is not None and prefix.search(before):
+        if t.start < 3000 and prefix is not None and searcher(prefix).search(before):
             candidates.append((0, t.start, DocDate(date, t, "dateline")))
             continue
         if (
@@ -186,7 +187,7 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
             # "Bryssel den 25 januari 2012", "Bruxelles le 6 mai 2008": a place and the date
             candidates.append((0, t.start, DocDate(date, t, "dateline")))
             continue
-        if t.start < 3000 and suffix is not None and not before.strip() and suffix.search(after):
+        if t.start < 3000 and suffix is not None and not before.strip() and searcher(suffix).search(after):
             candidates.append((0, t.start, DocDate(date, t, "placed_date")))
             continue
         published = p.patterns.get("page_published")
@@ -194,7 +195,7 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
             t.start < 600
             and published is not None
             and not after.strip(" \t.")
-            and published.search(before)
+            and searcher(published).search(before)
         ):
             candidates.append((1, t.start, DocDate(date, t, "press_header")))
             continue
@@ -213,15 +214,15 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
             t.start < 3000
             and label is not None
             and not after.strip(" \t-–|,:0123456789")
-            and label.search(head)
+            and searcher(label).search(head)
         ):
             candidates.append((1, t.start, DocDate(date, t, "press_header")))
             continue
-        if t.start < 3000 and cp["press_header"].search(before):
+        if t.start < 3000 and searcher(cp["press_header"]).search(before):
             candidates.append((1, t.start, DocDate(date, t, "press_header")))
             continue
         stamp = p.patterns.get("page_stamp")
-        if stamp is not None and not after.strip(" \t.") and stamp.search(before):
+        if stamp is not None and not after.strip(" \t.") and searcher(stamp).search(before):
             # "Cette page a été générée le 30 décembre 2015": the page says when it was made
             candidates.append((1, t.start, DocDate(date, t, "page_stamp")))
             continue
@@ -230,7 +231,7 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
             oj is not None
             and not before.strip()
             and cp["oj_running"].match(after)
-            and oj.search(after)
+            and searcher(oj).search(after)
         ):
             # "4.5.2016 L 119/86 Official Journal of the European Union EN": a page's OJ header
             candidates.append((2, t.start, DocDate(date, t, "oj_header")))
@@ -238,13 +239,13 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
         if not before.strip() and not after.strip() and oj is not None:
             below = text[t.end : t.end + 200]
             if _nonempty_lines_before(text, t.start, 2) <= 2 and (
-                oj.search(below) or cp["oj_series"].search(below)
+                searcher(oj).search(below) or searcher(cp["oj_series"]).search(below)
             ):
                 candidates.append((2, t.start, DocDate(date, t, "oj_header")))
                 continue
         if oj is not None and t.start < HEADER_CHARS:
             m = next(iter(reversed(list(oj.finditer(before)))), None)
-            if m is not None and len(before) - m.end() < 45 and not cp["footnote"].search(before):
+            if m is not None and len(before) - m.end() < 45 and not searcher(cp["footnote"]).search(before):
                 candidates.append((3, t.start, DocDate(date, t, "oj_reference")))
                 continue
         if (

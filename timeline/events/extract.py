@@ -48,7 +48,14 @@ from timeline.events.acts import (
 )
 from timeline.events.dates import DocDate, bounds, cut, find_document_date
 from timeline.events.entities import find_actors, find_amounts
-from timeline.events.prefilter import DocText, PatternSet, Searcher, matches_in, solid_width
+from timeline.events.prefilter import (
+    DocText,
+    PatternSet,
+    Searcher,
+    matches_in,
+    searcher,
+    solid_width,
+)
 from timeline.events.resources import (
     LanguagePack,
     Trigger,
@@ -482,7 +489,7 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
                 return hits[0].trigger.type, f"{ctx.language}:self_date_line", clause
     ls = text.rfind("\n", max(0, t.start - 400), t.start) + 1
     # a footnote line opens close before its date; a long line is prose, not a footnote
-    note = ctx.footnote.search(text[ls : t.start]) if ls > 0 or t.start < 400 else None
+    note = searcher(ctx.footnote).search(text[ls : t.start]) if ls > 0 or t.start < 400 else None
     oj = ctx.pack.patterns.get("oj")
     if note is not None and oj is not None and oj.match(text, ls + note.end()):
         return None  # a footnote's bibliographic reference: "(1) OJ C 48, 15.2.2011, p. 138."

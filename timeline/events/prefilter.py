@@ -797,6 +797,18 @@ class Searcher:
             q = at + 1
 
 
+_SEARCHERS: dict[int, Searcher] = {}
+
+
+def searcher(pattern: re.Pattern[str]) -> Searcher:
+    """The :class:`Searcher` of ``pattern``, analysed once (remembered by the pattern's
+    identity, which it keeps alive: a compiled pattern hashes its whole code at each call)."""
+    got = _SEARCHERS.get(id(pattern))
+    if got is None or got.pattern is not pattern:
+        got = _SEARCHERS[id(pattern)] = Searcher.of(pattern)
+    return got
+
+
 def _alternation(literals: frozenset[str]) -> re.Pattern[str]:
     """One case-sensitive pattern matching any of ``literals`` (longest first)."""
     return re.compile("|".join(re.escape(x) for x in sorted(literals, key=lambda x: (-len(x), x))))
