@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from timeline.events.prefilter import DocText, matches_in
+from timeline.events.prefilter import DocText, window_matches
 from timeline.events.resources import actor_lead_set, common, compile_pattern, pack
 from timeline.model import Amount
 
@@ -30,19 +30,15 @@ def find_actors(
     taken: list[tuple[int, int]] = []
     actors = pack(language).actors
     if doc is None or doc.text is not text:
-        order: Sequence[int] = range(len(actors))
-        lead = None
+        tried: Sequence[tuple[int, Sequence[re.Match[str]]]] = [
+            (i, list(pattern.finditer(text, start, end))) for i, (_, pattern) in enumerate(actors)
+        ]
     else:
         # a name whose leading literal (else keyword) is not in the window cannot match
         # there; one with a leading literal is tried only where a match can start
-        lead = actor_lead_set(language)
-        order = doc.index(lead).candidates(start, end)
-    for i in order:
-        canonical, pattern = actors[i]
-        if lead is None:
-            matches: Sequence[re.Match[str]] = list(pattern.finditer(text, start, end))
-        else:
-            matches = matches_in(lead, i, doc, start, end)  # type: ignore[arg-type]
+        tried = window_matches(actor_lead_set(language), doc, start, end)
+    for i, matches in tried:
+        canonical = actors[i][0]
         for m in matches:
             if m.end() == m.start() or any(m.start() < e and s < m.end() for s, e in taken):
                 continue

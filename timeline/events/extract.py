@@ -52,9 +52,9 @@ from timeline.events.prefilter import (
     DocText,
     PatternSet,
     Searcher,
-    matches_in,
     searcher,
     solid_width,
+    window_matches,
 )
 from timeline.events.resources import (
     LanguagePack,
@@ -169,10 +169,9 @@ def _scan_triggers(ctx: _Context, start: int, end: int) -> list[_Hit]:
         # the same hits in the same order: a trigger whose leading literal (else keyword) is
         # not in the window cannot match there, and one with a leading literal is tried only
         # where a match can start
-        lead = trigger_lead_set(ctx.language)
-        for i in doc.index(lead).candidates(start, end):
+        for i, found in window_matches(trigger_lead_set(ctx.language), doc, start, end):
             trig = triggers[i]
-            for m in matches_in(lead, i, doc, start, end):
+            for m in found:
                 if m.end() > m.start():
                     hits.append(_Hit(trig, m.start(), m.end()))
     # a longer, more specific phrase hides the weaker triggers inside it
@@ -369,20 +368,18 @@ def _find_attached(ctx: _Context, t: Timex) -> tuple[str, str, int, int] | None:
     # tried only where a match can start; one without such a literal is run unless none of
     # its keywords is in the window
     doc = ctx.doc
-    nouns = _attached_lead_set(ctx.language)
     if doc is None:
-        maybe: Sequence[int] = range(len(_ATTACHED_KEYS))
+        tried: Sequence[tuple[int, Sequence[re.Match[str]]]] = [
+            (k, list(p[key].finditer(window)))
+            for k, (key, _) in enumerate(_ATTACHED_KEYS)
+            if key in p
+        ]
     else:
-        maybe = doc.index(nouns).candidates(window_start, stop)
-    for k in maybe:
+        tried = window_matches(_attached_lead_set(ctx.language), doc, window_start, stop, window)
+    for k, found in tried:
         key, etype = _ATTACHED_KEYS[k]
-        pat = p.get(key)
-        if pat is None:
+        if key not in p:
             continue
-        if doc is None:
-            found: Sequence[re.Match[str]] = list(pat.finditer(window))
-        else:
-            found = matches_in(nouns, k, doc, window_start, stop, window)
         for m in found:
             if best is not None and m.end() <= best[0]:
                 continue  # it could not replace the noun found already
@@ -674,21 +671,20 @@ def _labels(ctx: _Context, t: Timex, start: int, end: int, taken: Sequence[ActRe
         kind_spans(text, ctx.language, start, end, doc=ctx.doc)
     )
     doc = ctx.doc
-    lead = _label_lead_set(ctx.language)
+    patterns = ctx.pack.patterns
     if doc is None:
-        maybe: Sequence[int] = range(len(_LABEL_KEYS))
+        tried: Sequence[tuple[int, Sequence[re.Match[str]]]] = [
+            (k, list(patterns[key].finditer(text, start, end)))
+            for k, key in enumerate(_LABEL_KEYS)
+            if key in patterns
+        ]
     else:
         # only where a match can start (a noun with no leading literal: where its keywords are)
-        maybe = doc.index(lead).candidates(start, end)
-    for k in maybe:
+        tried = window_matches(_label_lead_set(ctx.language), doc, start, end)
+    for k, got in tried:
         key = _LABEL_KEYS[k]
-        pat = ctx.pack.patterns.get(key)
-        if pat is None:
+        if key not in patterns:
             continue
-        if doc is None:
-            got: Sequence[re.Match[str]] = list(pat.finditer(text, start, end))
-        else:
-            got = matches_in(lead, k, doc, start, end)
         heads.extend((m.start(), m.end(), key) for m in got)
     found: list[ActRef] = []
     for h0, h1, kind in sorted(heads):

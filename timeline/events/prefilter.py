@@ -688,6 +688,100 @@ def matches_in(
     return out
 
 
+def window_matches(
+    pset: PatternSet, doc: DocText, start: int, end: int, sliced: str | None = None
+) -> list[tuple[int, list[re.Match[str]]]]:
+    """``(i, matches_in(pset, i, doc, start, end, sliced))`` for each pattern ``i`` of
+    ``index.candidates(start, end)`` that matches, in pattern order: the same matches, found in
+    one pass over the literal occurrences of the window.
+
+    A match inside the window holds a leading literal of its pattern, whole, inside the window
+    too, at an offset from its start in ``[lo, hi]``: so the starts worth trying come from the
+    occurrences that lie inside the window (as ``candidates`` counts them), and any other start
+    ``matches_in`` would try finds nothing.
+    """
+    index = doc.index(pset)
+    occ = index._occ
+    patterns = pset.patterns
+    text = doc.text
+    out: list[tuple[int, list[re.Match[str]]]] = []
+    if occ is None:  # a text that cannot be folded: every pattern over the window
+        for i, pattern in enumerate(patterns):
+            got = list(
+                pattern.finditer(sliced)
+                if sliced is not None
+                else pattern.finditer(text, start, end)
+            )
+            if got:
+                out.append((i, got))
+        return out
+    occ_starts = occ.starts
+    k = bisect.bisect_left(occ_starts, start)
+    stop = bisect.bisect_left(occ_starts, end, k)
+    offsets = pset.offsets
+    n_offsets = len(offsets)
+    always = index.always
+    run: set[int] = set(always)  # patterns run over the whole window
+    tries: dict[int, list[int]] = {}  # leading patterns -> where a match may start
+    spread: set[int] = set()  # the leading patterns whose literal's offset varies
+    if k < stop:
+        ends, ids, by_literal = occ.ends, occ.ids, index._by_literal
+        for j in range(k, stop):
+            if ends[j] > end:
+                continue
+            s = occ_starts[j]
+            for i in by_literal.get(ids[j], ()):
+                span = offsets[i] if i < n_offsets else None
+                if span is None:
+                    run.add(i)
+                    continue
+                lo, hi = span
+                at = tries.get(i)
+                if at is None:
+                    at = tries[i] = []
+                if lo == hi:
+                    if s - lo >= start:
+                        at.append(s - lo)
+                else:
+                    spread.add(i)
+                    at.extend(s - w for w in range(lo, hi + 1) if s - w >= start)
+    for i in sorted(run.union(tries)):
+        pattern = patterns[i]
+        if i in run:
+            found = list(
+                pattern.finditer(sliced)
+                if sliced is not None
+                else pattern.finditer(text, start, end)
+            )
+        else:
+            starts = tries[i]
+            if i in spread:
+                starts = sorted(set(starts))
+            found = []
+            match = pattern.match
+            if sliced is not None:
+                cur = 0
+                for p in starts:
+                    if p - start < cur:
+                        continue
+                    m = match(sliced, p - start)
+                    if m is not None:
+                        found.append(m)
+                        cur = m.end()
+            else:
+                cur = start
+                for p in starts:
+                    if p < cur:
+                        continue
+                    m = match(text, p, end)
+                    if m is not None:
+                        found.append(m)
+                        cur = m.end()
+        if found:
+            out.append((i, found))
+    return out
+
+
 def solid_width(pattern: str, flags: int = 0) -> int | None:
     """The most non-whitespace characters a match of ``pattern`` can hold, or None when
     unbounded or unknown (``(?:of|dated)\\s+`` -> 5: whitespace runs count for nothing)."""
