@@ -21,7 +21,8 @@ from typing import Any
 
 from timeline.model import Timex
 from timeline.temporal.firstchars import DIGITS_CAP, follower
-from timeline.temporal.grammar import LEFT, Grammar, norm_word
+from timeline.temporal.grammar import LEFT, PAIR, Grammar, norm_word
+from timeline.temporal.lowered import fold
 
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
 _LEFT_AT = LEFT.match
@@ -384,12 +385,10 @@ def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
     """The first rule (in priority order) that matches at ``s`` and normalizes: the timex and
     the end of the match (context included).
 
-    The rules that can start at a token with ``key`` are tried one by one, each through its
-    own small pattern (a combined pattern of every rule costs far more per try: its groups
-    are reset and its alternatives entered one after the other); a key met very often gets
-    one combined pattern of its rules (:meth:`Grammar.pattern_at`)."""
-    if not g.everywhere and key not in g.triggers:
-        return None
+    The rules that can start at a token with ``key`` (see :func:`_key_at`) are tried one by
+    one, each through its own small pattern (a combined pattern of every rule costs far more
+    per try: its groups are reset and its alternatives entered one after the other); a key
+    met very often gets one combined pattern of its rules (:meth:`Grammar.pattern_at`)."""
     if _LEFT_AT(text, s) is None:
         return None  # every rule opens with this boundary
     after = -1
@@ -416,8 +415,35 @@ def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
     return None
 
 
-_LETTERS = re.compile(r"[^\W\d_]+")
-_DIGIT_RUN = re.compile(r"\d+")
+#: The second key of a token that no other token follows.
+_LAST = "\x02"
+
+
+def _key_at(g: Grammar, src: str, tok: re.Match[str], low: bool) -> str | None:
+    """The key under which rules are looked up at token ``tok`` of ``src`` (the text, or when
+    ``low`` its lower-cased copy), or None when no rule can start there. A first token that
+    opens many rules (:meth:`Grammar.by_pair`) is keyed with the next token of a lower-cased
+    text too ("el" + "año"), wherever that token is: a match that reaches a second token
+    has it right there."""
+    word = tok.group()
+    end = tok.end()
+    key = _key(word, src, end) if not low else _key_lowered(word, src, end)
+    if not g.everywhere and key not in g.triggers:
+        return None
+    if low and g.by_pair(key):
+        nxt = _TOKEN.search(src, end)
+        second = _LAST if nxt is None else _key_lowered(nxt.group(), src, nxt.end())
+        return key + PAIR + second
+    return key
+
+
+def _key_lowered(word: str, text: str, end: int) -> str:
+    """:func:`_key` of a word already in lower case."""
+    if word[0].isdigit():
+        return f"#{min(len(word), DIGITS_CAP)}{follower(text[end]) if end < len(text) else ''}"
+    return word[:3] if len(word) >= 3 else word + "$"
+
+
 #: A digit glued to a word ("Presseartikel11"): a token start that follows a letter.
 _GLUED = re.compile(r"\d(?<=[^\W\d_]\d)")
 #: Characters of text given to :meth:`Grammar.openings` to test one position (see _opens_at).
@@ -433,11 +459,15 @@ def _opens_at(g: Grammar, text: str, s: int) -> bool:
     return s + _PROBE < len(text) and g.starts().match(text, s) is not None
 
 
-def starts(g: Grammar, text: str) -> list[int]:
+def starts(g: Grammar, text: str, low: str | None = None) -> list[int]:
     """The positions of :meth:`Grammar.starts` in ``text``, in order: the ends of the matches
     of :meth:`Grammar.openings` (a token start after a character other than a letter, digit
-    or underscore), with the text's start and the digits glued to a word when they open."""
-    found = [m.end() for m in g.openings().finditer(text)]
+    or underscore), with the text's start and the digits glued to a word when they open.
+    The openings are searched on ``low``, the text lower-cased by :func:`fold`, when given."""
+    if low is not None:
+        found = [m.end() for m in g.openings_lowered().finditer(low)]
+    else:
+        found = [m.end() for m in g.openings().finditer(text)]
     extra = [m.start() for m in _GLUED.finditer(text) if _opens_at(g, text, m.start())]
     if text and _opens_at(g, text, 0):
         extra.append(0)
@@ -460,34 +490,37 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
     pos = 0
     triggers = g.triggers
     everywhere = g.everywhere
-    letters_at = _LETTERS.match
-    for s in starts(g, text):
+    low = fold(text)
+    src = text if low is None else low  # tokens and keys are read here
+    lowered = low is not None
+    token_at = _TOKEN.match
+    for s in starts(g, text, low):
         if s < pos:
             continue  # inside the last match
-        found: Found | None = None
-        if text[s].isdecimal():  # a digit run (\d): its key tells the rules to try
-            run = _DIGIT_RUN.match(text, s)
-            assert run is not None
-            found = _match_at(g, text, s, _key(run.group(), text, run.end()))
-        else:  # a letter run, if its key can open a rule
-            tok = letters_at(text, s)
-            if tok is None:  # not a token start (cannot happen: starts() asks for one)
-                continue
-            word = tok.group()
-            lw = word.lower()
+        tok = token_at(src, s)
+        if tok is None:  # not a token start (cannot happen: starts() asks for one)
+            continue
+        if not src[s].isdecimal():  # a letter run, if its key can open a rule
+            lw = tok.group() if lowered else tok.group().lower()
             if not everywhere and (lw[:3] if len(lw) >= 3 else lw + "$") not in triggers:
                 continue
-            found = _match_at(g, text, s, _key(word, text, tok.end()))
+        key = _key_at(g, src, tok, lowered)
+        if key is None:
+            continue
+        found = _match_at(g, text, s, key)
         if found is None:
             continue
         timex, end, parts = found
         # Only a match opening with a word ("on", "in", "le"...) can hide a longer one inside.
-        inners = _TOKEN.finditer(text, s + 1) if not text[s].isdigit() else ()
+        inners = _TOKEN.finditer(src, s + 1) if not text[s].isdigit() else ()
         for inner in inners:
             si = inner.start()
             if si >= end:
                 break
-            other = _match_at(g, text, si, _key(inner.group(), text, inner.end()))
+            inner_key = _key_at(g, src, inner, lowered)
+            if inner_key is None:
+                continue
+            other = _match_at(g, text, si, inner_key)
             if other is not None and other[1] > end:
                 timex, end, parts = other
         if split_ranges and parts is not None:
