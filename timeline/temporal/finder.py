@@ -20,6 +20,7 @@ from functools import cache
 from typing import Any
 
 from timeline.model import Timex
+from timeline.temporal import grammar as _grammar
 from timeline.temporal.firstchars import DIGITS_CAP, follower
 from timeline.temporal.grammar import LEFT, PAIR, Grammar, norm_word
 from timeline.temporal.lowered import fold
@@ -273,9 +274,9 @@ _MEMO_SIZE = 4096
 def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
     """The timex of rule ``index``'s match. Normalization depends only on the rule and the
     matched text, so it is memoized per grammar (texts repeat their dates)."""
-    rule = g.rules[index]
+    whole, t_group, qualified = g.build_names(index)
     memo = g.memo
-    mkey = (index, m.group(f"r{index}"))
+    mkey = (index, m.group(whole))
     got = memo.get(mkey)
     if got is None:
         try:
@@ -288,13 +289,13 @@ def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
     if isinstance(got, Reject):
         raise got
     value, end_value, mod = got
-    key = f"r{index}__t"
-    if "t" in rule.groups and m.group(key) is not None:
-        start, end = m.span(key)
+    if t_group is not None and m.group(t_group) is not None:
+        start, end = m.span(t_group)
     else:
-        start, end = m.span(f"r{index}")
+        start, end = m.span(whole)
     if start >= end:
         raise Reject("empty")
+    rule = g.rules[index]
     return Timex(
         start=start,
         end=end,
@@ -302,7 +303,7 @@ def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
         type=rule.type,
         value=value,
         mod=mod,
-        rule=rule.qualified,
+        rule=qualified,
         end_value=end_value,
         language=g.language,
     )
@@ -392,7 +393,12 @@ def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
     if _LEFT_AT(text, s) is None:
         return None  # every rule opens with this boundary
     after = -1
-    pat = g.pattern_at(key)
+    plan = g.plan(key)
+    pat = plan[1]
+    if pat is None and plan[0] < _grammar.HOT_KEY:
+        plan[0] += 1
+        if plan[0] == _grammar.HOT_KEY:
+            pat = plan[1] = g.pattern_for(key)
     if pat is not None:
         m = pat.match(text, s)
         if m is None:
@@ -402,7 +408,7 @@ def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
             return _found(g, index, m, text)
         except Reject:
             after = index
-    for j, match in g.matchers(key):
+    for j, match in plan[2]:
         if j <= after:
             continue
         mj = match(text, s)
@@ -494,19 +500,29 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
     src = text if low is None else low  # tokens and keys are read here
     lowered = low is not None
     token_at = _TOKEN.match
+    next_token = _TOKEN.search
+    by_pair = g.by_pair
+    n = len(text)
     for s in starts(g, text, low):
         if s < pos:
             continue  # inside the last match
         tok = token_at(src, s)
         if tok is None:  # not a token start (cannot happen: starts() asks for one)
             continue
+        word = tok.group()
         if not src[s].isdecimal():  # a letter run, if its key can open a rule
-            lw = tok.group() if lowered else tok.group().lower()
-            if not everywhere and (lw[:3] if len(lw) >= 3 else lw + "$") not in triggers:
+            lw = word if lowered else word.lower()
+            key = lw[:3] if len(lw) >= 3 else lw + "$"
+            if not everywhere and key not in triggers:
                 continue
-        key = _key_at(g, src, tok, lowered)
-        if key is None:
-            continue
+        if word[0].isdigit():  # a digit run (or a letter run opening with '²'): keyed as digits
+            e = tok.end()
+            key = f"#{min(len(word), DIGITS_CAP)}{follower(src[e]) if e < n else ''}"
+            if not everywhere and key not in triggers:
+                continue
+        if lowered and by_pair(key):
+            nxt = next_token(src, tok.end())
+            key += PAIR + (_LAST if nxt is None else _key_lowered(nxt.group(), src, nxt.end()))
         found = _match_at(g, text, s, key)
         if found is None:
             continue

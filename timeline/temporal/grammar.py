@@ -152,6 +152,9 @@ class Grammar:
     _trie: str | None = None
     _uses: dict[str, int] = field(default_factory=dict)
     _pairs: dict[int, frozenset[tuple[str, str]] | None] = field(default_factory=dict)
+    _plans: dict[str, list[Any]] = field(default_factory=dict)
+    #: per rule: (its group in a combined pattern, its ``t`` group or None, its qualified name)
+    _built: list[tuple[str, str | None, str]] = field(default_factory=list)
     _split: dict[str, bool] = field(default_factory=dict)
 
     def rules_for(self, key: str) -> tuple[int, ...]:
@@ -177,6 +180,17 @@ class Grammar:
             )
         self._rules_by_key[key] = subset
         return subset
+
+    def build_names(self, index: int) -> tuple[str, str | None, str]:
+        """Rule ``index``'s group name in a combined pattern (``r<index>``), the name of its
+        ``t`` group there (None without one) and its qualified name, made once."""
+        built = self._built
+        if not built:
+            built.extend(
+                (f"r{i}", f"r{i}__t" if "t" in r.groups else None, r.qualified)
+                for i, r in enumerate(self.rules)
+            )
+        return built[index]
 
     def _rule_pairs(self, index: int) -> frozenset[tuple[str, str]] | None:
         try:
@@ -273,6 +287,16 @@ class Grammar:
             assert pat is not None  # a superset rewriting refuses only back references
             self._by_key["^openings-lowered"] = pat
         return pat
+
+    def plan(self, key: str) -> list[Any]:
+        """What the scan tries at a token with ``key``, in one lookup: ``[uses, combined
+        pattern or None, matchers]`` (see :meth:`matchers`). The scan counts the key's uses
+        in the first slot and, once the key has come HOT_KEY times, puts the key's
+        combined pattern (:meth:`pattern_for`) in the second, as :meth:`pattern_at` does."""
+        got = self._plans.get(key)
+        if got is None:
+            got = self._plans[key] = [0, None, self.matchers(key)]
+        return got
 
     def pattern_at(self, key: str) -> re.Pattern[str] | None:
         """The key's own combined pattern once the key has come HOT_KEY times, else None:
