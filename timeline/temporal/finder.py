@@ -271,10 +271,14 @@ def _normalize(g: Grammar, index: int, m: re.Match[str]) -> _Normalized:
 _MEMO_SIZE = 4096
 
 
-def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
-    """The timex of rule ``index``'s match. Normalization depends only on the rule and the
-    matched text, so it is memoized per grammar (texts repeat their dates)."""
-    whole, t_group, qualified = g.build_names(index)
+_Settled = tuple[str, str | None, str | None, int, int]  # value, end value, mod, start, end
+
+
+def _settle(g: Grammar, index: int, m: re.Match[str]) -> _Settled:
+    """The value, end value and mod of rule ``index``'s match and the extent of its timex
+    (raises :class:`Reject`). Normalization depends only on the rule and the matched text,
+    so it is memoized per grammar (texts repeat their dates)."""
+    whole, t_group, _ = g.build_names(index)
     memo = g.memo
     mkey = (index, m.group(whole))
     got = memo.get(mkey)
@@ -288,13 +292,17 @@ def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
         memo[mkey] = got
     if isinstance(got, Reject):
         raise got
-    value, end_value, mod = got
     if t_group is not None and m.group(t_group) is not None:
         start, end = m.span(t_group)
     else:
         start, end = m.span(whole)
     if start >= end:
         raise Reject("empty")
+    return (*got, start, end)
+
+
+def _timex(g: Grammar, index: int, settled: _Settled, text: str) -> Timex:
+    value, end_value, mod, start, end = settled
     rule = g.rules[index]
     return Timex(
         start=start,
@@ -303,10 +311,15 @@ def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
         type=rule.type,
         value=value,
         mod=mod,
-        rule=qualified,
+        rule=g.build_names(index)[2],
         end_value=end_value,
         language=g.language,
     )
+
+
+def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
+    """The timex of rule ``index``'s match (raises :class:`Reject`)."""
+    return _timex(g, index, _settle(g, index, m), text)
 
 
 Found = tuple[Timex, int, tuple[int, int, int, int] | None]  # timex, match end, range split
@@ -344,8 +357,8 @@ def _parts(
     return s_start, s_end, e_start, timex.end
 
 
-def _found(g: Grammar, index: int, m: re.Match[str], text: str) -> Found:
-    timex = _build(g, index, m, text)
+def _found(g: Grammar, index: int, m: re.Match[str], text: str, settled: _Settled) -> Found:
+    timex = _timex(g, index, settled, text)
     return timex, m.end(), _parts(g, index, m, timex)
 
 
@@ -382,14 +395,15 @@ def _index(m: re.Match[str]) -> int:
     return int(name[1:]) if name and "__" not in name else _outer_index(m)
 
 
-def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
+def _match_at(g: Grammar, text: str, s: int, key: str, reach: int = -1) -> Found | None:
     """The first rule (in priority order) that matches at ``s`` and normalizes: the timex and
-    the end of the match (context included).
+    the end of the match (context included); None when there is none, or when its match
+    ends at or before ``reach`` (its timex is then not made).
 
     The rules that can start at a token with ``key`` (see :func:`_key_at`) are tried one by
     one, each through its own small pattern (a combined pattern of every rule costs far more
     per try: its groups are reset and its alternatives entered one after the other); a key
-    met very often gets one combined pattern of its rules (:meth:`Grammar.pattern_at`)."""
+    met very often gets one combined pattern of its rules (:meth:`Grammar.plan`)."""
     if _LEFT_AT(text, s) is None:
         return None  # every rule opens with this boundary
     after = -1
@@ -405,9 +419,11 @@ def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
             return None
         index = _index(m)
         try:
-            return _found(g, index, m, text)
+            settled = _settle(g, index, m)
         except Reject:
             after = index
+        else:
+            return _found(g, index, m, text, settled) if m.end() > reach else None
     for j, match in plan[2]:
         if j <= after:
             continue
@@ -415,9 +431,10 @@ def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
         if mj is None:
             continue
         try:
-            return _found(g, j, mj, text)
+            settled = _settle(g, j, mj)
         except Reject:
             continue
+        return _found(g, j, mj, text, settled) if mj.end() > reach else None
     return None
 
 
@@ -536,8 +553,8 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
             inner_key = _key_at(g, src, inner, lowered)
             if inner_key is None:
                 continue
-            other = _match_at(g, text, si, inner_key)
-            if other is not None and other[1] > end:
+            other = _match_at(g, text, si, inner_key, end)
+            if other is not None:
                 timex, end, parts = other
         if split_ranges and parts is not None:
             out.extend(split_range(timex, parts, text))
