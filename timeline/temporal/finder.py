@@ -504,8 +504,8 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
     (:meth:`Grammar.starts`; found by :func:`starts` in C, so most of the text costs no Python).
     At such a token, the first rule in priority order that matches and normalizes wins,
     among the rules that can start at its key (see :func:`_match_at` and
-    :mod:`timeline.temporal.firstchars`). When a match is found, the tokens inside it
-    are tried too, and a match that starts inside and reaches further replaces it (longest
+    :mod:`timeline.temporal.firstchars`). When a match is found, the positions of
+    :func:`starts` inside it are tried too, and a match that starts inside and reaches further replaces it (longest
     match wins: "on Nov" gives way to "Nov. 1, 2004"). With ``split_ranges`` a range comes out
     as its two ends, as TimeML annotates it.
     """
@@ -520,7 +520,12 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
     next_token = _TOKEN.search
     by_pair = g.by_pair
     n = len(text)
-    for s in starts(g, text, low):
+    positions = starts(g, text, low)
+    count = len(positions)
+    i = 0
+    while i < count:
+        s = positions[i]
+        i += 1
         if s < pos:
             continue  # inside the last match
         tok = token_at(src, s)
@@ -544,12 +549,16 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
         if found is None:
             continue
         timex, end, parts = found
-        # Only a match opening with a word ("on", "in", "le"...) can hide a longer one inside.
-        inners = _TOKEN.finditer(src, s + 1) if not text[s].isdigit() else ()
-        for inner in inners:
-            si = inner.start()
-            if si >= end:
-                break
+        # Only a match opening with a word ("on", "in", "le"...) can hide a longer one inside,
+        # and only at a position of starts() (a token where no opening prefix follows opens
+        # no match).
+        j = i if not text[s].isdigit() else count
+        while j < count and positions[j] < end:
+            si = positions[j]
+            j += 1
+            inner = token_at(src, si)
+            if inner is None:
+                continue
             inner_key = _key_at(g, src, inner, lowered)
             if inner_key is None:
                 continue
