@@ -14,8 +14,11 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+import regex
 
 from timeline.errors import InputError
 from timeline.load._data import ReferenceRule, load_data, reference_rules
@@ -137,10 +140,13 @@ def _alone_on_line(text: str, start: int, end: int) -> bool:
     return not text[line_start:start].strip() and not text[end:line_end].strip()
 
 
-def apply_rule(rule: ReferenceRule, text: str) -> str | None:
-    """The canonical reference of the first match of ``rule`` in ``text`` (outside braces)."""
+def apply_rule(
+    rule: ReferenceRule, text: str, matches: Iterable[regex.Match[str]] | None = None
+) -> str | None:
+    """The canonical reference of the first match of ``rule`` in ``text`` (outside braces).
+    ``matches``: the matches of ``rule.pattern`` in ``text``, when already found."""
     series_map: dict[str, str] = load_data()["reference_series_map"]
-    for match in rule.pattern.finditer(text):
+    for match in rule.pattern.finditer(text) if matches is None else matches:
         if _in_braces(text, match.start()):
             continue  # {SEC(2009) 355}: an accompanying document, not this one
         groups = {k: v for k, v in match.groupdict().items() if v is not None}
@@ -172,8 +178,17 @@ def find_reference(text: str) -> tuple[str, str] | None:
     top = text[:HEADER_MAX_CHARS]
     if not top.strip():
         return None
+    # Rules that share a pattern and a scope ("like") share its matches: searched once.
+    searched: dict[tuple[str, int, str], list[regex.Match[str]]] = {}
     for rule in reference_rules():
-        found = apply_rule(rule, top if rule.scope == "top" else header)
+        scoped = top if rule.scope == "top" else header
+        key = (rule.pattern.pattern, rule.pattern.flags, rule.scope)
+        matches = searched.get(key)
+        if matches is None:
+            matches = searched[key] = list(rule.pattern.finditer(scoped))
+        if not matches:
+            continue
+        found = apply_rule(rule, scoped, matches)
         if found:
             return found, rule.name
     return None

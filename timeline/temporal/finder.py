@@ -20,8 +20,10 @@ from functools import cache
 from typing import Any
 
 from timeline.model import Timex
+from timeline.temporal import grammar as _grammar
 from timeline.temporal.firstchars import DIGITS_CAP, follower
-from timeline.temporal.grammar import LEFT, Grammar, norm_word
+from timeline.temporal.grammar import LEFT, PAIR, Grammar, norm_word
+from timeline.temporal.lowered import fold
 
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
 _LEFT_AT = LEFT.match
@@ -269,12 +271,16 @@ def _normalize(g: Grammar, index: int, m: re.Match[str]) -> _Normalized:
 _MEMO_SIZE = 4096
 
 
-def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
-    """The timex of rule ``index``'s match. Normalization depends only on the rule and the
-    matched text, so it is memoized per grammar (texts repeat their dates)."""
-    rule = g.rules[index]
+_Settled = tuple[str, str | None, str | None, int, int]  # value, end value, mod, start, end
+
+
+def _settle(g: Grammar, index: int, m: re.Match[str]) -> _Settled:
+    """The value, end value and mod of rule ``index``'s match and the extent of its timex
+    (raises :class:`Reject`). Normalization depends only on the rule and the matched text,
+    so it is memoized per grammar (texts repeat their dates)."""
+    whole, t_group, _ = g.build_names(index)
     memo = g.memo
-    mkey = (index, m.group(f"r{index}"))
+    mkey = (index, m.group(whole))
     got = memo.get(mkey)
     if got is None:
         try:
@@ -286,14 +292,18 @@ def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
         memo[mkey] = got
     if isinstance(got, Reject):
         raise got
-    value, end_value, mod = got
-    key = f"r{index}__t"
-    if "t" in rule.groups and m.group(key) is not None:
-        start, end = m.span(key)
+    if t_group is not None and m.group(t_group) is not None:
+        start, end = m.span(t_group)
     else:
-        start, end = m.span(f"r{index}")
+        start, end = m.span(whole)
     if start >= end:
         raise Reject("empty")
+    return (*got, start, end)
+
+
+def _timex(g: Grammar, index: int, settled: _Settled, text: str) -> Timex:
+    value, end_value, mod, start, end = settled
+    rule = g.rules[index]
     return Timex(
         start=start,
         end=end,
@@ -301,10 +311,15 @@ def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
         type=rule.type,
         value=value,
         mod=mod,
-        rule=rule.qualified,
+        rule=g.build_names(index)[2],
         end_value=end_value,
         language=g.language,
     )
+
+
+def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
+    """The timex of rule ``index``'s match (raises :class:`Reject`)."""
+    return _timex(g, index, _settle(g, index, m), text)
 
 
 Found = tuple[Timex, int, tuple[int, int, int, int] | None]  # timex, match end, range split
@@ -342,8 +357,8 @@ def _parts(
     return s_start, s_end, e_start, timex.end
 
 
-def _found(g: Grammar, index: int, m: re.Match[str], text: str) -> Found:
-    timex = _build(g, index, m, text)
+def _found(g: Grammar, index: int, m: re.Match[str], text: str, settled: _Settled) -> Found:
+    timex = _timex(g, index, settled, text)
     return timex, m.end(), _parts(g, index, m, timex)
 
 
@@ -380,44 +395,78 @@ def _index(m: re.Match[str]) -> int:
     return int(name[1:]) if name and "__" not in name else _outer_index(m)
 
 
-def _match_at(g: Grammar, text: str, s: int, key: str) -> Found | None:
+def _match_at(g: Grammar, text: str, s: int, key: str, reach: int = -1) -> Found | None:
     """The first rule (in priority order) that matches at ``s`` and normalizes: the timex and
-    the end of the match (context included).
+    the end of the match (context included); None when there is none, or when its match
+    ends at or before ``reach`` (its timex is then not made).
 
-    The rules that can start at a token with ``key`` are tried one by one, each through its
-    own small pattern (a combined pattern of every rule costs far more per try: its groups
-    are reset and its alternatives entered one after the other); a key met very often gets
-    one combined pattern of its rules (:meth:`Grammar.pattern_at`)."""
-    if not g.everywhere and key not in g.triggers:
-        return None
+    The rules that can start at a token with ``key`` (see :func:`_key_at`) are tried one by
+    one, each through its own small pattern (a combined pattern of every rule costs far more
+    per try: its groups are reset and its alternatives entered one after the other); a key
+    met very often gets one combined pattern of its rules (:meth:`Grammar.plan`)."""
     if _LEFT_AT(text, s) is None:
         return None  # every rule opens with this boundary
     after = -1
-    pat = g.pattern_at(key)
+    plan = g.plan(key)
+    pat = plan[1]
+    if pat is None and plan[0] < _grammar.HOT_KEY:
+        plan[0] += 1
+        if plan[0] == _grammar.HOT_KEY:
+            pat = plan[1] = g.pattern_for(key)
     if pat is not None:
         m = pat.match(text, s)
         if m is None:
             return None
         index = _index(m)
         try:
-            return _found(g, index, m, text)
+            settled = _settle(g, index, m)
         except Reject:
             after = index
-    for j, match in g.matchers(key):
+        else:
+            return _found(g, index, m, text, settled) if m.end() > reach else None
+    for j, match in plan[2]:
         if j <= after:
             continue
         mj = match(text, s)
         if mj is None:
             continue
         try:
-            return _found(g, j, mj, text)
+            settled = _settle(g, j, mj)
         except Reject:
             continue
+        return _found(g, j, mj, text, settled) if mj.end() > reach else None
     return None
 
 
-_LETTERS = re.compile(r"[^\W\d_]+")
-_DIGIT_RUN = re.compile(r"\d+")
+#: The second key of a token that no other token follows.
+_LAST = "\x02"
+
+
+def _key_at(g: Grammar, src: str, tok: re.Match[str], low: bool) -> str | None:
+    """The key under which rules are looked up at token ``tok`` of ``src`` (the text, or when
+    ``low`` its lower-cased copy), or None when no rule can start there. A first token that
+    opens many rules (:meth:`Grammar.by_pair`) is keyed with the next token of a lower-cased
+    text too ("el" + "año"), wherever that token is: a match that reaches a second token
+    has it right there."""
+    word = tok.group()
+    end = tok.end()
+    key = _key(word, src, end) if not low else _key_lowered(word, src, end)
+    if not g.everywhere and key not in g.triggers:
+        return None
+    if low and g.by_pair(key):
+        nxt = _TOKEN.search(src, end)
+        second = _LAST if nxt is None else _key_lowered(nxt.group(), src, nxt.end())
+        return key + PAIR + second
+    return key
+
+
+def _key_lowered(word: str, text: str, end: int) -> str:
+    """:func:`_key` of a word already in lower case."""
+    if word[0].isdigit():
+        return f"#{min(len(word), DIGITS_CAP)}{follower(text[end]) if end < len(text) else ''}"
+    return word[:3] if len(word) >= 3 else word + "$"
+
+
 #: A digit glued to a word ("Presseartikel11"): a token start that follows a letter.
 _GLUED = re.compile(r"\d(?<=[^\W\d_]\d)")
 #: Characters of text given to :meth:`Grammar.openings` to test one position (see _opens_at).
@@ -433,11 +482,15 @@ def _opens_at(g: Grammar, text: str, s: int) -> bool:
     return s + _PROBE < len(text) and g.starts().match(text, s) is not None
 
 
-def starts(g: Grammar, text: str) -> list[int]:
+def starts(g: Grammar, text: str, low: str | None = None) -> list[int]:
     """The positions of :meth:`Grammar.starts` in ``text``, in order: the ends of the matches
     of :meth:`Grammar.openings` (a token start after a character other than a letter, digit
-    or underscore), with the text's start and the digits glued to a word when they open."""
-    found = [m.end() for m in g.openings().finditer(text)]
+    or underscore), with the text's start and the digits glued to a word when they open.
+    The openings are searched on ``low``, the text lower-cased by :func:`fold`, when given."""
+    if low is not None:
+        found = [m.end() for m in g.openings_lowered().finditer(low)]
+    else:
+        found = [m.end() for m in g.openings().finditer(text)]
     extra = [m.start() for m in _GLUED.finditer(text) if _opens_at(g, text, m.start())]
     if text and _opens_at(g, text, 0):
         extra.append(0)
@@ -451,8 +504,8 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
     (:meth:`Grammar.starts`; found by :func:`starts` in C, so most of the text costs no Python).
     At such a token, the first rule in priority order that matches and normalizes wins,
     among the rules that can start at its key (see :func:`_match_at` and
-    :mod:`timeline.temporal.firstchars`). When a match is found, the tokens inside it
-    are tried too, and a match that starts inside and reaches further replaces it (longest
+    :mod:`timeline.temporal.firstchars`). When a match is found, the positions of
+    :func:`starts` inside it are tried too, and a match that starts inside and reaches further replaces it (longest
     match wins: "on Nov" gives way to "Nov. 1, 2004"). With ``split_ranges`` a range comes out
     as its two ends, as TimeML annotates it.
     """
@@ -460,35 +513,57 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
     pos = 0
     triggers = g.triggers
     everywhere = g.everywhere
-    letters_at = _LETTERS.match
-    for s in starts(g, text):
+    low = fold(text)
+    src = text if low is None else low  # tokens and keys are read here
+    lowered = low is not None
+    token_at = _TOKEN.match
+    next_token = _TOKEN.search
+    by_pair = g.by_pair
+    n = len(text)
+    positions = starts(g, text, low)
+    count = len(positions)
+    i = 0
+    while i < count:
+        s = positions[i]
+        i += 1
         if s < pos:
             continue  # inside the last match
-        found: Found | None = None
-        if text[s].isdecimal():  # a digit run (\d): its key tells the rules to try
-            run = _DIGIT_RUN.match(text, s)
-            assert run is not None
-            found = _match_at(g, text, s, _key(run.group(), text, run.end()))
-        else:  # a letter run, if its key can open a rule
-            tok = letters_at(text, s)
-            if tok is None:  # not a token start (cannot happen: starts() asks for one)
+        tok = token_at(src, s)
+        if tok is None:  # not a token start (cannot happen: starts() asks for one)
+            continue
+        word = tok.group()
+        if not src[s].isdecimal():  # a letter run, if its key can open a rule
+            lw = word if lowered else word.lower()
+            key = lw[:3] if len(lw) >= 3 else lw + "$"
+            if not everywhere and key not in triggers:
                 continue
-            word = tok.group()
-            lw = word.lower()
-            if not everywhere and (lw[:3] if len(lw) >= 3 else lw + "$") not in triggers:
+        if word[0].isdigit():  # a digit run (or a letter run opening with '²'): keyed as digits
+            e = tok.end()
+            key = f"#{min(len(word), DIGITS_CAP)}{follower(src[e]) if e < n else ''}"
+            if not everywhere and key not in triggers:
                 continue
-            found = _match_at(g, text, s, _key(word, text, tok.end()))
+        if lowered and by_pair(key):
+            nxt = next_token(src, tok.end())
+            key += PAIR + (_LAST if nxt is None else _key_lowered(nxt.group(), src, nxt.end()))
+        found = _match_at(g, text, s, key)
         if found is None:
             continue
         timex, end, parts = found
-        # Only a match opening with a word ("on", "in", "le"...) can hide a longer one inside.
-        inners = _TOKEN.finditer(text, s + 1) if not text[s].isdigit() else ()
-        for inner in inners:
-            si = inner.start()
-            if si >= end:
-                break
-            other = _match_at(g, text, si, _key(inner.group(), text, inner.end()))
-            if other is not None and other[1] > end:
+        # Only a match opening with a word ("on", "in", "le"...) can hide a longer one inside,
+        # and only at a position of starts() (a token where no opening prefix follows opens
+        # no match).
+        j = i if not text[s].isdigit() else count
+        while j < count and positions[j] < end:
+            si = positions[j]
+            j += 1
+            inner = token_at(src, si)
+            if inner is None:
+                continue
+            inner_key = _key_at(g, src, inner, lowered)
+            if inner_key is None:
+                continue
+            other = _match_at(g, text, si, inner_key, end)
+            if other is not None:
                 timex, end, parts = other
         if split_ranges and parts is not None:
             out.extend(split_range(timex, parts, text))

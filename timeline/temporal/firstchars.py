@@ -264,6 +264,158 @@ def first_keys(pattern: str) -> frozenset[str] | None:
     return frozenset(out)
 
 
+# --- first two tokens: which word pairs can open a match -------------------------------------
+#
+# A word like Spanish "el" opens half the rules; the token after it ("año", "lunes", "3")
+# tells which of them can match. A pair walk follows the pattern as the key walk does, and
+# after the first token's key, the gap of other characters, to the second token's key. The
+# text side (finder._pair_key) takes the next letter or digit run after the first token,
+# whatever lies between: a match that reaches a second token has it right there.
+
+ANY_NEXT = ""  # a pair's second key when the match may end before a second token
+_IN_FIRST = "\x01"  # the second slot while the first token's letters go on past its key
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
+
+
+def _kind(c: str) -> str:
+    """'d' (a \\d digit), 'a' (a letter of a letter run) or 'o' (anything else), as the text's
+    tokens see it; raises _GiveUp for a character the key walk classes otherwise."""
+    if _DIGIT.match(c):
+        if not c.isdigit():
+            raise _GiveUp
+        return "d"
+    if _LETTER.match(c):
+        if not c.isalpha() or len(c.lower()) != 1:
+            raise _GiveUp
+        return "a"
+    if c.isdigit() or c.isalpha():
+        raise _GiveUp
+    return "o"
+
+
+_Pair = tuple[str, str | None]  # (first: partial, or "=" + closed key; second: None, or partial)
+
+
+def _pair_char(state: _Pair, c: str, out: set[tuple[str, str]]) -> set[_Pair]:
+    first, second = state
+    kind = _kind(c)
+    if second is None:  # still in the first token
+        if first.startswith("#") or first == "":
+            if kind == "d":
+                return {(first + "#" if len(first) < DIGITS_CAP else first, None)}
+            if first == "":
+                if kind == "o":
+                    raise _GiveUp  # opens with punctuation (the key walk gives up too)
+                t = c.lower()
+                return {(t, None)}
+            key = f"#{len(first)}{follower(c)}"
+            return _pair_char((f"={key}", ""), c, out) if kind == "a" else {(f"={key}", "")}
+        # a letter run of fewer than KEY_LEN letters
+        if kind == "a":
+            t = first + c.lower()
+            return {(f"={t}", _IN_FIRST)} if len(t) >= KEY_LEN else {(t, None)}
+        key = first if len(first) >= KEY_LEN else first + "$"
+        return _pair_char((f"={key}", ""), c, out) if kind == "d" else {(f"={key}", "")}
+    if second == _IN_FIRST:
+        if kind == "a":
+            return {state}
+        return _pair_char((first, ""), c, out) if kind == "d" else {(first, "")}
+    if second == "":  # the gap
+        if kind == "o":
+            return {state}
+        return {(first, "#" if kind == "d" else c.lower())}
+    k1 = first[1:]
+    if second.startswith("#"):
+        if kind == "d":
+            return {(first, second + "#" if len(second) < DIGITS_CAP else second)}
+        out.add((k1, f"#{len(second)}{follower(c)}"))
+        return set()
+    if kind == "a":
+        t = second + c.lower()
+        if len(t) >= KEY_LEN:
+            out.add((k1, t))
+            return set()
+        return {(first, t)}
+    out.add((k1, second + "$"))
+    return set()
+
+
+def _pair_walk(items: list, states: set[_Pair], out: set[tuple[str, str]]) -> set[_Pair]:  # type: ignore[type-arg]
+    for op, av in items:
+        if not states:
+            return states
+        if len(states) + len(out) > _CAP:
+            raise _GiveUp
+        states = _pair_step(op, av, states, out)
+    return states
+
+
+def _pair_step(op, av, states: set[_Pair], out: set[tuple[str, str]]) -> set[_Pair]:  # type: ignore[no-untyped-def]
+    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        return states
+    if op is C.SUBPATTERN:
+        return _pair_walk(list(av[3]), states, out)
+    if op is C.ATOMIC_GROUP:
+        return _pair_walk(list(av), states, out)
+    if op is C.BRANCH:
+        nxt: set[_Pair] = set()
+        for alt in av[1]:
+            nxt |= _pair_walk(list(alt), set(states), out)
+        return nxt
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        lo, hi, sub = av
+        nxt = set()
+        cur = set(states)
+        reach = 2 * (KEY_LEN + DIGITS_CAP) + 2
+        settled = False
+        for k in range(0, min(hi, reach) + 1):
+            if k >= lo:
+                nxt |= cur
+            if k == min(hi, reach):
+                break
+            before = cur
+            cur = _pair_walk(list(sub), cur, out)
+            if not cur or (cur <= before and k >= lo):
+                settled = True  # more repetitions reach no new state (nor new pairs)
+                break
+        if hi > reach and not settled:
+            raise _GiveUp  # still changing after that many repetitions: not followed
+        return nxt
+    chars = _chars(op, av)
+    if chars is None:
+        raise _GiveUp
+    nxt = set()
+    for state in states:
+        for c in chars:
+            nxt |= _pair_char(state, c, out)
+    return nxt
+
+
+def first_pairs(pattern: str) -> frozenset[tuple[str, str]] | None:
+    """The (first token key, second token key) pairs a match of ``pattern`` can open with
+    (see :func:`token_key`); the second key is :data:`ANY_NEXT` when a match can end before
+    a second token. None when they cannot be told (then :func:`first_keys` alone decides)."""
+    parsed = P.parse(pattern, re.IGNORECASE)
+    out: set[tuple[str, str]] = set()
+    try:
+        rest = _pair_walk(list(parsed), {("", None)}, out)
+    except _GiveUp:
+        return None
+    for first, second in rest:
+        if second is None:
+            if first == "":
+                return None  # can match the empty string
+            for k in _close(first):
+                out.add((k, ANY_NEXT))
+        elif second in ("", _IN_FIRST):
+            out.add((first[1:], ANY_NEXT))
+        else:
+            for k in _close(second):
+                out.add((first[1:], k))
+    return frozenset(out)
+
+
 # --- opening prefixes: where in a text a match can start --------------------------------------
 #
 # A rule's opening prefixes are the regex fragments its matches begin with, up to PREFIX_DEPTH
