@@ -93,7 +93,6 @@ class _Context:
     )  # path -> (language, title)
     mentions: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
     _files: dict[str, dict[str, list[tuple[bool, str, str]]]] = field(default_factory=dict)
-    _titles: dict[str, list[actmod.KnownTitle]] | None = None
 
     def files_of_procedure(self, prefer: str) -> dict[str, list[tuple[bool, str, str]]]:
         """Procedure -> (not in ``prefer``, path, title) of the procedure files with a title."""
@@ -105,16 +104,6 @@ class _Context:
                         out[proc].append((lang != prefer, path, title))
             self._files[prefer] = out
         return self._files[prefer]
-
-    def titles_of_act(self) -> dict[str, list[actmod.KnownTitle]]:
-        """Act key -> the titles of the index for it, in index order."""
-        if self._titles is None:
-            self._titles = defaultdict(list)
-            for t in self.index.titles:
-                key = act_key(t.celex)
-                if key is not None:
-                    self._titles[key].append(t)
-        return self._titles
 
 
 def _keys(acts: Iterable[ActRef]) -> list[str]:
@@ -923,9 +912,12 @@ def _act_name(key: str, mentions: Mapping[str, Counter[tuple[str, str]]], prefer
 
 
 def _dossier_name(members: set[str], ctx: _Context, prefer: str = "en") -> tuple[str | None, str]:
-    """A dossier's name as (main act, the rest): the name is the main act's name
-    (:func:`_act_name`, which reads every document's mentions) followed by the rest, or the rest
-    alone when the dossier has no act."""
+    """A dossier's name as (main act, the rest when no document shows the main act's title).
+
+    The name is the main act's name (:func:`_act_name`) and the subject of its best title
+    (:func:`_best_titles`), else the rest; both read every document of the corpus, so
+    :func:`combine` puts them together. A dossier without acts has its whole name as the rest.
+    """
     act_keys = sorted(m[4:] for m in members if m.startswith("act:"))
     procs = sorted(m[5:] for m in members if m.startswith("proc:"))
     legal = [k for k in act_keys if actmod.celex_kinds(k)]
@@ -948,22 +940,24 @@ def _dossier_name(members: set[str], ctx: _Context, prefer: str = "en") -> tuple
         base = procs[0] if procs else "dossier"
         return None, (f"{base} — {file_title}" if file_title else base)
     main = max(pool, key=lambda k: (actmod.celex_year(k) or 0, k))
-    titles = ctx.titles_of_act().get(main, [])
-    if titles:
-        origin = {"document title": 0, "text": 1, "event": 2}
-        best = min(
-            titles,
-            key=lambda t: (
-                t.language != prefer,
-                origin.get(t.origin, 3),
-                len(t.raw_subject),
-                t.document,
-            ),
-        )
-        return main, f" — {' '.join(best.raw_subject.split())}"
-    if file_title:
-        return main, f" — {file_title}"
-    return main, ""
+    return main, (f" — {file_title}" if file_title else "")
+
+
+def _best_titles(
+    index: TitleIndex, prefer: str = "en"
+) -> dict[str, tuple[tuple[Any, ...], str]]:
+    """Act -> (rank, subject as written) of the title that names its dossier: in ``prefer``
+    first, then read off a document title, the text, an event; shortest; by document."""
+    origin = {"document title": 0, "text": 1, "event": 2}
+    best: dict[str, tuple[tuple[Any, ...], str]] = {}
+    for t in index.titles:
+        key = act_key(t.celex)
+        if key is None:
+            continue
+        rank = (t.language != prefer, origin.get(t.origin, 3), len(t.raw_subject), t.document)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, " ".join(t.raw_subject.split()))
+    return best
 
 
 def _label(entry: Entry, name_of: Callable[[str], str], labels: Mapping[str, str]) -> str:
@@ -1002,6 +996,7 @@ class LinkedPart:
     title_matches: frozenset[TitleMatch]
     relations: tuple[ActRelation, ...]  # sorted, unique
     mentions: dict[str, Counter[tuple[str, str]]]  # act -> (language, text) -> times named
+    titles: dict[str, tuple[tuple[Any, ...], str]]  # act -> its best title (_best_titles)
 
 
 def link_part(
@@ -1050,6 +1045,7 @@ def link_part(
         title_matches=frozenset(ctx.title_matches),
         relations=tuple(ctx.relations),
         mentions=ctx.mentions,
+        titles=_best_titles(index),
     )
 
 
@@ -1060,9 +1056,17 @@ def combine(parts: Iterable[LinkedPart]) -> Timeline:
     parts = list(parts)
     res = resources.load()
     mentions: Mapping[str, Counter[tuple[str, str]]]
+    titles: Mapping[str, tuple[tuple[Any, ...], str]]
     if len(parts) == 1:
         mentions = parts[0].mentions
+        titles = parts[0].titles
     else:
+        best: dict[str, tuple[tuple[Any, ...], str]] = {}
+        for part in parts:
+            for key, title in part.titles.items():
+                if key not in best or title[0] < best[key][0]:
+                    best[key] = title
+        titles = best
         merged: dict[str, Counter[tuple[str, str]]] = {}
         for part in parts:
             for key, counts in part.mentions.items():
@@ -1095,7 +1099,9 @@ def combine(parts: Iterable[LinkedPart]) -> Timeline:
             dossiers.append(
                 Dossier(
                     id=did,
-                    name=name_of(main) + rest if main is not None else rest,
+                    name=rest
+                    if main is None
+                    else name_of(main) + (f" — {titles[main][1]}" if main in titles else rest),
                     acts=acts,
                     procedures=procedures,
                     entries=tuple(by_dossier.get(did, ())),
