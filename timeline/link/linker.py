@@ -1082,8 +1082,16 @@ def combine(parts: Iterable[LinkedPart]) -> Timeline:
             names[key] = _act_name(key, mentions)
         return names[key]
 
+    labels = res.entry_labels
     entries = [
-        replace(e, label=_label(e, name_of, res.entry_labels)) for p in parts for e in p.entries
+        # replace(e, label=...) field by field, without dataclasses.replace's introspection
+        Entry(
+            e.id, e.date, e.precision, e.earliest, e.latest, e.status, e.type,
+            _label(e, name_of, labels), e.acts, e.procedures, e.actors, e.sources, e.dossier,
+            e.conflict, e.realised_by, e.realises, e.delay_days,
+        )
+        for p in parts
+        for e in p.entries
     ]
     type_order = {t: i for i, t in enumerate(EVENT_TYPES)}
     entries.sort(

@@ -57,15 +57,17 @@ from __future__ import annotations
 import bisect
 import hashlib
 import pickle
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from timeline.link import acts as actmod
 from timeline.link import dates
 from timeline.link.acts import TITLE_THRESHOLD, act_key, normalize, similarity
 from timeline.link.facts import DocumentFacts, document_facts
 from timeline.link.linker import LABEL_THRESHOLD, LinkedPart, combine, link_part
-from timeline.model import Extraction, Timeline
+from timeline.model import ActRef, Document, Entry, Extraction, Source, Timeline
 
 #: Bump when what a shard's key or a linked part holds changes (memoised parts of older
 #: versions are not used).
@@ -421,49 +423,67 @@ def partition(
             if day in orphan_days:
                 join(i, f"day:{day}")
 
-    # titles: (string) -> [(doc, proposal, kind, celex kinds or None)]
-    subj: dict[str, list[tuple[int, TitleKey]]] = {}
-    whole_t: dict[str, list[tuple[int, TitleKey]]] = {}
+    # Strings -> their classes (what _resolve's filters read) -> the documents showing them:
+    # a matched pair of classes joins their documents once, however many documents show them.
+    Classes = dict[str, dict[tuple[Any, ...], list[int]]]
+    subj: Classes = {}
+    whole_t: Classes = {}
     for i, d in enumerate(docs):
         for t in d.titles:
-            subj.setdefault(t[0], []).append((i, t))
-            whole_t.setdefault(t[0], []).append((i, t))
-            whole_t.setdefault(t[1], []).append((i, t))
+            cls = t[2:]  # proposal, kind, celex
+            subj.setdefault(t[0], {}).setdefault(cls, []).append(i)
+            whole_t.setdefault(t[0], {}).setdefault(cls, []).append(i)
+            whole_t.setdefault(t[1], {}).setdefault(cls, []).append(i)
     # title queries: probes (not whole) and proposal titles with a kind
-    probe_q: dict[str, list[tuple[int, Probe]]] = {}
-    whole_q: dict[str, list[tuple[int, Probe]]] = {}
-    prop_q: dict[str, list[tuple[int, TitleKey]]] = {}
+    probe_q: Classes = {}
+    whole_q: Classes = {}
+    prop_q: Classes = {}
     for i, d in enumerate(docs):
         for p in d.probes:
-            (whole_q if p[1] else probe_q).setdefault(p[0], []).append((i, p))
+            (whole_q if p[1] else probe_q).setdefault(p[0], {}).setdefault(p[2:], []).append(i)
         for t in d.titles:
             if t[2] and t[3]:
-                prop_q.setdefault(t[0], []).append((i, t))
+                prop_q.setdefault(t[0], {}).setdefault(t[2:], []).append(i)
+    joined: set[tuple[Any, ...]] = set()
 
-    def probe_fits(p: Probe, t: TitleKey) -> bool:
-        return p[2] == t[2] and not (p[3] and t[3] and p[3] != t[3])
+    def one(members: list[int], *tag: Any) -> int:
+        """The members of one class joined (once), and their first."""
+        if tag not in joined:
+            joined.add(tag)
+            for i in members[1:]:
+                uf.union(members[0], i)
+        return members[0]
+
+    def probe_fits(p: tuple[Any, ...], t: tuple[Any, ...]) -> bool:
+        # (proposal, kind) of a probe, (proposal, kind, celex) of a title
+        return p[0] == t[0] and not (p[1] and t[1] and p[1] != t[1])
 
     pairs = state.titles.update(set(probe_q) | set(prop_q), set(subj))
     for q, found in pairs.items():
+        pcs, rcs = probe_q.get(q, {}), prop_q.get(q, {})
         for t_text in found:
-            for j, t in subj[t_text]:
-                for i, p in probe_q.get(q, ()):
-                    if probe_fits(p, t):
-                        uf.union(i, j)
-                        join(i, f"act:{act_key(t[4])}")
-                for i, prop in prop_q.get(q, ()):
-                    if not t[2] and prop[3] in actmod.celex_kinds(t[4]):
-                        uf.union(i, j)
-                        join(i, f"act:{act_key(prop[4])}")
-                        join(i, f"act:{act_key(t[4])}")
+            for tc, tdocs in subj[t_text].items():
+                for pc, pdocs in pcs.items():
+                    if probe_fits(pc, tc):
+                        i = one(pdocs, "probe", q, pc)
+                        uf.union(i, one(tdocs, "title", t_text, tc))
+                        join(i, f"act:{act_key(tc[2])}")
+                for rc, rdocs in rcs.items():
+                    if not tc[0] and rc[1] in actmod.celex_kinds(tc[2]):
+                        i = one(rdocs, "prop", q, rc)
+                        uf.union(i, one(tdocs, "title", t_text, tc))
+                        join(i, f"act:{act_key(rc[2])}")
+                        join(i, f"act:{act_key(tc[2])}")
     pairs = state.whole.update(set(whole_q), set(whole_t))
     for q, found in pairs.items():
+        pcs = whole_q[q]
         for t_text in found:
-            for j, t in whole_t[t_text]:
-                for i, p in whole_q[q]:
-                    if probe_fits(p, t):
-                        uf.union(i, j)
-                        join(i, f"act:{act_key(t[4])}")
+            for tc, tdocs in whole_t[t_text].items():
+                for pc, pdocs in pcs.items():
+                    if probe_fits(pc, tc):
+                        i = one(pdocs, "whole", q, pc)
+                        uf.union(i, one(tdocs, "wtitle", t_text, tc))
+                        join(i, f"act:{act_key(tc[2])}")
     labels = state.labels
     labels.update(
         {la for d in docs for la in d.labels}, {la for d in docs for la in d.act_labels}
@@ -507,6 +527,71 @@ def part_key(shard: Sequence[str], versions: Mapping[str, str]) -> str:
     for path in sorted(shard):
         digest.update(f"{path}\x1f{versions[path]}\x1e".encode("utf-8", "surrogatepass"))
     return PART_PREFIX + digest.hexdigest()
+
+
+def encode_part(part: LinkedPart) -> bytes:
+    """A linked part as bytes for the memo: plain tuples pickled (unpickling frozen slotted
+    dataclasses goes through ``__setstate__`` field by field, several times slower than
+    building them again)."""
+    data = (
+        VERSION,
+        [
+            (
+                *(getattr(e, f) for f in _ENTRY[:8]),
+                tuple(_flat(a) for a in e.acts),
+                e.procedures,
+                e.actors,
+                tuple(_flat(s) for s in e.sources),
+                *(getattr(e, f) for f in _ENTRY[12:]),
+            )
+            for e in part.entries
+        ],
+        [_flat(d) for d in part.documents],
+        part.dossiers,
+        part.open_plans,
+        part.corrections,
+        [_flat(m) for m in sorted(part.title_matches, key=repr)],
+        [_flat(r) for r in part.relations],
+        {k: list(c.items()) for k, c in part.mentions.items()},
+        part.titles,
+    )
+    return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode_part(data: bytes) -> LinkedPart:
+    """The inverse of :func:`encode_part`; raises ValueError for another version."""
+    (version, entries, documents, dossiers, open_plans, corrections, matches, relations,
+     mentions, titles) = pickle.loads(data)
+    if version != VERSION:
+        raise ValueError(f"a linked part of version {version!r}, not {VERSION}")
+    return LinkedPart(
+        documents=tuple(Document(*d) for d in documents),
+        entries=tuple(
+            Entry(  # type: ignore[call-arg]  # fields in order, as encoded
+                *e[:8],
+                tuple(ActRef(*a) for a in e[8]),
+                e[9],
+                e[10],
+                tuple(Source(*s) for s in e[11]),
+                *e[12:],
+            )
+            for e in entries
+        ),
+        dossiers=dossiers,
+        open_plans=open_plans,
+        corrections=corrections,
+        title_matches=frozenset(actmod.TitleMatch(*m) for m in matches),
+        relations=tuple(actmod.ActRelation(*r) for r in relations),
+        mentions={k: Counter(dict(c)) for k, c in mentions.items()},
+        titles=titles,
+    )
+
+
+_ENTRY = Entry.__slots__
+
+
+def _flat(obj: Any) -> tuple[Any, ...]:
+    return tuple(getattr(obj, f) for f in obj.__slots__)
 
 
 def load_state(memo: Mapping[str, bytes] | None) -> JoinState:
@@ -555,17 +640,15 @@ def link_sharded(
             data = memo.get(key)
             if data is not None:
                 try:
-                    part = pickle.loads(data)
-                except Exception:  # a damaged cache entry is linked again
-                    part = None
-                if not isinstance(part, LinkedPart):
+                    part = decode_part(data)
+                except Exception:  # a damaged or older cache entry is linked again
                     part = None
         if part is None:
             extractions, facts = load(list(shard))
             part = link_part(extractions, facts)
             del extractions, facts
             if key is not None and memo is not None:
-                memo[key] = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+                memo[key] = encode_part(part)
         parts.append(part)
     if memo is not None and versions is not None:
         for stale in [k for k in memo if k.startswith(PART_PREFIX) and k not in used]:
