@@ -83,6 +83,12 @@ def test_link_sharded_with_a_loader_and_memo(dev_dir: Path) -> None:
     assert sorted(loaded) == sorted(shard) and len(shard) < len(slim)
 
 
+def test_keys_survive_json(dev_dir: Path) -> None:
+    for x in gold_extractions(dev_dir, _stems(dev_dir), drop_celex=True):
+        k = shards.doc_keys(x)
+        assert shards.keys_from_json(json.loads(json.dumps(shards.keys_to_json(k)))) == k
+
+
 def test_join_state_added_document_compares_only_its_strings(dev_dir: Path) -> None:
     xs = gold_extractions(dev_dir, _stems(dev_dir), drop_celex=True)
     keys = [shards.doc_keys(x) for x in xs]

@@ -227,6 +227,32 @@ def doc_keys(extraction: Extraction, facts: DocumentFacts | None = None) -> DocK
     )
 
 
+def keys_to_json(keys: DocKeys) -> dict[str, Any]:
+    """The keys as JSON-ready data (the build's cache keeps them beside the facts)."""
+    return {
+        "version": VERSION,
+        **{f: getattr(keys, f) for f in DocKeys.__slots__},
+    }
+
+
+def keys_from_json(data: Mapping[str, Any]) -> DocKeys:
+    """The inverse of :func:`keys_to_json`; raises ValueError for another version."""
+    if data.get("version") != VERSION:
+        raise ValueError(f"shard keys of version {data.get('version')!r}, not {VERSION}")
+    return DocKeys(
+        path=data["path"],
+        keys=tuple(data["keys"]),
+        named=tuple(data["named"]),
+        misprints=tuple(data["misprints"]),
+        orphan=bool(data["orphan"]),
+        days=tuple(data["days"]),
+        titles=tuple((t[0], t[1], bool(t[2]), t[3], t[4]) for t in data["titles"]),
+        probes=tuple((p[0], bool(p[1]), bool(p[2]), p[3]) for p in data["probes"]),
+        labels=tuple(data["labels"]),
+        act_labels=tuple(data["act_labels"]),
+    )
+
+
 def _sentence_labels(flat: str, language: str | None) -> list[str]:
     """Every candidate title ``acts_in_sentence`` may look up in a sentence, in every
     language's rules (it stops at the first language that resolves one: a superset)."""
