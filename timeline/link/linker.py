@@ -30,7 +30,7 @@ import hashlib
 import heapq
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -93,7 +93,6 @@ class _Context:
     )  # path -> (language, title)
     mentions: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
     _files: dict[str, dict[str, list[tuple[bool, str, str]]]] = field(default_factory=dict)
-    _titles: dict[str, list[actmod.KnownTitle]] | None = None
 
     def files_of_procedure(self, prefer: str) -> dict[str, list[tuple[bool, str, str]]]:
         """Procedure -> (not in ``prefer``, path, title) of the procedure files with a title."""
@@ -105,16 +104,6 @@ class _Context:
                         out[proc].append((lang != prefer, path, title))
             self._files[prefer] = out
         return self._files[prefer]
-
-    def titles_of_act(self) -> dict[str, list[actmod.KnownTitle]]:
-        """Act key -> the titles of the index for it, in index order."""
-        if self._titles is None:
-            self._titles = defaultdict(list)
-            for t in self.index.titles:
-                key = act_key(t.celex)
-                if key is not None:
-                    self._titles[key].append(t)
-        return self._titles
 
 
 def _keys(acts: Iterable[ActRef]) -> list[str]:
@@ -906,8 +895,9 @@ def _assign_dossiers(items: list[_Item], node_dossier: dict[str, str], ctx: _Con
                 m.dossier = doc_dossier
 
 
-def _act_name(key: str, ctx: _Context, prefer: str = "en") -> str:
-    counts = ctx.mentions.get(key)
+def _act_name(key: str, mentions: Mapping[str, Counter[tuple[str, str]]], prefer: str = "en") -> str:
+    """How the corpus names an act: the fullest form its texts write, in ``prefer`` first."""
+    counts = mentions.get(key)
     if counts:
 
         def rank(kv: tuple[tuple[str, str], int]) -> tuple[Any, ...]:
@@ -921,7 +911,13 @@ def _act_name(key: str, ctx: _Context, prefer: str = "en") -> str:
     return key
 
 
-def _dossier_name(members: set[str], ctx: _Context, prefer: str = "en") -> str:
+def _dossier_name(members: set[str], ctx: _Context, prefer: str = "en") -> tuple[str | None, str]:
+    """A dossier's name as (main act, the rest when no document shows the main act's title).
+
+    The name is the main act's name (:func:`_act_name`) and the subject of its best title
+    (:func:`_best_titles`), else the rest; both read every document of the corpus, so
+    :func:`combine` puts them together. A dossier without acts has its whole name as the rest.
+    """
     act_keys = sorted(m[4:] for m in members if m.startswith("act:"))
     procs = sorted(m[5:] for m in members if m.startswith("proc:"))
     legal = [k for k in act_keys if actmod.celex_kinds(k)]
@@ -942,32 +938,33 @@ def _dossier_name(members: set[str], ctx: _Context, prefer: str = "en") -> str:
             file_title = ""
     if not pool:
         base = procs[0] if procs else "dossier"
-        return f"{base} — {file_title}" if file_title else base
+        return None, (f"{base} — {file_title}" if file_title else base)
     main = max(pool, key=lambda k: (actmod.celex_year(k) or 0, k))
-    name = _act_name(main, ctx, prefer)
-    titles = ctx.titles_of_act().get(main, [])
-    if titles:
-        origin = {"document title": 0, "text": 1, "event": 2}
-        best = min(
-            titles,
-            key=lambda t: (
-                t.language != prefer,
-                origin.get(t.origin, 3),
-                len(t.raw_subject),
-                t.document,
-            ),
-        )
-        name = f"{name} — {' '.join(best.raw_subject.split())}"
-    elif file_title:
-        name = f"{name} — {file_title}"
-    return name
+    return main, (f" — {file_title}" if file_title else "")
 
 
-def _label(entry: Entry, ctx: _Context, labels: dict[str, str]) -> str:
+def _best_titles(
+    index: TitleIndex, prefer: str = "en"
+) -> dict[str, tuple[tuple[Any, ...], str]]:
+    """Act -> (rank, subject as written) of the title that names its dossier: in ``prefer``
+    first, then read off a document title, the text, an event; shortest; by document."""
+    origin = {"document title": 0, "text": 1, "event": 2}
+    best: dict[str, tuple[tuple[Any, ...], str]] = {}
+    for t in index.titles:
+        key = act_key(t.celex)
+        if key is None:
+            continue
+        rank = (t.language != prefer, origin.get(t.origin, 3), len(t.raw_subject), t.document)
+        if key not in best or rank < best[key][0]:
+            best[key] = (rank, " ".join(t.raw_subject.split()))
+    return best
+
+
+def _label(entry: Entry, name_of: Callable[[str], str], labels: Mapping[str, str]) -> str:
     head = labels.get(entry.type, entry.type.replace("_", " ").capitalize())
     keys = [k for k in (act_key(a.celex) for a in entry.acts) if k]
     if keys:
-        what = _act_name(keys[0], ctx)
+        what = name_of(keys[0])
     elif entry.acts and entry.acts[0].label:
         what = entry.acts[0].label
     elif entry.procedures:
@@ -980,15 +977,33 @@ def _label(entry: Entry, ctx: _Context, labels: dict[str, str]) -> str:
     return f"{head}: {what}" if what else head
 
 
-def link(
-    extractions: Sequence[Extraction], facts: Mapping[str, DocumentFacts] | None = None
-) -> Timeline:
-    """Merge the events of many documents into one timeline of entries, plans and dossiers.
+@dataclass(frozen=True, slots=True)
+class LinkedPart:
+    """The documents of one shard linked (:func:`link_part`), before what needs every shard.
 
-    ``facts`` (by document path, :mod:`timeline.link.facts`) stand for the texts, which may
-    then be gone (:func:`~timeline.link.facts.without_text`); a document without them is read.
+    Entries carry no label yet and are in no particular order: a label names an act the way
+    the whole corpus names it most fully (:func:`_act_name` over every document's mentions),
+    and the order, the dossiers' order and the lists of ``Timeline.extra`` are the corpus'.
+    :func:`combine` does that for the parts of every shard.
     """
-    res = resources.load()
+
+    documents: tuple[Document, ...]  # by path
+    entries: tuple[Entry, ...]  # unlabelled
+    #: (id, main act or None, the rest of the name, acts, procedures) of dossiers with entries
+    dossiers: tuple[tuple[str, str | None, str, tuple[str, ...], tuple[str, ...]], ...]
+    open_plans: tuple[str, ...]
+    corrections: tuple[dict[str, str], ...]
+    title_matches: frozenset[TitleMatch]
+    relations: tuple[ActRelation, ...]  # sorted, unique
+    mentions: dict[str, Counter[tuple[str, str]]]  # act -> (language, text) -> times named
+    titles: dict[str, tuple[tuple[Any, ...], str]]  # act -> its best title (_best_titles)
+
+
+def link_part(
+    extractions: Sequence[Extraction], facts: Mapping[str, DocumentFacts] | None = None
+) -> LinkedPart:
+    """Link a group of documents that shares nothing with any other document of the corpus
+    (a shard, :mod:`timeline.link.shards`); :func:`combine` makes the timeline of the parts."""
     extractions = sorted(extractions, key=lambda x: x.document.path)
     facts = facts_by_path(extractions, dict(facts or {}))
     index = TitleIndex.from_extractions(extractions, facts)
@@ -997,7 +1012,7 @@ def link(
     ctx.relations = collect_relations(extractions, index, facts)
     components = _components(items, ctx.relations, ctx)
     node_dossier: dict[str, str] = {}
-    dossier_defs: list[tuple[str, str, set[str]]] = []
+    dossier_defs: list[tuple[str, tuple[str | None, str], set[str]]] = []
     for members in components:
         did = "d-" + _hash(sorted(members))[:10]
         dossier_defs.append((did, _dossier_name(members, ctx), members))
@@ -1008,7 +1023,76 @@ def link(
         [replace(_entry(g), dossier=_vote(i.dossier for i in g)) for g in _groups(items)]
     )
     entries, open_plans = _link_plans(entries, ctx.relations)
-    entries = [replace(e, label=_label(e, ctx, res.entry_labels)) for e in entries]
+    used = {e.dossier for e in entries}
+    dossiers = tuple(
+        (
+            did,
+            main,
+            rest,
+            tuple(sorted(m[4:] for m in members if m.startswith("act:"))),
+            tuple(sorted(m[5:] for m in members if m.startswith("proc:"))),
+        )
+        for did, (main, rest), members in dossier_defs
+        # acts related in some text, but no event of the corpus is about them: no dossier
+        if did in used
+    )
+    return LinkedPart(
+        documents=tuple(x.document for x in extractions),
+        entries=tuple(entries),
+        dossiers=dossiers,
+        open_plans=tuple(open_plans),
+        corrections=tuple(ctx.corrections),
+        title_matches=frozenset(ctx.title_matches),
+        relations=tuple(ctx.relations),
+        mentions=ctx.mentions,
+        titles=_best_titles(index),
+    )
+
+
+def combine(parts: Iterable[LinkedPart]) -> Timeline:
+    """The timeline of the documents of every part: entries labelled and sorted, dossiers named
+    and sorted, the lists of ``Timeline.extra`` merged; equal to :func:`link` of them all when
+    the parts are independent shards (:func:`timeline.link.shards.partition`)."""
+    parts = list(parts)
+    res = resources.load()
+    mentions: Mapping[str, Counter[tuple[str, str]]]
+    titles: Mapping[str, tuple[tuple[Any, ...], str]]
+    if len(parts) == 1:
+        mentions = parts[0].mentions
+        titles = parts[0].titles
+    else:
+        best: dict[str, tuple[tuple[Any, ...], str]] = {}
+        for part in parts:
+            for key, title in part.titles.items():
+                if key not in best or title[0] < best[key][0]:
+                    best[key] = title
+        titles = best
+        merged: dict[str, Counter[tuple[str, str]]] = {}
+        for part in parts:
+            for key, counts in part.mentions.items():
+                if key in merged:
+                    merged[key].update(counts)
+                else:
+                    merged[key] = Counter(counts)
+        mentions = merged
+    names: dict[str, str] = {}
+
+    def name_of(key: str) -> str:
+        if key not in names:
+            names[key] = _act_name(key, mentions)
+        return names[key]
+
+    labels = res.entry_labels
+    entries = [
+        # replace(e, label=...) field by field, without dataclasses.replace's introspection
+        Entry(
+            e.id, e.date, e.precision, e.earliest, e.latest, e.status, e.type,
+            _label(e, name_of, labels), e.acts, e.procedures, e.actors, e.sources, e.dossier,
+            e.conflict, e.realised_by, e.realises, e.delay_days,
+        )
+        for p in parts
+        for e in p.entries
+    ]
     type_order = {t: i for i, t in enumerate(EVENT_TYPES)}
     entries.sort(
         key=lambda e: (dates.sort_key(e.date or e.earliest), type_order.get(e.type, 99), e.id)
@@ -1018,19 +1102,19 @@ def link(
     for e in entries:
         by_dossier[e.dossier].append(e.id)
     dossiers: list[Dossier] = []
-    for did, name, members in dossier_defs:
-        ids = tuple(by_dossier.get(did, ()))
-        if not ids:
-            continue  # acts related in some text, but no event of the corpus is about them
-        dossiers.append(
-            Dossier(
-                id=did,
-                name=name,
-                acts=tuple(sorted(m[4:] for m in members if m.startswith("act:"))),
-                procedures=tuple(sorted(m[5:] for m in members if m.startswith("proc:"))),
-                entries=ids,
+    for part in parts:
+        for did, main, rest, acts, procedures in part.dossiers:
+            dossiers.append(
+                Dossier(
+                    id=did,
+                    name=rest
+                    if main is None
+                    else name_of(main) + (f" — {titles[main][1]}" if main in titles else rest),
+                    acts=acts,
+                    procedures=procedures,
+                    entries=tuple(by_dossier.get(did, ())),
+                )
             )
-        )
     first = {e.id: i for i, e in enumerate(entries)}
     dossiers.sort(
         key=lambda d: (-len(d.entries), min((first[i] for i in d.entries), default=0), d.id)
@@ -1044,8 +1128,18 @@ def link(
         for e in entries
         if e.conflict
     }
+    if len(parts) == 1:
+        relations: Iterable[ActRelation] = parts[0].relations
+    else:
+        relations = sorted(
+            (r for p in parts for r in p.relations),
+            key=lambda r: (r.source, r.relation, r.target, r.document, r.span),
+        )
     extra: dict[str, Any] = {
-        "corrections": sorted(ctx.corrections, key=lambda c: (c["document"], c["as_written"])),
+        "corrections": sorted(
+            (c for p in parts for c in p.corrections),
+            key=lambda c: (c["document"], c["as_written"]),
+        ),
         "title_matches": [
             {
                 "label": m.label,
@@ -1056,7 +1150,10 @@ def link(
                 "matched_language": m.matched_language,
                 "score": m.score,
             }
-            for m in sorted(set(ctx.title_matches), key=lambda m: (m.document, m.label, m.celex))
+            for m in sorted(
+                (m for p in parts for m in p.title_matches),
+                key=lambda m: (m.document, m.label, m.celex),
+            )
         ],
         "relations": [
             {
@@ -1068,14 +1165,28 @@ def link(
                 "quote": r.quote,
                 "rule": r.rule,
             }
-            for r in ctx.relations
+            for r in relations
         ],
         "conflicts": conflicts,
     }
+    documents = [d for p in parts for d in p.documents]
+    if len(parts) > 1:
+        documents.sort(key=lambda d: d.path)
     return Timeline(
         entries=tuple(entries),
         dossiers=tuple(dossiers),
-        documents=tuple(x.document for x in extractions),
-        open_plans=tuple(open_plans),
+        documents=tuple(documents),
+        open_plans=tuple(sorted(i for p in parts for i in p.open_plans)),
         extra=extra,
     )
+
+
+def link(
+    extractions: Sequence[Extraction], facts: Mapping[str, DocumentFacts] | None = None
+) -> Timeline:
+    """Merge the events of many documents into one timeline of entries, plans and dossiers.
+
+    ``facts`` (by document path, :mod:`timeline.link.facts`) stand for the texts, which may
+    then be gone (:func:`~timeline.link.facts.without_text`); a document without them is read.
+    """
+    return combine([link_part(extractions, facts)])

@@ -1,0 +1,698 @@
+"""Shards: groups of documents that link independently of every other document.
+
+What couples two documents in :func:`timeline.link.link` (``linker.link_part``), step by step:
+
+- **Acts.** Items merge when they share an act (``_same_subject``), an item's act is another
+  document's own act, conflicts need one main act, plans are realised by entries of the plan's
+  act or an act related to it, and dossiers are the connected components of acts and
+  procedures. An item's acts are the CELEX numbers its event names, the numbers its label or
+  its sentence write out, the act a misprinted heading means (the document's own), and acts
+  found through a title (below). Every act a document can give an item, the acts its texts
+  relate (``relations``: both ends), its own act and the acts of the titles it shows are its
+  ``act:`` keys.
+- **Procedures** of events, of a document's header and of a procedure file's reference (graph
+  nodes, plans realised by procedure, the procedure file that names a dossier): ``proc:`` keys.
+- **Document ids**: a shared reference or parallel id merges items and groups ``_mark_sole``:
+  ``ref:`` and ``parallel:`` keys (the path is the document's own; ``act:own`` is above).
+- **Titles** (the global ``TitleIndex``). An act named by title only, by an event or in the
+  sentence of an event that names no numbered act, resolves against every title of the
+  corpus; another title within reach can make it ambiguous. Every string ``_resolve`` would
+  look up (a *probe*: the label's subject, or the whole normalized label) is compared with
+  every title the corpus shows (subject, and normalized title for whole labels) at the
+  threshold ``_resolve`` uses; a probe and a title within it put their documents in one shard,
+  when the proposal flags agree and the kinds do not differ (``_resolve``'s own filters). A
+  sentence's probes are read whether or not its event's labels resolve first
+  (over-merging). ``proposal_relations`` compare proposal titles with act titles at the title
+  threshold: the same join, filtered by ``celex_kinds``.
+- **Labels** of acts without CELEX: ``_merge_labelled`` and label families compare labels at
+  :data:`~timeline.link.linker.LABEL_THRESHOLD`, and a plan with such a label may be realised
+  by any entry of its type with an act label alike. Every label-only act label (before titles
+  resolve it: a superset) is compared with every act label the corpus can give an item
+  (events' labels, numbered acts and candidate titles of sentences): alike, one shard.
+- **Misprints** (``_misprints``): a document whose head names an act of its own act's series
+  depends on every document that names that act and on whether any document *is* it: such an
+  act K gives ``mis:K`` to the heading document, to every document naming K and to any
+  document whose own act is K.
+- **A step no act ties to a dossier** joins the one entry of the corpus with its type and day
+  (``_groups``): a document that may have such items (no own act, no header procedure, no
+  event with a procedure or a surely numbered act) gives ``day:TYPE|DATE`` for its days, and
+  so does every document with an event of that type on that day.
+- Entry ids are content hashes over their sources' documents (``_unique_ids`` only numbers
+  identical entries, whose documents are one shard's); plans take the first realisation in
+  plan order, a subset of the corpus order; relations are deduplicated per document.
+
+What does not split is done by :func:`~timeline.link.linker.combine` over every shard's
+part: labels and dossier names name an act by the fullest form any document writes
+(``_act_name`` over the mentions of the whole corpus: shared acts such as a treaty would
+otherwise glue every document into one shard), the sort of entries and dossiers, and the
+merged lists of ``Timeline.extra``. So ``combine(link_part(s) for s in shards) == link(all)``.
+
+The string joins are the costly part of :func:`partition`; a :class:`JoinState` keeps their
+results so that adding a document compares only its strings with the others' (and the
+others' with its own), not every pair again.
+
+**Incremental.** A document's keys (:func:`doc_keys`) depend on it alone: the build reads
+them once with its facts and keeps them (:func:`keys_to_json`) under the document's cache
+key, so a rebuild reads no text and no facts to partition. :func:`link_sharded` then runs
+the union-find over every document's keys (linear, ~0.1 CPU-s for 10,000 documents), updates
+the joins kept in the memo with the new strings only, and links only shards whose member
+documents or their versions changed; every other shard's part is read back from the memo
+(:func:`encode_part`). **Memory.** It loads one shard's extractions and facts at a time
+through the caller's ``load``, so linking holds the largest shard's events, not the
+corpus'.
+
+Documents are not split: a document whose events touch two dossiers puts both in one
+shard, so a corpus of documents that each cite many dossiers is one large shard.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import pickle
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from timeline.link import acts as actmod
+from timeline.link import dates
+from timeline.link.acts import TITLE_THRESHOLD, act_key, normalize, similarity
+from timeline.link.facts import DocumentFacts, document_facts
+from timeline.link.linker import LABEL_THRESHOLD, LinkedPart, combine, link_part
+from timeline.model import ActRef, Document, Entry, Extraction, Source, Timeline
+
+#: Bump when what a shard's key or a linked part holds changes (memoised parts of older
+#: versions are not used).
+VERSION = 1
+
+#: (subject, normalized title, proposal, kind, celex) of a title a document shows
+TitleKey = tuple[str, str, bool, "str | None", str]
+#: (string, whole?, proposal, kind) that ``TitleIndex._resolve`` would look up
+Probe = tuple[str, bool, bool, "str | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class DocKeys:
+    """What ties one document to others when linking (see the module docstring)."""
+
+    path: str
+    keys: tuple[str, ...]  # act:, proc:, ref:, parallel: keys; one shared, one shard
+    named: tuple[str, ...]  # acts the text names or the document is (for misprints)
+    misprints: tuple[str, ...]  # acts its head names that a misprint could mean its own
+    orphan: bool  # may have steps no act, procedure or document ties to a dossier
+    days: tuple[str, ...]  # "TYPE|DATE" of its events dated to a day
+    titles: tuple[TitleKey, ...]
+    probes: tuple[Probe, ...]
+    labels: tuple[str, ...]  # normalized labels of acts without CELEX
+    act_labels: tuple[str, ...]  # every normalized act label an item may carry
+
+
+def _probe(label: str, language: str | None) -> Probe | None:
+    """What ``TitleIndex._resolve`` looks up for ``label``, or None when it looks up nothing."""
+    parsed = actmod.parse_title(label, language)
+    if parsed.subject is None:
+        subject = normalize(label)
+        if len(subject.split()) < 5:
+            return None
+        return (subject, True, parsed.proposal, parsed.kind)
+    if not (parsed.kind or parsed.proposal):
+        return None
+    return (parsed.subject, False, parsed.proposal, parsed.kind)
+
+
+def _title(celex: str, title: str, parsed: actmod.ParsedTitle) -> TitleKey | None:
+    """As ``TitleIndex._add`` keeps it."""
+    if not parsed.subject:
+        return None
+    kind = parsed.kind
+    kinds = actmod.celex_kinds(celex)
+    if kinds and kind not in kinds:
+        kind = sorted(kinds)[0]
+    proposal = parsed.proposal or actmod.celex_is_proposal(celex)
+    return (parsed.subject, normalize(title), proposal, kind, celex)
+
+
+def doc_keys(extraction: Extraction, facts: DocumentFacts | None = None) -> DocKeys:
+    """The keys of one document, read off its events, metadata and facts (its text may be gone
+    when ``facts`` are given)."""
+    doc = extraction.document
+    known = facts if facts is not None else document_facts(extraction)
+    lang = doc.language
+    acts: set[str] = set()
+    procs: set[str] = set()
+    ids: set[str] = set()
+    titles: set[TitleKey] = set()
+    probes: set[Probe] = set()
+    labels: set[str] = set()
+    act_labels: set[str] = set()
+    days: set[str] = set()
+    sure = False  # some item surely has an act or a procedure
+
+    def act(celex: str | None) -> str | None:
+        k = act_key(celex)
+        if k:
+            acts.add(k)
+        return k
+
+    own = actmod.document_act(doc)
+    own_key = act(own)
+    if own and doc.title:
+        t = _title(own, doc.title, actmod.parse_title(doc.title, lang))
+        if t:
+            titles.add(t)
+    for celex, title, parsed in known.titles:
+        t = _title(celex, title, parsed)
+        if t:
+            titles.add(t)
+    for rel in known.relations:
+        act(rel.source)
+        act(rel.target)
+    named = {k for k in (act_key(m.celex) for m in known.mentions) if k}
+    misprints = set()
+    if own_key:
+        named.add(own_key)
+        for m in known.mentions:
+            k = act_key(m.celex)
+            if m.start < actmod.HEAD_ZONE and k and k != own_key and actmod.same_series(k, own_key):
+                misprints.add(k)
+    procs.update(known.header_procedures)
+    procs.update(p for _, _, p in actmod.find_procedures(doc.reference or ""))
+    if doc.reference:
+        ids.add(f"ref:{normalize(doc.reference)}")
+    if doc.parallel:
+        ids.add(f"parallel:{doc.parallel}")
+    for event, quote in zip(extraction.events, known.quotes, strict=True):
+        if dates.is_day(event.date):
+            days.add(f"{event.type}|{event.date}")
+        event_procs = {actmod.canonical_procedure(p) for p in event.procedures if p.strip()}
+        procs.update(event_procs)
+        sure = sure or bool(event_procs)
+        numbered = False
+        for a in event.acts:
+            if a.label:
+                act_labels.add(normalize(a.label))
+            if a.celex:
+                numbered = True
+                act(a.celex)
+                if a.label:
+                    t = _title(a.celex, a.label, actmod.parse_title(a.label, lang))
+                    if t:
+                        titles.add(t)
+                continue
+            if not a.label:
+                continue
+            labels.add(normalize(a.label))
+            direct = actmod.find_acts(a.label)
+            if direct:
+                numbered = True
+                act(direct[0].celex)
+                continue
+            p = _probe(a.label, lang)
+            if p:
+                probes.add(p)
+        sure = sure or numbered
+        if numbered:
+            continue  # acts_in_sentence is read only for events that name no numbered act
+        flat = " ".join(quote.text.split())
+        for m in actmod.find_acts(flat):
+            sure = True
+            act(m.celex)
+            act_labels.add(normalize(m.text))
+        for label in _sentence_labels(flat, lang):
+            p = _probe(label, lang)
+            if p:  # a label that resolves to nothing is never an item's
+                probes.add(p)
+                act_labels.add(normalize(label))
+    keys = {f"act:{k}" for k in acts} | {f"proc:{p}" for p in procs} | ids
+    orphan = not (own_key or known.header_procedures or sure)
+    return DocKeys(
+        path=doc.path,
+        keys=tuple(sorted(keys)),
+        named=tuple(sorted(named)),
+        misprints=tuple(sorted(misprints)),
+        orphan=orphan,
+        days=tuple(sorted(days)),
+        titles=tuple(sorted(titles, key=repr)),
+        probes=tuple(sorted(probes, key=repr)),
+        labels=tuple(sorted(labels)),
+        act_labels=tuple(sorted(act_labels)),
+    )
+
+
+def keys_to_json(keys: DocKeys) -> dict[str, Any]:
+    """The keys as JSON-ready data (the build's cache keeps them beside the facts)."""
+    return {
+        "version": VERSION,
+        **{f: getattr(keys, f) for f in DocKeys.__slots__},
+    }
+
+
+def keys_from_json(data: Mapping[str, Any]) -> DocKeys:
+    """The inverse of :func:`keys_to_json`; raises ValueError for another version."""
+    if data.get("version") != VERSION:
+        raise ValueError(f"shard keys of version {data.get('version')!r}, not {VERSION}")
+    return DocKeys(
+        path=data["path"],
+        keys=tuple(data["keys"]),
+        named=tuple(data["named"]),
+        misprints=tuple(data["misprints"]),
+        orphan=bool(data["orphan"]),
+        days=tuple(data["days"]),
+        titles=tuple((t[0], t[1], bool(t[2]), t[3], t[4]) for t in data["titles"]),
+        probes=tuple((p[0], bool(p[1]), bool(p[2]), p[3]) for p in data["probes"]),
+        labels=tuple(data["labels"]),
+        act_labels=tuple(data["act_labels"]),
+    )
+
+
+@lru_cache(maxsize=1 << 14)
+def _sentence_labels(flat: str, language: str | None) -> tuple[str, ...]:
+    """Every candidate title ``acts_in_sentence`` may look up in a sentence, in every
+    language's rules (it stops at the first language that resolves one: a superset).
+    Memoised: a corpus repeats sentences."""
+    out = []
+    for rules in actmod._title_rules(language):
+        for _, pattern in rules.kinds:
+            for km in pattern.finditer(flat):
+                start = km.start()
+                if rules.proposal is not None:
+                    for back in range(max(0, km.start() - 40), km.start()):
+                        if (back == 0 or not flat[back - 1].isalnum()) and rules.proposal.match(
+                            flat[back:]
+                        ):
+                            start = back
+                            break
+                out.append(flat[start:].rstrip(" .;"))
+    return tuple(out)
+
+
+# --- string joins ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Join:
+    """Pairs (query, target) of strings alike at ``floor``, kept between partitions."""
+
+    floor: float
+    queries: set[str] = field(default_factory=set)
+    targets: set[str] = field(default_factory=set)
+    pairs: dict[str, set[str]] = field(default_factory=dict)  # query -> targets alike
+    compared: int = 0  # similarity calls made (work count, for the tests)
+    changes: int = 0  # updates that changed the strings
+
+    def _search(self, queries: Iterable[str], targets: Iterable[str]) -> None:
+        table = sorted((len(t), t) for t in targets)
+        if not table:
+            return
+        f = self.floor
+        for q in queries:
+            la = len(q)
+            lo = int(la * f / (2 - f)) - 1
+            hi = int(la * (2 - f) / f) + 1
+            found = self.pairs.setdefault(q, set())
+            for length, t in table[bisect.bisect_left(table, (lo, "")) :]:
+                if length > hi:
+                    break
+                self.compared += 1
+                if similarity(q, t, f) >= f:
+                    found.add(t)
+
+    def update(self, queries: set[str], targets: set[str]) -> dict[str, set[str]]:
+        """The pairs of the new strings, comparing only what was not compared before."""
+        gone_t = self.targets - targets
+        new_t = targets - self.targets
+        if gone_t or new_t or queries != self.queries:
+            self.changes += 1
+        for q in self.queries - queries:
+            self.pairs.pop(q, None)
+        kept = self.queries & queries
+        if gone_t:
+            for q in kept:
+                found = self.pairs.get(q)
+                if found:
+                    found -= gone_t
+        self._search(sorted(kept), new_t)
+        self._search(sorted(queries - self.queries), targets)
+        self.queries, self.targets = set(queries), set(targets)
+        return self.pairs
+
+
+@dataclass(slots=True)
+class _Families:
+    """Strings alike at ``floor``, transitively, as families (a union-find over strings): a
+    query is compared with a target only while they are in two families, so strings that are
+    one family already cost nothing. Strings no document shows any more stay (a family only
+    grows: over-merging, never under-merging)."""
+
+    floor: float
+    parent: dict[str, str] = field(default_factory=dict)
+    queries: set[str] = field(default_factory=set)
+    targets: set[str] = field(default_factory=set)
+    compared: int = 0
+    changes: int = 0  # updates that added strings
+
+    def find(self, s: str) -> str:
+        parent = self.parent
+        root = s
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while s != root:
+            parent[s], s = root, parent[s]
+        return root
+
+    def _search(self, queries: Iterable[str], targets: Iterable[str]) -> None:
+        table = sorted((len(t), t) for t in targets)
+        if not table:
+            return
+        f = self.floor
+        for q in queries:
+            la = len(q)
+            lo = int(la * f / (2 - f)) - 1
+            hi = int(la * (2 - f) / f) + 1
+            for length, t in table[bisect.bisect_left(table, (lo, "")) :]:
+                if length > hi:
+                    break
+                rq, rt = self.find(q), self.find(t)
+                if rq == rt:
+                    continue
+                self.compared += 1
+                if similarity(q, t, f) >= f:
+                    self.parent[max(rq, rt)] = min(rq, rt)
+
+    def update(self, queries: set[str], targets: set[str]) -> None:
+        """Add strings, comparing only new queries with every target and every query with
+        new targets."""
+        new_q, new_t = queries - self.queries, targets - self.targets
+        if new_q or new_t:
+            self.changes += 1
+        if new_t:
+            self._search(sorted(self.queries), new_t)
+        self.queries |= new_q
+        self.targets |= new_t
+        if new_q:
+            self._search(sorted(new_q), self.targets)
+
+
+@dataclass(slots=True)
+class JoinState:
+    """The string joins of :func:`partition`, kept (pickled in a memo) between builds."""
+
+    version: int = VERSION
+    titles: _Join = field(default_factory=lambda: _Join(TITLE_THRESHOLD))
+    whole: _Join = field(default_factory=lambda: _Join(0.95))
+    labels: _Families = field(default_factory=lambda: _Families(LABEL_THRESHOLD))
+
+    @property
+    def compared(self) -> int:
+        """Similarity calls made since the state was new (work count)."""
+        return self.titles.compared + self.whole.compared + self.labels.compared
+
+    def size(self) -> tuple[int, ...]:
+        """How often each join's strings changed (changed: the state is worth keeping again)."""
+        return (self.titles.changes, self.whole.changes, self.labels.changes)
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            self.parent[max(ri, rj)] = min(ri, rj)
+
+
+def partition(
+    keys: Iterable[DocKeys], state: JoinState | None = None
+) -> list[tuple[str, ...]]:
+    """The shards of a corpus: tuples of document paths, each sorted, in order of their first
+    path; documents of two shards share no key and no string join (module docstring), so
+    :func:`~timeline.link.linker.link_part` of each and :func:`combine` give :func:`link`.
+
+    ``state`` keeps the string joins from a previous call (it is updated in place).
+    """
+    docs = sorted(keys, key=lambda k: k.path)
+    state = state if state is not None else JoinState()
+    uf = _UnionFind(len(docs))
+    first: dict[str, int] = {}
+
+    def join(i: int, key: str) -> None:
+        j = first.setdefault(key, i)
+        if j != i:
+            uf.union(i, j)
+
+    for i, d in enumerate(docs):
+        for key in d.keys:
+            join(i, key)
+    candidates = {k for d in docs for k in d.misprints}
+    orphan_days = {day for d in docs if d.orphan for day in d.days}
+    for i, d in enumerate(docs):
+        for k in d.misprints:
+            join(i, f"mis:{k}")
+        for k in d.named:
+            if k in candidates:
+                join(i, f"mis:{k}")
+        for day in d.days:
+            if day in orphan_days:
+                join(i, f"day:{day}")
+
+    # Strings -> their classes (what _resolve's filters read) -> the documents showing them:
+    # a matched pair of classes joins their documents once, however many documents show them.
+    Classes = dict[str, dict[tuple[Any, ...], list[int]]]
+    subj: Classes = {}
+    whole_t: Classes = {}
+    for i, d in enumerate(docs):
+        for t in d.titles:
+            cls = t[2:]  # proposal, kind, celex
+            subj.setdefault(t[0], {}).setdefault(cls, []).append(i)
+            whole_t.setdefault(t[0], {}).setdefault(cls, []).append(i)
+            whole_t.setdefault(t[1], {}).setdefault(cls, []).append(i)
+    # title queries: probes (not whole) and proposal titles with a kind
+    probe_q: Classes = {}
+    whole_q: Classes = {}
+    prop_q: Classes = {}
+    for i, d in enumerate(docs):
+        for p in d.probes:
+            (whole_q if p[1] else probe_q).setdefault(p[0], {}).setdefault(p[2:], []).append(i)
+        for t in d.titles:
+            if t[2] and t[3]:
+                prop_q.setdefault(t[0], {}).setdefault(t[2:], []).append(i)
+    joined: set[tuple[Any, ...]] = set()
+
+    def one(members: list[int], *tag: Any) -> int:
+        """The members of one class joined (once), and their first."""
+        if tag not in joined:
+            joined.add(tag)
+            for i in members[1:]:
+                uf.union(members[0], i)
+        return members[0]
+
+    def probe_fits(p: tuple[Any, ...], t: tuple[Any, ...]) -> bool:
+        # (proposal, kind) of a probe, (proposal, kind, celex) of a title
+        return p[0] == t[0] and not (p[1] and t[1] and p[1] != t[1])
+
+    pairs = state.titles.update(set(probe_q) | set(prop_q), set(subj))
+    for q, found in pairs.items():
+        pcs, rcs = probe_q.get(q, {}), prop_q.get(q, {})
+        for t_text in found:
+            for tc, tdocs in subj[t_text].items():
+                for pc, pdocs in pcs.items():
+                    if probe_fits(pc, tc):
+                        i = one(pdocs, "probe", q, pc)
+                        uf.union(i, one(tdocs, "title", t_text, tc))
+                        join(i, f"act:{act_key(tc[2])}")
+                for rc, rdocs in rcs.items():
+                    if not tc[0] and rc[1] in actmod.celex_kinds(tc[2]):
+                        i = one(rdocs, "prop", q, rc)
+                        uf.union(i, one(tdocs, "title", t_text, tc))
+                        join(i, f"act:{act_key(rc[2])}")
+                        join(i, f"act:{act_key(tc[2])}")
+    pairs = state.whole.update(set(whole_q), set(whole_t))
+    for q, found in pairs.items():
+        pcs = whole_q[q]
+        for t_text in found:
+            for tc, tdocs in whole_t[t_text].items():
+                for pc, pdocs in pcs.items():
+                    if probe_fits(pc, tc):
+                        i = one(pdocs, "whole", q, pc)
+                        uf.union(i, one(tdocs, "wtitle", t_text, tc))
+                        join(i, f"act:{act_key(tc[2])}")
+    labels = state.labels
+    labels.update(
+        {la for d in docs for la in d.labels}, {la for d in docs for la in d.act_labels}
+    )
+    for i, d in enumerate(docs):
+        for la in d.labels:
+            join(i, f"label:{labels.find(la)}")
+        for la in d.act_labels:
+            join(i, f"label:{labels.find(la)}")
+
+    groups: dict[int, list[str]] = {}
+    for i, d in enumerate(docs):
+        groups.setdefault(uf.find(i), []).append(d.path)
+    return [tuple(g) for _, g in sorted(groups.items())]
+
+
+def link_sharded_all(
+    extractions: Sequence[Extraction], facts: Mapping[str, DocumentFacts] | None = None
+) -> Timeline:
+    """:func:`timeline.link.link` shard by shard, all in memory (the same timeline)."""
+    from timeline.link.facts import facts_by_path
+
+    known = facts_by_path(extractions, dict(facts or {}))
+    by_path = {x.document.path: x for x in extractions}
+    shards = partition(doc_keys(x, known[x.document.path]) for x in extractions)
+    return combine(
+        link_part([by_path[p] for p in shard], {p: known[p] for p in shard}) for shard in shards
+    )
+
+
+#: The memo key of the string joins (:class:`JoinState`).
+STATE_KEY = f"link-joins:{VERSION}"
+#: The memo keys of linked parts start with this.
+PART_PREFIX = f"link-part:{VERSION}:"
+
+
+def part_key(shard: Sequence[str], versions: Mapping[str, str]) -> str:
+    """The memo key of a shard's linked part: its documents and what each is (``versions``:
+    path -> the document's cache key, which covers its content and the engine)."""
+    digest = hashlib.sha256()
+    for path in sorted(shard):
+        digest.update(f"{path}\x1f{versions[path]}\x1e".encode("utf-8", "surrogatepass"))
+    return PART_PREFIX + digest.hexdigest()
+
+
+def encode_part(part: LinkedPart) -> bytes:
+    """A linked part as bytes for the memo: plain tuples pickled (unpickling frozen slotted
+    dataclasses goes through ``__setstate__`` field by field, several times slower than
+    building them again)."""
+    data = (
+        VERSION,
+        [
+            (
+                *(getattr(e, f) for f in _ENTRY[:8]),
+                tuple(_flat(a) for a in e.acts),
+                e.procedures,
+                e.actors,
+                tuple(_flat(s) for s in e.sources),
+                *(getattr(e, f) for f in _ENTRY[12:]),
+            )
+            for e in part.entries
+        ],
+        [_flat(d) for d in part.documents],
+        part.dossiers,
+        part.open_plans,
+        part.corrections,
+        [_flat(m) for m in sorted(part.title_matches, key=repr)],
+        [_flat(r) for r in part.relations],
+        {k: list(c.items()) for k, c in part.mentions.items()},
+        part.titles,
+    )
+    return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode_part(data: bytes) -> LinkedPart:
+    """The inverse of :func:`encode_part`; raises ValueError for another version."""
+    (version, entries, documents, dossiers, open_plans, corrections, matches, relations,
+     mentions, titles) = pickle.loads(data)
+    if version != VERSION:
+        raise ValueError(f"a linked part of version {version!r}, not {VERSION}")
+    return LinkedPart(
+        documents=tuple(Document(*d) for d in documents),
+        entries=tuple(
+            Entry(  # type: ignore[call-arg]  # fields in order, as encoded
+                *e[:8],
+                tuple(ActRef(*a) for a in e[8]),
+                e[9],
+                e[10],
+                tuple(Source(*s) for s in e[11]),
+                *e[12:],
+            )
+            for e in entries
+        ),
+        dossiers=dossiers,
+        open_plans=open_plans,
+        corrections=corrections,
+        title_matches=frozenset(actmod.TitleMatch(*m) for m in matches),
+        relations=tuple(actmod.ActRelation(*r) for r in relations),
+        mentions={k: Counter(dict(c)) for k, c in mentions.items()},
+        titles=titles,
+    )
+
+
+_ENTRY = Entry.__slots__
+
+
+def _flat(obj: Any) -> tuple[Any, ...]:
+    return tuple(getattr(obj, f) for f in obj.__slots__)
+
+
+def load_state(memo: Mapping[str, bytes] | None) -> JoinState:
+    """The join state a memo keeps, or a new one (none, unreadable or of another version)."""
+    if memo is not None:
+        data = memo.get(STATE_KEY)
+        if data is not None:
+            try:
+                state = pickle.loads(data)
+            except Exception:  # a damaged cache entry is rebuilt, never trusted
+                state = None
+            if isinstance(state, JoinState) and state.version == VERSION:
+                return state
+    return JoinState()
+
+
+def link_sharded(
+    keys: Mapping[str, DocKeys],
+    load: Callable[[list[str]], tuple[Sequence[Extraction], Mapping[str, DocumentFacts]]],
+    *,
+    memo: MutableMapping[str, bytes] | None = None,
+    versions: Mapping[str, str] | None = None,
+    state: JoinState | None = None,
+) -> Timeline:
+    """:func:`timeline.link.link` of the documents of ``keys`` (path -> :func:`doc_keys`), one
+    shard at a time: ``load(paths)`` gives a shard's extractions and facts (the build reads
+    them from its cache), so only one shard's events are in memory with the linked entries.
+
+    With ``memo`` and ``versions`` (path -> the document's cache key), each shard's linked
+    part is kept in ``memo`` (pickled) under its documents' keys and reused while they are
+    the same; parts of shards that are gone are deleted, and the string joins are kept too.
+    """
+    if state is None:
+        state = load_state(memo)
+    size = state.size()
+    found = partition(keys.values(), state)
+    if memo is not None and state.size() != size:
+        memo[STATE_KEY] = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    parts: list[LinkedPart] = []
+    used: set[str] = set()
+    for shard in found:
+        key = part_key(shard, versions) if memo is not None and versions is not None else None
+        part = None
+        if key is not None and memo is not None:
+            used.add(key)
+            data = memo.get(key)
+            if data is not None:
+                try:
+                    part = decode_part(data)
+                except Exception:  # a damaged or older cache entry is linked again
+                    part = None
+        if part is None:
+            extractions, facts = load(list(shard))
+            part = link_part(extractions, facts)
+            del extractions, facts
+            if key is not None and memo is not None:
+                memo[key] = encode_part(part)
+        parts.append(part)
+    if memo is not None and versions is not None:
+        for stale in [k for k in memo if k.startswith(PART_PREFIX) and k not in used]:
+            del memo[stale]
+    return combine(parts)
