@@ -48,7 +48,7 @@ def _load(corpus: str, out: Path, saved: Path | None) -> dict[str, object]:
         cache.close()
     timeline = link.link(found.extractions, found.facts)
     graph = link.build_graph(found.extractions, timeline, found.facts)
-    data = {"extractions": found.extractions, "timeline": timeline, "graph": graph}
+    data = {"extractions": found.extractions, "timeline": timeline, "graph": graph, "facts": found.facts}
     if saved is not None:
         with open(saved, "wb") as handle:
             pickle.dump(data, handle, protocol=5)
@@ -66,9 +66,11 @@ def main() -> None:
     args = parser.parse_args()
     data = _load(args.corpus, args.out, args.pickle)
     timeline, graph, xs = data["timeline"], data["graph"], data["extractions"]
+    facts = data.get("facts")
     scratch = Path(tempfile.mkdtemp(prefix="writers-"))
     export = link.export
     writers: list[tuple[str, Callable[[], object]]] = [
+        ("build_graph", lambda: link.build_graph(xs, timeline, facts)),
         ("events.json", lambda: write_atomic(scratch / "events.json", export.extractions_to_json(xs))),
         ("timeline.json", lambda: write_atomic(scratch / "timeline.json", link.timeline_to_json(timeline))),
         ("graph.graphml", lambda: link.write_graphml(graph, scratch / "graph.graphml")),

@@ -8,15 +8,18 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from json.encoder import encode_basestring as _enc
 from typing import Any
 
 import networkx as nx
 
 from timeline.errors import UsageError
 from timeline.fileio import paused_gc
+from timeline.jsontext import _encoder as _json_encoder
+from timeline.jsontext import _Unsupported as _GenericUnsupported
 from timeline.jsontext import json_text
 from timeline.link.acts import act_key, canonical_procedure, find_acts
-from timeline.model import Entry, Extraction, Source, Timeline
+from timeline.model import Document, Entry, Extraction, Source, Timeline
 from timeline.safety import XML_FORBIDDEN, xml_text
 
 
@@ -65,21 +68,24 @@ def entry_to_dict(e: Entry) -> dict[str, Any]:
     return out
 
 
-def timeline_to_dict(timeline: Timeline) -> dict[str, Any]:
-    """The timeline as plain data: entries with all sources, dossiers, plans, documents."""
+def timeline_to_dict(timeline: Timeline, *, entries: bool = True) -> dict[str, Any]:
+    """The timeline as plain data: entries with all sources, dossiers, plans, documents.
+
+    ``entries=False`` leaves out the entries and the documents (what :func:`timeline_to_json`
+    writes by template)."""
+    if not entries:
+        return {
+            "title": timeline.title,
+            "dossiers": _dossiers(timeline),
+            "open_plans": list(timeline.open_plans),
+            "title_matches": timeline.extra.get("title_matches", []),
+            "relations": timeline.extra.get("relations", []),
+            "corrections": timeline.extra.get("corrections", []),
+        }
     return {
         "title": timeline.title,
         "entries": [entry_to_dict(e) for e in timeline.entries],
-        "dossiers": [
-            {
-                "id": d.id,
-                "name": d.name,
-                "acts": list(d.acts),
-                "procedures": list(d.procedures),
-                "entries": list(d.entries),
-            }
-            for d in timeline.dossiers
-        ],
+        "dossiers": _dossiers(timeline),
         "open_plans": list(timeline.open_plans),
         "documents": [
             {
@@ -98,10 +104,162 @@ def timeline_to_dict(timeline: Timeline) -> dict[str, Any]:
     }
 
 
+def _dossiers(timeline: Timeline) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": d.id,
+            "name": d.name,
+            "acts": list(d.acts),
+            "procedures": list(d.procedures),
+            "entries": list(d.entries),
+        }
+        for d in timeline.dossiers
+    ]
+
+
 def timeline_to_json(timeline: Timeline) -> str:
-    """The timeline as deterministic JSON (sorted keys, UTF-8, trailing newline)."""
+    """The timeline as deterministic JSON (sorted keys, UTF-8, trailing newline).
+
+    The same characters as ``json_text(timeline_to_dict(timeline), indent=1)``: entries and
+    documents, nearly all of the file, are written by record templates (:func:`entry_json`)
+    instead of the generic encoder's one call per value.
+    """
     with paused_gc():
-        return json_text(timeline_to_dict(timeline), indent=1, sort_keys=True) + "\n"
+        try:
+            return _timeline_json(timeline)
+        except _Unsupported:  # a value of an unexpected type: the generic encoder decides
+            return json_text(timeline_to_dict(timeline), indent=1, sort_keys=True) + "\n"
+
+
+class _Unsupported(Exception):
+    """A value the record templates leave to the generic encoder."""
+
+
+def _float(value: float) -> str:
+    return json.dumps(value)
+
+
+def _sc(v: Any) -> str:
+    """A scalar as ``json.dumps(ensure_ascii=False)`` writes it."""
+    t = type(v)
+    if t is str:
+        return _enc(v)
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if t is int:
+        return int.__repr__(v)
+    if t is float:
+        return _float(v)
+    raise _Unsupported(v)
+
+
+def _strings(values: Sequence[Any], ind: str, close: str) -> str:
+    """A list of scalars at the indentation ``ind`` (its items) and ``close`` (its bracket)."""
+    if not values:
+        return "[]"
+    return "[" + ind + ("," + ind).join([_sc(v) for v in values]) + close + "]"
+
+
+def _span(span: Any, ind: str, close: str) -> str:
+    if span is None:
+        return "null"
+    if type(span) is not tuple and type(span) is not list:
+        raise _Unsupported(span)
+    return _strings(span, ind, close)
+
+
+#: Indentation (newline and spaces) of timeline.json's depths (indent 1).
+_D = ["\n" + " " * n for n in range(8)]
+
+
+def _source_json(s: Source) -> str:
+    """One source at depth 4 of timeline.json (in the list of its entry's sources)."""
+    i5, i6 = _D[5], _D[6]
+    return (
+        f'{{{i5}"date": {_sc(s.date)},{i5}"document": {_sc(s.document)},'
+        f'{i5}"language": {_sc(s.language)},{i5}"page": {_sc(s.page)},{i5}"quote": {_sc(s.quote)},'
+        f'{i5}"quote_span": {_span(s.quote_span, i6, i5)},{i5}"reference": {_sc(s.reference)},'
+        f'{i5}"timex_span": {_span(s.timex_span or None, i6, i5)},{i5}"timex_text": {_sc(s.timex_text)},'
+        f'{i5}"url": {_sc(s.url)}{_D[4]}}}'
+    )
+
+
+def entry_json(e: Entry) -> str:
+    """``entry_to_dict(e)`` as timeline.json holds it: JSON at depth 2, indent 1, sorted keys."""
+    i3, i4, i5 = _D[3], _D[4], _D[5]
+    if e.acts:
+        acts = (
+            "["
+            + ",".join(
+                f'{i4}{{{i5}"celex": {_sc(a.celex)},{i5}"label": {_sc(a.label)}{i4}}}' for a in e.acts
+            )
+            + i3
+            + "]"
+        )
+    else:
+        acts = "[]"
+    by_source = ""
+    if e.conflict:
+        dates: dict[str, list[str]] = {}
+        for s in e.sources:
+            if s.date:
+                dates.setdefault(s.date, []).append(s.document)
+        if type(e.conflict) is not bool or not all(type(d) is str for d in dates):
+            raise _Unsupported(e.conflict)
+        if dates:
+            items = ("," + i4).join(
+                f"{_enc(d)}: {_strings(sorted(set(v)), i5, i4)}" for d, v in sorted(dates.items())
+            )
+            by_source = f'{i3}"dates_by_source": {{{i4}{items}{i3}}},'
+        else:
+            by_source = f'{i3}"dates_by_source": {{}},'
+    sources = (
+        "[" + ",".join([i4 + _source_json(s) for s in e.sources]) + i3 + "]" if e.sources else "[]"
+    )
+    return (
+        f'{{{i3}"actors": {_strings(e.actors, i4, i3)},{i3}"acts": {acts},'
+        f'{i3}"conflict": {_sc(e.conflict)},{i3}"date": {_sc(e.date)},{by_source}'
+        f'{i3}"delay_days": {_sc(e.delay_days)},{i3}"dossier": {_sc(e.dossier)},'
+        f'{i3}"earliest": {_sc(e.earliest)},{i3}"id": {_sc(e.id)},{i3}"label": {_sc(e.label)},'
+        f'{i3}"latest": {_sc(e.latest)},{i3}"precision": {_sc(e.precision)},'
+        f'{i3}"procedures": {_strings(e.procedures, i4, i3)},{i3}"realised_by": {_sc(e.realised_by)},'
+        f'{i3}"realises": {_sc(e.realises)},{i3}"sources": {sources},'
+        f'{i3}"status": {_sc(e.status)},{i3}"type": {_sc(e.type)}{_D[2]}}}'
+    )
+
+
+def _document_json(d: Document) -> str:
+    i3 = _D[3]
+    return (
+        f'{{{i3}"date": {_sc(d.date)},{i3}"language": {_sc(d.language)},{i3}"path": {_sc(d.path)},'
+        f'{i3}"reference": {_sc(d.reference)},{i3}"title": {_sc(d.title)},{i3}"url": {_sc(d.url)}{_D[2]}}}'
+    )
+
+
+def _timeline_json(timeline: Timeline) -> str:
+    data = timeline_to_dict(timeline, entries=False)
+    parts = {
+        "entries": [entry_json(e) for e in timeline.entries],
+        "documents": [_document_json(d) for d in sorted(timeline.documents, key=lambda d: d.path)],
+    }
+    encode = _json_encoder(1, True)
+    fields: list[str] = []
+    for key in sorted([*data, *parts]):
+        out = [f"{_D[1]}{_enc(key)}: "]
+        if key in parts:
+            items = parts[key]
+            out.append("[" + ",".join([_D[2] + x for x in items]) + _D[1] + "]" if items else "[]")
+        else:
+            try:
+                encode(data[key], out, 1)
+            except (_GenericUnsupported, RecursionError, TypeError) as exc:
+                raise _Unsupported(key) from exc
+        fields.append("".join(out))
+    return "{" + ",".join(fields) + "\n}\n"
 
 
 def extractions_to_json(extractions: Sequence[Extraction]) -> str:
