@@ -9,12 +9,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from json.encoder import encode_basestring as _enc
-from typing import Any
+from typing import Any, overload
 
 import networkx as nx
 
 from timeline.errors import UsageError
 from timeline.fileio import paused_gc
+from timeline.fragments import Fragments
 from timeline.jsontext import _encoder as _json_encoder
 from timeline.jsontext import _Unsupported as _GenericUnsupported
 from timeline.jsontext import json_text
@@ -117,18 +118,38 @@ def _dossiers(timeline: Timeline) -> list[dict[str, Any]]:
     ]
 
 
-def timeline_to_json(timeline: Timeline) -> str:
+def timeline_to_json(timeline: Timeline, *, memo: Fragments | None = None) -> str:
     """The timeline as deterministic JSON (sorted keys, UTF-8, trailing newline).
 
     The same characters as ``json_text(timeline_to_dict(timeline), indent=1)``: entries and
     documents, nearly all of the file, are written by record templates (:func:`entry_json`)
-    instead of the generic encoder's one call per value.
+    instead of the generic encoder's one call per value. With ``memo``, each entry's text is
+    taken from it when an equal entry was written before (see :mod:`timeline.fragments`).
     """
+    if memo is None:
+        with paused_gc():
+            try:
+                return _timeline_json(timeline)
+            except _Unsupported:  # a value of an unexpected type: the generic encoder decides
+                return json_text(timeline_to_dict(timeline), indent=1, sort_keys=True) + "\n"
+    return timeline_json_bytes(timeline, memo=memo).decode("utf-8", "surrogatepass")
+
+
+def timeline_json_bytes(timeline: Timeline, *, memo: Fragments | None = None) -> bytes:
+    """:func:`timeline_to_json` as the UTF-8 bytes ``timeline.json`` holds (what a build
+    writes): with ``memo``, assembled from the entries' memoised bytes without decoding them."""
+    if memo is None:
+        return timeline_to_json(timeline).encode("utf-8", "surrogatepass")
     with paused_gc():
         try:
-            return _timeline_json(timeline)
-        except _Unsupported:  # a value of an unexpected type: the generic encoder decides
-            return json_text(timeline_to_dict(timeline), indent=1, sort_keys=True) + "\n"
+            entries = [
+                memo.get("timeline.json", memo.entry_key(e), lambda e=e: entry_json(e))
+                for e in timeline.entries
+            ]
+            return _timeline_json(timeline, entries)
+        except _Unsupported:
+            text = json_text(timeline_to_dict(timeline), indent=1, sort_keys=True) + "\n"
+            return text.encode("utf-8", "surrogatepass")
 
 
 class _Unsupported(Exception):
@@ -240,26 +261,36 @@ def _document_json(d: Document) -> str:
     )
 
 
-def _timeline_json(timeline: Timeline) -> str:
+@overload
+def _timeline_json(timeline: Timeline, entries: None = None) -> str: ...
+@overload
+def _timeline_json(timeline: Timeline, entries: list[bytes]) -> bytes: ...
+def _timeline_json(timeline: Timeline, entries: list[bytes] | None = None) -> str | bytes:
+    """timeline.json as text, or as bytes around the entries' given bytes."""
     data = timeline_to_dict(timeline, entries=False)
-    parts = {
-        "entries": [entry_json(e) for e in timeline.entries],
-        "documents": [_document_json(d) for d in sorted(timeline.documents, key=lambda d: d.path)],
-    }
+    documents = [_document_json(d) for d in sorted(timeline.documents, key=lambda d: d.path)]
     encode = _json_encoder(1, True)
-    fields: list[str] = []
-    for key in sorted([*data, *parts]):
+    head: list[str] = []  # the fields before "entries", then those after
+    tail: list[str] = []
+    for key in sorted([*data, "documents"]):
         out = [f"{_D[1]}{_enc(key)}: "]
-        if key in parts:
-            items = parts[key]
-            out.append("[" + ",".join([_D[2] + x for x in items]) + _D[1] + "]" if items else "[]")
+        if key == "documents":
+            out.append("[" + _D[2] + ("," + _D[2]).join(documents) + _D[1] + "]" if documents else "[]")
         else:
             try:
                 encode(data[key], out, 1)
             except (_GenericUnsupported, RecursionError, TypeError) as exc:
                 raise _Unsupported(key) from exc
-        fields.append("".join(out))
-    return "{" + ",".join(fields) + "\n}\n"
+        (head if key < "entries" else tail).append("".join(out))
+    before = "{" + ",".join(head) + f",{_D[1]}\"entries\": "
+    after = "," + ",".join(tail) + "\n}\n"
+    if entries is None:
+        texts = [entry_json(e) for e in timeline.entries]
+        body = "[" + _D[2] + ("," + _D[2]).join(texts) + _D[1] + "]" if texts else "[]"
+        return before + body + after
+    sep = ("," + _D[2]).encode()
+    raw = b"[" + _D[2].encode() + sep.join(entries) + _D[1].encode() + b"]" if entries else b"[]"
+    return b"".join([before.encode("utf-8", "surrogatepass"), raw, after.encode("utf-8", "surrogatepass")])
 
 
 def extractions_to_json(extractions: Sequence[Extraction]) -> str:
