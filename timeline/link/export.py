@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from json.encoder import encode_basestring as _enc
 from typing import Any, overload
 
@@ -143,7 +144,7 @@ def timeline_json_bytes(timeline: Timeline, *, memo: Fragments | None = None) ->
     with paused_gc():
         try:
             entries = [
-                memo.get("timeline.json", memo.entry_key(e), lambda e=e: entry_json(e))
+                memo.get("timeline.json", memo.entry_key(e), partial(entry_json, e))
                 for e in timeline.entries
             ]
             return _timeline_json(timeline, entries)

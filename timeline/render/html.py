@@ -31,10 +31,13 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Callable
+from functools import partial
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
+from timeline.fragments import Fragments, context_key
 from timeline.model import Entry, Source, Timeline
 from timeline.render._common import (
     TYPE_GROUPS,
@@ -303,8 +306,42 @@ def _data(timeline: Timeline, anchors: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def render_html(timeline: Timeline) -> str:
-    """The whole page as one string (see the module docstring)."""
+#: Where a memoised entry's bytes go in the page's text (no page text holds a NUL: _esc drops
+#: C0 controls, the JSON block escapes them).
+_MARK = "\x00entry\x00"
+
+
+def render_html(timeline: Timeline, memo: Fragments | None = None) -> str | bytes:
+    """The whole page as one string (see the module docstring).
+
+    With ``memo``, its UTF-8 bytes, each entry's markup taken from the memo when an equal entry
+    was written before with the same links (the entries it links to, its sources' documents).
+    """
+    if memo is None:
+        return _page(timeline, _entry_html)
+    fragments: list[bytes] = []
+
+    def marked(entry: Entry, anchors: dict[str, str], doc_ids: dict[str, str]) -> str:
+        context = context_key(
+            entry.realised_by in anchors,
+            entry.realises in anchors,
+            [s.document in doc_ids for s in entry.sources],
+        )
+        key = f"{memo.entry_key(entry)}:{context}"
+        fragments.append(memo.get("timeline.html", key, partial(_entry_html, entry, anchors, doc_ids)))
+        return _MARK
+
+    pieces = _page(timeline, marked).split(_MARK)
+    if len(pieces) != len(fragments) + 1:  # a NUL mark where none can be: make it whole
+        return _page(timeline, _entry_html)
+    out = [pieces[0].encode("utf-8", "surrogatepass")]
+    for fragment, piece in zip(fragments, pieces[1:], strict=True):
+        out += [fragment, piece.encode("utf-8", "surrogatepass")]
+    return b"".join(out)
+
+
+def _page(timeline: Timeline, entry_html: Callable[[Entry, dict[str, str], dict[str, str]], str]) -> str:
+    """The page, each entry's markup made by ``entry_html``."""
     lane_list = lanes(timeline)
     anchors: dict[str, str] = {}
     for entry in timeline.entries:
@@ -341,10 +378,10 @@ def render_html(timeline: Timeline) -> str:
         period = "" if not exts else f" · {first}" if first == last else f" · {first}–{last}"
         first = max(0, min(len(lane.entries), LIST_PAGE - listed))
         listed += len(lane.entries)
-        items = "".join(_entry_html(e, anchors, doc_ids) for e in lane.entries[:first])
+        items = "".join(entry_html(e, anchors, doc_ids) for e in lane.entries[:first])
         later = "".join(
             '<noscript class="later"><ol class="entries">'
-            + "".join(_entry_html(e, anchors, doc_ids) for e in lane.entries[k : k + LATER_CHUNK])
+            + "".join(entry_html(e, anchors, doc_ids) for e in lane.entries[k : k + LATER_CHUNK])
             + "</ol></noscript>"
             for k in range(first, len(lane.entries), LATER_CHUNK)
         )
