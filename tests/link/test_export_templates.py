@@ -91,3 +91,27 @@ def test_unexpected_types_fall_back_to_the_generic_encoder() -> None:
     assert timeline_to_json(odd) == json.dumps(
         timeline_to_dict(odd), ensure_ascii=False, indent=1, sort_keys=True
     ) + "\n"
+
+
+def test_graph_data_exports_equal_the_networkx_graphs() -> None:
+    """GraphML and node-link JSON written from GraphData are those of the networkx graph."""
+    from link_helpers import doc, event, extraction
+
+    from timeline.link import build_graph, link
+    from timeline.link.export import graph_json_text, graphml_text
+    from timeline.link.graph import graph_data
+
+    d1 = doc("a.txt", "Directive 2011/93/EU was adopted on 13 December 2011 <&> \x0b.", language="en")
+    d2 = doc("b.txt", "La directive 2011/93/UE a été adoptée le 13 décembre 2011. 😀", language="fr")
+    acts = (("32011L0093", "Directive 2011/93/EU"),)
+    xs = [
+        extraction(d1, event("adoption", "2011-12-13", acts=acts, actors=("Council <x>",), text="13 December 2011")),
+        extraction(d2, event("adoption", "2011-12-13", acts=acts, procedures=("2010/0064(COD)",))),
+        extraction(d2, event("transposition_deadline", "2013-12-18", acts=acts, status="planned")),
+    ]
+    timeline = link(xs)
+    data = graph_data(xs, timeline)
+    graph = build_graph(xs, timeline)
+    assert graphml_text(data) == graphml_text(graph)
+    assert graph_json_text(data) == graph_json_text(graph)
+    assert list(data.to_networkx().edges(keys=True, data=True)) == list(graph.edges(keys=True, data=True))

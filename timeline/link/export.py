@@ -21,6 +21,7 @@ from timeline.jsontext import _encoder as _json_encoder
 from timeline.jsontext import _Unsupported as _GenericUnsupported
 from timeline.jsontext import json_text
 from timeline.link.acts import act_key, canonical_procedure, find_acts
+from timeline.link.graph import GraphData
 from timeline.model import Document, Entry, Extraction, Source, Timeline
 from timeline.safety import XML_FORBIDDEN, xml_text
 
@@ -410,22 +411,29 @@ def _graphml_value(value: Any) -> str:
     return _cdata(xml_text(text))
 
 
-def _plain_ids(graph: nx.MultiDiGraph) -> bool:
+def _parts(graph: nx.MultiDiGraph | GraphData) -> GraphData:
+    """The graph's attributes, nodes and edges as :class:`GraphData` (the same objects)."""
+    if isinstance(graph, GraphData):
+        return graph
+    return GraphData(
+        graph.graph, list(graph.nodes(data=True)), list(graph.edges(keys=True, data=True))
+    )
+
+
+def _plain_ids(graph: GraphData) -> bool:
     """Every node id and edge key a string that XML takes as it is, every attribute name a
     string, and no graph attribute networkx's GraphML writer treats specially: then
     :func:`graphml_text` writes the graph directly."""
-    if not (graph.is_multigraph() and graph.is_directed()):
-        return False
     if any(k in graph.graph for k in ("id", "node_default", "edge_default")):
         return False
     if not all(type(k) is str for k in graph.graph):
         return False
-    for node, data in graph.nodes(data=True):
+    for node, data in graph.nodes:
         if type(node) is not str or XML_FORBIDDEN.search(node) is not None:
             return False
         if not all(type(k) is str for k in data):
             return False
-    for _u, _v, key, data in graph.edges(keys=True, data=True):
+    for _u, _v, key, data in graph.edges:
         if type(key) is not str or XML_FORBIDDEN.search(key) is not None:
             return False
         if not all(type(k) is str for k in data):
@@ -433,7 +441,7 @@ def _plain_ids(graph: nx.MultiDiGraph) -> bool:
     return True
 
 
-def graphml_text(graph: nx.MultiDiGraph) -> bytes:
+def graphml_text(graph: nx.MultiDiGraph | GraphData) -> bytes:
     """``graph`` as GraphML, every attribute a string (what Gephi and yEd read).
 
     The bytes are exactly those of networkx's ``generate_graphml`` on
@@ -446,12 +454,12 @@ def graphml_text(graph: nx.MultiDiGraph) -> bytes:
         return _graphml(graph)
 
 
-def _graphml(graph: nx.MultiDiGraph) -> bytes:
+def _graphml(given: nx.MultiDiGraph | GraphData) -> bytes:
+    if not isinstance(given, GraphData) and not (given.is_multigraph() and given.is_directed()):
+        return _networkx_graphml(given)
+    graph = _parts(given)
     if not _plain_ids(graph):
-        from timeline.link.graph import stringified
-
-        text = "\n".join(nx.generate_graphml(stringified(graph), encoding="utf-8", prettyprint=True))
-        return (text + "\n").encode("utf-8")
+        return _networkx_graphml(given.to_networkx() if isinstance(given, GraphData) else given)
     keys: dict[tuple[str, str], str] = {}
     declared: list[str] = []
 
@@ -470,7 +478,7 @@ def _graphml(graph: nx.MultiDiGraph) -> bytes:
     # ElementTree adds the graph's own data after its nodes and edges, but numbers keys first
     graph_data = [(key(k, "graph"), _graphml_value(v)) for k, v in graph.graph.items()]
     node_keys: dict[str, str] = {}
-    for node, data in graph.nodes(data=True):
+    for node, data in graph.nodes:
         if not data:
             append(f'    <node id="{_attrib(node)}" />')
             continue
@@ -481,7 +489,7 @@ def _graphml(graph: nx.MultiDiGraph) -> bytes:
             append(f'      <data key="{kid}">{text}</data>' if text else f'      <data key="{kid}" />')
         append("    </node>")
     edge_keys: dict[str, str] = {}
-    for u, v, k, data in graph.edges(keys=True, data=True):
+    for u, v, k, data in graph.edges:
         head = f'    <edge source="{_attrib(u)}" target="{_attrib(v)}" id="{_attrib(k)}"'
         if not data:
             append(head + " />")
@@ -506,8 +514,25 @@ def _graphml(graph: nx.MultiDiGraph) -> bytes:
     return ascii_text
 
 
-def graph_json_text(graph: nx.MultiDiGraph) -> str:
-    """The networkx node-link form of ``graph`` as JSON (lossless, sorted keys, indent 1)."""
+def _networkx_graphml(graph: nx.MultiDiGraph) -> bytes:
+    from timeline.link.graph import stringified
+
+    text = "\n".join(nx.generate_graphml(stringified(graph), encoding="utf-8", prettyprint=True))
+    return (text + "\n").encode("utf-8")
+
+
+def graph_json_text(graph: nx.MultiDiGraph | GraphData) -> str:
+    """The networkx node-link form of ``graph`` as JSON (lossless, sorted keys, indent 1);
+    from :class:`~timeline.link.graph.GraphData`, the same text without networkx."""
     with paused_gc():
-        data = nx.node_link_data(graph, edges="edges")
+        if isinstance(graph, GraphData):
+            data: dict[str, Any] = {
+                "directed": True,
+                "multigraph": True,
+                "graph": graph.graph,
+                "nodes": [{**attrs, "id": n} for n, attrs in graph.nodes],
+                "edges": [{**attrs, "source": u, "target": v, "key": k} for u, v, k, attrs in graph.edges],
+            }
+        else:
+            data = nx.node_link_data(graph, edges="edges")
         return json_text(data, indent=1, sort_keys=True) + "\n"
