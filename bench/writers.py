@@ -7,7 +7,10 @@ Usage, after a build of the corpus into OUT (so its extraction cache is warm)::
 The corpus is re-read from OUT's cache and linked once (or read from ``--pickle``, written on
 the first run); then each writer runs ``--runs`` times on it, writing into a scratch folder,
 and the least CPU time (this process and its children) is printed, with the total. The
-cyclic garbage collector is left on, as in a build.
+cyclic garbage collector is left on, as in a build. ``--memo`` adds the writers that take a
+``Fragments`` memo: once with an empty memo ("cold", one run), then with the memo the cold
+run filled ("warm": a rebuild whose entries are all known), plus the entry digests a memo
+computes once per build for every writer.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from timeline import link, pipeline, render  # noqa: E402
 from timeline.cache import FILENAME, ExtractionCache  # noqa: E402
 from timeline.fileio import write_atomic  # noqa: E402
+from timeline.fragments import Fragments  # noqa: E402
+from timeline.link.graph import graph_data  # noqa: E402
 
 
 def _cpu() -> float:
@@ -63,18 +68,24 @@ def main() -> None:
     parser.add_argument("--pickle", type=Path, default=None)
     parser.add_argument("--jobs", type=int, default=1, help="render()'s jobs, for the last row")
     parser.add_argument("--only", default="", help="comma-separated writer names (e.g. png+svg+pdf)")
+    parser.add_argument("--memo", action="store_true", help="also time the memoised writers, cold and warm")
     args = parser.parse_args()
     data = _load(args.corpus, args.out, args.pickle)
     timeline, graph, xs = data["timeline"], data["graph"], data["extractions"]
     facts = data.get("facts")
     scratch = Path(tempfile.mkdtemp(prefix="writers-"))
     export = link.export
+    gdata = graph_data(xs, timeline, facts)
+    memo = Fragments()  # filled by the "memo, cold" rows, then used warm
     writers: list[tuple[str, Callable[[], object]]] = [
         ("build_graph", lambda: link.build_graph(xs, timeline, facts)),
+        ("graph_data", lambda: graph_data(xs, timeline, facts)),
         ("events.json", lambda: write_atomic(scratch / "events.json", export.extractions_to_json(xs))),
         ("timeline.json", lambda: write_atomic(scratch / "timeline.json", link.timeline_to_json(timeline))),
         ("graph.graphml", lambda: link.write_graphml(graph, scratch / "graph.graphml")),
         ("graph.json", lambda: link.write_graph_json(graph, scratch / "graph.json")),
+        ("graph.graphml from GraphData", lambda: link.write_graphml(gdata, scratch / "graph.graphml")),
+        ("graph.json from GraphData", lambda: link.write_graph_json(gdata, scratch / "graph.json")),
         ("png+svg+pdf", lambda: render.render(timeline, scratch, list(render.IMAGE_FORMATS))),
     ]
     writers += [
@@ -82,6 +93,18 @@ def main() -> None:
         for fmt in render.FORMATS
         if fmt not in render.IMAGE_FORMATS
     ]
+    if args.memo:
+        writers.append(("entry digests (once per build)", lambda: [Fragments().entry_key(e) for e in timeline.entries]))
+        [memo.entry_key(e) for e in timeline.entries]  # the digests: the row above
+        for when in ("memo cold", "memo warm"):
+            writers.append(
+                (f"timeline.json, {when}", lambda: write_atomic(
+                    scratch / "timeline.json", export.timeline_json_bytes(timeline, memo=memo)))
+            )
+            writers += [
+                (f"{fmt}, {when}", lambda fmt=fmt: render.render(timeline, scratch, [fmt], memo=memo))
+                for fmt in render.MEMO_FORMATS
+            ]
     if args.only:
         wanted = set(args.only.split(","))
         writers = [(name, fn) for name, fn in writers if name in wanted]
@@ -90,7 +113,7 @@ def main() -> None:
     total = 0.0
     for name, fn in writers:
         best = (float("inf"), 0.0)
-        for _ in range(args.runs):
+        for _ in range(1 if "memo cold" in name else args.runs):
             cpu, wall = _cpu(), time.perf_counter()
             fn()
             best = min(best, (_cpu() - cpu, time.perf_counter() - wall))

@@ -20,6 +20,7 @@ import hashlib
 import marshal
 import operator
 from collections.abc import Callable, MutableMapping
+from typing import Any
 
 from timeline.model import ActRef, Entry, Source
 
@@ -61,6 +62,8 @@ class Fragments:
         self.used: set[str] = set()
         self.hits = 0
         self.misses = 0
+        #: Values the writers of one build share (the digests of a graph's nodes and edges).
+        self.shared: dict[str, Any] = {}
         # entry digests by object (the entry is kept so its id is not reused): every writer
         # asks for the same entries' digests
         self._digests: dict[int, tuple[Entry, str]] = {}

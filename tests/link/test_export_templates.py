@@ -98,7 +98,8 @@ def test_graph_data_exports_equal_the_networkx_graphs() -> None:
     from link_helpers import doc, event, extraction
 
     from timeline.link import build_graph, link
-    from timeline.link.export import graph_json_text, graphml_text
+    from timeline.fragments import Fragments
+    from timeline.link.export import graph_json_bytes, graph_json_text, graphml_text
     from timeline.link.graph import graph_data
 
     d1 = doc("a.txt", "Directive 2011/93/EU was adopted on 13 December 2011 <&> \x0b.", language="en")
@@ -115,3 +116,12 @@ def test_graph_data_exports_equal_the_networkx_graphs() -> None:
     assert graphml_text(data) == graphml_text(graph)
     assert graph_json_text(data) == graph_json_text(graph)
     assert list(data.to_networkx().edges(keys=True, data=True)) == list(graph.edges(keys=True, data=True))
+
+    # through a memo: the same bytes cold and warm, every node and edge a hit when warm
+    store: dict[str, bytes] = {}
+    for warm in (False, True):
+        memo = Fragments(store)
+        assert graphml_text(data, memo=memo) == graphml_text(graph)
+        assert graph_json_bytes(data, memo=memo) == graph_json_text(graph).encode()
+        items = len(data.nodes) + len(data.edges)
+        assert (memo.hits, memo.misses) == ((2 * items, 0) if warm else (0, 2 * items))

@@ -24,6 +24,7 @@ from typing import Any
 import networkx as nx
 
 from timeline.fileio import write_atomic
+from timeline.fragments import Fragments
 from timeline.link.acts import HEAD_ZONE, act_key, document_act, find_procedures
 from timeline.link.facts import DocumentFacts
 from timeline.link.linker import collect_relations
@@ -336,11 +337,13 @@ def stringified(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
-def write_graphml(graph: nx.MultiDiGraph | GraphData, path: str | Path) -> Path:
-    """Write ``graph`` as GraphML, every attribute a string; returns the path written."""
+def write_graphml(graph: nx.MultiDiGraph | GraphData, path: str | Path, *, memo: Fragments | None = None) -> Path:
+    """Write ``graph`` as GraphML, every attribute a string; returns the path written. With
+    ``memo`` (see :mod:`timeline.fragments`), nodes and edges written before are not encoded
+    again (GraphData only)."""
     from timeline.link.export import graphml_text
 
-    return write_atomic(path, graphml_text(graph))
+    return write_atomic(path, graphml_text(graph, memo=memo))
 
 
 def graph_to_json(graph: nx.MultiDiGraph | GraphData) -> str:
@@ -355,6 +358,11 @@ def graph_from_json(text: str) -> nx.MultiDiGraph:
     return nx.node_link_graph(json.loads(text), directed=True, multigraph=True, edges="edges")
 
 
-def write_graph_json(graph: nx.MultiDiGraph | GraphData, path: str | Path) -> Path:
-    """Write ``graph`` as networkx node-link JSON; returns the path written."""
-    return write_atomic(path, graph_to_json(graph))
+def write_graph_json(graph: nx.MultiDiGraph | GraphData, path: str | Path, *, memo: Fragments | None = None) -> Path:
+    """Write ``graph`` as networkx node-link JSON; returns the path written. With ``memo``,
+    nodes and edges written before are not encoded again (GraphData only)."""
+    if memo is None:
+        return write_atomic(path, graph_to_json(graph))
+    from timeline.link.export import graph_json_bytes
+
+    return write_atomic(path, graph_json_bytes(graph, memo=memo))
