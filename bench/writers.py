@@ -23,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -60,6 +61,47 @@ def _load(corpus: str, out: Path, saved: Path | None) -> dict[str, object]:
     return data
 
 
+def _one_added(xs: Any, facts: Any, timeline: Any, scratch: Path) -> None:
+    """The writers of a build after adding the corpus's last document, with the memo a build
+    without it filled: each row is one run (a second would find everything known)."""
+    last = xs[-1].document.path
+    before = link.link(xs[:-1], {k: v for k, v in (facts or {}).items() if k != last} if facts else None)
+    store: dict[str, bytes] = {}
+    warm = Fragments(store)
+    export = link.export
+    link.write_graphml(graph_data(xs[:-1], before, facts), scratch / "graph.graphml", memo=warm)
+    link.write_graph_json(graph_data(xs[:-1], before, facts), scratch / "graph.json", memo=warm)
+    write_atomic(scratch / "timeline.json", export.timeline_json_bytes(before, memo=warm))
+    render.render(before, scratch, [f for f in render.FORMATS if f not in render.IMAGE_FORMATS], memo=warm)
+    memo = Fragments(store)
+    gdata: list[Any] = []
+    rows: list[tuple[str, Callable[[], object]]] = [
+        ("entry digests", lambda: [memo.entry_key(e) for e in timeline.entries]),
+        ("graph_data", lambda: gdata.append(graph_data(xs, timeline, facts))),
+        ("graph.graphml", lambda: link.write_graphml(gdata[0], scratch / "graph.graphml", memo=memo)),
+        ("graph.json", lambda: link.write_graph_json(gdata[0], scratch / "graph.json", memo=memo)),
+        ("timeline.json", lambda: write_atomic(
+            scratch / "timeline.json", export.timeline_json_bytes(timeline, memo=memo))),
+    ]
+    rows += [
+        (fmt, lambda fmt=fmt: render.render(timeline, scratch, [fmt], memo=memo))
+        for fmt in render.FORMATS
+        if fmt not in render.IMAGE_FORMATS
+    ]
+    rows.append(("memo prune", memo.prune))
+    print(f"{len(before.entries)} -> {len(timeline.entries)} entries; one run each, memo from the build without {last}")
+    print("| writer | CPU s | wall s | fragments made | fragments reused |\n| --- | ---: | ---: | ---: | ---: |")
+    total = 0.0
+    for name, fn in rows:
+        made, reused = memo.misses, memo.hits
+        cpu, wall = _cpu(), time.perf_counter()
+        fn()
+        spent = _cpu() - cpu
+        total += spent
+        print(f"| {name} | {spent:.2f} | {time.perf_counter() - wall:.2f} | {memo.misses - made} | {memo.hits - reused} |")
+    print(f"| **total** | **{total:.2f}** | | {memo.misses} | {memo.hits} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus")
@@ -69,11 +111,16 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1, help="render()'s jobs, for the last row")
     parser.add_argument("--only", default="", help="comma-separated writer names (e.g. png+svg+pdf)")
     parser.add_argument("--memo", action="store_true", help="also time the memoised writers, cold and warm")
+    parser.add_argument("--one-added", action="store_true",
+                        help="time the writers of a rebuild after adding one document, through a memo")
     args = parser.parse_args()
     data = _load(args.corpus, args.out, args.pickle)
     timeline, graph, xs = data["timeline"], data["graph"], data["extractions"]
     facts = data.get("facts")
     scratch = Path(tempfile.mkdtemp(prefix="writers-"))
+    if args.one_added:
+        _one_added(xs, facts, timeline, scratch)
+        return
     export = link.export
     gdata = graph_data(xs, timeline, facts)
     memo = Fragments()  # filled by the "memo, cold" rows, then used warm

@@ -60,6 +60,9 @@ class Fragments:
     def __init__(self, store: MutableMapping[str, bytes] | None = None) -> None:
         self.store: MutableMapping[str, bytes] = {} if store is None else store
         self.used: set[str] = set()
+        #: The keys this object stored (fragments made this build): what a persistent store
+        #: has to write back.
+        self.made: set[str] = set()
         self.hits = 0
         self.misses = 0
         #: Values the writers of one build share (the digests of a graph's nodes and edges).
@@ -89,6 +92,7 @@ class Fragments:
             return found
         data = make().encode("utf-8", "surrogatepass")
         self.store[full] = data
+        self.made.add(full)
         self.misses += 1
         return data
 

@@ -35,10 +35,10 @@ def test_memoised_files_equal_plain_ones_cold_warm_and_changed(
     store: dict[str, bytes] = {}
     cold = Fragments(store)
     assert _files(timeline, tmp_path / "cold", cold) == plain
-    assert cold.hits == 0 and cold.misses > 0
+    assert cold.hits == 0 and cold.misses > 0 and cold.made == set(store)
     warm = Fragments(store)
     assert _files(timeline, tmp_path / "warm", warm) == plain
-    assert warm.misses == 0 and warm.hits == cold.misses
+    assert warm.misses == 0 and warm.hits == cold.misses and not warm.made
     assert all(k.startswith(f"{VERSION}:") for k in store)
 
     # one entry relabelled, one gone: only the changed entry is encoded again
