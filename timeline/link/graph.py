@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -294,17 +295,29 @@ def graph_data(
 
 def _sorted(g: _Draft) -> GraphData:
     """The graph with nodes and edges in sorted order (deterministic exports)."""
+    first = itemgetter(0)
     return GraphData(
         dict(g.graph),
-        [
-            (node, {k: attrs[k] for k in sorted(attrs)})
-            for node, attrs in sorted(g.nodes.items(), key=lambda t: t[0])
-        ],
-        [
-            (u, v, k, {a: data[a] for a in sorted(data)})
-            for (u, v, k), data in sorted(g.edges.items(), key=lambda t: t[0])
-        ],
+        [(node, _sorted_attrs(attrs)) for node, attrs in sorted(g.nodes.items(), key=first)],
+        [(u, v, k, _sorted_attrs(data)) for (u, v, k), data in sorted(g.edges.items(), key=first)],
     )
+
+
+#: The sorted order of each attribute-name order seen (nodes and edges of a kind share one).
+_ORDERS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _sorted_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    """``attrs`` with its names in sorted order: the same dict when they already are."""
+    names = tuple(attrs)
+    order = _ORDERS.get(names)
+    if order is None:
+        order = tuple(sorted(names))
+        if len(_ORDERS) < 4096:
+            _ORDERS[names] = order
+    if order == names:
+        return attrs
+    return {k: attrs[k] for k in order}
 
 
 def _string(value: Any) -> str:
