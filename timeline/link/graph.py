@@ -117,13 +117,13 @@ def graph_data(
         _node(
             g,
             f"doc:{path}",
+            date=d.date,  # every attribute in name order: the graph keeps them so
             kind="document",
             label=d.title or path,
-            path=path,
-            title=d.title,
             language=d.language,
-            date=d.date,
+            path=path,
             reference=d.reference,
+            title=d.title,
             url=d.url,
         )
     dossier_of_act: dict[str, str] = {}
@@ -132,12 +132,12 @@ def graph_data(
         _node(
             g,
             f"dossier:{dossier.id}",
+            acts=list(dossier.acts),
+            entries=len(dossier.entries),
             kind="dossier",
             label=dossier.name,
             name=dossier.name,
-            acts=list(dossier.acts),
             procedures=list(dossier.procedures),
-            entries=len(dossier.entries),
         )
         for celex in dossier.acts:
             dossier_of_act[celex] = dossier.id
@@ -153,18 +153,18 @@ def graph_data(
         _node(
             g,
             node,
+            conflict=e.conflict,
+            date=e.date,
+            delay_days=e.delay_days,
+            dossier=e.dossier,
+            earliest=e.earliest,
             kind="event",
             label=e.label,
-            type=e.type,
-            date=e.date,
-            precision=e.precision,
-            earliest=e.earliest,
             latest=e.latest,
-            status=e.status,
-            dossier=e.dossier,
-            conflict=e.conflict,
-            delay_days=e.delay_days,
+            precision=e.precision,
             sources=len(e.sources),
+            status=e.status,
+            type=e.type,
         )
         for s in e.sources:
             _node(g, f"doc:{s.document}", kind="document", label=s.document, path=s.document)
@@ -172,19 +172,19 @@ def graph_data(
                 f"doc:{s.document}",
                 node,
                 key="reports",
-                type="reports",
                 date=s.date,
+                language=s.language,
                 quote=s.quote,
                 quote_span=list(s.quote_span),
-                timex_text=s.timex_text,
                 timex_span=list(s.timex_span) if s.timex_span else None,
-                language=s.language,
+                timex_text=s.timex_text,
+                type="reports",
             )
         for a in e.acts:
             key = act_key(a.celex)
             if not key:
                 continue
-            _node(g, f"act:{key}", kind="act", label=key, celex=key)
+            _node(g, f"act:{key}", celex=key, kind="act", label=key)
             resolved = next(
                 (
                     matches[(s.document, a.label)]
@@ -219,8 +219,8 @@ def graph_data(
                 node,
                 f"event:{e.realises}",
                 key="realises",
-                type="realises",
                 delay_days=e.delay_days,
+                type="realises",
             )
 
     for x in sorted(extractions, key=lambda x: x.document.path):
@@ -269,16 +269,16 @@ def graph_data(
         grouped.setdefault((r["source"], r["relation"], r["target"]), []).append(r)
     for (src, rel, dst), found in sorted(grouped.items()):
         for k in (src, dst):
-            _node(g, f"act:{k}", kind="act", label=k, celex=k)
+            _node(g, f"act:{k}", celex=k, kind="act", label=k)
         g.add_edge(
             f"act:{src}",
             f"act:{dst}",
             key=rel,
-            type=rel,
             documents=sorted({f["document"] for f in found}),
             quote=found[0]["quote"],
             rule=found[0]["rule"],
             span=found[0]["span"],
+            type=rel,
         )
 
     for node, data in list(g.nodes.items()):
