@@ -97,8 +97,8 @@ def test_graph_data_exports_equal_the_networkx_graphs() -> None:
     """GraphML and node-link JSON written from GraphData are those of the networkx graph."""
     from link_helpers import doc, event, extraction
 
-    from timeline.link import build_graph, link
     from timeline.fragments import Fragments
+    from timeline.link import build_graph, link
     from timeline.link.export import graph_json_bytes, graph_json_text, graphml_text
     from timeline.link.graph import graph_data
 
