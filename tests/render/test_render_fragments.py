@@ -50,7 +50,10 @@ def test_memoised_files_equal_plain_ones_cold_warm_and_changed(
     again = Fragments(store)
     assert _files(edited, tmp_path / "edited", again) == _files(edited, tmp_path / "edited-plain", None)
     per_entry = len(MEMO_FORMATS) + 1  # each memo format and timeline.json
-    assert 1 <= again.misses <= per_entry * 2 + 2  # the changed entry (and neighbours whose links changed)
+    # the changed entry (and neighbours whose links changed); the page's data rows also hold
+    # indexes into tables of acts, actors and languages, which an entry gone may shift
+    made = [k for k in again.made if ":timeline.html data:" not in k]
+    assert 1 <= len(made) <= per_entry * 2 + 2
     assert again.prune() > 0
     assert set(store) == again.used
 
