@@ -4,19 +4,27 @@ procedure or dossier (:func:`select`); the graph as GraphML and node-link JSON.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from functools import partial
+from json.encoder import encode_basestring as _enc
+from typing import Any, cast, overload
 
 import networkx as nx
 
 from timeline.errors import UsageError
 from timeline.fileio import paused_gc
+from timeline.fragments import Fragments, context_key
+from timeline.jsontext import _encoder as _json_encoder
+from timeline.jsontext import _Unsupported as _GenericUnsupported
 from timeline.jsontext import json_text
 from timeline.link.acts import act_key, canonical_procedure, find_acts
-from timeline.model import Entry, Extraction, Source, Timeline
+from timeline.link.graph import GraphData
+from timeline.model import Document, Entry, Extraction, Source, Timeline
 from timeline.safety import XML_FORBIDDEN, xml_text
 
 
@@ -65,21 +73,24 @@ def entry_to_dict(e: Entry) -> dict[str, Any]:
     return out
 
 
-def timeline_to_dict(timeline: Timeline) -> dict[str, Any]:
-    """The timeline as plain data: entries with all sources, dossiers, plans, documents."""
+def timeline_to_dict(timeline: Timeline, *, entries: bool = True) -> dict[str, Any]:
+    """The timeline as plain data: entries with all sources, dossiers, plans, documents.
+
+    ``entries=False`` leaves out the entries and the documents (what :func:`timeline_to_json`
+    writes by template)."""
+    if not entries:
+        return {
+            "title": timeline.title,
+            "dossiers": _dossiers(timeline),
+            "open_plans": list(timeline.open_plans),
+            "title_matches": timeline.extra.get("title_matches", []),
+            "relations": timeline.extra.get("relations", []),
+            "corrections": timeline.extra.get("corrections", []),
+        }
     return {
         "title": timeline.title,
         "entries": [entry_to_dict(e) for e in timeline.entries],
-        "dossiers": [
-            {
-                "id": d.id,
-                "name": d.name,
-                "acts": list(d.acts),
-                "procedures": list(d.procedures),
-                "entries": list(d.entries),
-            }
-            for d in timeline.dossiers
-        ],
+        "dossiers": _dossiers(timeline),
         "open_plans": list(timeline.open_plans),
         "documents": [
             {
@@ -98,10 +109,192 @@ def timeline_to_dict(timeline: Timeline) -> dict[str, Any]:
     }
 
 
-def timeline_to_json(timeline: Timeline) -> str:
-    """The timeline as deterministic JSON (sorted keys, UTF-8, trailing newline)."""
+def _dossiers(timeline: Timeline) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": d.id,
+            "name": d.name,
+            "acts": list(d.acts),
+            "procedures": list(d.procedures),
+            "entries": list(d.entries),
+        }
+        for d in timeline.dossiers
+    ]
+
+
+def timeline_to_json(timeline: Timeline, *, memo: Fragments | None = None) -> str:
+    """The timeline as deterministic JSON (sorted keys, UTF-8, trailing newline).
+
+    The same characters as ``json_text(timeline_to_dict(timeline), indent=1)``: entries and
+    documents, nearly all of the file, are written by record templates (:func:`entry_json`)
+    instead of the generic encoder's one call per value. With ``memo``, each entry's text is
+    taken from it when an equal entry was written before (see :mod:`timeline.fragments`).
+    """
+    if memo is None:
+        with paused_gc():
+            try:
+                return _timeline_json(timeline)
+            except _Unsupported:  # a value of an unexpected type: the generic encoder decides
+                return json_text(timeline_to_dict(timeline), indent=1, sort_keys=True) + "\n"
+    return timeline_json_bytes(timeline, memo=memo).decode("utf-8", "surrogatepass")
+
+
+def timeline_json_bytes(timeline: Timeline, *, memo: Fragments | None = None) -> bytes:
+    """:func:`timeline_to_json` as the UTF-8 bytes ``timeline.json`` holds (what a build
+    writes): with ``memo``, assembled from the entries' memoised bytes without decoding them."""
+    if memo is None:
+        return timeline_to_json(timeline).encode("utf-8", "surrogatepass")
     with paused_gc():
-        return json_text(timeline_to_dict(timeline), indent=1, sort_keys=True) + "\n"
+        try:
+            entries = [
+                memo.get("timeline.json", memo.entry_key(e), partial(entry_json, e))
+                for e in timeline.entries
+            ]
+            return _timeline_json(timeline, entries)
+        except _Unsupported:
+            text = json_text(timeline_to_dict(timeline), indent=1, sort_keys=True) + "\n"
+            return text.encode("utf-8", "surrogatepass")
+
+
+class _Unsupported(Exception):
+    """A value the record templates leave to the generic encoder."""
+
+
+def _float(value: float) -> str:
+    return json.dumps(value)
+
+
+def _sc(v: Any) -> str:
+    """A scalar as ``json.dumps(ensure_ascii=False)`` writes it."""
+    t = type(v)
+    if t is str:
+        return _enc(v)
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if t is int:
+        return int.__repr__(v)
+    if t is float:
+        return _float(v)
+    raise _Unsupported(v)
+
+
+def _strings(values: Sequence[Any], ind: str, close: str) -> str:
+    """A list of scalars at the indentation ``ind`` (its items) and ``close`` (its bracket)."""
+    if not values:
+        return "[]"
+    return "[" + ind + ("," + ind).join([_sc(v) for v in values]) + close + "]"
+
+
+def _span(span: Any, ind: str, close: str) -> str:
+    if span is None:
+        return "null"
+    if type(span) is not tuple and type(span) is not list:
+        raise _Unsupported(span)
+    return _strings(span, ind, close)
+
+
+#: Indentation (newline and spaces) of timeline.json's depths (indent 1).
+_D = ["\n" + " " * n for n in range(8)]
+
+
+def _source_json(s: Source) -> str:
+    """One source at depth 4 of timeline.json (in the list of its entry's sources)."""
+    i5, i6 = _D[5], _D[6]
+    return (
+        f'{{{i5}"date": {_sc(s.date)},{i5}"document": {_sc(s.document)},'
+        f'{i5}"language": {_sc(s.language)},{i5}"page": {_sc(s.page)},{i5}"quote": {_sc(s.quote)},'
+        f'{i5}"quote_span": {_span(s.quote_span, i6, i5)},{i5}"reference": {_sc(s.reference)},'
+        f'{i5}"timex_span": {_span(s.timex_span or None, i6, i5)},{i5}"timex_text": {_sc(s.timex_text)},'
+        f'{i5}"url": {_sc(s.url)}{_D[4]}}}'
+    )
+
+
+def entry_json(e: Entry) -> str:
+    """``entry_to_dict(e)`` as timeline.json holds it: JSON at depth 2, indent 1, sorted keys."""
+    i3, i4, i5 = _D[3], _D[4], _D[5]
+    if e.acts:
+        acts = (
+            "["
+            + ",".join(
+                f'{i4}{{{i5}"celex": {_sc(a.celex)},{i5}"label": {_sc(a.label)}{i4}}}' for a in e.acts
+            )
+            + i3
+            + "]"
+        )
+    else:
+        acts = "[]"
+    by_source = ""
+    if e.conflict:
+        dates: dict[str, list[str]] = {}
+        for s in e.sources:
+            if s.date:
+                dates.setdefault(s.date, []).append(s.document)
+        if type(e.conflict) is not bool or not all(type(d) is str for d in dates):
+            raise _Unsupported(e.conflict)
+        if dates:
+            items = ("," + i4).join(
+                f"{_enc(d)}: {_strings(sorted(set(v)), i5, i4)}" for d, v in sorted(dates.items())
+            )
+            by_source = f'{i3}"dates_by_source": {{{i4}{items}{i3}}},'
+        else:
+            by_source = f'{i3}"dates_by_source": {{}},'
+    sources = (
+        "[" + ",".join([i4 + _source_json(s) for s in e.sources]) + i3 + "]" if e.sources else "[]"
+    )
+    return (
+        f'{{{i3}"actors": {_strings(e.actors, i4, i3)},{i3}"acts": {acts},'
+        f'{i3}"conflict": {_sc(e.conflict)},{i3}"date": {_sc(e.date)},{by_source}'
+        f'{i3}"delay_days": {_sc(e.delay_days)},{i3}"dossier": {_sc(e.dossier)},'
+        f'{i3}"earliest": {_sc(e.earliest)},{i3}"id": {_sc(e.id)},{i3}"label": {_sc(e.label)},'
+        f'{i3}"latest": {_sc(e.latest)},{i3}"precision": {_sc(e.precision)},'
+        f'{i3}"procedures": {_strings(e.procedures, i4, i3)},{i3}"realised_by": {_sc(e.realised_by)},'
+        f'{i3}"realises": {_sc(e.realises)},{i3}"sources": {sources},'
+        f'{i3}"status": {_sc(e.status)},{i3}"type": {_sc(e.type)}{_D[2]}}}'
+    )
+
+
+def _document_json(d: Document) -> str:
+    i3 = _D[3]
+    return (
+        f'{{{i3}"date": {_sc(d.date)},{i3}"language": {_sc(d.language)},{i3}"path": {_sc(d.path)},'
+        f'{i3}"reference": {_sc(d.reference)},{i3}"title": {_sc(d.title)},{i3}"url": {_sc(d.url)}{_D[2]}}}'
+    )
+
+
+@overload
+def _timeline_json(timeline: Timeline, entries: None = None) -> str: ...
+@overload
+def _timeline_json(timeline: Timeline, entries: list[bytes]) -> bytes: ...
+def _timeline_json(timeline: Timeline, entries: list[bytes] | None = None) -> str | bytes:
+    """timeline.json as text, or as bytes around the entries' given bytes."""
+    data = timeline_to_dict(timeline, entries=False)
+    documents = [_document_json(d) for d in sorted(timeline.documents, key=lambda d: d.path)]
+    encode = _json_encoder(1, True)
+    head: list[str] = []  # the fields before "entries", then those after
+    tail: list[str] = []
+    for key in sorted([*data, "documents"]):
+        out = [f"{_D[1]}{_enc(key)}: "]
+        if key == "documents":
+            out.append("[" + _D[2] + ("," + _D[2]).join(documents) + _D[1] + "]" if documents else "[]")
+        else:
+            try:
+                encode(data[key], out, 1)
+            except (_GenericUnsupported, RecursionError, TypeError) as exc:
+                raise _Unsupported(key) from exc
+        (head if key < "entries" else tail).append("".join(out))
+    before = "{" + ",".join(head) + f",{_D[1]}\"entries\": "
+    after = "," + ",".join(tail) + "\n}\n"
+    if entries is None:
+        texts = [entry_json(e) for e in timeline.entries]
+        body = "[" + _D[2] + ("," + _D[2]).join(texts) + _D[1] + "]" if texts else "[]"
+        return before + body + after
+    sep = ("," + _D[2]).encode()
+    raw = b"[" + _D[2].encode() + sep.join(entries) + _D[1].encode() + b"]" if entries else b"[]"
+    return b"".join([before.encode("utf-8", "surrogatepass"), raw, after.encode("utf-8", "surrogatepass")])
 
 
 def extractions_to_json(extractions: Sequence[Extraction]) -> str:
@@ -184,7 +377,13 @@ _GRAPHML_HEAD = (
     ' http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
 )
 #: ASCII characters ``str.splitlines`` breaks at besides ``\n``.
-_LINE_BREAKS = re.compile(b"[\r\x0b\x0c\x1c-\x1e]")
+_BREAKS = (b"\r", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e")
+
+
+def _line_breaks(data: bytes) -> bool:
+    """Whether ``data`` holds one of :data:`_BREAKS` (six ``in`` tests: 20 times faster than
+    a character-class search over 30 MB)."""
+    return any(b in data for b in _BREAKS)
 
 
 def _cdata(text: str) -> str:
@@ -220,48 +419,58 @@ def _graphml_value(value: Any) -> str:
     return _cdata(xml_text(text))
 
 
-def _plain_ids(graph: nx.MultiDiGraph) -> bool:
+def _parts(graph: nx.MultiDiGraph | GraphData) -> GraphData:
+    """The graph's attributes, nodes and edges as :class:`GraphData` (the same objects)."""
+    if isinstance(graph, GraphData):
+        return graph
+    return GraphData(
+        graph.graph, list(graph.nodes(data=True)), list(graph.edges(keys=True, data=True))
+    )
+
+
+def _plain_ids(graph: GraphData) -> bool:
     """Every node id and edge key a string that XML takes as it is, every attribute name a
     string, and no graph attribute networkx's GraphML writer treats specially: then
     :func:`graphml_text` writes the graph directly."""
-    if not (graph.is_multigraph() and graph.is_directed()):
-        return False
     if any(k in graph.graph for k in ("id", "node_default", "edge_default")):
         return False
     if not all(type(k) is str for k in graph.graph):
         return False
-    for node, data in graph.nodes(data=True):
-        if type(node) is not str or XML_FORBIDDEN.search(node) is not None:
-            return False
-        if not all(type(k) is str for k in data):
-            return False
-    for _u, _v, key, data in graph.edges(keys=True, data=True):
-        if type(key) is not str or XML_FORBIDDEN.search(key) is not None:
-            return False
-        if not all(type(k) is str for k in data):
-            return False
+    # one type test per value and one search over all ids (a search per id cost 0.5 s at
+    # 10,000 documents)
+    ids = [node for node, _ in graph.nodes] + [key for _u, _v, key, _ in graph.edges]
+    if {type(i) for i in ids} - {str}:
+        return False
+    if {type(k) for _, data in graph.nodes for k in data} - {str}:
+        return False
+    if {type(k) for *_, data in graph.edges for k in data} - {str}:
+        return False
+    if XML_FORBIDDEN.search("\n".join(ids)) is not None:  # "\n" is no forbidden character
+        return False
     return True
 
 
-def graphml_text(graph: nx.MultiDiGraph) -> bytes:
+def graphml_text(graph: nx.MultiDiGraph | GraphData, *, memo: Fragments | None = None) -> bytes:
     """``graph`` as GraphML, every attribute a string (what Gephi and yEd read).
 
     The bytes are exactly those of networkx's ``generate_graphml`` on
     :func:`~timeline.link.graph.stringified` (pretty-printed, key ids in order of first use,
     non-ASCII as character references, lines joined by ``\\n``), written directly instead of
     through an ElementTree of the whole graph, which cost seconds at 10,000 documents. A graph
-    whose node ids or edge keys are not plain XML-safe strings goes the networkx way.
+    whose node ids or edge keys are not plain XML-safe strings goes the networkx way. With
+    ``memo`` (and :class:`~timeline.link.graph.GraphData`), each node's and edge's lines are
+    taken from it when an equal one was written before under the same key ids.
     """
     with paused_gc():
-        return _graphml(graph)
+        return _graphml(graph, memo if isinstance(graph, GraphData) else None)
 
 
-def _graphml(graph: nx.MultiDiGraph) -> bytes:
+def _graphml(given: nx.MultiDiGraph | GraphData, memo: Fragments | None) -> bytes:
+    if not isinstance(given, GraphData) and not (given.is_multigraph() and given.is_directed()):
+        return _networkx_graphml(given)
+    graph = _parts(given)
     if not _plain_ids(graph):
-        from timeline.link.graph import stringified
-
-        text = "\n".join(nx.generate_graphml(stringified(graph), encoding="utf-8", prettyprint=True))
-        return (text + "\n").encode("utf-8")
+        return _networkx_graphml(given.to_networkx() if isinstance(given, GraphData) else given)
     keys: dict[tuple[str, str], str] = {}
     declared: list[str] = []
 
@@ -275,35 +484,45 @@ def _graphml(graph: nx.MultiDiGraph) -> bytes:
             )
         return found
 
-    body: list[str] = []
-    append = body.append
-    # ElementTree adds the graph's own data after its nodes and edges, but numbers keys first
+    # key ids in order of first use: the graph's own, then the nodes', then the edges'
+    # (ElementTree adds the graph's own data after its nodes and edges, but numbers keys first)
     graph_data = [(key(k, "graph"), _graphml_value(v)) for k, v in graph.graph.items()]
     node_keys: dict[str, str] = {}
-    for node, data in graph.nodes(data=True):
-        if not data:
-            append(f'    <node id="{_attrib(node)}" />')
-            continue
-        append(f'    <node id="{_attrib(node)}">')
-        for k, v in data.items():
-            kid = node_keys.get(k) or node_keys.setdefault(k, key(k, "node"))
-            text = _graphml_value(v)
-            append(f'      <data key="{kid}">{text}</data>' if text else f'      <data key="{kid}" />')
-        append("    </node>")
+    for _node, data in graph.nodes:
+        for k in data:
+            if k not in node_keys:
+                node_keys[k] = key(k, "node")
     edge_keys: dict[str, str] = {}
-    for u, v, k, data in graph.edges(keys=True, data=True):
-        head = f'    <edge source="{_attrib(u)}" target="{_attrib(v)}" id="{_attrib(k)}"'
-        if not data:
-            append(head + " />")
-            continue
-        append(head + ">")
-        for name, value in data.items():
-            kid = edge_keys.get(name) or edge_keys.setdefault(name, key(name, "edge"))
-            text = _graphml_value(value)
-            append(f'      <data key="{kid}">{text}</data>' if text else f'      <data key="{kid}" />')
-        append("    </edge>")
-    for kid, text in graph_data:
-        append(f'    <data key="{kid}">{text}</data>' if text else f'    <data key="{kid}" />')
+    for _u, _v, _k, data in graph.edges:
+        for k in data:
+            if k not in edge_keys:
+                edge_keys[k] = key(k, "edge")
+    body: list[str] = []
+    if memo is None:
+        body += [_graphml_node(node, data, node_keys) for node, data in graph.nodes]
+        body += [_graphml_edge(u, v, k, data, edge_keys) for u, v, k, data in graph.edges]
+    else:
+        nodes_ctx = context_key(sorted(node_keys.items()))
+        edges_ctx = context_key(sorted(edge_keys.items()))
+        digests = _item_digests(graph, memo)
+        parts = [
+            memo.get("graph.graphml", f"{digest}:{nodes_ctx}", partial(_ascii_node, node, data, node_keys))
+            for digest, (node, data) in zip(digests[0], graph.nodes, strict=True)
+        ]
+        parts += [
+            memo.get("graph.graphml", f"{digest}:{edges_ctx}", partial(_ascii_edge, u, v, k, data, edge_keys))
+            for digest, (u, v, k, data) in zip(digests[1], graph.edges, strict=True)
+        ]
+        tail = [f'    <data key="{kid}">{text}</data>' if text else f'    <data key="{kid}" />' for kid, text in graph_data]
+        declared.reverse()  # ElementTree inserted each new key before the others
+        joined = b"\n".join(parts)
+        head = "\n".join([_GRAPHML_HEAD, *declared, '  <graph edgedefault="directed">', ""])
+        end = "\n".join(["", *tail, "  </graph>", "</graphml>", ""])
+        whole = b"".join([head.encode("ascii", "xmlcharrefreplace"), joined, end.encode("ascii", "xmlcharrefreplace")])
+        if not parts or _line_breaks(whole):
+            return _graphml(given, None)  # no nodes, or lines to split: the whole text decides
+        return whole
+    body += [f'    <data key="{kid}">{text}</data>' if text else f'    <data key="{kid}" />' for kid, text in graph_data]
     declared.reverse()  # ElementTree inserted each new key before the others
     if body:
         opening = [_GRAPHML_HEAD, *declared, '  <graph edgedefault="directed">']
@@ -311,13 +530,130 @@ def _graphml(graph: nx.MultiDiGraph) -> bytes:
     else:
         text = "\n".join([_GRAPHML_HEAD, *declared, '  <graph edgedefault="directed" />', "</graphml>", ""])
     ascii_text = text.encode("ascii", "xmlcharrefreplace")
-    if _LINE_BREAKS.search(ascii_text) is not None:  # networkx splits the ASCII text into lines
+    if _line_breaks(ascii_text):  # networkx splits the ASCII text into lines
         ascii_text = ("\n".join(ascii_text.decode("ascii").splitlines()) + "\n").encode("ascii")
     return ascii_text
 
 
-def graph_json_text(graph: nx.MultiDiGraph) -> str:
-    """The networkx node-link form of ``graph`` as JSON (lossless, sorted keys, indent 1)."""
+def _graphml_node(node: str, data: dict[str, Any], node_keys: dict[str, str]) -> str:
+    """A node's lines (joined by newlines) under the given key ids."""
+    if not data:
+        return f'    <node id="{_attrib(node)}" />'
+    lines = [f'    <node id="{_attrib(node)}">']
+    for k, v in data.items():
+        kid = node_keys[k]
+        text = _graphml_value(v)
+        lines.append(f'      <data key="{kid}">{text}</data>' if text else f'      <data key="{kid}" />')
+    lines.append("    </node>")
+    return "\n".join(lines)
+
+
+def _graphml_edge(u: str, v: str, k: str, data: dict[str, Any], edge_keys: dict[str, str]) -> str:
+    """An edge's lines (joined by newlines) under the given key ids."""
+    head = f'    <edge source="{_attrib(u)}" target="{_attrib(v)}" id="{_attrib(k)}"'
+    if not data:
+        return head + " />"
+    lines = [head + ">"]
+    for name, value in data.items():
+        kid = edge_keys[name]
+        text = _graphml_value(value)
+        lines.append(f'      <data key="{kid}">{text}</data>' if text else f'      <data key="{kid}" />')
+    lines.append("    </edge>")
+    return "\n".join(lines)
+
+
+def _ascii_node(node: str, data: dict[str, Any], node_keys: dict[str, str]) -> str:
+    return _graphml_node(node, data, node_keys).encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+def _ascii_edge(u: str, v: str, k: str, data: dict[str, Any], edge_keys: dict[str, str]) -> str:
+    return _graphml_edge(u, v, k, data, edge_keys).encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+def _item_digests(graph: GraphData, memo: Fragments) -> tuple[list[str], list[str]]:
+    """A digest of each node (id and attributes) and edge of ``graph``, once per graph object
+    for both exports (kept on the memo)."""
+    cached = memo.shared.get("graph digests")
+    if cached is not None and cached[0] is graph:
+        return cast(tuple[list[str], list[str]], cached[1])
+    digests = (
+        [_digest((n, data)) for n, data in graph.nodes],
+        [_digest((u, v, k, data)) for u, v, k, data in graph.edges],
+    )
+    memo.shared["graph digests"] = (graph, digests)
+    return digests
+
+
+def _digest(item: Any) -> str:
+    try:
+        payload = marshal.dumps(item, 2)  # no back-references: values only
+    except ValueError:
+        payload = repr(item).encode("utf-8", "surrogatepass")
+    return hashlib.sha1(payload).hexdigest()
+
+
+def _networkx_graphml(graph: nx.MultiDiGraph) -> bytes:
+    from timeline.link.graph import stringified
+
+    text = "\n".join(nx.generate_graphml(stringified(graph), encoding="utf-8", prettyprint=True))
+    return (text + "\n").encode("utf-8")
+
+
+def graph_json_text(graph: nx.MultiDiGraph | GraphData) -> str:
+    """The networkx node-link form of ``graph`` as JSON (lossless, sorted keys, indent 1);
+    from :class:`~timeline.link.graph.GraphData`, the same text without networkx."""
     with paused_gc():
-        data = nx.node_link_data(graph, edges="edges")
-        return json_text(data, indent=1, sort_keys=True) + "\n"
+        if not isinstance(graph, GraphData):
+            return json_text(nx.node_link_data(graph, edges="edges"), indent=1, sort_keys=True) + "\n"
+        return json_text(_node_link(graph), indent=1, sort_keys=True) + "\n"
+
+
+def _node_link(graph: GraphData) -> dict[str, Any]:
+    """networkx's node-link data of the graph (``edges="edges"``)."""
+    return {
+        "directed": True,
+        "multigraph": True,
+        "graph": graph.graph,
+        "nodes": [{**attrs, "id": n} for n, attrs in graph.nodes],
+        "edges": [{**attrs, "source": u, "target": v, "key": k} for u, v, k, attrs in graph.edges],
+    }
+
+
+def graph_json_bytes(graph: nx.MultiDiGraph | GraphData, *, memo: Fragments | None = None) -> bytes:
+    """:func:`graph_json_text` as UTF-8 bytes; with ``memo`` (and GraphData), each node and
+    edge taken from the memo when an equal one was written before."""
+    if memo is None or not isinstance(graph, GraphData):
+        return graph_json_text(graph).encode("utf-8", "surrogatepass")
+    with paused_gc():
+        try:
+            return _graph_json_memo(graph, memo)
+        except (_GenericUnsupported, RecursionError, TypeError):  # the generic path decides
+            return graph_json_text(graph).encode("utf-8", "surrogatepass")
+
+
+def _graph_json_memo(graph: GraphData, memo: Fragments) -> bytes:
+    data = _node_link(graph)
+    node_digests, edge_digests = _item_digests(graph, memo)
+    items = [
+        memo.get("graph.json", digest, partial(_json_item, item))
+        for digest, item in zip([*edge_digests, *node_digests], [*data["edges"], *data["nodes"]], strict=True)
+    ]
+    # the document around them: the generic encoder's, with a placeholder in each place
+    mark = "\x00item\x00"
+    data["edges"] = [mark] * len(edge_digests)
+    data["nodes"] = [mark] * len(node_digests)
+    text = json_text(data, indent=1, sort_keys=True) + "\n"
+    pieces = text.split(json.dumps(mark))
+    if len(pieces) != len(items) + 1:  # the graph's own data holds the placeholder
+        return graph_json_text(graph).encode("utf-8", "surrogatepass")
+    out = [pieces[0].encode("utf-8", "surrogatepass")]
+    for item_bytes, piece in zip(items, pieces[1:], strict=True):
+        out += [item_bytes, piece.encode("utf-8", "surrogatepass")]
+    return b"".join(out)
+
+
+def _json_item(item: dict[str, Any]) -> str:
+    """A node or edge of graph.json at depth 2 (indent 1, sorted keys)."""
+    out: list[str] = []
+    _json_encoder(1, True)(item, out, 2)
+    return "".join(out)

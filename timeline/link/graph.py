@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from timeline.fileio import write_atomic
+from timeline.fragments import Fragments
 from timeline.link.acts import HEAD_ZONE, act_key, document_act, find_procedures
 from timeline.link.facts import DocumentFacts
 from timeline.link.linker import collect_relations
@@ -64,6 +67,27 @@ def _node(graph: _Draft, node: str, **attrs: Any) -> None:
         graph.add_node(node, **attrs)
 
 
+@dataclass(frozen=True, slots=True)
+class GraphData:
+    """The graph of :func:`build_graph` as plain data, in the order its exports write it:
+    nodes sorted by id and edges by (source, target, key), each one's attributes sorted by name.
+
+    :func:`~timeline.link.export.graphml_text` and :func:`~timeline.link.export.graph_json_text`
+    write it as they write the networkx graph (same bytes), without making that graph.
+    """
+
+    graph: dict[str, Any]
+    nodes: list[tuple[str, dict[str, Any]]]
+    edges: list[tuple[str, str, str, dict[str, Any]]]
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The networkx graph of this data (what :func:`build_graph` returns)."""
+        out = nx.MultiDiGraph(**self.graph)
+        out.add_nodes_from(self.nodes)
+        out.add_edges_from(self.edges)
+        return out
+
+
 def build_graph(
     extractions: Sequence[Extraction],
     timeline: Timeline,
@@ -73,6 +97,16 @@ def build_graph(
 
     ``facts`` (by document path) stand for the texts, as in :func:`~timeline.link.link`.
     """
+    return graph_data(extractions, timeline, facts).to_networkx()
+
+
+def graph_data(
+    extractions: Sequence[Extraction],
+    timeline: Timeline,
+    facts: Mapping[str, DocumentFacts] | None = None,
+) -> GraphData:
+    """:func:`build_graph`'s graph as :class:`GraphData`: what a build writes GraphML and
+    node-link JSON from, without the networkx graph (half the time of making it)."""
     g = _Draft(name=timeline.title)
     # a narrowed timeline (select) keeps its own documents only
     docs = {d.path: d for d in timeline.documents} or {
@@ -83,13 +117,13 @@ def build_graph(
         _node(
             g,
             f"doc:{path}",
+            date=d.date,  # every attribute in name order: the graph keeps them so
             kind="document",
             label=d.title or path,
-            path=path,
-            title=d.title,
             language=d.language,
-            date=d.date,
+            path=path,
             reference=d.reference,
+            title=d.title,
             url=d.url,
         )
     dossier_of_act: dict[str, str] = {}
@@ -98,12 +132,12 @@ def build_graph(
         _node(
             g,
             f"dossier:{dossier.id}",
+            acts=list(dossier.acts),
+            entries=len(dossier.entries),
             kind="dossier",
             label=dossier.name,
             name=dossier.name,
-            acts=list(dossier.acts),
             procedures=list(dossier.procedures),
-            entries=len(dossier.entries),
         )
         for celex in dossier.acts:
             dossier_of_act[celex] = dossier.id
@@ -119,18 +153,18 @@ def build_graph(
         _node(
             g,
             node,
+            conflict=e.conflict,
+            date=e.date,
+            delay_days=e.delay_days,
+            dossier=e.dossier,
+            earliest=e.earliest,
             kind="event",
             label=e.label,
-            type=e.type,
-            date=e.date,
-            precision=e.precision,
-            earliest=e.earliest,
             latest=e.latest,
-            status=e.status,
-            dossier=e.dossier,
-            conflict=e.conflict,
-            delay_days=e.delay_days,
+            precision=e.precision,
             sources=len(e.sources),
+            status=e.status,
+            type=e.type,
         )
         for s in e.sources:
             _node(g, f"doc:{s.document}", kind="document", label=s.document, path=s.document)
@@ -138,19 +172,19 @@ def build_graph(
                 f"doc:{s.document}",
                 node,
                 key="reports",
-                type="reports",
                 date=s.date,
+                language=s.language,
                 quote=s.quote,
                 quote_span=list(s.quote_span),
-                timex_text=s.timex_text,
                 timex_span=list(s.timex_span) if s.timex_span else None,
-                language=s.language,
+                timex_text=s.timex_text,
+                type="reports",
             )
         for a in e.acts:
             key = act_key(a.celex)
             if not key:
                 continue
-            _node(g, f"act:{key}", kind="act", label=key, celex=key)
+            _node(g, f"act:{key}", celex=key, kind="act", label=key)
             resolved = next(
                 (
                     matches[(s.document, a.label)]
@@ -185,8 +219,8 @@ def build_graph(
                 node,
                 f"event:{e.realises}",
                 key="realises",
-                type="realises",
                 delay_days=e.delay_days,
+                type="realises",
             )
 
     for x in sorted(extractions, key=lambda x: x.document.path):
@@ -235,16 +269,16 @@ def build_graph(
         grouped.setdefault((r["source"], r["relation"], r["target"]), []).append(r)
     for (src, rel, dst), found in sorted(grouped.items()):
         for k in (src, dst):
-            _node(g, f"act:{k}", kind="act", label=k, celex=k)
+            _node(g, f"act:{k}", celex=k, kind="act", label=k)
         g.add_edge(
             f"act:{src}",
             f"act:{dst}",
             key=rel,
-            type=rel,
             documents=sorted({f["document"] for f in found}),
             quote=found[0]["quote"],
             rule=found[0]["rule"],
             span=found[0]["span"],
+            type=rel,
         )
 
     for node, data in list(g.nodes.items()):
@@ -259,18 +293,31 @@ def build_graph(
     return _sorted(g)
 
 
-def _sorted(g: _Draft) -> nx.MultiDiGraph:
-    """The graph with nodes and edges inserted in sorted order (deterministic exports)."""
-    out = nx.MultiDiGraph(**g.graph)
-    out.add_nodes_from(
-        (node, {k: attrs[k] for k in sorted(attrs)})
-        for node, attrs in sorted(g.nodes.items(), key=lambda t: t[0])
+def _sorted(g: _Draft) -> GraphData:
+    """The graph with nodes and edges in sorted order (deterministic exports)."""
+    first = itemgetter(0)
+    return GraphData(
+        dict(g.graph),
+        [(node, _sorted_attrs(attrs)) for node, attrs in sorted(g.nodes.items(), key=first)],
+        [(u, v, k, _sorted_attrs(data)) for (u, v, k), data in sorted(g.edges.items(), key=first)],
     )
-    out.add_edges_from(
-        (u, v, k, {a: data[a] for a in sorted(data)})
-        for (u, v, k), data in sorted(g.edges.items(), key=lambda t: t[0])
-    )
-    return out
+
+
+#: The sorted order of each attribute-name order seen (nodes and edges of a kind share one).
+_ORDERS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _sorted_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    """``attrs`` with its names in sorted order: the same dict when they already are."""
+    names = tuple(attrs)
+    order = _ORDERS.get(names)
+    if order is None:
+        order = tuple(sorted(names))
+        if len(_ORDERS) < 4096:
+            _ORDERS[names] = order
+    if order == names:
+        return attrs
+    return {k: attrs[k] for k in order}
 
 
 def _string(value: Any) -> str:
@@ -303,14 +350,16 @@ def stringified(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
-def write_graphml(graph: nx.MultiDiGraph, path: str | Path) -> Path:
-    """Write ``graph`` as GraphML, every attribute a string; returns the path written."""
+def write_graphml(graph: nx.MultiDiGraph | GraphData, path: str | Path, *, memo: Fragments | None = None) -> Path:
+    """Write ``graph`` as GraphML, every attribute a string; returns the path written. With
+    ``memo`` (see :mod:`timeline.fragments`), nodes and edges written before are not encoded
+    again (GraphData only)."""
     from timeline.link.export import graphml_text
 
-    return write_atomic(path, graphml_text(graph))
+    return write_atomic(path, graphml_text(graph, memo=memo))
 
 
-def graph_to_json(graph: nx.MultiDiGraph) -> str:
+def graph_to_json(graph: nx.MultiDiGraph | GraphData) -> str:
     """The networkx node-link form of ``graph`` as JSON (lossless, sorted keys)."""
     from timeline.link.export import graph_json_text
 
@@ -322,6 +371,11 @@ def graph_from_json(text: str) -> nx.MultiDiGraph:
     return nx.node_link_graph(json.loads(text), directed=True, multigraph=True, edges="edges")
 
 
-def write_graph_json(graph: nx.MultiDiGraph, path: str | Path) -> Path:
-    """Write ``graph`` as networkx node-link JSON; returns the path written."""
-    return write_atomic(path, graph_to_json(graph))
+def write_graph_json(graph: nx.MultiDiGraph | GraphData, path: str | Path, *, memo: Fragments | None = None) -> Path:
+    """Write ``graph`` as networkx node-link JSON; returns the path written. With ``memo``,
+    nodes and edges written before are not encoded again (GraphData only)."""
+    if memo is None:
+        return write_atomic(path, graph_to_json(graph))
+    from timeline.link.export import graph_json_bytes
+
+    return write_atomic(path, graph_json_bytes(graph, memo=memo))

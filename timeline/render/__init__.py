@@ -21,6 +21,7 @@ from pathlib import Path
 
 from timeline.errors import UsageError
 from timeline.fileio import paused_gc, write_atomic
+from timeline.fragments import Fragments
 from timeline.model import Timeline
 
 #: Every format :func:`render` knows, in the order they are written.
@@ -41,10 +42,14 @@ FILENAMES: dict[str, str] = {
     "summary": "summary.md",
 }
 
-__all__ = ["FILENAMES", "FORMATS", "render"]
+__all__ = ["FILENAMES", "FORMATS", "MEMO_FORMATS", "render"]
 
 
-def _renderer(fmt: str) -> Callable[[Timeline], str | bytes]:
+#: The formats written from per-entry fragments a :class:`~timeline.fragments.Fragments` memoises.
+MEMO_FORMATS: tuple[str, ...] = ("html", "csv", "ics", "timelinejs")
+
+
+def _renderer(fmt: str) -> Callable[..., str | bytes]:
     """The function producing one format; imported late so matplotlib loads only when needed."""
     if fmt == "html":
         from timeline.render.html import render_html
@@ -79,8 +84,13 @@ def render(
     formats: Sequence[str] | None = None,
     *,
     jobs: int = 1,
+    memo: Fragments | None = None,
 ) -> list[Path]:
     """Write ``formats`` (all of :data:`FORMATS` when None) of ``timeline`` into ``outdir``.
+
+    With ``memo`` (kept by the caller between builds), the formats of :data:`MEMO_FORMATS`
+    re-encode only the entries they have not written before (:mod:`timeline.fragments`); the
+    files are the same bytes.
 
     With ``jobs`` > 1 (and where processes can be forked) the images are drawn in a child
     process while this one writes the other formats, and with ``jobs`` > 2 the PNG apart from
@@ -102,7 +112,7 @@ def render(
     if jobs > 2 and len(images) > 1:
         groups = [images[:1], images[1:]]  # the PNG alone: it takes as long as SVG and PDF
     if jobs < 2 or not groups or "fork" not in multiprocessing.get_all_start_methods():
-        return sorted(_write(timeline, outdir, [*images, *others]))
+        return sorted(_write(timeline, outdir, [*images, *others], memo))
     global _SHARED
     from concurrent.futures import ProcessPoolExecutor
 
@@ -112,7 +122,7 @@ def render(
             max_workers=min(len(groups), jobs - 1), mp_context=multiprocessing.get_context("fork")
         ) as pool:
             futures = [pool.submit(_write_shared, outdir, group) for group in groups]
-            written = _write(timeline, outdir, others)
+            written = _write(timeline, outdir, others, memo)
             for future in futures:
                 written.extend(future.result())
     finally:
@@ -130,7 +140,9 @@ def _write_shared(outdir: Path, formats: list[str]) -> list[Path]:
     return _write(_SHARED, outdir, formats)
 
 
-def _write(timeline: Timeline, outdir: Path, formats: Sequence[str]) -> list[Path]:
+def _write(
+    timeline: Timeline, outdir: Path, formats: Sequence[str], memo: Fragments | None = None
+) -> list[Path]:
     """Write each of ``formats`` (known ones) into ``outdir``; the images from one figure."""
     written: list[Path] = []
     images: dict[str, bytes] = {}
@@ -143,6 +155,8 @@ def _write(timeline: Timeline, outdir: Path, formats: Sequence[str]) -> list[Pat
 
                         images = render_images(timeline, [f for f in IMAGE_FORMATS if f in formats])
                     data: str | bytes = images.pop(fmt)
+                elif memo is not None and fmt in MEMO_FORMATS:
+                    data = _renderer(fmt)(timeline, memo)
                 else:
                     data = _renderer(fmt)(timeline)
             written.append(write_atomic(outdir / FILENAMES[fmt], data))

@@ -262,8 +262,32 @@ class Lane:
     entries: tuple[Entry, ...]
 
 
+#: The last timeline's entries and dossiers and their lanes: every writer asks for the lanes of
+#: the same frozen timeline (a new list each time, of the same immutable lanes).
+_LANES: tuple[tuple[Entry, ...], tuple[Dossier, ...], list[Lane]] | None = None
+#: The last timeline's entries and the same in chronological order.
+_SORTED: tuple[tuple[Entry, ...], list[Entry]] | None = None
+
+
+def chronological(timeline: Timeline) -> list[Entry]:
+    """``sorted_entries(timeline.entries)``, sorted once per timeline (a new list each time)."""
+    global _SORTED
+    cached = _SORTED
+    if cached is None or cached[0] is not timeline.entries:
+        cached = _SORTED = (timeline.entries, sorted_entries(timeline.entries))
+    return list(cached[1])
+
+
 def lanes(timeline: Timeline) -> list[Lane]:
     """One lane per dossier that has entries, in order of first entry; leftovers last."""
+    global _LANES
+    cached = _LANES
+    if cached is None or cached[0] is not timeline.entries or cached[1] is not timeline.dossiers:
+        cached = _LANES = (timeline.entries, timeline.dossiers, _lanes(timeline))
+    return list(cached[2])
+
+
+def _lanes(timeline: Timeline) -> list[Lane]:
     by_id = {e.id: e for e in timeline.entries}
     dossier_of: dict[str, Dossier] = {}
     for dossier in timeline.dossiers:

@@ -31,10 +31,13 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Callable
+from functools import partial
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
+from timeline.fragments import Fragments, context_key
 from timeline.model import Entry, Source, Timeline
 from timeline.render._common import (
     TYPE_GROUPS,
@@ -256,42 +259,32 @@ def _legend() -> str:
     return f'<ul class="legend-colours">{swatches}</ul><ul class="legend-shapes">{shapes}</ul>'
 
 
-def _data(timeline: Timeline, anchors: dict[str, str]) -> dict[str, Any]:
+#: How :func:`_page` gets an entry's row of the page data: from the entry, its lane's index,
+#: the indexes of its acts, actors and languages in the data's tables, and the anchors.
+RowMaker = Callable[[Entry, int, tuple[list[int], list[int], list[int]], dict[str, str]], Any]
+
+
+def _data(timeline: Timeline, anchors: dict[str, str], row_of: RowMaker | None = None) -> dict[str, Any]:
     """The compact entry table page.js works from (the text itself stays in the HTML list).
 
     Its strings are cleaned as the HTML text is (:func:`_shown`): page.js draws them on the
     canvas and puts them in tooltips with ``textContent``, where a U+202E would still reorder.
+    Each entry's row is made by ``row_of`` (:func:`_row` when None).
     """
     lane_list = lanes(timeline)
     acts: dict[str, int] = {}
     actors: dict[str, int] = {}
     langs: dict[str, int] = {}
-    rows: list[dict[str, Any]] = []
+    rows: list[Any] = []
+    make = _row if row_of is None else row_of
     for lane_index, lane in enumerate(lane_list):
         for entry in lane.entries:
-            ext = extent(entry)
-            row: dict[str, Any] = {
-                "id": anchors[entry.id],
-                "lane": lane_index,
-                "type": _shown(entry.type),
-                "group": type_group(entry.type),
-                "status": entry.status,
-                "label": _shown(title(entry)),
-                "when": _shown(display_date(entry)),
-                "acts": [acts.setdefault(_shown(a), len(acts)) for a in act_names(entry)],
-                "actors": [actors.setdefault(_shown(a), len(actors)) for a in dict.fromkeys(entry.actors)],
-                "langs": [langs.setdefault(_shown(a), len(langs)) for a in languages(entry)],
-            }
-            if entry.conflict:
-                row["conflict"] = True
-            if entry.realised_by and entry.realised_by in anchors:
-                row["realisedBy"] = anchors[entry.realised_by]
-            if ext is not None:
-                row.update(start=ext.start.toordinal() - _EPOCH, end=ext.end.toordinal() - _EPOCH)
-                for key, flag in (("vague", ext.vague), ("openEnd", ext.open_end), ("openStart", ext.open_start)):
-                    if flag:
-                        row[key] = True
-            rows.append(row)
+            indexes = (
+                [acts.setdefault(_shown(a), len(acts)) for a in act_names(entry)],
+                [actors.setdefault(_shown(a), len(actors)) for a in dict.fromkeys(entry.actors)],
+                [langs.setdefault(_shown(a), len(langs)) for a in languages(entry)],
+            )
+            rows.append(make(entry, lane_index, indexes, anchors))
     return {
         "page": LIST_PAGE,
         "title": _shown(timeline.title),
@@ -303,8 +296,90 @@ def _data(timeline: Timeline, anchors: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def render_html(timeline: Timeline) -> str:
-    """The whole page as one string (see the module docstring)."""
+def _row(
+    entry: Entry, lane_index: int, indexes: tuple[list[int], list[int], list[int]], anchors: dict[str, str]
+) -> dict[str, Any]:
+    """One entry's row of the page data (see :func:`_data`)."""
+    ext = extent(entry)
+    row: dict[str, Any] = {
+        "id": anchors[entry.id],
+        "lane": lane_index,
+        "type": _shown(entry.type),
+        "group": type_group(entry.type),
+        "status": entry.status,
+        "label": _shown(title(entry)),
+        "when": _shown(display_date(entry)),
+        "acts": indexes[0],
+        "actors": indexes[1],
+        "langs": indexes[2],
+    }
+    if entry.conflict:
+        row["conflict"] = True
+    if entry.realised_by and entry.realised_by in anchors:
+        row["realisedBy"] = anchors[entry.realised_by]
+    if ext is not None:
+        row.update(start=ext.start.toordinal() - _EPOCH, end=ext.end.toordinal() - _EPOCH)
+        for key, flag in (("vague", ext.vague), ("openEnd", ext.open_end), ("openStart", ext.open_start)):
+            if flag:
+                row[key] = True
+    return row
+
+
+def _row_json(
+    entry: Entry, lane_index: int, indexes: tuple[list[int], list[int], list[int]], anchors: dict[str, str]
+) -> str:
+    return json_for_script(_row(entry, lane_index, indexes, anchors))
+
+
+#: Where a memoised entry's bytes go in the page's text (no page text holds a NUL: _esc drops
+#: C0 controls, the JSON block escapes them).
+_MARK = "\x00entry\x00"
+
+
+def render_html(timeline: Timeline, memo: Fragments | None = None) -> str | bytes:
+    """The whole page as one string (see the module docstring).
+
+    With ``memo``, its UTF-8 bytes, each entry's markup taken from the memo when an equal entry
+    was written before with the same links (the entries it links to, its sources' documents).
+    """
+    if memo is None:
+        return _page(timeline, _entry_html)
+    fragments: list[bytes] = []
+
+    def marked(entry: Entry, anchors: dict[str, str], doc_ids: dict[str, str]) -> str:
+        context = context_key(
+            entry.realised_by in anchors,
+            entry.realises in anchors,
+            [s.document in doc_ids for s in entry.sources],
+        )
+        key = f"{memo.entry_key(entry)}:{context}"
+        fragments.append(memo.get("timeline.html", key, partial(_entry_html, entry, anchors, doc_ids)))
+        return _MARK
+
+    def row(
+        entry: Entry, lane_index: int, indexes: tuple[list[int], list[int], list[int]], anchors: dict[str, str]
+    ) -> str:
+        context = context_key(lane_index, indexes, bool(entry.realised_by and entry.realised_by in anchors))
+        key = f"{memo.entry_key(entry)}:{context}"
+        fragments.append(memo.get("timeline.html data", key, partial(_row_json, entry, lane_index, indexes, anchors)))
+        return _MARK
+
+    pieces = _page(timeline, marked, row).split(_MARK)
+    if len(pieces) != len(fragments) + 1:  # a NUL mark where none can be: make it whole
+        return _page(timeline, _entry_html)
+    out = [pieces[0].encode("utf-8", "surrogatepass")]
+    for fragment, piece in zip(fragments, pieces[1:], strict=True):
+        out += [fragment, piece.encode("utf-8", "surrogatepass")]
+    return b"".join(out)
+
+
+def _page(
+    timeline: Timeline,
+    entry_html: Callable[[Entry, dict[str, str], dict[str, str]], str],
+    row_of: RowMaker | None = None,
+) -> str:
+    """The page, each entry's markup made by ``entry_html`` and its data row by ``row_of``
+    (which, when given, returns :data:`_MARK`: the row's place in the page's text)."""
     lane_list = lanes(timeline)
     anchors: dict[str, str] = {}
     for entry in timeline.entries:
@@ -341,10 +416,10 @@ def render_html(timeline: Timeline) -> str:
         period = "" if not exts else f" · {first}" if first == last else f" · {first}–{last}"
         first = max(0, min(len(lane.entries), LIST_PAGE - listed))
         listed += len(lane.entries)
-        items = "".join(_entry_html(e, anchors, doc_ids) for e in lane.entries[:first])
+        items = "".join(entry_html(e, anchors, doc_ids) for e in lane.entries[:first])
         later = "".join(
             '<noscript class="later"><ol class="entries">'
-            + "".join(_entry_html(e, anchors, doc_ids) for e in lane.entries[k : k + LATER_CHUNK])
+            + "".join(entry_html(e, anchors, doc_ids) for e in lane.entries[k : k + LATER_CHUNK])
             + "</ol></noscript>"
             for k in range(first, len(lane.entries), LATER_CHUNK)
         )
@@ -381,7 +456,9 @@ def render_html(timeline: Timeline) -> str:
             '<th scope="col">Date</th><th scope="col">Language</th><th scope="col">Reference</th>'
             f'<th scope="col">Title</th></tr></thead><tbody>{"".join(rows)}</tbody></table></section>'
         )
-    data = json_for_script(_data(timeline, anchors))
+    data = json_for_script(_data(timeline, anchors, row_of))
+    if row_of is not None:  # each row's place: the mark itself, not its JSON string
+        data = data.replace(json_for_script(_MARK), _MARK)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -18,17 +18,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from functools import partial
 
 from icalendar import Calendar, Event
 
+from timeline.fragments import Fragments, context_key
 from timeline.model import Entry, Timeline
 from timeline.render._common import (
     Extent,
+    chronological,
     display_date,
     dossier_key,
     extent,
     lanes,
-    sort_key,
     stamp,
     title,
     type_label,
@@ -42,7 +44,7 @@ PRODID = "-//policy-timeline//deadlines//EN"
 def calendar_entries(timeline: Timeline) -> list[tuple[Entry, dt.date, dt.date]]:
     """The entries that go into the calendar with their first day and exclusive end day."""
     out: list[tuple[Entry, dt.date, dt.date]] = []
-    for entry in sorted(timeline.entries, key=sort_key):
+    for entry in chronological(timeline):
         if entry.status != "planned" and entry.type not in DEADLINE_TYPES:
             continue
         ext = extent(entry)
@@ -68,8 +70,13 @@ def _uid(entry: Entry) -> str:
     return hashlib.sha1(entry.id.encode("utf-8")).hexdigest()[:20] + "@policy-timeline"
 
 
-def render_ics(timeline: Timeline) -> bytes:
-    """The calendar as iCalendar bytes (CRLF line ends, folded lines)."""
+def render_ics(timeline: Timeline, memo: Fragments | None = None) -> bytes:
+    """The calendar as iCalendar bytes (CRLF line ends, folded lines).
+
+    Each event's lines are those icalendar writes for it alone (a calendar's text is its own
+    lines, its events' and its end): with ``memo``, an event already written for an equal entry
+    in the same dossier and with the same stamp is taken from it.
+    """
     names = {lane.key: lane.name for lane in lanes(timeline)}
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -77,34 +84,63 @@ def render_ics(timeline: Timeline) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"{timeline.title}: deadlines and planned steps")
     dtstamp = stamp(timeline)
-    for entry, start, end in calendar_entries(timeline):
-        ev = Event()
-        ev.add("uid", _uid(entry))
-        ev.add("dtstamp", dtstamp)
-        ev.add("dtstart", start)
-        ev.add("dtend", end)
+    head = cal.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    if not head.endswith(end):  # not the layout assumed: one calendar object decides
+        return _whole_calendar(timeline, cal, names, dtstamp)
+    parts = [head[: -len(end)]]
+    for entry, start, stop in calendar_entries(timeline):
         dossier = names.get(dossier_key(timeline, entry), "")
-        shown = title(entry)  # linked labels already say the step: "Repeal: Directive ..."
-        step = type_label(entry.type)
-        ev.add("summary", shown if shown.startswith(step) else f"{step}: {shown}")
-        lines = [f"Date as the sources give it: {display_date(entry)} (precision: {entry.precision})."]
-        lines.append(f"Status: {entry.status}." + (f" Dossier: {dossier}." if dossier else ""))
-        if entry.acts:
-            lines.append("Acts: " + "; ".join(a.label + (f" ({a.celex})" if a.celex else "") for a in entry.acts) + ".")
-        if entry.conflict:
-            lines.append("The sources disagree on the date.")
-        for source in entry.sources:
-            ref = source.reference or source.document
-            lines.append(f"{ref} ({source.language or '?'}): “{' '.join(source.quote.split())}”")
-        ev.add("description", "\n".join(lines))
-        categories = [type_label(entry.type)] + ([dossier] if dossier else [])
-        ev.add("categories", categories)
-        ev.add("transp", "TRANSPARENT")
-        ext = extent(entry)
-        # a plan whose date is only approximate is tentative; a known day or a set deadline is not
-        ev.add("status", "TENTATIVE" if entry.status == "planned" and ext is not None and ext.vague else "CONFIRMED")
-        url = next((u for s in entry.sources if (u := safe_url(s.url))), None)
-        if url:
-            ev.add("url", url)
-        cal.add_component(ev)
+        if memo is None:
+            parts.append(_event(entry, start, stop, dossier, dtstamp).to_ical())
+        else:
+            key = f"{memo.entry_key(entry)}:{context_key(dossier, dtstamp.isoformat(), start, stop)}"
+            parts.append(
+                memo.get("deadlines.ics", key, partial(_event_text, entry, start, stop, dossier, dtstamp))
+            )
+    parts.append(end)
+    return b"".join(parts)
+
+
+def _whole_calendar(
+    timeline: Timeline, cal: Calendar, names: dict[str, str], dtstamp: dt.datetime
+) -> bytes:
+    for entry, start, stop in calendar_entries(timeline):
+        cal.add_component(_event(entry, start, stop, names.get(dossier_key(timeline, entry), ""), dtstamp))
     return cal.to_ical()
+
+
+def _event_text(entry: Entry, start: dt.date, end: dt.date, dossier: str, dtstamp: dt.datetime) -> str:
+    return _event(entry, start, end, dossier, dtstamp).to_ical().decode("utf-8", "surrogatepass")
+
+
+def _event(entry: Entry, start: dt.date, end: dt.date, dossier: str, dtstamp: dt.datetime) -> Event:
+    """The calendar event of ``entry`` (in the lane named ``dossier``)."""
+    ev = Event()
+    ev.add("uid", _uid(entry))
+    ev.add("dtstamp", dtstamp)
+    ev.add("dtstart", start)
+    ev.add("dtend", end)
+    shown = title(entry)  # linked labels already say the step: "Repeal: Directive ..."
+    step = type_label(entry.type)
+    ev.add("summary", shown if shown.startswith(step) else f"{step}: {shown}")
+    lines = [f"Date as the sources give it: {display_date(entry)} (precision: {entry.precision})."]
+    lines.append(f"Status: {entry.status}." + (f" Dossier: {dossier}." if dossier else ""))
+    if entry.acts:
+        lines.append("Acts: " + "; ".join(a.label + (f" ({a.celex})" if a.celex else "") for a in entry.acts) + ".")
+    if entry.conflict:
+        lines.append("The sources disagree on the date.")
+    for source in entry.sources:
+        ref = source.reference or source.document
+        lines.append(f"{ref} ({source.language or '?'}): “{' '.join(source.quote.split())}”")
+    ev.add("description", "\n".join(lines))
+    categories = [type_label(entry.type)] + ([dossier] if dossier else [])
+    ev.add("categories", categories)
+    ev.add("transp", "TRANSPARENT")
+    ext = extent(entry)
+    # a plan whose date is only approximate is tentative; a known day or a set deadline is not
+    ev.add("status", "TENTATIVE" if entry.status == "planned" and ext is not None and ext.vague else "CONFIRMED")
+    url = next((u for s in entry.sources if (u := safe_url(s.url))), None)
+    if url:
+        ev.add("url", url)
+    return ev

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
+from functools import partial
 
-from timeline.model import Timeline
-from timeline.render._common import dossier_key, extent, lanes, sort_key
+from timeline.fragments import Fragments, context_key
+from timeline.model import Entry, Timeline
+from timeline.render._common import chronological, dossier_key, extent, lanes
 
 COLUMNS: tuple[str, ...] = (
     "entry_id",
@@ -52,37 +55,57 @@ def safe_cell(value: object) -> str:
     return text
 
 
-def render_csv(timeline: Timeline) -> str:
-    """The CSV text (see the module docstring)."""
+def render_csv(timeline: Timeline, memo: Fragments | None = None) -> str | bytes:
+    """The CSV text (see the module docstring); with ``memo``, its UTF-8 bytes, each entry's
+    rows taken from the memo when an equal entry in a lane of the same name was written."""
     names = {lane.key: lane.name for lane in lanes(timeline)}
+    header = _rows([COLUMNS])
+    entries = chronological(timeline)
+    if memo is None:
+        return header + "".join([_entry_rows(e, names.get(dossier_key(timeline, e), "")) for e in entries])
+    parts = [header.encode("utf-8", "surrogatepass")]
+    for entry in entries:
+        lane = names.get(dossier_key(timeline, entry), "")
+        key = f"{memo.entry_key(entry)}:{context_key(lane)}"
+        parts.append(memo.get("events.csv", key, partial(_entry_rows, entry, lane)))
+    return b"".join(parts)
+
+
+def _rows(rows: Iterable[Sequence[object]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(COLUMNS)
-    for entry in sorted(timeline.entries, key=sort_key):
-        ext = extent(entry)
-        earliest = entry.earliest or (ext.start.isoformat() if ext and ext.vague and not ext.open_start else None)
-        latest = entry.latest or (ext.end.isoformat() if ext and ext.vague and not ext.open_end else None)
-        common = [
-            entry.id,
-            names.get(dossier_key(timeline, entry), ""),
-            entry.date,
-            entry.precision,
-            earliest,
-            latest,
-            entry.status,
-            entry.type,
-            entry.label,
-            "; ".join(a.label for a in entry.acts),
-            "; ".join(dict.fromkeys(a.celex for a in entry.acts if a.celex)),
-            "; ".join(entry.procedures),
-            "; ".join(entry.actors),
-            "yes" if entry.conflict else "",
-        ]
-        sources = entry.sources or ()
-        if not sources:
-            writer.writerow([safe_cell(v) for v in common + [None] * (len(COLUMNS) - len(common))])
-        for source in sources:
-            row = common + [
+    csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerows(rows)
+    return out.getvalue()
+
+
+def _entry_rows(entry: Entry, lane: str) -> str:
+    """The rows of one entry (one per source) in the lane named ``lane``."""
+    ext = extent(entry)
+    earliest = entry.earliest or (ext.start.isoformat() if ext and ext.vague and not ext.open_start else None)
+    latest = entry.latest or (ext.end.isoformat() if ext and ext.vague and not ext.open_end else None)
+    common = [
+        entry.id,
+        lane,
+        entry.date,
+        entry.precision,
+        earliest,
+        latest,
+        entry.status,
+        entry.type,
+        entry.label,
+        "; ".join(a.label for a in entry.acts),
+        "; ".join(dict.fromkeys(a.celex for a in entry.acts if a.celex)),
+        "; ".join(entry.procedures),
+        "; ".join(entry.actors),
+        "yes" if entry.conflict else "",
+    ]
+    sources = entry.sources or ()
+    if not sources:
+        return _rows([[safe_cell(v) for v in common + [None] * (len(COLUMNS) - len(common))]])
+    return _rows(
+        [
+            safe_cell(v)
+            for v in common
+            + [
                 source.document,
                 source.reference,
                 source.language,
@@ -92,5 +115,6 @@ def render_csv(timeline: Timeline) -> str:
                 source.url,
                 source.page,
             ]
-            writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
+        ]
+        for source in sources
+    )

@@ -9,18 +9,21 @@ shows the reader ``display_date`` ("Q1 2009", "between Mar 2009 and 2010"). Rang
 from __future__ import annotations
 
 import html
+import json
 import re
+from functools import partial
 from typing import Any
 
+from timeline.fragments import Fragments, context_key
 from timeline.jsontext import json_text
 from timeline.model import Entry, Timeline
 from timeline.render._common import (
+    chronological,
     display_date,
     dossier_key,
     extent,
     lanes,
     parse_partial,
-    sort_key,
     title,
     type_label,
 )
@@ -89,24 +92,62 @@ def _slide(entry: Entry, group: str) -> dict[str, Any] | None:
 
 def timelinejs_data(timeline: Timeline) -> dict[str, Any]:
     """The TimelineJS3 object: a title slide and one event per placeable entry."""
+    names, slides = _slides(timeline)
+    return _document([s for _e, s in slides if s is not None], len(names), timeline)
+
+
+def _slides(timeline: Timeline) -> tuple[dict[str, str], list[tuple[Entry, dict[str, Any] | None]]]:
     names = {lane.key: lane.name for lane in lanes(timeline)}
-    events = []
-    for entry in sorted(timeline.entries, key=sort_key):
-        slide = _slide(entry, names.get(dossier_key(timeline, entry), ""))
-        if slide is not None:
-            events.append(slide)
-    n = len(events)
+    return names, [
+        (entry, _slide(entry, names.get(dossier_key(timeline, entry), "")))
+        for entry in chronological(timeline)
+    ]
+
+
+def _document(events: list[Any], dossiers: int, timeline: Timeline) -> dict[str, Any]:
     return {
         "title": {
             "text": {
                 "headline": _esc(timeline.title),
-                "text": f"<p>{n} dated entries in {len(names)} dossiers.</p>",
+                "text": f"<p>{len(events)} dated entries in {dossiers} dossiers.</p>",
             }
         },
         "events": events,
     }
 
 
-def render_timelinejs(timeline: Timeline) -> str:
-    """The JSON text, keys sorted, two-space indent, final newline."""
-    return json_text(timelinejs_data(timeline), indent=2, sort_keys=True) + "\n"
+def render_timelinejs(timeline: Timeline, memo: Fragments | None = None) -> str | bytes:
+    """The JSON text, keys sorted, two-space indent, final newline.
+
+    With ``memo``, its UTF-8 bytes, each slide's JSON taken from the memo when an equal entry
+    of a lane with the same name was written before.
+    """
+    if memo is None:
+        return json_text(timelinejs_data(timeline), indent=2, sort_keys=True) + "\n"
+    names = {lane.key: lane.name for lane in lanes(timeline)}
+    parts: list[bytes] = []
+    for entry in chronological(timeline):
+        group = names.get(dossier_key(timeline, entry), "")
+        key = f"{memo.entry_key(entry)}:{context_key(group)}"
+        part = memo.get("timelinejs.json", key, partial(_slide_json, entry, group))
+        if part:
+            parts.append(part)
+    # the document around the slides: the generic encoder's, with a placeholder slide in each
+    # place, cut at the placeholders
+    mark = "\x00slide\x00"
+    text = json_text(_document([mark] * len(parts), len(names), timeline), indent=2, sort_keys=True) + "\n"
+    pieces = text.split(json.dumps(mark))
+    if len(pieces) != len(parts) + 1:  # a title holding the placeholder: no cutting then
+        return json_text(timelinejs_data(timeline), indent=2, sort_keys=True) + "\n"
+    out = [pieces[0].encode("utf-8", "surrogatepass")]
+    for part, piece in zip(parts, pieces[1:], strict=True):
+        out += [part, piece.encode("utf-8", "surrogatepass")]
+    return b"".join(out)
+
+
+def _slide_json(entry: Entry, group: str) -> str:
+    """The slide of ``entry`` as timelinejs.json holds it (depth 2), or '' when it has none."""
+    slide = _slide(entry, group)
+    if slide is None:
+        return ""
+    return json_text([slide], indent=2, sort_keys=True)[len("[\n  ") : -len("\n]")].replace("\n  ", "\n    ")

@@ -1,0 +1,109 @@
+"""Output fragments memoised across builds (:class:`Fragments`), for incremental rendering.
+
+A build after adding one document links a timeline whose entries are nearly all the ones the
+last build had. The writers (``timeline.json``, ``timeline.html``, ``events.csv``,
+``timelinejs.json``, ``deadlines.ics``) assemble their text from one fragment per entry; given a
+:class:`Fragments`, each fragment is looked up by a digest of the entry's whole content and of
+what else it depends on (its lane's name, whether the entries it links to exist...), and only
+the fragments of changed entries are encoded again. The files are the same bytes either way.
+
+The store is any ``MutableMapping[str, bytes]`` the caller keeps between builds (a dict, a
+``shelve``, a table of the build cache); keys are ASCII strings, values UTF-8. Keys carry
+:data:`VERSION`, so fragments written by an older renderer are never used; :meth:`Fragments.prune`
+drops what this build did not use. Neither ``timeline.link`` nor ``timeline.render`` owns this
+module: both use it without importing each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import operator
+from collections.abc import Callable, MutableMapping
+from typing import Any
+
+from timeline.model import ActRef, Entry, Source
+
+__all__ = ["VERSION", "Fragments"]
+
+#: Changes whenever a writer's fragment for the same input would change.
+VERSION = "1"
+
+_ENTRY_FIELDS = operator.attrgetter(*(f for f in Entry.__slots__ if f not in ("acts", "sources")))
+_ACT_FIELDS = operator.attrgetter(*ActRef.__slots__)
+_SOURCE_FIELDS = operator.attrgetter(*Source.__slots__)
+
+
+def entry_digest(entry: Entry) -> str:
+    """A digest of every field of ``entry``, its acts and sources: equal entries, equal digests,
+    in any process (marshal format 2 has no back-references, so it depends on values only)."""
+    data = (
+        _ENTRY_FIELDS(entry),
+        [_ACT_FIELDS(a) for a in entry.acts],
+        [_SOURCE_FIELDS(s) for s in entry.sources],
+    )
+    try:
+        payload = marshal.dumps(data, 2)
+    except ValueError:  # a value marshal cannot write (a subclass...): its repr instead
+        payload = repr(data).encode("utf-8", "surrogatepass")
+    return hashlib.sha1(payload).hexdigest()
+
+
+class Fragments:
+    """Fragments of output text memoised in ``store`` (a dict when None).
+
+    :meth:`get` answers a fragment from the store or makes and stores it; :attr:`hits` and
+    :attr:`misses` count both; :meth:`prune` removes what no :meth:`get` asked for since this
+    object was made (the fragments of entries gone from the corpus).
+    """
+
+    def __init__(self, store: MutableMapping[str, bytes] | None = None) -> None:
+        self.store: MutableMapping[str, bytes] = {} if store is None else store
+        self.used: set[str] = set()
+        #: The keys this object stored (fragments made this build): what a persistent store
+        #: has to write back.
+        self.made: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+        #: Values the writers of one build share (the digests of a graph's nodes and edges).
+        self.shared: dict[str, Any] = {}
+        # entry digests by object (the entry is kept so its id is not reused): every writer
+        # asks for the same entries' digests
+        self._digests: dict[int, tuple[Entry, str]] = {}
+
+    def entry_key(self, entry: Entry) -> str:
+        """The digest of ``entry`` (:func:`entry_digest`), computed once per entry object."""
+        known = self._digests.get(id(entry))
+        if known is not None and known[0] is entry:
+            return known[1]
+        digest = entry_digest(entry)
+        self._digests[id(entry)] = (entry, digest)
+        return digest
+
+    def get(self, kind: str, key: str, make: Callable[[], str]) -> bytes:
+        """The fragment ``kind`` of ``key`` (a digest of all it depends on) as UTF-8, made by
+        ``make`` when unknown. Bytes: a writer joins the fragments of a 20 MB file as bytes,
+        without decoding them (or widening the whole text for one emoji)."""
+        full = f"{VERSION}:{kind}:{key}"
+        self.used.add(full)
+        found = self.store.get(full)
+        if found is not None:
+            self.hits += 1
+            return found
+        data = make().encode("utf-8", "surrogatepass")
+        self.store[full] = data
+        self.made.add(full)
+        self.misses += 1
+        return data
+
+    def prune(self) -> int:
+        """Remove every stored fragment no :meth:`get` used; returns how many were removed."""
+        stale = [k for k in self.store if k not in self.used]
+        for k in stale:
+            del self.store[k]
+        return len(stale)
+
+
+def context_key(*parts: object) -> str:
+    """A short digest of a fragment's context (lane name, flags...), for a key."""
+    return hashlib.sha1(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
