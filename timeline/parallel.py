@@ -57,6 +57,10 @@ class WorkerPool:
         self.dask_address = dask_address
         self._executor: Any = None
 
+    def runs_here(self, n: int) -> bool:
+        """Whether :meth:`imap` runs ``n`` tasks in this process (no pool for a few)."""
+        return not self.dask_address and (self.jobs <= 1 or n < MIN_TASKS_FOR_POOL)
+
     def imap(
         self,
         func: Callable[[T], R],
@@ -69,7 +73,7 @@ class WorkerPool:
         if self.dask_address:
             yield from _run_dask(func, tasks, self.dask_address, progress)
             return
-        if self.jobs <= 1 or total < MIN_TASKS_FOR_POOL:
+        if self.runs_here(total):
             results = (func(task) for task in tasks)
         else:
             if self._executor is None:
