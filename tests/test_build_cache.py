@@ -186,3 +186,122 @@ def test_cache_info_counts_build_entries(corpus: Path, tmp_path: Path) -> None:
         assert stats.bytes > 0 and len(stats.engine_versions) == 1
         assert cache.clear() == len(result.extractions)
         assert cache.stats().entries == 0
+
+
+def _count_calls(monkeypatch: pytest.MonkeyPatch, name: str) -> list[object]:
+    calls: list[object] = []
+    real = getattr(pipeline, name)
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(args[0] if args else None)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, name, counted)
+    return calls
+
+
+def test_a_rebuild_hashes_no_input_whose_signature_is_trusted(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    pipeline.build([corpus], out, formats=FORMATS)
+    first = _files(out)
+    hashed = _count_calls(monkeypatch, "_cache_key")
+    pipeline.build([corpus], out, formats=FORMATS)
+    assert len(hashed) == len(STEMS)  # written moments ago: racy, so hashed, not trusted
+    monkeypatch.setattr(pipeline, "RACY_NS", -10**12)  # as if every file were old
+    hashed.clear()
+    pipeline.build([corpus], out, formats=FORMATS)
+    assert len(hashed) == len(STEMS)  # now remembered
+    hashed.clear()
+    built = _count_calls(monkeypatch, "_build_one")
+    pipeline.build([corpus], out, formats=FORMATS)
+    assert hashed == [] and built == []
+    assert _files(out) == first
+    # a change of content of the same size changes the signature: hashed and extracted again
+    doc = corpus / f"{STEMS[0]}.txt"
+    text = doc.read_bytes()
+    doc.write_bytes(text.replace(b"2009", b"2008", 1))
+    pipeline.build([corpus], out, formats=FORMATS)
+    assert len(hashed) == 1 and len(built) == 1
+    # and so does a change of its sidecar
+    hashed.clear()
+    side = corpus / f"{STEMS[1]}.meta.json"
+    side.write_text(side.read_text(encoding="utf-8").replace("\n", " \n", 1), encoding="utf-8")
+    pipeline.build([corpus], out, formats=FORMATS)
+    assert len(hashed) == 1
+
+
+def test_a_rebuild_reads_no_timeml_file_it_wrote(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    pipeline.build([corpus], out, formats=FORMATS)
+    first = _files(out)
+
+    def no_hashing(*args: object) -> bool:
+        raise AssertionError("a TimeML file was read to check it")
+
+    monkeypatch.setattr(pipeline, "_same_file", no_hashing)
+    pipeline.build([corpus], out, formats=FORMATS)
+    assert _files(out) == first
+
+
+def test_adding_one_document_extracts_it_in_this_process_without_warming_up(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import concurrent.futures
+
+    out = tmp_path / "out"
+    pipeline.build([corpus], out, formats=FORMATS, jobs=2)
+    shutil.copy(SOURCES / "speech-09-84-en.txt", corpus)
+
+    def no_pool(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a process pool started for one document")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    built = _count_calls(monkeypatch, "_build_one")
+    warmed = _count_calls(monkeypatch, "warm_up")
+    again = pipeline.build([corpus], out, formats=FORMATS, jobs=2)
+    assert [job.task.path for job in built] == [str(corpus / "speech-09-84-en.txt")]  # type: ignore[attr-defined]
+    assert warmed == []
+    fresh = pipeline.build([corpus], tmp_path / "fresh", formats=FORMATS)
+    assert again.extractions == fresh.extractions
+    assert _files(out) == _files(tmp_path / "fresh")
+
+
+def test_the_corpus_reads_documents_back_from_the_cache_in_bulk(
+    corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    whole = pipeline.build([corpus], out, formats=FORMATS)
+    with ExtractionCache(out / FILENAME) as cache:
+        found = pipeline._extract_streaming(
+            [corpus], None, cache=cache, exclude=(), follow_symlinks=False, progress=None,
+            keep=False,
+        )
+        assert found.extractions == () and found.facts == {}  # nothing held
+        assert [p for p, _ in found.keys] == [x.document.path for x in whole.extractions]
+        extractions, facts = found.load(cache)
+        assert tuple(extractions) == whole.extractions
+        some = [found.keys[3][0], found.keys[1][0]]
+        part, part_facts = found.load(cache, some)
+        assert [x.document.path for x in part] == sorted(some, key=[p for p, _ in found.keys].index)
+        assert part_facts == {p: facts[p] for p in some}
+
+
+def test_a_forged_record_is_refused_not_run(tmp_path: Path) -> None:
+    from timeline.cache import EncodedBuilt, decode_record
+
+    class Evil:
+        def __reduce__(self) -> tuple[object, ...]:
+            return (os.system, ("touch " + str(tmp_path / "ran"),))
+
+    forged = zlib.compress(pickle.dumps(Evil(), protocol=5))
+    with pytest.raises(ValueError):
+        decode_record(forged)
+    with pytest.raises(ValueError):
+        decode_record(zlib.compress(pickle.dumps(("not", "a record"), protocol=5)))
+    with pytest.raises(ValueError):
+        decode_built(EncodedBuilt(b"garbage", b""))
+    assert not (tmp_path / "ran").exists()
