@@ -247,7 +247,23 @@ def test_a_rebuild_reads_no_timeml_file_it_wrote(
     assert _files(out) == first
 
 
-def test_adding_one_document_extracts_it_in_this_process_without_warming_up(
+def test_adding_one_document_extracts_that_one_without_warming_up(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    pipeline.build([corpus], out, formats=FORMATS)
+    shutil.copy(SOURCES / "speech-09-84-en.txt", corpus)
+    built = _count_calls(monkeypatch, "_build_one")
+    warmed = _count_calls(monkeypatch, "warm_up")
+    again = pipeline.build([corpus], out, formats=FORMATS)
+    assert [job.task.path for job in built] == [str(corpus / "speech-09-84-en.txt")]  # type: ignore[attr-defined]
+    assert warmed == []
+    fresh = pipeline.build([corpus], tmp_path / "fresh", formats=FORMATS)
+    assert again.extractions == fresh.extractions
+    assert _files(out) == _files(tmp_path / "fresh")
+
+
+def test_with_two_jobs_one_added_document_is_extracted_by_one_other_process(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import concurrent.futures
@@ -255,17 +271,17 @@ def test_adding_one_document_extracts_it_in_this_process_without_warming_up(
     out = tmp_path / "out"
     pipeline.build([corpus], out, formats=FORMATS, jobs=2)
     shutil.copy(SOURCES / "speech-09-84-en.txt", corpus)
+    pools: list[int] = []
+    real = concurrent.futures.ProcessPoolExecutor
 
-    def no_pool(*args: object, **kwargs: object) -> object:
-        raise AssertionError("a process pool started for one document")
+    def counted(max_workers: int) -> object:
+        pools.append(max_workers)
+        return real(max_workers=max_workers)
 
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
-    built = _count_calls(monkeypatch, "_build_one")
-    warmed = _count_calls(monkeypatch, "warm_up")
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counted)
     again = pipeline.build([corpus], out, formats=FORMATS, jobs=2)
-    assert [job.task.path for job in built] == [str(corpus / "speech-09-84-en.txt")]  # type: ignore[attr-defined]
-    assert warmed == []
-    fresh = pipeline.build([corpus], tmp_path / "fresh", formats=FORMATS)
+    assert pools == [1]
+    fresh = pipeline.build([corpus], tmp_path / "fresh", formats=FORMATS, jobs=1)
     assert again.extractions == fresh.extractions
     assert _files(out) == _files(tmp_path / "fresh")
 

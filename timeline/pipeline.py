@@ -776,7 +776,7 @@ def _extract_streaming(
     import dataclasses
 
     from timeline.cache import BuiltHit, decode_record
-    from timeline.parallel import WorkerPool
+    from timeline.parallel import MIN_TASKS_FOR_POOL, WorkerPool
 
     date = _check_date(date)
     if timeml_dir is not None and timeml_dir.is_symlink():
@@ -836,9 +836,10 @@ def _extract_streaming(
             todo = [
                 s[0] for s in slots if not isinstance(s, Failure) and (s[1] is None or s[1] not in hits)
             ]
-            if pool.runs_here(len(todo)):
-                # a handful of documents in this process: no warming up for languages they
-                # may not use (the rules load on first use)
+            if len(todo) < MIN_TASKS_FOR_POOL:
+                # a handful of documents (a rebuild): no warming up for languages they may
+                # not use (the rules load on first use); with jobs > 1 they are extracted in
+                # another process while this one checks the cached documents
                 todo = [dataclasses.replace(j, task=dataclasses.replace(j.task, warm=False))
                         for j in todo]
             results = pool.imap(_build_one, todo, progress=step)
