@@ -321,3 +321,26 @@ def test_a_forged_record_is_refused_not_run(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         decode_built(EncodedBuilt(b"garbage", b""))
     assert not (tmp_path / "ran").exists()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": [], "b": {}, "c": [1, 2.5, -0.0, 1e300, None, True, False], "d": {"e": ["x"]}},
+        {"quote": 'he said "no"\\ \u2028 \x00 \t é', "nested": [[[]], [{}], [[1]]]},
+        [],
+        {},
+        "plain",
+        {"nan": float("nan")},  # left to json
+        {1: "non-string key"},  # left to json
+        {"tuple": (1, 2)},
+    ],
+)
+def test_the_indented_writer_writes_what_json_writes(value: object) -> None:
+    want = json.dumps(value, ensure_ascii=False, indent=2)
+    out: list[str] = []
+    try:
+        pipeline._indented(value, "\n", out)
+    except pipeline._Unusual:
+        return
+    assert "".join(out) == want
