@@ -1038,15 +1038,28 @@ class _AtomicFiles:
     def __init__(self, done: Callable[[Path, str], None] | None = None) -> None:
         self._pending: list[tuple[int, str, Path, str]] = []
         self._done = done
+        self._folders: set[Path] = set()
+        self._count = 0
 
     def write(self, target: Path, data: bytes, tag: str = "") -> None:
         import os
         import tempfile
 
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        folder = target.parent
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        # a name of our own (the process and a counter), created exclusively with the mode a
+        # new file gets (the kernel applies the umask): one system call instead of mkstemp's
+        # random names and a chmod
+        self._count += 1
+        tmp = os.path.join(folder, f".{target.name}.{os.getpid()}-{self._count}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        except FileExistsError:  # left by a killed run of the same process id
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+            os.chmod(tmp, 0o666 & ~_umask())
         self._pending.append((fd, tmp, target, tag))
-        os.chmod(tmp, 0o666 & ~_umask())
         os.write(fd, data) if len(data) < 65536 else _write_all(fd, data)
         if len(self._pending) >= TIMEML_FLUSH:
             self.flush()
