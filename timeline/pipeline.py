@@ -491,29 +491,32 @@ def build(
                 max_bytes=max_bytes, max_chars=max_chars, follow_symlinks=follow_symlinks,
                 max_memory=max_memory, keep=cache is None,
             )
+            if cache is not None:
+                cache.flush()  # what was extracted is kept, whatever happens next
             if not corpus.keys:
                 raise NothingUsableError(corpus.failures)
-            # every document read back at once: link.link wants them all (a sharded link
-            # could call corpus.load(cache, paths) a shard at a time instead)
+            # Every document read back at once, since link.link wants them all; the cache
+            # stays open until the graph is made, so that a sharded link (or graph) can
+            # instead call corpus.load(cache, paths) one group of documents at a time.
             with paused_gc():
                 extractions, facts = corpus.load(cache)
+                timeline = link.link(extractions, facts)
+            if act or procedure or dossier:
+                timeline = link.select(timeline, act=act, procedure=procedure, dossier=dossier)
+            written: list[Path] = [events_json.commit()]
+            with paused_gc():
+                written.append(write_atomic(out / "timeline.json", link.timeline_to_json(timeline)))
+                if wanted is None or "graph" in wanted:
+                    graph = link.build_graph(extractions, timeline, facts)
+                    written.append(link.write_graphml(graph, out / "graph.graphml"))
+                    written.append(link.write_graph_json(graph, out / "graph.json"))
+                    del graph
         finally:
             if cache is not None:
                 cache.close()
-        with paused_gc():
-            timeline = link.link(extractions, facts)
-        if act or procedure or dossier:
-            timeline = link.select(timeline, act=act, procedure=procedure, dossier=dossier)
-        written: list[Path] = [events_json.commit()]
     finally:
         events_json.discard()
     with paused_gc():
-        written.append(write_atomic(out / "timeline.json", link.timeline_to_json(timeline)))
-        if wanted is None or "graph" in wanted:
-            graph = link.build_graph(extractions, timeline, facts)
-            written.append(link.write_graphml(graph, out / "graph.graphml"))
-            written.append(link.write_graph_json(graph, out / "graph.json"))
-            del graph
         written.extend(corpus.timeml)
         render_formats = None if wanted is None else [f for f in wanted if f in render.FORMATS]
         if render_formats is None or render_formats:
@@ -768,6 +771,8 @@ class _Keys:
         self.before = cache.clock_ns() - RACY_NS
         self.engine = engine_version()
         self.hashed = 0
+        self._options: tuple[object, ...] = ()
+        self._suffix = ""
 
     def key(self, task: _Task) -> str | None:
         import os
@@ -793,10 +798,10 @@ class _Keys:
         if info is None or not stat.S_ISREG(info.st_mode):
             self.hashed += 1
             return _cache_key(task)
-        options = json.dumps(
-            [task.date, task.language, task.use_sidecar, task.max_bytes, task.max_chars]
-        )
-        signature = f"{_signature(info)}|{side}|{options}|{self.engine}"
+        options = (task.date, task.language, task.use_sidecar, task.max_bytes, task.max_chars)
+        if options != self._options:
+            self._options, self._suffix = options, f"|{json.dumps(options)}|{self.engine}"
+        signature = f"{_signature(info)}|{side}{self._suffix}"
         known = self.memo.get(task.path)
         if known is not None and known[0] == signature and not racy:
             return known[1]
