@@ -344,3 +344,22 @@ def test_the_indented_writer_writes_what_json_writes(value: object) -> None:
     except pipeline._Unusual:
         return
     assert "".join(out) == want
+
+
+def test_the_quick_stem_is_safe_stem() -> None:
+    import random
+    import string
+
+    from timeline.fileio import safe_stem
+
+    rng = random.Random(8)
+    alphabet = string.ascii_letters + string.digits + "._-/\\ é~"
+    names = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 100))) for _ in range(20_000)]
+    names += [
+        "a/b/syn00001-x-fr.txt", "x.tar.gz", "..a.txt", "a..txt", "a-.txt", "a" * 120 + ".txt",
+        "a" * 79 + "-b.txt", "a_" * 40 + "-.txt", ".txt", "a.b", "dir\\x.txt", "-.txt",
+    ]
+    names += names[:500]  # collisions: the same names again
+    mine: set[str] = set()
+    theirs: set[str] = set()
+    assert [pipeline._stem(n, mine) for n in names] == [safe_stem(n, theirs) for n in names]

@@ -22,6 +22,7 @@ events linked across documents into a :class:`~timeline.model.Timeline`
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from json.encoder import encode_basestring as _json_string  # type: ignore[attr-defined]
@@ -925,6 +926,7 @@ def _extract_streaming(
                     cache.put_built(key, made.entry)
                 return made
 
+            pieces: list[bytes] = []  # this batch's part of events.json
             held: list[Extraction | None] = []  # this batch's, None until read back
             load_now: list[str] = []  # keys to read back (kept documents from the cache)
             for slot in slots:
@@ -946,7 +948,7 @@ def _extract_streaming(
                     tml = made.timeml
                 path = job.task.path
                 if timeml_dir is not None:
-                    target = timeml_dir / (safe_stem(path, taken) + ".tml")
+                    target = timeml_dir / (_stem(path, taken) + ".tml")
                     if tml is None and not _unchanged(target, size, sha, written, cache):
                         tml = cache.get_timeml(key) if cache is not None and key else None
                         if tml is None:  # lost from the cache: make it again
@@ -960,7 +962,8 @@ def _extract_streaming(
                         files.write(target, tml, sha or "")
                     timeml.append(target)
                 if events_json is not None:
-                    events_json.write((b"[\n" if first else b",\n") + fragment)
+                    pieces.append(b"[\n" if first else b",\n")
+                    pieces.append(fragment)
                 first = False
                 order.append((path, key))
                 if made is not None and (keep or key is None or cache is None):
@@ -981,6 +984,8 @@ def _extract_streaming(
                         held[i] = x
                         facts[x.document.path] = facts_of
             kept.extend(x for x in held if x is not None)
+            if events_json is not None:
+                events_json.write(b"".join(pieces))  # one write a batch
             failures.extend(i for i in batch if isinstance(i, Failure))
             done += len(paths)
     if events_json is not None:
@@ -991,6 +996,23 @@ def _extract_streaming(
 def _needs_tagging(x: Extraction) -> bool:
     """A range among the time expressions: TimeML splits it, so the text is tagged again."""
     return any(t.end_value is not None for t in x.timexes)
+
+
+#: A document name whose stem :func:`~timeline.fileio.safe_stem` keeps as it is.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*\.[A-Za-z0-9]+")
+
+
+def _stem(path: str, taken: set[str]) -> str:
+    """``safe_stem(path, taken)``, without its Unicode folding and substitutions for the
+    usual plain ASCII name (a rebuild asks this of every document)."""
+    last = path.rsplit("/", 1)[-1]
+    if "\\" in last or not _PLAIN_NAME.fullmatch(last):
+        return safe_stem(path, taken)
+    stem = last.rsplit(".", 1)[0].rstrip("._-")[:80]
+    if not stem or stem in taken:
+        return safe_stem(path, taken)
+    taken.add(stem)
+    return stem
 
 
 def _unchanged(
