@@ -363,3 +363,23 @@ def test_the_quick_stem_is_safe_stem() -> None:
     mine: set[str] = set()
     theirs: set[str] = set()
     assert [pipeline._stem(n, mine) for n in names] == [safe_stem(n, theirs) for n in names]
+
+
+def test_the_cache_memo_is_a_mapping_kept_across_builds(tmp_path: Path) -> None:
+    path = tmp_path / FILENAME
+    with ExtractionCache(path) as cache:
+        memo = cache.memo
+        memo["a"] = b"1"
+        memo["b"] = b"2"
+        assert memo["a"] == b"1" and len(memo) == 2 and list(memo) == ["a", "b"]
+        cache.flush()
+        del memo["a"]
+        assert "a" not in memo and list(memo) == ["b"]
+        with pytest.raises(KeyError):
+            del memo["a"]
+    with ExtractionCache(path) as cache:
+        assert dict(cache.memo) == {"b": b"2"}
+        assert cache.prune() == 0 and dict(cache.memo) == {}  # another engine's, maybe
+        cache.memo["c"] = b"3"
+        cache.clear()
+        assert dict(cache.memo) == {}

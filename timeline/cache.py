@@ -35,7 +35,7 @@ import json
 import pickle
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, replace
 from functools import cache as _memo
 from pathlib import Path
@@ -101,6 +101,7 @@ class ExtractionCache:
         self._pending_timeml: list[tuple[str, str, bytes]] = []
         self._pending_files: list[tuple[str, str, str]] = []
         self._pending_written: list[tuple[str, str, str]] = []
+        self._pending_memo: dict[str, bytes | None] = {}  # None: to delete
         self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -145,6 +146,7 @@ class ExtractionCache:
                 "CREATE TABLE written (path TEXT PRIMARY KEY, signature TEXT NOT NULL,"
                 " sha256 TEXT NOT NULL)"
             )
+            db.execute("CREATE TABLE memo (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
             db.execute(
                 "CREATE TABLE timeml (key TEXT PRIMARY KEY, checksum TEXT NOT NULL,"
                 " payload BLOB NOT NULL)"
@@ -280,6 +282,12 @@ class ExtractionCache:
         """Record that the output file ``path`` held content of ``sha256`` at ``signature``."""
         self._pending_written.append((path, signature, sha256))
 
+    @property
+    def memo(self) -> Memo:
+        """A mapping of bytes kept in this file for later builds (linked parts of a sharded
+        link, say): written with the next batch of entries, read at once."""
+        return Memo(self)
+
     def clock_ns(self) -> int:
         """The file system's time now (a new file's modification time, in ns), as a reference
         for which signatures may be trusted; never used in any output."""
@@ -315,7 +323,7 @@ class ExtractionCache:
         """Write the pending entries in one transaction."""
         if not (
             self._pending or self._pending_built or self._pending_timeml or self._pending_files
-            or self._pending_written
+            or self._pending_written or self._pending_memo
         ):
             return
         with self._db:
@@ -334,11 +342,20 @@ class ExtractionCache:
             self._db.executemany(
                 "INSERT OR REPLACE INTO written VALUES (?, ?, ?)", self._pending_written
             )
+            self._db.executemany(
+                "DELETE FROM memo WHERE key = ?",
+                [(k,) for k, v in self._pending_memo.items() if v is None],
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO memo VALUES (?, ?)",
+                [(k, v) for k, v in self._pending_memo.items() if v is not None],
+            )
         self._pending.clear()
         self._pending_built.clear()
         self._pending_timeml.clear()
         self._pending_files.clear()
         self._pending_written.clear()
+        self._pending_memo.clear()
 
     def stats(self) -> CacheStats:
         """How many entries, how many bytes, and which engine versions made them."""
@@ -372,6 +389,7 @@ class ExtractionCache:
                 "DELETE FROM files WHERE key NOT IN"
                 " (SELECT key FROM built UNION SELECT key FROM extraction)"
             )
+            self._db.execute("DELETE FROM memo")  # made by another engine, maybe
         return cur.rowcount + built.rowcount
 
     def clear(self) -> int:
@@ -381,10 +399,11 @@ class ExtractionCache:
         self._pending_timeml.clear()
         self._pending_files.clear()
         self._pending_written.clear()
+        self._pending_memo.clear()
         with self._db:
             cur = self._db.execute("DELETE FROM extraction")
             built = self._db.execute("DELETE FROM built")
-            for table in ("timeml", "files", "written"):
+            for table in ("timeml", "files", "written", "memo"):
                 self._db.execute(f"DELETE FROM {table}")
         self._db.execute("VACUUM")
         return cur.rowcount + built.rowcount
@@ -401,6 +420,56 @@ class ExtractionCache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class Memo(MutableMapping[str, bytes]):
+    """:attr:`ExtractionCache.memo`: a ``str -> bytes`` mapping stored in the cache file.
+
+    Changes are written with the cache's next batch (or on close), in its transaction; reads
+    see them at once.
+    """
+
+    def __init__(self, cache: ExtractionCache) -> None:
+        self._cache = cache
+
+    def __getitem__(self, key: str) -> bytes:
+        pending = self._cache._pending_memo
+        if key in pending:
+            value = pending[key]
+            if value is None:
+                raise KeyError(key)
+            return value
+        row = self._cache._db.execute("SELECT value FROM memo WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return bytes(row[0])
+
+    def __setitem__(self, key: str, value: bytes) -> None:
+        self._cache._pending_memo[key] = bytes(value)
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self:
+            raise KeyError(key)
+        self._cache._pending_memo[key] = None
+
+    def __iter__(self) -> Iterator[str]:
+        pending = self._cache._pending_memo
+        stored = {r[0] for r in self._cache._db.execute("SELECT key FROM memo")}
+        stored |= {k for k, v in pending.items() if v is not None}
+        stored -= {k for k, v in pending.items() if v is None}
+        return iter(sorted(stored))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
 
 
 # --- full-fidelity JSON of an Extraction (the cache's own format, not the contract) ---------
