@@ -59,7 +59,7 @@ def test_a_build_entry_reads_back_as_written(sources_extractions: list) -> None:
     for x in sources_extractions:
         record, timeml = pipeline._built_of(x, want_timeml=True)
         entry = encode_built(record, timeml)
-        back = decode_built(zlib.decompress(entry.payload))
+        back = decode_built(entry)
         assert back == record, x.document.path
         assert back.extraction.document.text == "" and back.extraction.timexes == ()
         assert back.extraction.events == x.events
@@ -74,7 +74,7 @@ def test_what_a_worker_sends_back_grows_with_events_not_text(tmp_path: Path) -> 
     task = pipeline._Task(str(doc), None, "2020-01-01", "en", True)
     built = pipeline._build_one(pipeline._BuildJob(task, timeml=False))
     assert isinstance(built, pipeline._Built)
-    assert built.record.extraction.events == ()
+    assert decode_built(built.entry).extraction.events == ()
     size = len(pickle.dumps(built))
     assert doc.stat().st_size > 200_000 and size < 5_000, size
 
@@ -186,3 +186,200 @@ def test_cache_info_counts_build_entries(corpus: Path, tmp_path: Path) -> None:
         assert stats.bytes > 0 and len(stats.engine_versions) == 1
         assert cache.clear() == len(result.extractions)
         assert cache.stats().entries == 0
+
+
+def _count_calls(monkeypatch: pytest.MonkeyPatch, name: str) -> list[object]:
+    calls: list[object] = []
+    real = getattr(pipeline, name)
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(args[0] if args else None)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, name, counted)
+    return calls
+
+
+def test_a_rebuild_hashes_no_input_whose_signature_is_trusted(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    pipeline.build([corpus], out, formats=FORMATS)
+    first = _files(out)
+    hashed = _count_calls(monkeypatch, "_cache_key")
+    pipeline.build([corpus], out, formats=FORMATS)
+    assert len(hashed) == len(STEMS)  # written moments ago: racy, so hashed, not trusted
+    monkeypatch.setattr(pipeline, "RACY_NS", -10**12)  # as if every file were old
+    hashed.clear()
+    pipeline.build([corpus], out, formats=FORMATS)
+    assert len(hashed) == len(STEMS)  # now remembered
+    hashed.clear()
+    built = _count_calls(monkeypatch, "_build_one")
+    pipeline.build([corpus], out, formats=FORMATS)
+    assert hashed == [] and built == []
+    assert _files(out) == first
+    # a change of content of the same size changes the signature: hashed and extracted again
+    doc = corpus / f"{STEMS[0]}.txt"
+    text = doc.read_bytes()
+    doc.write_bytes(text.replace(b"2009", b"2008", 1))
+    pipeline.build([corpus], out, formats=FORMATS)
+    assert len(hashed) == 1 and len(built) == 1
+    # and so does a change of its sidecar
+    hashed.clear()
+    side = corpus / f"{STEMS[1]}.meta.json"
+    side.write_text(side.read_text(encoding="utf-8").replace("\n", " \n", 1), encoding="utf-8")
+    pipeline.build([corpus], out, formats=FORMATS)
+    assert len(hashed) == 1
+
+
+def test_a_rebuild_reads_no_timeml_file_it_wrote(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    pipeline.build([corpus], out, formats=FORMATS)
+    first = _files(out)
+
+    def no_hashing(*args: object) -> bool:
+        raise AssertionError("a TimeML file was read to check it")
+
+    monkeypatch.setattr(pipeline, "_same_file", no_hashing)
+    pipeline.build([corpus], out, formats=FORMATS)
+    assert _files(out) == first
+
+
+def test_adding_one_document_extracts_that_one_without_warming_up(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    pipeline.build([corpus], out, formats=FORMATS)
+    shutil.copy(SOURCES / "speech-09-84-en.txt", corpus)
+    built = _count_calls(monkeypatch, "_build_one")
+    warmed = _count_calls(monkeypatch, "warm_up")
+    again = pipeline.build([corpus], out, formats=FORMATS)
+    assert [job.task.path for job in built] == [str(corpus / "speech-09-84-en.txt")]  # type: ignore[attr-defined]
+    assert warmed == []
+    fresh = pipeline.build([corpus], tmp_path / "fresh", formats=FORMATS)
+    assert again.extractions == fresh.extractions
+    assert _files(out) == _files(tmp_path / "fresh")
+
+
+def test_with_two_jobs_one_added_document_is_extracted_by_one_other_process(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import concurrent.futures
+
+    out = tmp_path / "out"
+    pipeline.build([corpus], out, formats=FORMATS, jobs=2)
+    shutil.copy(SOURCES / "speech-09-84-en.txt", corpus)
+    pools: list[int] = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    def counted(max_workers: int) -> object:
+        pools.append(max_workers)
+        return real(max_workers=max_workers)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", counted)
+    again = pipeline.build([corpus], out, formats=FORMATS, jobs=2)
+    assert pools == [1]
+    fresh = pipeline.build([corpus], tmp_path / "fresh", formats=FORMATS, jobs=1)
+    assert again.extractions == fresh.extractions
+    assert _files(out) == _files(tmp_path / "fresh")
+
+
+def test_the_corpus_reads_documents_back_from_the_cache_in_bulk(
+    corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    whole = pipeline.build([corpus], out, formats=FORMATS)
+    with ExtractionCache(out / FILENAME) as cache:
+        found = pipeline._extract_streaming(
+            [corpus], None, cache=cache, exclude=(), follow_symlinks=False, progress=None,
+            keep=False,
+        )
+        assert found.extractions == () and found.facts == {}  # nothing held
+        assert [p for p, _ in found.keys] == [x.document.path for x in whole.extractions]
+        extractions, facts = found.load(cache)
+        assert tuple(extractions) == whole.extractions
+        some = [found.keys[3][0], found.keys[1][0]]
+        part, part_facts = found.load(cache, some)
+        assert [x.document.path for x in part] == sorted(some, key=[p for p, _ in found.keys].index)
+        assert part_facts == {p: facts[p] for p in some}
+
+
+def test_a_forged_record_is_refused_not_run(tmp_path: Path) -> None:
+    from timeline.cache import EncodedBuilt, decode_record
+
+    class Evil:
+        def __reduce__(self) -> tuple[object, ...]:
+            return (os.system, ("touch " + str(tmp_path / "ran"),))
+
+    forged = zlib.compress(pickle.dumps(Evil(), protocol=5))
+    with pytest.raises(ValueError):
+        decode_record(forged)
+    with pytest.raises(ValueError):
+        decode_record(zlib.compress(pickle.dumps(("not", "a record"), protocol=5)))
+    with pytest.raises(ValueError):
+        decode_built(EncodedBuilt(b"garbage", b""))
+    assert not (tmp_path / "ran").exists()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": [], "b": {}, "c": [1, 2.5, -0.0, 1e300, None, True, False], "d": {"e": ["x"]}},
+        {"quote": 'he said "no"\\ \u2028 \x00 \t é', "nested": [[[]], [{}], [[1]]]},
+        [],
+        {},
+        "plain",
+        {"nan": float("nan")},  # left to json
+        {1: "non-string key"},  # left to json
+        {"tuple": (1, 2)},
+    ],
+)
+def test_the_indented_writer_writes_what_json_writes(value: object) -> None:
+    want = json.dumps(value, ensure_ascii=False, indent=2)
+    out: list[str] = []
+    try:
+        pipeline._indented(value, "\n", out)
+    except pipeline._Unusual:
+        return
+    assert "".join(out) == want
+
+
+def test_the_quick_stem_is_safe_stem() -> None:
+    import random
+    import string
+
+    from timeline.fileio import safe_stem
+
+    rng = random.Random(8)
+    alphabet = string.ascii_letters + string.digits + "._-/\\ é~"
+    names = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 100))) for _ in range(20_000)]
+    names += [
+        "a/b/syn00001-x-fr.txt", "x.tar.gz", "..a.txt", "a..txt", "a-.txt", "a" * 120 + ".txt",
+        "a" * 79 + "-b.txt", "a_" * 40 + "-.txt", ".txt", "a.b", "dir\\x.txt", "-.txt",
+    ]
+    names += names[:500]  # collisions: the same names again
+    mine: set[str] = set()
+    theirs: set[str] = set()
+    assert [pipeline._stem(n, mine) for n in names] == [safe_stem(n, theirs) for n in names]
+
+
+def test_the_cache_memo_is_a_mapping_kept_across_builds(tmp_path: Path) -> None:
+    path = tmp_path / FILENAME
+    with ExtractionCache(path) as cache:
+        memo = cache.memo
+        memo["a"] = b"1"
+        memo["b"] = b"2"
+        assert memo["a"] == b"1" and len(memo) == 2 and list(memo) == ["a", "b"]
+        cache.flush()
+        del memo["a"]
+        assert "a" not in memo and list(memo) == ["b"]
+        with pytest.raises(KeyError):
+            del memo["a"]
+    with ExtractionCache(path) as cache:
+        assert dict(cache.memo) == {"b": b"2"}
+        assert cache.prune() == 0 and dict(cache.memo) == {}  # another engine's, maybe
+        cache.memo["c"] = b"3"
+        cache.clear()
+        assert dict(cache.memo) == {}

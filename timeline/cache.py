@@ -12,23 +12,31 @@ killed at any moment leaves a consistent cache. New entries are written in batch
 transaction per :data:`BATCH` entries, and on :meth:`ExtractionCache.close`): a commit costs a
 disk sync, and one per document made the cache the slowest part of a large build.
 
-A build keeps its own, smaller entries (:meth:`ExtractionCache.get_built`): what the outputs
-need of a document and nothing else -- its metadata and events without the text, the facts linking
-reads off the text, its ``events.json`` fragment as ready JSON, and the size and hash of its
-TimeML file, whose content sits in a table of its own and is read only when the file on disk
-differs. A rebuild thus decodes neither texts nor time expressions and re-encodes no JSON. The
-worker that extracts a document also makes its entry (encoded, compressed and checksummed), so
-the build process only stores bytes.
+A build keeps its own, smaller entries (the ``built`` table): what the outputs need of a
+document and nothing else -- a *record* (its metadata and events without the text, and the facts
+linking reads off the text, pickled and compressed), its ``events.json`` fragment as ready bytes,
+and the size and hash of its TimeML file, whose content sits in a table of its own and is read
+only when the file on disk differs. The worker that extracts a document makes its entry, so the
+build process only stores bytes. Before linking, a rebuild reads only fragments and TimeML sizes
+(:meth:`ExtractionCache.get_hits`); records are read back in bulk when linking asks for them
+(:meth:`ExtractionCache.load_records`), so the build need not hold every document at once.
+
+Two small tables spare a rebuild from reading unchanged files: ``files`` remembers the key of
+each input by its ``stat`` signature (size, times, inode, and its sidecar's), and ``written``
+the signature and hash of each TimeML file the build wrote. A signature is trusted only when the
+file's last change is older than two seconds before the build began (by the file system's
+clock), as git does with its index: a file rewritten within the same clock tick is hashed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, MutableMapping
+from dataclasses import dataclass, replace
 from functools import cache as _memo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,7 +48,7 @@ if TYPE_CHECKING:
     from timeline.link.facts import DocumentFacts
 
 APPLICATION = "policy-timeline"
-SCHEMA = 3
+SCHEMA = 4
 FILENAME = ".timeline-cache.sqlite"
 #: New entries per transaction.
 BATCH = 500
@@ -89,8 +97,11 @@ class ExtractionCache:
         self.hits = 0
         self.misses = 0
         self._pending: list[tuple[str, str, str, bytes]] = []
-        self._pending_built: list[tuple[str, str, str, bytes]] = []
+        self._pending_built: list[tuple[Any, ...]] = []
         self._pending_timeml: list[tuple[str, str, bytes]] = []
+        self._pending_files: list[tuple[str, str, str]] = []
+        self._pending_written: list[tuple[str, str, str]] = []
+        self._pending_memo: dict[str, bytes | None] = {}  # None: to delete
         self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -124,8 +135,18 @@ class ExtractionCache:
             )
             db.execute(
                 "CREATE TABLE built (key TEXT PRIMARY KEY, engine TEXT NOT NULL,"
-                " checksum TEXT NOT NULL, payload BLOB NOT NULL)"
+                " checksum INTEGER NOT NULL, record BLOB NOT NULL, fragment BLOB NOT NULL,"
+                " timeml_size INTEGER, timeml_sha256 TEXT)"
             )
+            db.execute(
+                "CREATE TABLE files (path TEXT PRIMARY KEY, signature TEXT NOT NULL,"
+                " key TEXT NOT NULL)"
+            )
+            db.execute(
+                "CREATE TABLE written (path TEXT PRIMARY KEY, signature TEXT NOT NULL,"
+                " sha256 TEXT NOT NULL)"
+            )
+            db.execute("CREATE TABLE memo (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
             db.execute(
                 "CREATE TABLE timeml (key TEXT PRIMARY KEY, checksum TEXT NOT NULL,"
                 " payload BLOB NOT NULL)"
@@ -167,43 +188,118 @@ class ExtractionCache:
         if len(self._pending) >= BATCH:
             self.flush()
 
-    def get_built(self, keys: Iterable[str]) -> dict[str, BuiltRecord]:
-        """The build entries (:func:`encode_built`) stored for each of ``keys`` that has one.
+    def _rows(self, sql: str, keys: list[str]) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``sql`` (a query ending in ``key IN``) for ``keys``, a thousand at a
+        time."""
+        for i in range(0, len(keys), 1000):
+            part = keys[i : i + 1000]
+            yield from self._db.execute(f"{sql} ({','.join('?' * len(part))})", part)
 
-        One query per thousand keys; a damaged row is left out (and dropped), never trusted.
-        """
-        self.flush()
-        wanted = list(dict.fromkeys(keys))
-        out: dict[str, BuiltRecord] = {}
-        bad: list[str] = []
-        for i in range(0, len(wanted), 1000):
-            part = wanted[i : i + 1000]
-            rows = self._db.execute(
-                "SELECT key, checksum, payload FROM built WHERE key IN"
-                f" ({','.join('?' * len(part))})",
-                part,
-            ).fetchall()
-            for key, checksum, payload in rows:
-                try:
-                    if hashlib.sha256(payload).hexdigest() != checksum:
-                        raise ValueError("checksum mismatch")
-                    out[key] = decode_built(zlib.decompress(payload))
-                except (ValueError, KeyError, TypeError, IndexError, zlib.error):
-                    bad.append(key)
+    def _drop_built(self, bad: list[str]) -> None:
         if bad:
             with self._db:
                 self._db.executemany("DELETE FROM built WHERE key = ?", [(k,) for k in bad])
+
+    def get_hits(self, keys: Iterable[str]) -> dict[str, BuiltHit]:
+        """The fragment and TimeML size of each of ``keys`` stored as a build entry.
+
+        The record is checked (its checksum) but not decoded; a damaged row is left out and
+        dropped, never trusted, so its document is extracted again.
+        """
+        self.flush()
+        wanted = list(dict.fromkeys(keys))
+        out: dict[str, BuiltHit] = {}
+        bad: list[str] = []
+        sql = (
+            "SELECT key, checksum, record, fragment, timeml_size, timeml_sha256 FROM built"
+            " WHERE key IN"
+        )
+        for key, checksum, record, fragment, size, sha in self._rows(sql, wanted):
+            if zlib.crc32(fragment, zlib.crc32(record)) != checksum:
+                bad.append(key)
+            else:
+                out[key] = BuiltHit(fragment, size, sha)
+        self._drop_built(bad)
         self.hits += len(out)
         self.misses += len(wanted) - len(out)
         return out
 
+    def load_records(self, keys: Iterable[str]) -> dict[str, tuple[Extraction, DocumentFacts]]:
+        """The extraction (without text) and facts stored for each of ``keys``, in bulk.
+
+        Raises :class:`~timeline.errors.TimelineError` when one is missing or damaged (the
+        build checked them moments before: the file changed under it).
+        """
+        from timeline.errors import TimelineError
+
+        self.flush()
+        wanted = list(dict.fromkeys(keys))
+        out: dict[str, tuple[Extraction, DocumentFacts]] = {}
+        sql = "SELECT key, checksum, record, fragment FROM built WHERE key IN"
+        for key, checksum, record, fragment in self._rows(sql, wanted):
+            try:
+                if zlib.crc32(fragment, zlib.crc32(record)) != checksum:
+                    raise ValueError("checksum mismatch")
+                out[key] = decode_record(record)
+            except ValueError as exc:
+                raise TimelineError(
+                    f"{self.path}: a record changed during the build ({exc})"
+                ) from None
+        if len(out) != len(wanted):
+            raise TimelineError(f"{self.path}: {len(wanted) - len(out)} records vanished")
+        return out
+
     def put_built(self, key: str, entry: EncodedBuilt) -> None:
         """Store a build entry made by :func:`encode_built` (written with the next batch)."""
-        self._pending_built.append((key, engine_version(), entry.checksum, entry.payload))
+        self._pending_built.append(
+            (key, engine_version(), entry.checksum, entry.record, entry.fragment,
+             entry.timeml_size, entry.timeml_sha256)
+        )
         if entry.timeml is not None:
-            self._pending_timeml.append((key, entry.timeml_checksum, entry.timeml))
+            self._pending_timeml.append(
+                (key, hashlib.sha256(entry.timeml).hexdigest(), entry.timeml)
+            )
         if len(self._pending_built) >= BATCH:
             self.flush()
+
+    def file_keys(self) -> dict[str, tuple[str, str]]:
+        """Every input remembered: its path, and its stat signature and key."""
+        self.flush()
+        return {p: (s, k) for p, s, k in self._db.execute("SELECT path, signature, key FROM files")}
+
+    def put_file_key(self, path: str, signature: str, key: str) -> None:
+        """Remember the key of the input at ``path`` while its signature stays ``signature``."""
+        self._pending_files.append((path, signature, key))
+
+    def written(self) -> dict[str, tuple[str, str]]:
+        """Every output file recorded: its name, and its stat signature and SHA-256."""
+        self.flush()
+        return {
+            p: (s, h) for p, s, h in self._db.execute("SELECT path, signature, sha256 FROM written")
+        }
+
+    def put_written(self, path: str, signature: str, sha256: str) -> None:
+        """Record that the output file ``path`` held content of ``sha256`` at ``signature``."""
+        self._pending_written.append((path, signature, sha256))
+
+    @property
+    def memo(self) -> Memo:
+        """A mapping of bytes kept in this file for later builds (linked parts of a sharded
+        link, say): written with the next batch of entries, read at once."""
+        return Memo(self)
+
+    def clock_ns(self) -> int:
+        """The file system's time now (a new file's modification time, in ns), as a reference
+        for which signatures may be trusted; never used in any output."""
+        import os
+        import tempfile
+
+        fd, tmp = tempfile.mkstemp(prefix=".clock.", suffix=".tmp", dir=self.path.parent)
+        try:
+            return os.fstat(fd).st_mtime_ns
+        finally:
+            os.close(fd)
+            os.unlink(tmp)
 
     def get_timeml(self, key: str) -> bytes | None:
         """The TimeML file stored with build entry ``key`` (None when missing or damaged)."""
@@ -225,21 +321,41 @@ class ExtractionCache:
 
     def flush(self) -> None:
         """Write the pending entries in one transaction."""
-        if not (self._pending or self._pending_built or self._pending_timeml):
+        if not (
+            self._pending or self._pending_built or self._pending_timeml or self._pending_files
+            or self._pending_written or self._pending_memo
+        ):
             return
         with self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO extraction VALUES (?, ?, ?, ?)", self._pending
             )
             self._db.executemany(
-                "INSERT OR REPLACE INTO built VALUES (?, ?, ?, ?)", self._pending_built
+                "INSERT OR REPLACE INTO built VALUES (?, ?, ?, ?, ?, ?, ?)", self._pending_built
             )
             self._db.executemany(
                 "INSERT OR REPLACE INTO timeml VALUES (?, ?, ?)", self._pending_timeml
             )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?)", self._pending_files
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO written VALUES (?, ?, ?)", self._pending_written
+            )
+            self._db.executemany(
+                "DELETE FROM memo WHERE key = ?",
+                [(k,) for k, v in self._pending_memo.items() if v is None],
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO memo VALUES (?, ?)",
+                [(k, v) for k, v in self._pending_memo.items() if v is not None],
+            )
         self._pending.clear()
         self._pending_built.clear()
         self._pending_timeml.clear()
+        self._pending_files.clear()
+        self._pending_written.clear()
+        self._pending_memo.clear()
 
     def stats(self) -> CacheStats:
         """How many entries, how many bytes, and which engine versions made them."""
@@ -248,8 +364,11 @@ class ExtractionCache:
             "SELECT COUNT(*) FROM (SELECT key FROM extraction UNION SELECT key FROM built)"
         ).fetchone()
         size = sum(
-            self._db.execute(f"SELECT COALESCE(SUM(LENGTH(payload)), 0) FROM {table}").fetchone()[0]
-            for table in ("extraction", "built", "timeml")
+            self._db.execute(f"SELECT COALESCE(SUM(LENGTH({column})), 0) FROM {table}").fetchone()[0]
+            for table, column in (
+                ("extraction", "payload"), ("built", "record"), ("built", "fragment"),
+                ("timeml", "payload"),
+            )
         )
         engines = tuple(
             r[0]
@@ -266,6 +385,11 @@ class ExtractionCache:
             cur = self._db.execute("DELETE FROM extraction WHERE engine != ?", (engine_version(),))
             built = self._db.execute("DELETE FROM built WHERE engine != ?", (engine_version(),))
             self._db.execute("DELETE FROM timeml WHERE key NOT IN (SELECT key FROM built)")
+            self._db.execute(
+                "DELETE FROM files WHERE key NOT IN"
+                " (SELECT key FROM built UNION SELECT key FROM extraction)"
+            )
+            self._db.execute("DELETE FROM memo")  # made by another engine, maybe
         return cur.rowcount + built.rowcount
 
     def clear(self) -> int:
@@ -273,10 +397,14 @@ class ExtractionCache:
         self._pending.clear()
         self._pending_built.clear()
         self._pending_timeml.clear()
+        self._pending_files.clear()
+        self._pending_written.clear()
+        self._pending_memo.clear()
         with self._db:
             cur = self._db.execute("DELETE FROM extraction")
             built = self._db.execute("DELETE FROM built")
-            self._db.execute("DELETE FROM timeml")
+            for table in ("timeml", "files", "written", "memo"):
+                self._db.execute(f"DELETE FROM {table}")
         self._db.execute("VACUUM")
         return cur.rowcount + built.rowcount
 
@@ -292,6 +420,56 @@ class ExtractionCache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class Memo(MutableMapping[str, bytes]):
+    """:attr:`ExtractionCache.memo`: a ``str -> bytes`` mapping stored in the cache file.
+
+    Changes are written with the cache's next batch (or on close), in its transaction; reads
+    see them at once.
+    """
+
+    def __init__(self, cache: ExtractionCache) -> None:
+        self._cache = cache
+
+    def __getitem__(self, key: str) -> bytes:
+        pending = self._cache._pending_memo
+        if key in pending:
+            value = pending[key]
+            if value is None:
+                raise KeyError(key)
+            return value
+        row = self._cache._db.execute("SELECT value FROM memo WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return bytes(row[0])
+
+    def __setitem__(self, key: str, value: bytes) -> None:
+        self._cache._pending_memo[key] = bytes(value)
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self:
+            raise KeyError(key)
+        self._cache._pending_memo[key] = None
+
+    def __iter__(self) -> Iterator[str]:
+        pending = self._cache._pending_memo
+        stored = {r[0] for r in self._cache._db.execute("SELECT key FROM memo")}
+        stored |= {k for k, v in pending.items() if v is not None}
+        stored -= {k for k, v in pending.items() if v is None}
+        return iter(sorted(stored))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
 
 
 # --- full-fidelity JSON of an Extraction (the cache's own format, not the contract) ---------
@@ -349,132 +527,150 @@ def iter_keys(cache: ExtractionCache) -> Iterator[str]:
 
 # --- what a build keeps of a document (the ``built`` table) ---------------------------------
 
-#: Bump when the layout of a build entry changes.
-BUILT_FORMAT = 1
-
 
 @dataclass(frozen=True, slots=True)
 class BuiltRecord:
     """What a build keeps of one document: all its outputs need, without the text.
 
     ``extraction`` holds the document without its text and no time expressions; ``fragment``
-    is its object of ``events.json`` as that file holds it (indented one level);
+    is its object of ``events.json`` as that file holds it (indented one level, UTF-8);
     ``timeml_size`` and ``timeml_sha256`` describe its TimeML file (None when none was made).
     """
 
     extraction: Extraction
     facts: DocumentFacts
-    fragment: str
+    fragment: bytes
     timeml_size: int | None = None
     timeml_sha256: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class EncodedBuilt:
-    """A build entry ready to store: compressed JSON and, apart, the compressed TimeML file."""
+    """A build entry ready to store, made by the worker that extracted the document.
 
-    payload: bytes
-    checksum: str
+    ``record`` is the extraction (without text) and its facts, pickled and compressed: what
+    linking reads back. ``fragment`` is the ``events.json`` piece as ready bytes, kept apart
+    so that a rebuild writes ``events.json`` by concatenation without decoding any record.
+    ``timeml`` is the compressed TimeML file (None when none was made).
+    """
+
+    record: bytes
+    fragment: bytes
+    timeml_size: int | None = None
+    timeml_sha256: str | None = None
     timeml: bytes | None = None
-    timeml_checksum: str = ""
+
+    @property
+    def checksum(self) -> int:
+        """The CRC-32 of the record and the fragment (damage, not tampering, is what it finds:
+        the loader accepts only the model's classes, see :class:`_RecordLoader`)."""
+        return zlib.crc32(self.fragment, zlib.crc32(self.record))
 
 
-def _converter(annotation: str) -> Any:
-    """How a JSON value of a model field with this annotation becomes the field's value."""
-    if "ActRef" in annotation:
-        return lambda v: tuple(_from_row(ActRef, a) for a in v)
-    if "Amount" in annotation:
-        return lambda v: tuple(_from_row(Amount, a) for a in v)
-    if "Timex" in annotation:
-        return lambda v: None if v is None else Timex(*v)
-    if annotation.startswith("tuple[tuple"):
-        return _tuples
-    if annotation.startswith("tuple"):
-        return tuple  # of plain values: no need to look inside
-    return None
+@dataclass(frozen=True, slots=True)
+class BuiltHit:
+    """What a build needs of a cached document before linking: its ``events.json`` fragment
+    and the size and hash its TimeML file should have."""
+
+    fragment: bytes
+    timeml_size: int | None
+    timeml_sha256: str | None
 
 
-_PLANS: dict[type, tuple[tuple[str, ...], tuple[Any, ...]]] = {}
+class _RecordLoader(pickle.Unpickler):
+    """Unpickles a stored record, refusing anything but the model classes a record holds
+    (:func:`_dispatch_table`), so a cache file is data: a forged row cannot make the build
+    import or call anything else."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        cls = _record_classes().get((module, name))
+        if cls is None:
+            raise pickle.UnpicklingError(f"a cache record names {module}.{name}")
+        return cls
 
 
-def _plan(cls: type) -> tuple[tuple[str, ...], tuple[Any, ...]]:
-    """The field names of a model class and how each is read back from JSON."""
-    plan = _PLANS.get(cls)
-    if plan is None:
-        fields = cls.__dataclass_fields__  # type: ignore[attr-defined]
-        names = tuple(fields)
-        plan = _PLANS[cls] = (names, tuple(_converter(str(fields[n].type)) for n in names))
-    return plan
+@_memo
+def _record_classes() -> dict[tuple[str, str], type]:
+    return {(cls.__module__, cls.__qualname__): cls for cls in _dispatch_table()}
 
 
-def _to_row(obj: Any, skip: str = "") -> list[Any]:
-    names, convert = _plan(type(obj))
-    row: list[Any] = []
-    for name, conv in zip(names, convert, strict=True):
-        if name == skip:
-            continue
-        value = getattr(obj, name)
-        if conv is not None and value is not None and not isinstance(value, (str, int, float)):
-            if isinstance(value, tuple) and value and hasattr(value[0], "__dataclass_fields__"):
-                value = [_to_row(v) for v in value]
-            elif hasattr(value, "__dataclass_fields__"):
-                value = _to_row(value)
-        row.append(value)
-    return row
+def _reducer(cls: type) -> Any:
+    """Pickle a model object as its class and field values, so that unpickling calls the
+    class itself: several times faster than the ``__setstate__`` of slotted dataclasses,
+    which looks up the fields of every object."""
+    import operator
+
+    names = tuple(cls.__dataclass_fields__)  # type: ignore[attr-defined]
+    get = operator.attrgetter(*names)
+    if len(names) == 1:
+        return lambda obj: (cls, (get(obj),))
+    return lambda obj: (cls, get(obj))
 
 
-def _from_row(cls: type, row: list[Any], skip: str = "", default: Any = None) -> Any:
-    names, convert = _plan(cls)
-    if skip:
-        row = list(row)
-        row.insert(names.index(skip), default)
-    return cls(
-        *[
-            value if conv is None or value is None else conv(value)
-            for value, conv in zip(row, convert, strict=True)
-        ]
+@_memo
+def _dispatch_table() -> dict[type, Any]:
+    """How the record pickler writes each model class (see :func:`_reducer`)."""
+    from timeline.link import acts, facts
+
+    classes = (
+        Extraction, Document, Event, ActRef, Amount, Timex, facts.DocumentFacts, facts.Quote,
+        acts.ActMention, acts.ActRelation, acts.ParsedTitle,
     )
+    return {cls: _reducer(cls) for cls in classes}
+
+
+def _pickled(value: Any) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.dispatch_table = _dispatch_table()  # this pickler's own: nothing global changes
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 def encode_built(record: BuiltRecord, timeml: bytes | None = None) -> EncodedBuilt:
-    """A build entry as stored: compact JSON, compressed and checksummed (run by the worker)."""
-    from timeline.link.facts import facts_to_json
-
+    """A build entry as stored: the record pickled and compressed, the fragment as it is, the
+    TimeML file compressed (run by the worker, so the build process only stores bytes)."""
     x = record.extraction
-    data = {
-        "format": BUILT_FORMAT,
-        "document": _to_row(x.document, skip="text"),
-        "events": [_to_row(e) for e in x.events],
-        "facts": facts_to_json(record.facts),
-        "fragment": record.fragment,
-        "timeml": (
-            None if record.timeml_size is None else [record.timeml_size, record.timeml_sha256]
-        ),
-    }
-    payload = zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6)
-    packed = None if timeml is None else zlib.compress(timeml, 6)
+    if x.document.text or x.timexes:
+        x = Extraction(replace(x.document, text=""), x.events, ())
+    payload = zlib.compress(_pickled((x, record.facts)), 1)
     return EncodedBuilt(
         payload,
-        hashlib.sha256(payload).hexdigest(),
-        packed,
-        "" if packed is None else hashlib.sha256(packed).hexdigest(),
+        record.fragment,
+        record.timeml_size,
+        record.timeml_sha256,
+        None if timeml is None else zlib.compress(timeml, 6),
     )
 
 
-def decode_built(raw: bytes) -> BuiltRecord:
-    """The inverse of :func:`encode_built` (after decompression); ValueError for another format."""
-    from timeline.link.facts import facts_from_json
+def decode_record(payload: bytes) -> tuple[Extraction, DocumentFacts]:
+    """The extraction (without text) and facts of a stored record; ValueError when it is not
+    one."""
+    import io
 
-    data = json.loads(raw)
-    if data.get("format") != BUILT_FORMAT:
-        raise ValueError(f"build entry of format {data.get('format')!r}, not {BUILT_FORMAT}")
-    document = _from_row(Document, data["document"], skip="text", default="")
-    events = tuple(_from_row(Event, e) for e in data["events"])
-    timeml = data["timeml"]
+    from timeline.link.facts import DocumentFacts
+
+    try:
+        value = _RecordLoader(io.BytesIO(zlib.decompress(payload))).load()
+    except (
+        pickle.UnpicklingError, zlib.error, EOFError, AttributeError, ImportError, TypeError
+    ) as exc:
+        raise ValueError(f"not a build record ({exc})") from None
+    if (
+        not isinstance(value, tuple)
+        or len(value) != 2
+        or not isinstance(value[0], Extraction)
+        or not isinstance(value[1], DocumentFacts)
+    ):
+        raise ValueError("not a build record")
+    return value[0], value[1]
+
+
+def decode_built(entry: EncodedBuilt) -> BuiltRecord:
+    """The inverse of :func:`encode_built`; ValueError for a damaged or foreign record."""
+    extraction, facts = decode_record(entry.record)
     return BuiltRecord(
-        Extraction(document, events, ()),
-        facts_from_json(data["facts"]),
-        data["fragment"],
-        None if timeml is None else int(timeml[0]),
-        None if timeml is None else str(timeml[1]),
+        extraction, facts, entry.fragment, entry.timeml_size, entry.timeml_sha256
     )

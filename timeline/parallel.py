@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: Below this many tasks a process pool costs more than it saves.
+#: Below this many tasks a run is a handful: its processes do not warm up first (see
+#: ``timeline.pipeline.warm_up``), they load only what their documents need.
 MIN_TASKS_FOR_POOL = 4
 
 
@@ -40,6 +41,8 @@ def run_tasks(
     but returns its failure. ``progress(done, total)`` is called as results arrive (in the
     serial and pool cases).
     """
+    if len(tasks) < MIN_TASKS_FOR_POOL:
+        jobs = 1  # a handful: starting processes would cost more than it saves
     with WorkerPool(jobs, dask_address) as pool:
         return list(pool.imap(func, tasks, progress=progress))
 
@@ -47,8 +50,10 @@ def run_tasks(
 class WorkerPool:
     """Processes kept for several runs of tasks (a build's batches share one pool).
 
-    The processes start with the first run that has :data:`MIN_TASKS_FOR_POOL` tasks or more,
-    and warm up once (rules, models) for the whole build instead of once per batch. Used as a
+    With ``jobs`` > 1 the processes start with the first run (as many as it has tasks, up to
+    ``jobs``) and warm up once (rules, models) for the whole build instead of once per batch.
+    A run's tasks are handed to the processes when :meth:`imap` is called, so the caller goes
+    on with its own work (a rebuild checks its cached documents) while they run. Used as a
     context manager; :meth:`imap` yields results in task order as they arrive.
     """
 
@@ -56,6 +61,11 @@ class WorkerPool:
         self.jobs = jobs
         self.dask_address = dask_address
         self._executor: Any = None
+        self._workers = 0
+
+    def runs_here(self, n: int) -> bool:
+        """Whether :meth:`imap` runs ``n`` tasks in this process, one by one as asked."""
+        return not self.dask_address and (self.jobs <= 1 or n == 0)
 
     def imap(
         self,
@@ -64,36 +74,47 @@ class WorkerPool:
         *,
         progress: Callable[[int, int], None] | None = None,
     ) -> Iterator[R]:
-        """``func(t)`` for each task, in task order, yielded as soon as it is there."""
+        """``func(t)`` for each task, in task order, yielded as soon as it is there; with a
+        pool, every task is submitted before this returns."""
         total = len(tasks)
         if self.dask_address:
-            yield from _run_dask(func, tasks, self.dask_address, progress)
-            return
-        if self.jobs <= 1 or total < MIN_TASKS_FOR_POOL:
-            results = (func(task) for task in tasks)
+            return iter(_run_dask(func, tasks, self.dask_address, progress))
+        if self.runs_here(total):
+            results: Iterator[R] = (func(task) for task in tasks)
         else:
+            want = min(self.jobs, total)
+            if self._executor is not None and self._workers < want:
+                self.close()  # a pool started for a few documents; this run wants more
             if self._executor is None:
                 from concurrent.futures import ProcessPoolExecutor
 
-                self._executor = ProcessPoolExecutor(max_workers=self.jobs)
+                self._executor = ProcessPoolExecutor(max_workers=want)
+                self._workers = want
             chunksize = max(1, min(16, total // (self.jobs * 4)))
             results = self._executor.map(func, tasks, chunksize=chunksize)
-        for done, result in enumerate(results, 1):
-            if progress:
-                progress(done, total)
-            yield result
+        return _counted(results, total, progress)
 
     def close(self) -> None:
         """Stop the worker processes."""
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+            self._workers = 0
 
     def __enter__(self) -> WorkerPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _counted(
+    results: Iterator[R], total: int, progress: Callable[[int, int], None] | None
+) -> Iterator[R]:
+    for done, result in enumerate(results, 1):
+        if progress:
+            progress(done, total)
+        yield result
 
 
 def _run_dask(

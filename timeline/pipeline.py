@@ -22,8 +22,10 @@ events linked across documents into a :class:`~timeline.model.Timeline`
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from json.encoder import encode_basestring as _json_string  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -181,6 +183,7 @@ class _Task:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_chars: int = DEFAULT_MAX_CHARS
     max_memory: int | None = DEFAULT_MAX_MEMORY
+    warm: bool = True  # warm up the process first (see :func:`warm_up`)
 
 
 _WARM = False
@@ -258,7 +261,8 @@ def _run_task(task: _Task) -> Extraction | Failure:
     import signal
     import threading
 
-    warm_up()  # loading models and rules once per process is not the document's time
+    if task.warm:
+        warm_up()  # loading models and rules once per process is not the document's time
     main_thread = threading.current_thread() is threading.main_thread()
     alarm = bool(task.timeout) and main_thread
     previous = None
@@ -486,32 +490,39 @@ def build(
                 events_json=events_json, date=date, language=language, exclude=exclude,
                 jobs=jobs, dask_address=dask_address, progress=progress, timeout=timeout,
                 max_bytes=max_bytes, max_chars=max_chars, follow_symlinks=follow_symlinks,
-                max_memory=max_memory,
+                max_memory=max_memory, keep=cache is None,
             )
+            if cache is not None:
+                cache.flush()  # what was extracted is kept, whatever happens next
+            if not corpus.keys:
+                raise NothingUsableError(corpus.failures)
+            # Every document read back at once, since link.link wants them all; the cache
+            # stays open until the graph is made, so that a sharded link (or graph) can
+            # instead call corpus.load(cache, paths) one group of documents at a time.
+            with paused_gc():
+                extractions, facts = corpus.load(cache)
+                timeline = link.link(extractions, facts)
+            if act or procedure or dossier:
+                timeline = link.select(timeline, act=act, procedure=procedure, dossier=dossier)
+            written: list[Path] = [events_json.commit()]
+            with paused_gc():
+                written.append(write_atomic(out / "timeline.json", link.timeline_to_json(timeline)))
+                if wanted is None or "graph" in wanted:
+                    graph = link.build_graph(extractions, timeline, facts)
+                    written.append(link.write_graphml(graph, out / "graph.graphml"))
+                    written.append(link.write_graph_json(graph, out / "graph.json"))
+                    del graph
         finally:
             if cache is not None:
                 cache.close()
-        if not corpus.extractions:
-            raise NothingUsableError(corpus.failures)
-        with paused_gc():
-            timeline = link.link(corpus.extractions, corpus.facts)
-        if act or procedure or dossier:
-            timeline = link.select(timeline, act=act, procedure=procedure, dossier=dossier)
-        written: list[Path] = [events_json.commit()]
     finally:
         events_json.discard()
     with paused_gc():
-        written.append(write_atomic(out / "timeline.json", link.timeline_to_json(timeline)))
-        if wanted is None or "graph" in wanted:
-            graph = link.build_graph(corpus.extractions, timeline, corpus.facts)
-            written.append(link.write_graphml(graph, out / "graph.graphml"))
-            written.append(link.write_graph_json(graph, out / "graph.json"))
-            del graph
         written.extend(corpus.timeml)
         render_formats = None if wanted is None else [f for f in wanted if f in render.FORMATS]
         if render_formats is None or render_formats:
             written.extend(render.render(timeline, out, render_formats, jobs=jobs))
-    return BuildResult(timeline, corpus.extractions, corpus.failures, tuple(sorted(set(written))))
+    return BuildResult(timeline, tuple(extractions), corpus.failures, tuple(sorted(set(written))))
 
 
 #: Bytes of input a build extracts at once: documents are extracted in batches of about this
@@ -525,13 +536,44 @@ TIMEML_FLUSH = 1000
 
 @dataclass(frozen=True, slots=True)
 class _Corpus:
-    """What :func:`build` keeps of its documents: extractions without their texts, the facts
-    linking needs of each text, the TimeML files written, and the failures."""
+    """What :func:`build` keeps of its documents, in input order: each one's path and cache
+    key, the extractions (without texts) and facts held in memory, the TimeML files written,
+    and the failures.
+
+    A document stored in the cache need not be held: :meth:`load` reads documents back in
+    bulk, so linking can ask for them a group at a time. ``extractions`` and ``facts`` hold
+    every document when the build kept them (``keep``), else only those without a key.
+    """
 
     extractions: tuple[Extraction, ...]
     facts: dict[str, DocumentFacts]
     timeml: tuple[Path, ...]
     failures: tuple[Failure, ...]
+    keys: tuple[tuple[str, str | None], ...] = ()
+
+    def load(
+        self, cache: ExtractionCache | None, paths: Sequence[str] | None = None
+    ) -> tuple[list[Extraction], dict[str, DocumentFacts]]:
+        """The extractions and facts of ``paths`` (default: every document), in input order:
+        those held in memory, the others read back from ``cache`` in one bulk read."""
+        held = {x.document.path: x for x in self.extractions}
+        wanted = set(paths) if paths is not None else None
+        chosen = [(p, k) for p, k in self.keys if wanted is None or p in wanted]
+        missing = [k for p, k in chosen if p not in held and k is not None]
+        if missing and cache is None:
+            raise TimelineError("the documents are in the cache, and no cache was given")
+        stored = cache.load_records(missing) if cache is not None and missing else {}
+        extractions: list[Extraction] = []
+        facts: dict[str, DocumentFacts] = {}
+        for path, key in chosen:
+            if path in held:
+                extractions.append(held[path])
+                facts[path] = self.facts[path]
+            elif key is not None:
+                x, f = stored[key]
+                extractions.append(x)
+                facts[path] = f
+        return extractions, facts
 
 
 def _batches(
@@ -576,19 +618,84 @@ class _BuildJob:
 
 @dataclass(frozen=True, slots=True)
 class _Built:
-    """What a worker returns of a document a build extracted: what the build keeps, the cache
-    entry ready to store, and the TimeML file's bytes."""
+    """What a worker returns of a document a build extracted: its cache entry, ready to store
+    (the record pickled, the ``events.json`` fragment as bytes), and its TimeML file's bytes.
+    Only bytes travel back: the build process decodes a record only when it keeps it."""
 
-    record: BuiltRecord
     entry: EncodedBuilt
     timeml: bytes | None
 
 
 def _fragment(x: Extraction) -> str:
     """The document's object in ``events.json``, exactly as ``json.dumps`` of the whole list
-    with ``indent=2`` writes it (one level in), so the file is these joined by ``,\\n``."""
-    text = json.dumps(x.to_dict(), ensure_ascii=False, indent=2)
-    return "  " + text.replace("\n", "\n  ")  # JSON strings hold no raw newline
+    with ``indent=2`` writes it (one level in), so the file is these joined by ``,\\n``.
+
+    Written by :func:`_indented` (``json`` indents in pure Python, token by token through
+    nested generators: three times slower); anything it does not know goes to ``json``.
+    """
+    data = x.to_dict()
+    out: list[str] = ["  "]
+    try:
+        _indented(data, "\n  ", out)
+    except _Unusual:
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        return "  " + text.replace("\n", "\n  ")  # JSON strings hold no raw newline
+    return "".join(out)
+
+
+_INFINITIES = (float("inf"), float("-inf"))
+
+
+class _Unusual(Exception):
+    """A value :func:`_indented` leaves to ``json`` (a non-string key, NaN, another type)."""
+
+
+def _indented(value: Any, indent: str, out: list[str]) -> None:
+    """Append ``value`` as ``json.dumps(..., ensure_ascii=False, indent=2)`` writes it, its
+    lines continuing with ``indent``; raises :class:`_Unusual` for what it does not know."""
+    kind = type(value)
+    if kind is str:
+        out.append(_json_string(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif kind is float:
+        if value != value or value in _INFINITIES:
+            raise _Unusual
+        out.append(float.__repr__(value))
+    elif kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = indent + "  "
+        separator = "{" + inner
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            out.append(separator)
+            out.append(_json_string(key))
+            out.append(": ")
+            _indented(item, inner, out)
+            separator = "," + inner
+        out.append(indent + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = indent + "  "
+        separator = "[" + inner
+        for item in value:
+            out.append(separator)
+            _indented(item, inner, out)
+            separator = "," + inner
+        out.append(indent + "]")
+    else:
+        raise _Unusual
 
 
 def _build_one(job: _BuildJob) -> _Built | Failure:
@@ -602,7 +709,7 @@ def _build_one(job: _BuildJob) -> _Built | Failure:
         return result
     try:
         record, timeml = _built_of(result, job.timeml)
-        return _Built(record, encode_built(record, timeml), timeml)
+        return _Built(encode_built(record, timeml), timeml)
     except Exception as exc:  # a bug on one document must not sink the batch
         return Failure(job.task.path, f"internal error ({type(exc).__name__}: {exc})")
 
@@ -624,11 +731,86 @@ def _built_of(x: Extraction, want_timeml: bool) -> tuple[BuiltRecord, bytes | No
     record = BuiltRecord(
         without_text(x),
         document_facts(x),
-        _fragment(x),
+        _fragment(x).encode("utf-8"),
         None if timeml is None else len(timeml),
         None if timeml is None else hashlib.sha256(timeml).hexdigest(),
     )
     return record, timeml
+
+
+#: A file changed less than this many nanoseconds before a build began may change again within
+#: the same tick of the file system's clock unseen by its signature: it is hashed, not trusted.
+RACY_NS = 2_000_000_000
+
+
+def _signature(info: Any) -> str:
+    """A file's stat signature: what changes when its content may have."""
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:{info.st_dev}"
+
+
+def _plain_signature(path: Path) -> str | None:
+    """The signature of a plain file (not a link), or None."""
+    import os
+    import stat
+
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return _signature(info) if stat.S_ISREG(info.st_mode) else None
+
+
+class _Keys:
+    """The cache keys of a build's inputs: read from the cache's memory of each file's stat
+    signature where it can be trusted (see :data:`RACY_NS`), else by hashing the file."""
+
+    def __init__(self, cache: ExtractionCache) -> None:
+        from timeline.cache import engine_version
+
+        self.cache = cache
+        self.memo = cache.file_keys()
+        self.before = cache.clock_ns() - RACY_NS
+        self.engine = engine_version()
+        self.hashed = 0
+        self._options: tuple[object, ...] = ()
+        self._suffix = ""
+
+    def key(self, task: _Task) -> str | None:
+        import os
+        import stat
+
+        if task.data is not None:
+            self.hashed += 1
+            return _cache_key(task)
+        try:
+            info = os.stat(task.path)
+            racy = max(info.st_mtime_ns, info.st_ctime_ns) >= self.before
+            side = "-"
+            if task.use_sidecar:
+                folder, name = os.path.split(task.path)
+                try:
+                    sinfo = os.stat(os.path.join(folder, name.rsplit(".", 1)[0] + ".meta.json"))
+                    side = _signature(sinfo)
+                    racy = racy or max(sinfo.st_mtime_ns, sinfo.st_ctime_ns) >= self.before
+                except FileNotFoundError:
+                    pass
+        except OSError:
+            racy, info = True, None
+        if info is None or not stat.S_ISREG(info.st_mode):
+            self.hashed += 1
+            return _cache_key(task)
+        options = (task.date, task.language, task.use_sidecar, task.max_bytes, task.max_chars)
+        if options != self._options:
+            self._options, self._suffix = options, f"|{json.dumps(options)}|{self.engine}"
+        signature = f"{_signature(info)}|{side}{self._suffix}"
+        known = self.memo.get(task.path)
+        if known is not None and known[0] == signature and not racy:
+            return known[1]
+        self.hashed += 1
+        key = _cache_key(task)
+        if key is not None and not racy:
+            self.cache.put_file_key(task.path, signature, key)
+        return key
 
 
 def _extract_streaming(
@@ -650,16 +832,23 @@ def _extract_streaming(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_chars: int = DEFAULT_MAX_CHARS,
     max_memory: int | None = DEFAULT_MAX_MEMORY,
+    keep: bool = True,
 ) -> _Corpus:
-    """Extract the corpus batch by batch; keep each document's facts and events, write its
-    ``events.json`` fragment (to ``events_json``) and its TimeML, and drop its text (see
+    """Extract the corpus batch by batch; write each document's ``events.json`` fragment (to
+    ``events_json``) and its TimeML, store its entry in the cache, and drop its text (see
     :data:`BATCH_BYTES`).
 
-    The workers do all the per-document work (:func:`_build_one`); a document found in the
-    cache is not read again: its record, fragment and TimeML come from there, and its TimeML
-    file is left alone when its size and hash are still those recorded.
+    The workers do all the per-document work (:func:`_build_one`) and send back bytes. A
+    document found in the cache is not read: its key comes from the file's remembered
+    signature (:class:`_Keys`), its fragment from the cache, and its TimeML file is left alone
+    when its signature (or else its size and hash) is still that recorded. With ``keep`` the
+    extractions and facts of every document are returned; without it (and with a cache), only
+    their keys: :meth:`_Corpus.load` reads them back when linking needs them.
     """
-    from timeline.parallel import WorkerPool
+    import dataclasses
+
+    from timeline.cache import BuiltHit, decode_record
+    from timeline.parallel import MIN_TASKS_FOR_POOL, WorkerPool
 
     date = _check_date(date)
     if timeml_dir is not None and timeml_dir.is_symlink():
@@ -676,8 +865,18 @@ def _extract_streaming(
     failures: list[Failure] = []
     facts: dict[str, DocumentFacts] = {}
     timeml: list[Path] = []
+    order: list[tuple[str, str | None]] = []
     taken: set[str] = set()
-    files = _AtomicFiles()
+    keys = _Keys(cache) if cache is not None else None
+    written = cache.written() if cache is not None and timeml_dir is not None else {}
+
+    def recorded(target: Path, sha: str) -> None:
+        """Remember the signature of a TimeML file this build wrote."""
+        signature = _plain_signature(target)
+        if cache is not None and signature is not None:
+            cache.put_written(target.name, signature, sha)
+
+    files = _AtomicFiles(recorded)
     want_timeml = timeml_dir is not None
     first = True
     with WorkerPool(jobs, dask_address) as pool, files:
@@ -697,18 +896,24 @@ def _extract_streaming(
                     item, data, date, language, use_sidecar, timeout, max_bytes, max_chars,
                     max_memory,
                 )
-                slots.append((_BuildJob(task, want_timeml), _cache_key(task) if cache else None))
-            hits: dict[str, BuiltRecord] = {}
+                slots.append((_BuildJob(task, want_timeml), keys.key(task) if keys else None))
+            hits: dict[str, BuiltHit] = {}
             if cache is not None:
-                keys = [s[1] for s in slots if not isinstance(s, Failure) and s[1] is not None]
+                wanted = [s[1] for s in slots if not isinstance(s, Failure) and s[1] is not None]
                 hits = {
                     k: r
-                    for k, r in cache.get_built(keys).items()
+                    for k, r in cache.get_hits(wanted).items()
                     if not want_timeml or r.timeml_size is not None
                 }
             todo = [
                 s[0] for s in slots if not isinstance(s, Failure) and (s[1] is None or s[1] not in hits)
             ]
+            if len(todo) < MIN_TASKS_FOR_POOL:
+                # a handful of documents (a rebuild): no warming up for languages they may
+                # not use (the rules load on first use); with jobs > 1 they are extracted in
+                # another process while this one checks the cached documents
+                todo = [dataclasses.replace(j, task=dataclasses.replace(j.task, warm=False))
+                        for j in todo]
             results = pool.imap(_build_one, todo, progress=step)
 
             def _kept(made: _Built | Failure, key: str | None) -> _Built | None:
@@ -721,51 +926,115 @@ def _extract_streaming(
                     cache.put_built(key, made.entry)
                 return made
 
+            pieces: list[bytes] = []  # this batch's part of events.json
+            held: list[Extraction | None] = []  # this batch's, None until read back
+            load_now: list[str] = []  # keys to read back (kept documents from the cache)
             for slot in slots:
                 if isinstance(slot, Failure):
                     failures.append(slot)
                     continue
                 job, key = slot
                 tml: bytes | None = None
+                made: _Built | None = None
                 if key is not None and key in hits:
-                    got = hits[key]
+                    hit = hits[key]
+                    fragment, size, sha = hit.fragment, hit.timeml_size, hit.timeml_sha256
                 else:
                     made = _kept(next(results), key)
                     if made is None:
                         continue
-                    got, tml = made.record, made.timeml
-                path = got.extraction.document.path
+                    entry = made.entry
+                    fragment, size, sha = entry.fragment, entry.timeml_size, entry.timeml_sha256
+                    tml = made.timeml
+                path = job.task.path
                 if timeml_dir is not None:
-                    target = timeml_dir / (safe_stem(path, taken) + ".tml")
-                    if tml is None and not _same_file(
-                        target, got.timeml_size, got.timeml_sha256
-                    ):
+                    target = timeml_dir / (_stem(path, taken) + ".tml")
+                    if tml is None and not _unchanged(target, size, sha, written, cache):
                         tml = cache.get_timeml(key) if cache is not None and key else None
                         if tml is None:  # lost from the cache: make it again
-                            again = _kept(_build_one(job), key)
-                            if again is None:
+                            made = _kept(_build_one(job), key)
+                            if made is None:
                                 continue
-                            got, tml = again.record, again.timeml
+                            tml = made.timeml
+                            entry = made.entry
+                            fragment, sha = entry.fragment, entry.timeml_sha256
                     if tml is not None:
-                        files.write(target, tml)
+                        files.write(target, tml, sha or "")
                     timeml.append(target)
                 if events_json is not None:
-                    events_json.write(("[\n" if first else ",\n") + got.fragment)
+                    pieces.append(b"[\n" if first else b",\n")
+                    pieces.append(fragment)
                 first = False
-                facts[path] = got.facts
-                kept.append(got.extraction)
+                order.append((path, key))
+                if made is not None and (keep or key is None or cache is None):
+                    x, f = decode_record(made.entry.record)
+                    held.append(x)
+                    facts[path] = f
+                elif keep and key is not None:
+                    load_now.append(key)
+                    held.append(None)
             for _ in results:  # never happens: one result per job
                 raise AssertionError("a worker result without its document")
+            if load_now and cache is not None:
+                stored = cache.load_records(load_now)
+                pending = iter(load_now)
+                for i, one in enumerate(held):
+                    if one is None:
+                        x, facts_of = stored[next(pending)]
+                        held[i] = x
+                        facts[x.document.path] = facts_of
+            kept.extend(x for x in held if x is not None)
+            if events_json is not None:
+                events_json.write(b"".join(pieces))  # one write a batch
             failures.extend(i for i in batch if isinstance(i, Failure))
             done += len(paths)
     if events_json is not None:
-        events_json.write("[]\n" if first else "\n]\n")
-    return _Corpus(tuple(kept), facts, tuple(timeml), tuple(failures))
+        events_json.write(b"[]\n" if first else b"\n]\n")
+    return _Corpus(tuple(kept), facts, tuple(timeml), tuple(failures), tuple(order))
 
 
 def _needs_tagging(x: Extraction) -> bool:
     """A range among the time expressions: TimeML splits it, so the text is tagged again."""
     return any(t.end_value is not None for t in x.timexes)
+
+
+#: A document name whose stem :func:`~timeline.fileio.safe_stem` keeps as it is.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*\.[A-Za-z0-9]+")
+
+
+def _stem(path: str, taken: set[str]) -> str:
+    """``safe_stem(path, taken)``, without its Unicode folding and substitutions for the
+    usual plain ASCII name (a rebuild asks this of every document)."""
+    last = path.rsplit("/", 1)[-1]
+    if "\\" in last or not _PLAIN_NAME.fullmatch(last):
+        return safe_stem(path, taken)
+    stem = last.rsplit(".", 1)[0].rstrip("._-")[:80]
+    if not stem or stem in taken:
+        return safe_stem(path, taken)
+    taken.add(stem)
+    return stem
+
+
+def _unchanged(
+    target: Path,
+    size: int | None,
+    sha256: str | None,
+    written: dict[str, tuple[str, str]],
+    cache: ExtractionCache | None,
+) -> bool:
+    """Whether the TimeML file ``target`` holds the content of ``sha256``: its signature is
+    the one recorded when that content was written or checked (one ``lstat``), or else its
+    size and hash say so (and its signature is recorded for the next build)."""
+    if sha256 is None:
+        return False
+    signature = _plain_signature(target)
+    if signature is not None and written.get(target.name) == (signature, sha256):
+        return True
+    if not _same_file(target, size, sha256):
+        return False
+    if cache is not None and signature is not None:
+        cache.put_written(target.name, signature, sha256)
+    return True
 
 
 def _same_file(path: Path, size: int | None, sha256: str | None) -> bool:
@@ -789,20 +1058,35 @@ class _AtomicFiles:
     on leaving the ``with`` block) their data is synced, by several threads at once so the file
     system joins the syncs, and then each is renamed over its target: as with
     :func:`~timeline.fileio.write_atomic`, a file is the previous version or the complete new
-    one, never half. On an error, the temporary files are removed.
+    one, never half. On an error, the temporary files are removed. ``done(target, tag)`` is
+    called for each file once it is in place, with the tag it was written with.
     """
 
-    def __init__(self) -> None:
-        self._pending: list[tuple[int, str, Path]] = []
+    def __init__(self, done: Callable[[Path, str], None] | None = None) -> None:
+        self._pending: list[tuple[int, str, Path, str]] = []
+        self._done = done
+        self._folders: set[Path] = set()
+        self._count = 0
 
-    def write(self, target: Path, data: bytes) -> None:
+    def write(self, target: Path, data: bytes, tag: str = "") -> None:
         import os
         import tempfile
 
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        self._pending.append((fd, tmp, target))
-        os.chmod(tmp, 0o666 & ~_umask())
+        folder = target.parent
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        # a name of our own (the process and a counter), created exclusively with the mode a
+        # new file gets (the kernel applies the umask): one system call instead of mkstemp's
+        # random names and a chmod
+        self._count += 1
+        tmp = os.path.join(folder, f".{target.name}.{os.getpid()}-{self._count}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        except FileExistsError:  # left by a killed run of the same process id
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+            os.chmod(tmp, 0o666 & ~_umask())
+        self._pending.append((fd, tmp, target, tag))
         os.write(fd, data) if len(data) < 65536 else _write_all(fd, data)
         if len(self._pending) >= TIMEML_FLUSH:
             self.flush()
@@ -814,8 +1098,8 @@ class _AtomicFiles:
         pending, self._pending = self._pending, []
         try:
             with ThreadPoolExecutor(max_workers=16) as threads:
-                list(threads.map(os.fsync, [fd for fd, _, _ in pending]))
-            for fd, tmp, target in pending:
+                list(threads.map(os.fsync, [fd for fd, _, _, _ in pending]))
+            for fd, tmp, target, _ in pending:
                 os.close(fd)
                 fd = -1
                 os.replace(tmp, target)
@@ -823,11 +1107,14 @@ class _AtomicFiles:
             self._pending = pending
             self.discard()
             raise
+        if self._done is not None:
+            for _, _, target, tag in pending:
+                self._done(target, tag)
 
     def discard(self) -> None:
         import os
 
-        for fd, tmp, _ in self._pending:
+        for fd, tmp, _, _ in self._pending:
             try:
                 os.close(fd)
             except OSError:
@@ -877,7 +1164,7 @@ class _StreamedFile:
         self._handle: Any = None
         self._tmp = ""
 
-    def write(self, text: str) -> None:
+    def write(self, data: bytes) -> None:
         if self._handle is None:
             import os
             import tempfile
@@ -887,14 +1174,14 @@ class _StreamedFile:
                 prefix=f".{self.target.name}.", suffix=".tmp", dir=self.target.parent
             )
             os.chmod(self._tmp, 0o666 & ~_umask())
-            self._handle = open(fd, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
-        self._handle.write(text)
+            self._handle = open(fd, "wb")  # noqa: SIM115
+        self._handle.write(data)
 
     def commit(self) -> Path:
         import os
 
         if self._handle is None:
-            self.write("")
+            self.write(b"")
         handle, self._handle = self._handle, None
         handle.flush()
         os.fsync(handle.fileno())
