@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from timeline.link.facts import DocumentFacts
 
 APPLICATION = "policy-timeline"
-SCHEMA = 4
+SCHEMA = 5
 FILENAME = ".timeline-cache.sqlite"
 #: New entries per transaction.
 BATCH = 500
@@ -136,7 +136,7 @@ class ExtractionCache:
             db.execute(
                 "CREATE TABLE built (key TEXT PRIMARY KEY, engine TEXT NOT NULL,"
                 " checksum INTEGER NOT NULL, record BLOB NOT NULL, fragment BLOB NOT NULL,"
-                " timeml_size INTEGER, timeml_sha256 TEXT)"
+                " timeml_size INTEGER, timeml_sha256 TEXT, slim BLOB NOT NULL)"
             )
             db.execute(
                 "CREATE TABLE files (path TEXT PRIMARY KEY, signature TEXT NOT NULL,"
@@ -211,14 +211,14 @@ class ExtractionCache:
         out: dict[str, BuiltHit] = {}
         bad: list[str] = []
         sql = (
-            "SELECT key, checksum, record, fragment, timeml_size, timeml_sha256 FROM built"
+            "SELECT key, checksum, record, fragment, timeml_size, timeml_sha256, slim FROM built"
             " WHERE key IN"
         )
-        for key, checksum, record, fragment, size, sha in self._rows(sql, wanted):
-            if zlib.crc32(fragment, zlib.crc32(record)) != checksum:
+        for key, checksum, record, fragment, size, sha, slim in self._rows(sql, wanted):
+            if _crc(record, fragment, slim) != checksum:
                 bad.append(key)
             else:
-                out[key] = BuiltHit(fragment, size, sha)
+                out[key] = BuiltHit(fragment, size, sha, slim)
         self._drop_built(bad)
         self.hits += len(out)
         self.misses += len(wanted) - len(out)
@@ -235,10 +235,10 @@ class ExtractionCache:
         self.flush()
         wanted = list(dict.fromkeys(keys))
         out: dict[str, tuple[Extraction, DocumentFacts]] = {}
-        sql = "SELECT key, checksum, record, fragment FROM built WHERE key IN"
-        for key, checksum, record, fragment in self._rows(sql, wanted):
+        sql = "SELECT key, checksum, record, fragment, slim FROM built WHERE key IN"
+        for key, checksum, record, fragment, slim in self._rows(sql, wanted):
             try:
-                if zlib.crc32(fragment, zlib.crc32(record)) != checksum:
+                if _crc(record, fragment, slim) != checksum:
                     raise ValueError("checksum mismatch")
                 out[key] = decode_record(record)
             except ValueError as exc:
@@ -253,7 +253,7 @@ class ExtractionCache:
         """Store a build entry made by :func:`encode_built` (written with the next batch)."""
         self._pending_built.append(
             (key, engine_version(), entry.checksum, entry.record, entry.fragment,
-             entry.timeml_size, entry.timeml_sha256)
+             entry.timeml_size, entry.timeml_sha256, entry.slim)
         )
         if entry.timeml is not None:
             self._pending_timeml.append(
@@ -331,7 +331,7 @@ class ExtractionCache:
                 "INSERT OR REPLACE INTO extraction VALUES (?, ?, ?, ?)", self._pending
             )
             self._db.executemany(
-                "INSERT OR REPLACE INTO built VALUES (?, ?, ?, ?, ?, ?, ?)", self._pending_built
+                "INSERT OR REPLACE INTO built VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self._pending_built
             )
             self._db.executemany(
                 "INSERT OR REPLACE INTO timeml VALUES (?, ?, ?)", self._pending_timeml
@@ -348,7 +348,7 @@ class ExtractionCache:
             )
             self._db.executemany(
                 "INSERT OR REPLACE INTO memo VALUES (?, ?)",
-                [(k, v) for k, v in self._pending_memo.items() if v is not None],
+                [(k, _sealed(v)) for k, v in self._pending_memo.items() if v is not None],
             )
         self._pending.clear()
         self._pending_built.clear()
@@ -426,7 +426,9 @@ class Memo(MutableMapping[str, bytes]):
     """:attr:`ExtractionCache.memo`: a ``str -> bytes`` mapping stored in the cache file.
 
     Changes are written with the cache's next batch (or on close), in its transaction; reads
-    see them at once.
+    see them at once. Each value is stored with its CRC-32: a damaged one reads as missing
+    (and is deleted), so its user makes it again. (A checksum finds damage; what a value is
+    made of is for its user to distrust: the cache file may have been planted.)
     """
 
     def __init__(self, cache: ExtractionCache) -> None:
@@ -442,10 +444,42 @@ class Memo(MutableMapping[str, bytes]):
         row = self._cache._db.execute("SELECT value FROM memo WHERE key = ?", (key,)).fetchone()
         if row is None:
             raise KeyError(key)
-        return bytes(row[0])
+        value = _unsealed(bytes(row[0]))
+        if value is None:
+            pending[key] = None  # damaged: deleted with the next batch
+            raise KeyError(key)
+        return value
+
+    def items_under(self, prefix: str) -> dict[str, bytes]:
+        """Every sound value whose key starts with ``prefix``, in one read (damaged ones are
+        left out and deleted)."""
+        pending = self._cache._pending_memo
+        out: dict[str, bytes] = {}
+        rows = self._cache._db.execute(
+            "SELECT key, value FROM memo WHERE key >= ? AND key < ?", (prefix, prefix + "\U0010ffff")
+        )
+        for key, stored in rows:
+            if key in pending:
+                continue
+            value = _unsealed(bytes(stored))
+            if value is None:
+                pending[key] = None
+            else:
+                out[key] = value
+        for key, one in pending.items():
+            if one is not None and key.startswith(prefix):
+                out[key] = one
+        return out
 
     def __setitem__(self, key: str, value: bytes) -> None:
         self._cache._pending_memo[key] = bytes(value)
+
+    def drop(self, keys: Iterable[str]) -> None:
+        """Delete ``keys`` (with the next batch), those missing included: one statement per
+        key at write time, no read now."""
+        pending = self._cache._pending_memo
+        for key in keys:
+            pending[key] = None
 
     def __delitem__(self, key: str) -> None:
         if key not in self:
@@ -470,6 +504,19 @@ class Memo(MutableMapping[str, bytes]):
         except KeyError:
             return False
         return True
+
+
+def _sealed(value: bytes) -> bytes:
+    """A memo value as stored: the value and its CRC-32 (4 bytes, big-endian)."""
+    return value + zlib.crc32(value).to_bytes(4, "big")
+
+
+def _unsealed(stored: bytes) -> bytes | None:
+    """The value of a stored memo value, or None when its checksum does not match."""
+    value = stored[:-4]
+    if len(stored) < 4 or zlib.crc32(value).to_bytes(4, "big") != stored[-4:]:
+        return None
+    return value
 
 
 # --- full-fidelity JSON of an Extraction (the cache's own format, not the contract) ---------
@@ -559,12 +606,21 @@ class EncodedBuilt:
     timeml_size: int | None = None
     timeml_sha256: str | None = None
     timeml: bytes | None = None
+    #: what a rebuild reads of every document without its record (JSON: the build's shard
+    #: keys and the few facts the graph needs, see ``timeline.pipeline``)
+    slim: bytes = b""
 
     @property
     def checksum(self) -> int:
-        """The CRC-32 of the record and the fragment (damage, not tampering, is what it finds:
-        the loader accepts only the model's classes, see :class:`_RecordLoader`)."""
-        return zlib.crc32(self.fragment, zlib.crc32(self.record))
+        """The CRC-32 of the record, the fragment and the slim row (damage, not tampering, is
+        what it finds: the loader accepts only the model's classes, see
+        :class:`_RecordLoader`)."""
+        return _crc(self.record, self.fragment, self.slim)
+
+
+def _crc(record: bytes, fragment: bytes, slim: bytes) -> int:
+    """The checksum of a build entry's record, fragment and slim row."""
+    return zlib.crc32(slim, zlib.crc32(fragment, zlib.crc32(record)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -575,6 +631,7 @@ class BuiltHit:
     fragment: bytes
     timeml_size: int | None
     timeml_sha256: str | None
+    slim: bytes = b""
 
 
 class _RecordLoader(pickle.Unpickler):
@@ -629,9 +686,12 @@ def _pickled(value: Any) -> bytes:
     return buffer.getvalue()
 
 
-def encode_built(record: BuiltRecord, timeml: bytes | None = None) -> EncodedBuilt:
+def encode_built(
+    record: BuiltRecord, timeml: bytes | None = None, slim: bytes = b""
+) -> EncodedBuilt:
     """A build entry as stored: the record pickled and compressed, the fragment as it is, the
-    TimeML file compressed (run by the worker, so the build process only stores bytes)."""
+    TimeML file compressed, the slim row as it is (run by the worker, so the build process
+    only stores bytes)."""
     x = record.extraction
     if x.document.text or x.timexes:
         x = Extraction(replace(x.document, text=""), x.events, ())
@@ -642,6 +702,7 @@ def encode_built(record: BuiltRecord, timeml: bytes | None = None) -> EncodedBui
         record.timeml_size,
         record.timeml_sha256,
         None if timeml is None else zlib.compress(timeml, 6),
+        slim,
     )
 
 

@@ -254,9 +254,8 @@ def build(
     _report_failures(result.failures)
     if not quiet:
         tl = result.timeline
-        n_events = sum(len(x.events) for x in result.extractions)
         click.echo(
-            f"{len(result.extractions)} documents, {n_events} events, {len(tl.entries)} timeline"
+            f"{result.documents} documents, {result.events} events, {len(tl.entries)} timeline"
             f" entries in {len(tl.dossiers)} dossier(s), {len(tl.open_plans)} open plan(s),"
             f" {len(result.failures)} error(s)",
             err=True,

@@ -25,6 +25,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from json.encoder import encode_basestring as _json_string  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +39,9 @@ from timeline.model import Document, Extraction, Timeline, Timex
 
 if TYPE_CHECKING:
     from timeline.cache import BuiltRecord, EncodedBuilt, ExtractionCache
+    from timeline.fragments import Fragments
     from timeline.link.facts import DocumentFacts
+    from timeline.link.shards import DocKeys
 
 #: Seconds one document may take to load and extract before it is reported and skipped.
 DEFAULT_TIMEOUT = 120.0
@@ -80,14 +83,58 @@ class ExtractResult:
         return [x.to_dict() for x in self.extractions]
 
 
-@dataclass(frozen=True, slots=True)
 class BuildResult:
-    """What :func:`build` wrote."""
+    """What :func:`build` wrote: the timeline, the documents' extractions (without their
+    texts), the failures and the output files.
 
-    timeline: Timeline
-    extractions: tuple[Extraction, ...]
-    failures: tuple[Failure, ...]
-    outputs: tuple[Path, ...]
+    A build with its cache does not hold every document's extraction (a rebuild reads back
+    only what changed): ``extractions`` then reads them back from the cache file on first
+    access (raising :class:`~timeline.errors.TimelineError` when another build changed it
+    since). ``documents`` and ``events`` count them without reading them.
+    """
+
+    __slots__ = ("_extractions", "_loader", "documents", "events", "failures", "outputs",
+                 "timeline")
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        extractions: tuple[Extraction, ...] | None,
+        failures: tuple[Failure, ...],
+        outputs: tuple[Path, ...],
+        *,
+        documents: int | None = None,
+        events: int | None = None,
+        loader: Callable[[], tuple[Extraction, ...]] | None = None,
+    ) -> None:
+        if extractions is None and loader is None:
+            raise ValueError("a BuildResult needs its extractions or a loader of them")
+        self.timeline = timeline
+        self.failures = failures
+        self.outputs = outputs
+        self._extractions = extractions
+        self._loader = loader
+        self.documents: int = len(extractions) if documents is None and extractions is not None else (documents or 0)
+        self.events: int = (
+            sum(len(x.events) for x in extractions)
+            if events is None and extractions is not None
+            else (events or 0)
+        )
+
+    @property
+    def extractions(self) -> tuple[Extraction, ...]:
+        """Every document's extraction (without its text), in input order."""
+        if self._extractions is None:
+            assert self._loader is not None
+            self._extractions = self._loader()
+        return self._extractions
+
+    def __repr__(self) -> str:
+        return (
+            f"BuildResult({self.documents} documents, {self.events} events,"
+            f" {len(self.timeline.entries)} entries, {len(self.failures)} failures,"
+            f" {len(self.outputs)} outputs)"
+        )
 
 
 def _check_date(date: str | None) -> str | None:
@@ -466,6 +513,7 @@ def build(
     """
     from timeline import link, render
     from timeline.cache import FILENAME, ExtractionCache
+    from timeline.link.graph import graph_data
 
     wanted = None if formats is None else [f.strip().lower() for f in formats]
     known = (*render.FORMATS, *DATA_FORMATS)
@@ -496,33 +544,165 @@ def build(
                 cache.flush()  # what was extracted is kept, whatever happens next
             if not corpus.keys:
                 raise NothingUsableError(corpus.failures)
-            # Every document read back at once, since link.link wants them all; the cache
-            # stays open until the graph is made, so that a sharded link (or graph) can
-            # instead call corpus.load(cache, paths) one group of documents at a time.
-            with paused_gc():
-                extractions, facts = corpus.load(cache)
-                timeline = link.link(extractions, facts)
+            linked = _link_corpus(corpus, cache)
+            timeline = linked.timeline
             if act or procedure or dossier:
                 timeline = link.select(timeline, act=act, procedure=procedure, dossier=dossier)
+            memo = _PersistedFragments(cache)
             written: list[Path] = [events_json.commit()]
             with paused_gc():
-                written.append(write_atomic(out / "timeline.json", link.timeline_to_json(timeline)))
+                written.append(
+                    write_atomic(out / "timeline.json", _timeline_json(timeline, memo.fragments))
+                )
                 if wanted is None or "graph" in wanted:
-                    graph = link.build_graph(extractions, timeline, facts)
-                    written.append(link.write_graphml(graph, out / "graph.graphml"))
-                    written.append(link.write_graph_json(graph, out / "graph.json"))
+                    graph = graph_data(linked.extractions, timeline, linked.facts)
+                    written.append(
+                        link.write_graphml(graph, out / "graph.graphml", memo=memo.fragments)
+                    )
+                    written.append(
+                        link.write_graph_json(graph, out / "graph.json", memo=memo.fragments)
+                    )
                     del graph
+                render_formats = (
+                    None if wanted is None else [f for f in wanted if f in render.FORMATS]
+                )
+                if render_formats is None or render_formats:
+                    written.extend(
+                        render.render(
+                            timeline, out, render_formats, jobs=jobs, memo=memo.fragments
+                        )
+                    )
+            memo.save()
         finally:
             if cache is not None:
                 cache.close()
     finally:
         events_json.discard()
+    written.extend(corpus.timeml)
+    return BuildResult(
+        timeline,
+        linked.held,
+        corpus.failures,
+        tuple(sorted(set(written))),
+        documents=len(corpus.keys),
+        events=linked.events,
+        loader=None if linked.held is not None else partial(_read_back, out / FILENAME, corpus),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Linked:
+    """The corpus linked, and what the graph needs of its documents: ``extractions`` and
+    ``facts`` are every document's in full (the plain path) or slim ones (each document
+    without events, and facts holding only the procedures its head names: all the graph reads
+    besides the timeline). ``held`` is every extraction when they were all read, else None."""
+
+    timeline: Timeline
+    extractions: Sequence[Extraction]
+    facts: dict[str, DocumentFacts]
+    held: tuple[Extraction, ...] | None
+    events: int
+
+
+def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None) -> _Linked:
+    """Link the corpus: with a cache, shard by shard (:func:`~timeline.link.shards.
+    link_sharded`), reading back only the records of shards whose documents changed and
+    taking the others' linked parts from the cache's memo; without, all in memory."""
+    from timeline import link
+    from timeline.link.facts import DocumentFacts
+    from timeline.link.shards import doc_keys, link_sharded
+
+    paths = [p for p, _ in corpus.keys]
+    if cache is None or len(set(paths)) != len(paths) or len(corpus.slims) != len(paths):
+        with paused_gc():
+            extractions, facts = corpus.load(cache)
+            timeline = link.link(extractions, facts)
+        held = tuple(extractions)
+        return _Linked(timeline, held, facts, held, sum(len(x.events) for x in held))
+    slims: dict[str, _Slim] = {}
+    unread: list[str] = []
+    for path, data in zip(paths, corpus.slims, strict=True):
+        try:
+            slims[path] = _slim_of(data)
+        except ValueError:
+            unread.append(path)
+    if unread:  # no sound slim row (damaged, or made by an older build): from the record
+        xs, fs = corpus.load(cache, unread)
+        for x in xs:
+            f = fs[x.document.path]
+            slims[x.document.path] = _Slim(doc_keys(x, f), f.head_procedures, len(x.events))
+    versions = dict(zip(paths, corpus.versions, strict=True))
+
+    def load(group: list[str]) -> tuple[list[Extraction], dict[str, DocumentFacts]]:
+        return corpus.load(cache, group)
+
     with paused_gc():
-        written.extend(corpus.timeml)
-        render_formats = None if wanted is None else [f for f in wanted if f in render.FORMATS]
-        if render_formats is None or render_formats:
-            written.extend(render.render(timeline, out, render_formats, jobs=jobs))
-    return BuildResult(timeline, tuple(extractions), corpus.failures, tuple(sorted(set(written))))
+        timeline = link_sharded(
+            {p: slims[p].keys for p in paths}, load, memo=cache.memo, versions=versions
+        )
+    # the graph reads each document's metadata (the timeline's documents: every document's)
+    # and the procedures its head names
+    extractions = [Extraction(d, (), ()) for d in timeline.documents]
+    facts = {
+        p: DocumentFacts(p, (), (), (), (), slims[p].heads, ()) for p in paths
+    }
+    return _Linked(timeline, extractions, facts, None, sum(s.events for s in slims.values()))
+
+
+def _read_back(path: Path, corpus: _Corpus) -> tuple[Extraction, ...]:
+    """Every document's extraction read back from the cache file at ``path`` (what
+    :attr:`BuildResult.extractions` reads after a cached build)."""
+    from timeline.cache import ExtractionCache
+
+    with ExtractionCache(path) as cache:
+        if cache.rebuilt:
+            raise TimelineError(f"{path}: the cache was replaced since the build ({cache.rebuilt})")
+        extractions, _ = corpus.load(cache)
+    return tuple(extractions)
+
+
+#: The cache memo's keys of output fragments start with this.
+FRAGMENTS_PREFIX = "fragment:"
+
+
+class _PersistedFragments:
+    """The writers' :class:`~timeline.fragments.Fragments`, its store read from the cache's
+    memo in one read and written back with :meth:`save`: the fragments made this build are
+    stored, those no writer used (entries gone) deleted. Without a cache, none (a memo that
+    lives one build only costs its digests)."""
+
+    def __init__(self, cache: ExtractionCache | None) -> None:
+        from timeline.fragments import Fragments
+
+        self.cache = cache
+        self.fragments: Fragments | None = None
+        self.loaded: dict[str, bytes] = {}
+        if cache is not None:
+            n = len(FRAGMENTS_PREFIX)
+            stored = cache.memo.items_under(FRAGMENTS_PREFIX)
+            self.loaded = {k[n:]: v for k, v in stored.items()}
+            self.fragments = Fragments(dict(self.loaded))
+
+    def save(self) -> None:
+        """Write the fragments made back to the cache, and delete those not used."""
+        if self.cache is None or self.fragments is None:
+            return
+        memo = self.cache.memo
+        store = self.fragments.store
+        for key in sorted(self.fragments.made):
+            memo[FRAGMENTS_PREFIX + key] = store[key]
+        used = self.fragments.used
+        memo.drop(FRAGMENTS_PREFIX + k for k in self.loaded if k not in used)
+
+
+def _timeline_json(timeline: Timeline, memo: Fragments | None) -> str | bytes:
+    """``timeline.json``'s text, or with ``memo`` its bytes, each entry's text from ``memo``
+    when known."""
+    from timeline.link.export import timeline_json_bytes, timeline_to_json
+
+    if memo is None:
+        return timeline_to_json(timeline)
+    return timeline_json_bytes(timeline, memo=memo)
 
 
 #: Bytes of input a build extracts at once: documents are extracted in batches of about this
@@ -550,6 +730,10 @@ class _Corpus:
     timeml: tuple[Path, ...]
     failures: tuple[Failure, ...]
     keys: tuple[tuple[str, str | None], ...] = ()
+    #: each document's slim row (:class:`_Slim` as JSON) and version (its cache key, or the
+    #: hash of its record when it has none), in the order of ``keys``
+    slims: tuple[bytes, ...] = ()
+    versions: tuple[str, ...] = ()
 
     def load(
         self, cache: ExtractionCache | None, paths: Sequence[str] | None = None
@@ -709,7 +893,7 @@ def _build_one(job: _BuildJob) -> _Built | Failure:
         return result
     try:
         record, timeml = _built_of(result, job.timeml)
-        return _Built(encode_built(record, timeml), timeml)
+        return _Built(encode_built(record, timeml, _slim_row(result, record.facts)), timeml)
     except Exception as exc:  # a bug on one document must not sink the batch
         return Failure(job.task.path, f"internal error ({type(exc).__name__}: {exc})")
 
@@ -736,6 +920,47 @@ def _built_of(x: Extraction, want_timeml: bool) -> tuple[BuiltRecord, bytes | No
         None if timeml is None else hashlib.sha256(timeml).hexdigest(),
     )
     return record, timeml
+
+
+def _slim_row(x: Extraction, facts: DocumentFacts) -> bytes:
+    """What a rebuild reads of a document instead of its record (:class:`_Slim`), as JSON:
+    its shard keys, the procedures its head names and its number of events."""
+    from timeline.link.shards import doc_keys, keys_to_json
+
+    data = {
+        "keys": keys_to_json(doc_keys(x, facts)),
+        "heads": list(facts.head_procedures),
+        "events": len(x.events),
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8", "surrogatepass"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Slim:
+    """What a cached build keeps of each document besides its record and reads back for every
+    document on a rebuild: its shard keys (linking reads only the records of shards that
+    changed), the procedures its head names (the graph) and its number of events."""
+
+    keys: DocKeys
+    heads: tuple[str, ...]
+    events: int
+
+
+def _slim_of(data: bytes) -> _Slim:
+    """A slim row read back; ValueError when it is not one (damaged, foreign, older)."""
+    from timeline.link.shards import keys_from_json
+
+    try:
+        row = json.loads(data)
+        heads = tuple(row["heads"])
+        events = row["events"]
+        if type(events) is not int or not all(type(h) is str for h in heads):
+            raise ValueError("not a slim row")
+        return _Slim(keys_from_json(row["keys"]), heads, events)
+    except (KeyError, TypeError, IndexError, AttributeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"not a slim row ({type(exc).__name__})") from None
 
 
 #: A file changed less than this many nanoseconds before a build began may change again within
@@ -866,6 +1091,8 @@ def _extract_streaming(
     facts: dict[str, DocumentFacts] = {}
     timeml: list[Path] = []
     order: list[tuple[str, str | None]] = []
+    slims: list[bytes] = []  # each document's slim row (:class:`_Slim`), in order
+    versions: list[str] = []  # what each document is (its cache key, else its record's hash)
     taken: set[str] = set()
     keys = _Keys(cache) if cache is not None else None
     written = cache.written() if cache is not None and timeml_dir is not None else {}
@@ -939,6 +1166,7 @@ def _extract_streaming(
                 if key is not None and key in hits:
                     hit = hits[key]
                     fragment, size, sha = hit.fragment, hit.timeml_size, hit.timeml_sha256
+                    slim = hit.slim
                 else:
                     made = _kept(next(results), key)
                     if made is None:
@@ -946,6 +1174,7 @@ def _extract_streaming(
                     entry = made.entry
                     fragment, size, sha = entry.fragment, entry.timeml_size, entry.timeml_sha256
                     tml = made.timeml
+                    slim = entry.slim
                 path = job.task.path
                 if timeml_dir is not None:
                     target = timeml_dir / (_stem(path, taken) + ".tml")
@@ -966,6 +1195,13 @@ def _extract_streaming(
                     pieces.append(fragment)
                 first = False
                 order.append((path, key))
+                slims.append(slim)
+                if key is None and made is not None:  # held, not cached: known by content
+                    import hashlib
+
+                    versions.append("record:" + hashlib.sha256(made.entry.record).hexdigest())
+                else:
+                    versions.append(key or "")
                 if made is not None and (keep or key is None or cache is None):
                     x, f = decode_record(made.entry.record)
                     held.append(x)
@@ -990,7 +1226,10 @@ def _extract_streaming(
             done += len(paths)
     if events_json is not None:
         events_json.write(b"[]\n" if first else b"\n]\n")
-    return _Corpus(tuple(kept), facts, tuple(timeml), tuple(failures), tuple(order))
+    return _Corpus(
+        tuple(kept), facts, tuple(timeml), tuple(failures), tuple(order), tuple(slims),
+        tuple(versions),
+    )
 
 
 def _needs_tagging(x: Extraction) -> bool:

@@ -69,6 +69,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import io
 import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
@@ -603,7 +604,7 @@ def encode_part(part: LinkedPart) -> bytes:
 def decode_part(data: bytes) -> LinkedPart:
     """The inverse of :func:`encode_part`; raises ValueError for another version."""
     (version, entries, documents, dossiers, open_plans, corrections, matches, relations,
-     mentions, titles) = pickle.loads(data)
+     mentions, titles) = _plain_loads(data)
     if version != VERSION:
         raise ValueError(f"a linked part of version {version!r}, not {VERSION}")
     return LinkedPart(
@@ -636,17 +637,80 @@ def _flat(obj: Any) -> tuple[Any, ...]:
     return tuple(getattr(obj, f) for f in obj.__slots__)
 
 
+class _PlainLoader(pickle.Unpickler):
+    """Unpickles plain data only (tuples, lists, dicts, sets, strings, numbers, None): any
+    class or function a pickle names is refused, so a memo read from a cache file, which may
+    have been planted, cannot make the build import or call anything."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"a memo entry names {module}.{name}")
+
+
+def _plain_loads(data: bytes) -> Any:
+    """What :func:`pickle.dumps` of plain data wrote (:class:`_PlainLoader`)."""
+    return _PlainLoader(io.BytesIO(data)).load()
+
+
+def encode_state(state: JoinState) -> bytes:
+    """The join state as plain data pickled (:func:`decode_state` reads it back)."""
+
+    def join(j: _Join) -> tuple[Any, ...]:
+        return (j.floor, j.queries, j.targets, j.pairs, j.compared, j.changes)
+
+    f = state.labels
+    data = (
+        state.version, join(state.titles), join(state.whole),
+        (f.floor, f.parent, f.queries, f.targets, f.compared, f.changes),
+    )
+    return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode_state(data: bytes) -> JoinState:
+    """The inverse of :func:`encode_state`; ValueError for anything else (another version,
+    damage, a foreign value)."""
+    try:
+        version, titles, whole, labels = _plain_loads(data)
+
+        def join(t: tuple[Any, ...], floor: float) -> _Join:
+            got, queries, targets, pairs, compared, changes = t
+            if got != floor or not (
+                isinstance(queries, set) and isinstance(targets, set) and isinstance(pairs, dict)
+                and all(isinstance(v, set) for v in pairs.values())
+            ):
+                raise ValueError("not a string join")
+            return _Join(floor, queries, targets, pairs, int(compared), int(changes))
+
+        fresh = JoinState()
+        floor, parent, queries, targets, compared, changes = labels
+        if floor != fresh.labels.floor or not (
+            isinstance(parent, dict) and isinstance(queries, set) and isinstance(targets, set)
+        ):
+            raise ValueError("not label families")
+        state = JoinState(
+            version,
+            join(titles, fresh.titles.floor),
+            join(whole, fresh.whole.floor),
+            _Families(floor, parent, queries, targets, int(compared), int(changes)),
+        )
+    except ValueError:
+        raise
+    except Exception as exc:  # damaged or foreign: the caller starts afresh
+        raise ValueError(f"not a join state ({type(exc).__name__})") from None
+    if version != VERSION:
+        raise ValueError(f"a join state of version {version!r}, not {VERSION}")
+    return state
+
+
 def load_state(memo: Mapping[str, bytes] | None) -> JoinState:
-    """The join state a memo keeps, or a new one (none, unreadable or of another version)."""
+    """The join state a memo keeps, or a new one (none, unreadable, foreign or of another
+    version: a damaged cache entry is rebuilt, never trusted)."""
     if memo is not None:
         data = memo.get(STATE_KEY)
         if data is not None:
             try:
-                state = pickle.loads(data)
-            except Exception:  # a damaged cache entry is rebuilt, never trusted
-                state = None
-            if isinstance(state, JoinState) and state.version == VERSION:
-                return state
+                return decode_state(data)
+            except ValueError:
+                pass
     return JoinState()
 
 
@@ -671,7 +735,7 @@ def link_sharded(
     size = state.size()
     found = partition(keys.values(), state)
     if memo is not None and state.size() != size:
-        memo[STATE_KEY] = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        memo[STATE_KEY] = encode_state(state)
     parts: list[LinkedPart] = []
     used: set[str] = set()
     for shard in found:

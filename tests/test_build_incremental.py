@@ -1,0 +1,246 @@
+"""A rebuild from the cache touches only what changed, and writes what a build without the
+cache writes: documents added, removed or changed, a damaged memo, a foreign cache file.
+
+The cached build links shard by shard (``timeline.link.shards.link_sharded``), reading back
+only the records of shards whose documents changed, and takes the writers' per-entry fragments
+from the cache's memo; a ``--no-cache`` build links everything in memory. Every output file
+must be the same bytes either way.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from timeline import fragments, pipeline
+from timeline.cache import FILENAME
+from timeline.link import shards
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.speed import dev_texts, synthetic_corpus, write_corpus  # noqa: E402
+
+SOURCES = ROOT / "sources"
+DEV = ROOT.parent / "shared" / "corpus" / "dev"
+#: Every output but the images (drawn from the timeline alone, and the slowest to make)
+FORMATS = ["html", "csv", "ics", "timelinejs", "summary", "graph", "timeml"]
+
+
+class Work:
+    """What a build did: shards linked, documents read back, fragments made."""
+
+    def __init__(self) -> None:
+        self.linked: list[int] = []
+        self.made = 0
+        self.hits = 0
+
+
+@pytest.fixture()
+def work(monkeypatch: pytest.MonkeyPatch) -> Iterator[Work]:
+    seen = Work()
+    link_part = shards.link_part
+
+    def counted_link(xs, facts):  # type: ignore[no-untyped-def]
+        seen.linked.append(len(xs))
+        return link_part(xs, facts)
+
+    get = fragments.Fragments.get
+
+    def counted_get(self, kind, key, make):  # type: ignore[no-untyped-def]
+        before = self.misses
+        out = get(self, kind, key, make)
+        if self.misses > before:
+            seen.made += 1
+        else:
+            seen.hits += 1
+        return out
+
+    monkeypatch.setattr(shards, "link_part", counted_link)
+    monkeypatch.setattr(fragments.Fragments, "get", counted_get)
+    yield seen
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(FILENAME)
+    }
+
+
+def _same_as_plain(
+    docs: Path, out: Path, tmp: Path, formats: list[str] = FORMATS, gone: tuple[str, ...] = ()
+) -> None:
+    """``out`` (a cached build of ``docs``) holds what a build without the cache writes (and
+    the TimeML files of the documents ``gone``, which a build leaves where they are)."""
+    plain = tmp / f"plain-{len(list(tmp.iterdir()))}"
+    pipeline.build([docs], plain, formats=formats, use_cache=False)
+    got, want = _files(out), _files(plain)
+    assert sorted(got) == sorted([*want, *(f"timeml/{stem}.tml" for stem in gone)])
+    for name in want:
+        assert got[name] == want[name], name
+
+
+def _reset(work: Work) -> None:
+    work.linked.clear()
+    work.made = work.hits = 0
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """60 documents made from the dev texts (the speed benchmark's synthetic corpus), and 2
+    more kept apart to add."""
+    folder = tmp_path_factory.mktemp("generated")
+    texts = synthetic_corpus(dev_texts(DEV), 62, seed=5)
+    write_corpus(texts[:60], folder / "docs")
+    write_corpus(texts[60:], folder / "extra")
+    return folder
+
+
+def test_generated_corpus_add_remove_change(generated: Path, tmp_path: Path, work: Work) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(generated / "docs", docs)
+    out = tmp_path / "out"
+    pipeline.build([docs], out, formats=FORMATS, jobs=2)
+    _same_as_plain(docs, out, tmp_path)
+    assert len(work.linked) > 1 and sum(work.linked) == 60  # else nothing is spared below
+
+    # one added: only its shard linked again, most fragments reused
+    for p in sorted((generated / "extra").iterdir())[:2]:
+        shutil.copy(p, docs)
+    _reset(work)
+    result = pipeline.build([docs], out, formats=FORMATS, jobs=2)
+    assert len(work.linked) == 1 and work.linked[0] < 40, work.linked
+    assert work.hits > 10 * work.made, (work.hits, work.made)
+    assert result.documents == 61 and len(result.extractions) == 61
+    assert result.events == sum(len(x.events) for x in result.extractions)
+    _same_as_plain(docs, out, tmp_path)
+
+    # one removed
+    victim = sorted(docs.glob("*.txt"))[7]
+    victim.unlink()
+    victim.with_suffix("").with_suffix(".meta.json").unlink()
+    _reset(work)
+    pipeline.build([docs], out, formats=FORMATS, jobs=2)
+    assert len(work.linked) <= 1
+    _same_as_plain(docs, out, tmp_path, gone=(victim.stem,))
+
+    # one changed: an event's date moves
+    changed = sorted(docs.glob("*.txt"))[3]
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("20", "19", 1), encoding="utf-8")
+    _reset(work)
+    pipeline.build([docs], out, formats=FORMATS, jobs=2)
+    assert len(work.linked) == 1
+    _same_as_plain(docs, out, tmp_path, gone=(victim.stem,))
+
+    # nothing changed: nothing linked, no fragment made
+    _reset(work)
+    pipeline.build([docs], out, formats=FORMATS, jobs=2)
+    assert work.linked == [] and work.made == 0
+
+
+def test_sources_add_one_and_select(tmp_path: Path, work: Work) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(SOURCES, docs, ignore=shutil.ignore_patterns("README.md"))
+    out = tmp_path / "out"
+    pipeline.build([docs], out)  # every format, images too
+    _same_as_plain(docs, out, tmp_path, formats=None)  # type: ignore[arg-type]
+    for p in sorted(DEV.glob("ip-*"))[:2]:
+        if not p.name.endswith(".events.json"):
+            shutil.copy(p, docs)
+    _reset(work)
+    pipeline.build([docs], out)
+    assert work.hits > work.made
+    _same_as_plain(docs, out, tmp_path, formats=None)  # type: ignore[arg-type]
+    # a narrowed build from the same cache
+    sel = tmp_path / "sel"
+    sel.mkdir()
+    shutil.copy(out / FILENAME, sel / FILENAME)
+    pipeline.build([docs], sel, act="32011L0093", formats=FORMATS)
+    plain = tmp_path / "sel-plain"
+    pipeline.build([docs], plain, act="32011L0093", formats=FORMATS, use_cache=False)
+    assert _files(sel) == _files(plain)
+
+
+def _memo_rows(out: Path) -> list[tuple[str, bytes]]:
+    db = sqlite3.connect(out / FILENAME)
+    try:
+        return [(k, bytes(v)) for k, v in db.execute("SELECT key, value FROM memo ORDER BY key")]
+    finally:
+        db.close()
+
+
+def _set_memo(out: Path, key: str, value: bytes) -> None:
+    db = sqlite3.connect(out / FILENAME)
+    with db:
+        db.execute("UPDATE memo SET value = ? WHERE key = ?", (value, key))
+    db.close()
+
+
+def test_damaged_or_planted_memo_rows_are_made_again(
+    generated: Path, tmp_path: Path, work: Work
+) -> None:
+    import pickle
+    import zlib
+
+    docs = generated / "docs"
+    out = tmp_path / "out"
+    pipeline.build([docs], out, formats=FORMATS, jobs=2)
+    rows = dict(_memo_rows(out))
+    parts = [k for k in rows if k.startswith(shards.PART_PREFIX)]
+    frags = [k for k in rows if k.startswith(pipeline.FRAGMENTS_PREFIX)]
+    assert parts and frags and shards.STATE_KEY in rows
+    # damage: a flipped byte in a part, a fragment and the join state
+    for key in (parts[0], frags[0], shards.STATE_KEY):
+        value = bytearray(rows[key])
+        value[len(value) // 2] ^= 0xFF
+        _set_memo(out, key, bytes(value))
+    _reset(work)
+    pipeline.build([docs], out, formats=FORMATS, jobs=2)
+    assert len(work.linked) == 1 and work.made >= 1
+    _same_as_plain(docs, out, tmp_path)
+
+    # planted: a pickle that would run code, with a sound checksum, as a part and as the state
+    class Boom:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (Path("/tmp/wire-planted-pickle-ran").touch, ())
+
+    evil = pickle.dumps(Boom())
+    sealed = evil + zlib.crc32(evil).to_bytes(4, "big")
+    rows = dict(_memo_rows(out))
+    part = next(k for k in rows if k.startswith(shards.PART_PREFIX))
+    _set_memo(out, part, sealed)
+    _set_memo(out, shards.STATE_KEY, sealed)
+    marker = Path("/tmp/wire-planted-pickle-ran")
+    marker.unlink(missing_ok=True)
+    _reset(work)
+    pipeline.build([docs], out, formats=FORMATS, jobs=2)
+    assert not marker.exists()
+    assert len(work.linked) == 1
+    _same_as_plain(docs, out, tmp_path)
+
+
+def test_a_foreign_cache_file_is_replaced(generated: Path, tmp_path: Path, work: Work) -> None:
+    docs = generated / "docs"
+    out = tmp_path / "out"
+    out.mkdir()
+    db = sqlite3.connect(out / FILENAME)
+    with db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('application', 'something-else')")
+        db.execute("CREATE TABLE memo (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+    db.close()
+    pipeline.build([docs], out, formats=FORMATS, jobs=2)
+    _same_as_plain(docs, out, tmp_path)
+    # and a file that is no database at all
+    (out / FILENAME).write_bytes(b"not a database\n" * 100)
+    pipeline.build([docs], out, formats=FORMATS, jobs=2)
+    _same_as_plain(docs, out, tmp_path)
