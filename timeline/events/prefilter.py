@@ -79,11 +79,22 @@ def fold(text: str) -> str | None:
         low = text.replace("\u0130", "i").lower()  # "İ": simple lower case "i", full "i̇"
         if len(low) != len(text):
             return None
+    if low.isascii() or _fold_chars().search(low) is None:
+        return low  # no character that lower case leaves apart from its equal (the usual)
     for c, canon in _fold_table().items():
         ch = chr(c)
         if ch in low:
             low = low.replace(ch, chr(canon))
     return low
+
+
+@cache
+def _fold_chars() -> re.Pattern[str]:
+    """Any character :func:`fold` maps beyond lower case (none is ASCII)."""
+    table = _fold_table()
+    if not table:
+        return re.compile("(?!)")
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(table)) + "]")
 
 
 def _fold_literal(s: str) -> str | None:
