@@ -20,6 +20,13 @@ Literals hold no whitespace, so each occurrence lies inside one whitespace-delim
 of the text: a document is split into tokens once (``str.split``, in C), and which literals a
 token holds is remembered across documents (vocabularies repeat), instead of searching the
 text once per literal.
+
+Three ways to use it, each giving exactly what the plain regex call gives:
+:func:`window_matches` (every candidate pattern's matches in a window, from the window's
+occurrences in one pass), :func:`matches_in` / :func:`finditer` (one pattern), and
+:class:`Searcher` (``pattern.search`` on any string: a case-insensitive pattern gets no fast
+scan from the regex engine, so its literals are scanned for case-sensitively in the folded
+text and the pattern is tried only where a match can start).
 """
 
 from __future__ import annotations
