@@ -20,6 +20,13 @@ Literals hold no whitespace, so each occurrence lies inside one whitespace-delim
 of the text: a document is split into tokens once (``str.split``, in C), and which literals a
 token holds is remembered across documents (vocabularies repeat), instead of searching the
 text once per literal.
+
+Three ways to use it, each giving exactly what the plain regex call gives:
+:func:`window_matches` (every candidate pattern's matches in a window, from the window's
+occurrences in one pass), :func:`matches_in` / :func:`finditer` (one pattern), and
+:class:`Searcher` (``pattern.search`` on any string: a case-insensitive pattern gets no fast
+scan from the regex engine, so its literals are scanned for case-sensitively in the folded
+text and the pattern is tried only where a match can start).
 """
 
 from __future__ import annotations
@@ -79,11 +86,22 @@ def fold(text: str) -> str | None:
         low = text.replace("\u0130", "i").lower()  # "İ": simple lower case "i", full "i̇"
         if len(low) != len(text):
             return None
+    if low.isascii() or _fold_chars().search(low) is None:
+        return low  # no character that lower case leaves apart from its equal (the usual)
     for c, canon in _fold_table().items():
         ch = chr(c)
         if ch in low:
             low = low.replace(ch, chr(canon))
     return low
+
+
+@cache
+def _fold_chars() -> re.Pattern[str]:
+    """Any character :func:`fold` maps beyond lower case (none is ASCII)."""
+    table = _fold_table()
+    if not table:
+        return re.compile("(?!)")
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(table)) + "]")
 
 
 def _fold_literal(s: str) -> str | None:
