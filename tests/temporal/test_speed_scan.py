@@ -125,7 +125,8 @@ def _tries(monkeypatch: pytest.MonkeyPatch, text: str, lang: str) -> tuple[int, 
     """(positions where rules are tried, rule tries) for finding the expressions of ``text``.
 
     On a grammar of its own (its pattern caches start empty, and the counting patterns it
-    caches die with it), with no key's combined pattern: every rule try is one counted call.
+    caches die with it), with no key's combined pattern: every rule try is one counted call,
+    on its own pattern or on its lower-case one.
     """
     from timeline.temporal import finder
     from timeline.temporal import grammar as grammar_module
@@ -139,6 +140,14 @@ def _tries(monkeypatch: pytest.MonkeyPatch, text: str, lang: str) -> tuple[int, 
         "bare",
         lambda self, *a: _Counting(real(self, *a)),  # type: ignore[misc]
     )
+    real_lowered = Grammar.bare_lowered
+
+    def counting_lowered(self: Grammar, index: int) -> _Counting | None:
+        pat = real_lowered(self, index)
+        return None if pat is None else _Counting(pat)
+
+    # a rule that does not mind case is tried in lower case on the lower-cased text
+    monkeypatch.setattr(Grammar, "bare_lowered", counting_lowered)
     positions = 0
     real_match_at = finder._match_at
 

@@ -165,12 +165,14 @@ def _group_plan(rule_index: int, groups: tuple[str, ...]) -> tuple[tuple[str, st
     return tuple((name, f"r{rule_index}__{name}", name.split("_")[0]) for name in groups)
 
 
-def _fields(g: Grammar, rule_index: int, m: re.Match[str]) -> dict[str, str]:
+def _fields(g: Grammar, rule_index: int, m: re.Match[str], text: str) -> dict[str, str]:
+    """The normalized groups of a match, read from ``text`` at the groups' offsets."""
     out: dict[str, str] = {}
     for name, key, kind in _group_plan(rule_index, g.rules[rule_index].groups):
-        raw = m.group(key)
-        if raw is None:
-            continue
+        a, b = m.span(key)
+        if a < 0:
+            continue  # the group did not take part
+        raw = text[a:b]
         norm = _NORMALIZERS.get(kind)
         out[name] = norm(g, raw) if norm is not None else raw
     return out
@@ -247,10 +249,11 @@ def _backwards(value: str, end_value: str) -> bool:
 _Normalized = tuple[str, str | None, str | None]  # value, end value, mod
 
 
-def _normalize(g: Grammar, index: int, m: re.Match[str]) -> _Normalized:
-    """The value, end value and mod of rule ``index``'s match (raises :class:`Reject`)."""
+def _normalize(g: Grammar, index: int, m: re.Match[str], text: str) -> _Normalized:
+    """The value, end value and mod of rule ``index``'s match in ``text`` (raises
+    :class:`Reject`)."""
     rule = g.rules[index]
-    fields = _fields(g, index, m)
+    fields = _fields(g, index, m, text)
     value = fill(rule.value, fields)
     validate(value)
     if "weekday" in fields and value.startswith("XXXX-") and value[5:7].isdigit():
@@ -274,17 +277,18 @@ _MEMO_SIZE = 4096
 _Settled = tuple[str, str | None, str | None, int, int]  # value, end value, mod, start, end
 
 
-def _settle(g: Grammar, index: int, m: re.Match[str]) -> _Settled:
+def _settle(g: Grammar, index: int, m: re.Match[str], text: str) -> _Settled:
     """The value, end value and mod of rule ``index``'s match and the extent of its timex
     (raises :class:`Reject`). Normalization depends only on the rule and the matched text,
     so it is memoized per grammar (texts repeat their dates)."""
     whole, t_group, _ = g.build_names(index)
     memo = g.memo
-    mkey = (index, m.group(whole))
+    a, b = m.span(whole)
+    mkey = (index, text[a:b])  # the text's own letters (``m`` may be on the lower-cased text)
     got = memo.get(mkey)
     if got is None:
         try:
-            got = _normalize(g, index, m)
+            got = _normalize(g, index, m, text)
         except Reject as exc:
             got = exc
         if len(memo) >= _MEMO_SIZE:
@@ -319,7 +323,7 @@ def _timex(g: Grammar, index: int, settled: _Settled, text: str) -> Timex:
 
 def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
     """The timex of rule ``index``'s match (raises :class:`Reject`)."""
-    return _timex(g, index, _settle(g, index, m), text)
+    return _timex(g, index, _settle(g, index, m, text), text)
 
 
 Found = tuple[Timex, int, tuple[int, int, int, int] | None]  # timex, match end, range split
@@ -395,10 +399,13 @@ def _index(m: re.Match[str]) -> int:
     return int(name[1:]) if name and "__" not in name else _outer_index(m)
 
 
-def _match_at(g: Grammar, text: str, s: int, key: str, reach: int = -1) -> Found | None:
+def _match_at(
+    g: Grammar, text: str, s: int, key: str, reach: int = -1, low: str | None = None
+) -> Found | None:
     """The first rule (in priority order) that matches at ``s`` and normalizes: the timex and
     the end of the match (context included); None when there is none, or when its match
-    ends at or before ``reach`` (its timex is then not made).
+    ends at or before ``reach`` (its timex is then not made). ``low``: the text lower-cased
+    by :func:`fold`, on which rules that do not mind case are matched in lower case.
 
     The rules that can start at a token with ``key`` (see :func:`_key_at`) are tried one by
     one, each through its own small pattern (a combined pattern of every rule costs far more
@@ -407,31 +414,32 @@ def _match_at(g: Grammar, text: str, s: int, key: str, reach: int = -1) -> Found
     if _LEFT_AT(text, s) is None:
         return None  # every rule opens with this boundary
     after = -1
-    plan = g.plan(key)
+    plan = g.plan(key, low is not None)
     pat = plan[1]
     if pat is None and plan[0] < _grammar.HOT_KEY:
         plan[0] += 1
         if plan[0] == _grammar.HOT_KEY:
-            pat = plan[1] = g.pattern_for(key)
+            pat, plan[2] = g.combined(key, low is not None)
+            plan[1] = pat
     if pat is not None:
-        m = pat.match(text, s)
+        m = pat.match(low if plan[2] else text, s)  # type: ignore[arg-type]
         if m is None:
             return None
         index = _index(m)
         try:
-            settled = _settle(g, index, m)
+            settled = _settle(g, index, m, text)
         except Reject:
             after = index
         else:
             return _found(g, index, m, text, settled) if m.end() > reach else None
-    for j, match in plan[2]:
+    for j, match, on_low in plan[3]:
         if j <= after:
             continue
-        mj = match(text, s)
+        mj = match(low if on_low else text, s)  # type: ignore[arg-type]
         if mj is None:
             continue
         try:
-            settled = _settle(g, j, mj)
+            settled = _settle(g, j, mj, text)
         except Reject:
             continue
         return _found(g, j, mj, text, settled) if mj.end() > reach else None
@@ -545,7 +553,7 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
         if lowered and by_pair(key):
             nxt = next_token(src, tok.end())
             key += PAIR + (_LAST if nxt is None else _key_lowered(nxt.group(), src, nxt.end()))
-        found = _match_at(g, text, s, key)
+        found = _match_at(g, text, s, key, -1, low)
         if found is None:
             continue
         timex, end, parts = found
@@ -562,7 +570,7 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
             inner_key = _key_at(g, src, inner, lowered)
             if inner_key is None:
                 continue
-            other = _match_at(g, text, si, inner_key, end)
+            other = _match_at(g, text, si, inner_key, end, low)
             if other is not None:
                 timex, end, parts = other
         if split_ranges and parts is not None:

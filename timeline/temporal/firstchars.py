@@ -7,10 +7,12 @@ in one step. Computed from the parsed pattern, so it holds for any rule a resour
 
 from __future__ import annotations
 
+import _sre  # type: ignore[import-not-found]
 import re
 import string
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
+from re._casefix import _EXTRA_CASES  # type: ignore[import-not-found]
 
 ANY = None  # the set of every character
 _DIGITS = frozenset(string.digits)
@@ -387,9 +389,18 @@ def _pair_step(op, av, states: set[_Pair], out: set[tuple[str, str]]) -> set[_Pa
         raise _GiveUp
     nxt = set()
     for state in states:
-        for c in chars:
+        for c in _equivalents(chars):
             nxt |= _pair_char(state, c, out)
     return nxt
+
+
+def _equivalents(chars: set[str]) -> set[str]:
+    """``chars`` and what else matches them ignoring case, in lower case: the long s for "s",
+    the dotless i for "i" (re._casefix): a text lower-cased keeps them apart."""
+    out = set(chars)
+    for c in chars:
+        out.update(chr(x) for x in _EXTRA_CASES.get(_sre.unicode_tolower(ord(c)), ()))
+    return out
 
 
 def first_pairs(pattern: str) -> frozenset[tuple[str, str]] | None:

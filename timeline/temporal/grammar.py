@@ -153,6 +153,11 @@ class Grammar:
     _uses: dict[str, int] = field(default_factory=dict)
     _pairs: dict[int, frozenset[tuple[str, str]] | None] = field(default_factory=dict)
     _plans: dict[str, list[Any]] = field(default_factory=dict)
+    _plans_lowered: dict[str, list[Any]] = field(default_factory=dict)
+    _bare_lowered: dict[int, re.Pattern[str] | None] = field(default_factory=dict)
+    _by_subset_lowered: dict[tuple[int, ...], re.Pattern[str] | None] = field(
+        default_factory=dict
+    )
     #: per rule: (its group in a combined pattern, its ``t`` group or None, its qualified name)
     _built: list[tuple[str, str | None, str]] = field(default_factory=list)
     _split: dict[str, bool] = field(default_factory=dict)
@@ -288,14 +293,47 @@ class Grammar:
             self._by_key["^openings-lowered"] = pat
         return pat
 
-    def plan(self, key: str) -> list[Any]:
+    def plan(self, key: str, lowered: bool = False) -> list[Any]:
         """What the scan tries at a token with ``key``, in one lookup: ``[uses, combined
-        pattern or None, matchers]`` (see :meth:`matchers`). The scan counts the key's uses
-        in the first slot and, once the key has come HOT_KEY times, puts the key's
-        combined pattern (:meth:`pattern_for`) in the second, as :meth:`pattern_at` does."""
-        got = self._plans.get(key)
+        pattern or None, whether it is matched on the lower-cased text, matchers]``, each
+        matcher ``(rule index, match, whether on the lower-cased text)``. With ``lowered``,
+        a rule is matched in lower case on the lower-cased text (:meth:`bare_lowered`)
+        unless some part of it minds case. The scan counts the key's uses in the first slot
+        and, once the key has come HOT_KEY times, puts the key's combined pattern in the
+        second (:meth:`combined`), as :meth:`pattern_at` does."""
+        plans = self._plans_lowered if lowered else self._plans
+        got = plans.get(key)
         if got is None:
-            got = self._plans[key] = [0, None, self.matchers(key)]
+            matchers: list[tuple[int, Callable[[str, int], re.Match[str] | None], bool]] = []
+            for i in self.rules_for(key):
+                low = self.bare_lowered(i) if lowered else None
+                if low is not None:
+                    matchers.append((i, low.match, True))
+                else:
+                    matchers.append((i, self.bare(i).match, False))
+            got = plans[key] = [0, None, False, tuple(matchers)]
+        return got
+
+    def combined(self, key: str, lowered: bool = False) -> tuple[re.Pattern[str] | None, bool]:
+        """The combined pattern of :meth:`pattern_for` and whether it is written in lower case
+        for the lower-cased text (with ``lowered``, when no rule of it minds case)."""
+        pat = self.pattern_for(key)
+        if pat is None or not lowered:
+            return pat, False
+        subset = self.rules_for(key)
+        if subset in self._by_subset_lowered:
+            low = self._by_subset_lowered[subset]
+        else:
+            low = self._by_subset_lowered[subset] = compile_lowered(pat.pattern)
+        return (pat, False) if low is None else (low, True)
+
+    def bare_lowered(self, index: int) -> re.Pattern[str] | None:
+        """:meth:`bare` written in lower case for the lower-cased text (see
+        :mod:`timeline.temporal.lowered`): the same matches at the same offsets, faster; None
+        when some part of the rule minds case (``(?-i:[A-Z])``)."""
+        if index in self._bare_lowered:
+            return self._bare_lowered[index]
+        got = self._bare_lowered[index] = compile_lowered(self.bare(index).pattern)
         return got
 
     def pattern_at(self, key: str) -> re.Pattern[str] | None:
@@ -315,6 +353,7 @@ class Grammar:
         self.openings_lowered()
         for i in range(len(self.rules)):
             self.bare(i)
+            self.bare_lowered(i)
 
     def single(self, index: int) -> re.Pattern[str]:
         """The pattern of rule ``index`` alone, behind the shared left boundary."""
