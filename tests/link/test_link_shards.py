@@ -231,7 +231,7 @@ def _corpus(draw: st.DrawFn) -> list[Extraction]:
     return out
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_corpus())
 def test_generated_corpora_sharded_equal_whole(corpus: list[Extraction]) -> None:
     _same(corpus)

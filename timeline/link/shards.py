@@ -36,7 +36,8 @@ What couples two documents in :func:`timeline.link.link` (``linker.link_part``),
 - **A step no act ties to a dossier** joins the one entry of the corpus with its type and day
   (``_groups``): a document that may have such items (no own act, no header procedure, no
   event with a procedure or a surely numbered act) gives ``day:TYPE|DATE`` for its days, and
-  so does every document with an event of that type on that day.
+  so does every document with an event of that type on that day (events not planned: a
+  cluster's first item decides, and it must not be planned).
 - Entry ids are content hashes over their sources' documents (``_unique_ids`` only numbers
   identical entries, whose documents are one shard's); plans take the first realisation in
   plan order, a subset of the corpus order; relations are deduplicated per document.
@@ -185,7 +186,8 @@ def doc_keys(extraction: Extraction, facts: DocumentFacts | None = None) -> DocK
     if doc.parallel:
         ids.add(f"parallel:{doc.parallel}")
     for event, quote in zip(extraction.events, known.quotes, strict=True):
-        if dates.is_day(event.date):
+        if event.status != "planned" and dates.is_day(event.date):
+            # a cluster is anchored, or an orphan, by its first item: dated to a day, not planned
             days.add(f"{event.type}|{event.date}")
         event_procs = {actmod.canonical_procedure(p) for p in event.procedures if p.strip()}
         procs.update(event_procs)
