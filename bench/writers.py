@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from timeline import link, pipeline, render  # noqa: E402
 from timeline.cache import FILENAME, ExtractionCache  # noqa: E402
-from timeline.fileio import write_atomic  # noqa: E402
+from timeline.fileio import paused_gc, write_atomic  # noqa: E402
 from timeline.fragments import Fragments  # noqa: E402
 from timeline.link.graph import graph_data  # noqa: E402
 
@@ -62,15 +62,18 @@ def _load(corpus: str, out: Path, saved: Path | None) -> dict[str, object]:
 
 
 def _one_added(xs: Any, facts: Any, timeline: Any, scratch: Path) -> None:
-    """The writers of a build after adding the corpus's last document, with the memo a build
-    without it filled: each row is one run (a second would find everything known)."""
-    last = xs[-1].document.path
-    before = link.link(xs[:-1], {k: v for k, v in (facts or {}).items() if k != last} if facts else None)
+    """The writers of a build after adding one document (the corpus's last that is a source
+    of the timeline), with the memo a build without it filled: each row is one run (a second
+    would find everything known). The collector is paused, as ``build`` pauses it there."""
+    cited = {s.document for e in timeline.entries for s in e.sources}
+    last = next(x.document.path for x in reversed(xs) if x.document.path in cited)
+    xs_before = [x for x in xs if x.document.path != last]
+    before = link.link(xs_before, {k: v for k, v in (facts or {}).items() if k != last} if facts else None)
     store: dict[str, bytes] = {}
     warm = Fragments(store)
     export = link.export
-    link.write_graphml(graph_data(xs[:-1], before, facts), scratch / "graph.graphml", memo=warm)
-    link.write_graph_json(graph_data(xs[:-1], before, facts), scratch / "graph.json", memo=warm)
+    link.write_graphml(graph_data(xs_before, before, facts), scratch / "graph.graphml", memo=warm)
+    link.write_graph_json(graph_data(xs_before, before, facts), scratch / "graph.json", memo=warm)
     write_atomic(scratch / "timeline.json", export.timeline_json_bytes(before, memo=warm))
     render.render(before, scratch, [f for f in render.FORMATS if f not in render.IMAGE_FORMATS], memo=warm)
     memo = Fragments(store)
@@ -95,7 +98,8 @@ def _one_added(xs: Any, facts: Any, timeline: Any, scratch: Path) -> None:
     for name, fn in rows:
         made, reused = memo.misses, memo.hits
         cpu, wall = _cpu(), time.perf_counter()
-        fn()
+        with paused_gc():  # as build() runs the graph and the writers
+            fn()
         spent = _cpu() - cpu
         total += spent
         print(f"| {name} | {spent:.2f} | {time.perf_counter() - wall:.2f} | {memo.misses - made} | {memo.hits - reused} |")
