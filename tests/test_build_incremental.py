@@ -178,10 +178,13 @@ def _memo_rows(out: Path) -> list[tuple[str, bytes]]:
         db.close()
 
 
-def _set_memo(out: Path, key: str, value: bytes) -> None:
+def _set_memo(out: Path, key: str, value: bytes, checksum: int | None = None) -> None:
+    """Overwrite a memo row's value (and its checksum, when given)."""
     db = sqlite3.connect(out / FILENAME)
     with db:
         db.execute("UPDATE memo SET value = ? WHERE key = ?", (value, key))
+        if checksum is not None:
+            db.execute("UPDATE memo SET checksum = ? WHERE key = ?", (checksum, key))
     db.close()
 
 
@@ -214,11 +217,19 @@ def test_damaged_or_planted_memo_rows_are_made_again(
             return (Path("/tmp/wire-planted-pickle-ran").touch, ())
 
     evil = pickle.dumps(Boom())
-    sealed = evil + zlib.crc32(evil).to_bytes(4, "big")
     rows = dict(_memo_rows(out))
     part = next(k for k in rows if k.startswith(shards.PART_PREFIX))
-    _set_memo(out, part, sealed)
-    _set_memo(out, shards.STATE_KEY, sealed)
+    _set_memo(out, part, evil, zlib.crc32(evil))
+    _set_memo(out, shards.STATE_KEY, evil, zlib.crc32(evil))
+    # and a slim row: a planted pickle with a sound checksum
+    db = sqlite3.connect(out / FILENAME)
+    with db:
+        key, record, fragment = db.execute(
+            "SELECT key, record, fragment FROM built ORDER BY key LIMIT 1"
+        ).fetchone()
+        checksum = zlib.crc32(evil, zlib.crc32(fragment, zlib.crc32(record)))
+        db.execute("UPDATE built SET slim = ?, checksum = ? WHERE key = ?", (evil, checksum, key))
+    db.close()
     marker = Path("/tmp/wire-planted-pickle-ran")
     marker.unlink(missing_ok=True)
     _reset(work)

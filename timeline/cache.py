@@ -146,7 +146,10 @@ class ExtractionCache:
                 "CREATE TABLE written (path TEXT PRIMARY KEY, signature TEXT NOT NULL,"
                 " sha256 TEXT NOT NULL)"
             )
-            db.execute("CREATE TABLE memo (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+            db.execute(
+                "CREATE TABLE memo (key TEXT PRIMARY KEY, value BLOB NOT NULL,"
+                " checksum INTEGER NOT NULL)"
+            )
             db.execute(
                 "CREATE TABLE timeml (key TEXT PRIMARY KEY, checksum TEXT NOT NULL,"
                 " payload BLOB NOT NULL)"
@@ -347,8 +350,8 @@ class ExtractionCache:
                 [(k,) for k, v in self._pending_memo.items() if v is None],
             )
             self._db.executemany(
-                "INSERT OR REPLACE INTO memo VALUES (?, ?)",
-                [(k, _sealed(v)) for k, v in self._pending_memo.items() if v is not None],
+                "INSERT OR REPLACE INTO memo VALUES (?, ?, ?)",
+                [(k, v, zlib.crc32(v)) for k, v in self._pending_memo.items() if v is not None],
             )
         self._pending.clear()
         self._pending_built.clear()
@@ -441,11 +444,13 @@ class Memo(MutableMapping[str, bytes]):
             if value is None:
                 raise KeyError(key)
             return value
-        row = self._cache._db.execute("SELECT value FROM memo WHERE key = ?", (key,)).fetchone()
+        row = self._cache._db.execute(
+            "SELECT value, checksum FROM memo WHERE key = ?", (key,)
+        ).fetchone()
         if row is None:
             raise KeyError(key)
-        value = _unsealed(bytes(row[0]))
-        if value is None:
+        value, checksum = row
+        if type(value) is not bytes or zlib.crc32(value) != checksum:
             pending[key] = None  # damaged: deleted with the next batch
             raise KeyError(key)
         return value
@@ -454,22 +459,36 @@ class Memo(MutableMapping[str, bytes]):
         """Every sound value whose key starts with ``prefix``, in one read (damaged ones are
         left out and deleted)."""
         pending = self._cache._pending_memo
-        out: dict[str, bytes] = {}
         rows = self._cache._db.execute(
-            "SELECT key, value FROM memo WHERE key >= ? AND key < ?", (prefix, prefix + "\U0010ffff")
+            "SELECT key, value, checksum FROM memo WHERE key >= ? AND key < ?",
+            (prefix, prefix + "\U0010ffff"),
         )
-        for key, stored in rows:
-            if key in pending:
-                continue
-            value = _unsealed(bytes(stored))
-            if value is None:
-                pending[key] = None
+        crc = zlib.crc32
+        out = {
+            key: value
+            for key, value, checksum in rows
+            if type(value) is bytes and crc(value) == checksum
+        }
+        bad = [k for k in pending if k.startswith(prefix)]
+        if len(out) < self._count(prefix):  # damaged rows (or not bytes): deleted
+            for (key,) in self._cache._db.execute(
+                "SELECT key FROM memo WHERE key >= ? AND key < ?", (prefix, prefix + "\U0010ffff")
+            ):
+                if key not in out:
+                    pending[key] = None
+        for key in bad:
+            one = pending[key]
+            if one is None:
+                out.pop(key, None)
             else:
-                out[key] = value
-        for key, one in pending.items():
-            if one is not None and key.startswith(prefix):
                 out[key] = one
         return out
+
+    def _count(self, prefix: str) -> int:
+        (n,) = self._cache._db.execute(
+            "SELECT COUNT(*) FROM memo WHERE key >= ? AND key < ?", (prefix, prefix + "\U0010ffff")
+        ).fetchone()
+        return int(n)
 
     def __setitem__(self, key: str, value: bytes) -> None:
         self._cache._pending_memo[key] = bytes(value)
@@ -504,19 +523,6 @@ class Memo(MutableMapping[str, bytes]):
         except KeyError:
             return False
         return True
-
-
-def _sealed(value: bytes) -> bytes:
-    """A memo value as stored: the value and its CRC-32 (4 bytes, big-endian)."""
-    return value + zlib.crc32(value).to_bytes(4, "big")
-
-
-def _unsealed(stored: bytes) -> bytes | None:
-    """The value of a stored memo value, or None when its checksum does not match."""
-    value = stored[:-4]
-    if len(stored) < 4 or zlib.crc32(value).to_bytes(4, "big") != stored[-4:]:
-        return None
-    return value
 
 
 # --- full-fidelity JSON of an Extraction (the cache's own format, not the contract) ---------

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from json.encoder import encode_basestring as _json_string  # type: ignore[attr-defined]
@@ -610,7 +610,7 @@ def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None) -> _Linked:
     taking the others' linked parts from the cache's memo; without, all in memory."""
     from timeline import link
     from timeline.link.facts import DocumentFacts
-    from timeline.link.shards import doc_keys, link_sharded
+    from timeline.link.shards import PART_PREFIX, doc_keys, link_sharded
 
     paths = [p for p, _ in corpus.keys]
     if cache is None or len(set(paths)) != len(paths) or len(corpus.slims) != len(paths):
@@ -632,13 +632,24 @@ def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None) -> _Linked:
             f = fs[x.document.path]
             slims[x.document.path] = _Slim(doc_keys(x, f), f.head_procedures, len(x.events))
     versions = dict(zip(paths, corpus.versions, strict=True))
+    memo = _LinkMemo(cache)
+    everything: dict[str, Extraction] = {}
+    every_fact: dict[str, DocumentFacts] = {}
+    if not any(k.startswith(PART_PREFIX) for k in memo):
+        # nothing linked before (a first build): every shard is linked, and one bulk read
+        # of every record costs half of one read per shard
+        xs, every_fact = corpus.load(cache)
+        everything = {x.document.path: x for x in xs}
+        del xs
 
     def load(group: list[str]) -> tuple[list[Extraction], dict[str, DocumentFacts]]:
+        if everything and all(p in everything for p in group):
+            return [everything.pop(p) for p in group], {p: every_fact.pop(p) for p in group}
         return corpus.load(cache, group)
 
     with paused_gc():
         timeline = link_sharded(
-            {p: slims[p].keys for p in paths}, load, memo=cache.memo, versions=versions
+            {p: slims[p].keys for p in paths}, load, memo=memo, versions=versions
         )
     # the graph reads each document's metadata (the timeline's documents: every document's)
     # and the procedures its head names
@@ -647,6 +658,37 @@ def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None) -> _Linked:
         p: DocumentFacts(p, (), (), (), (), slims[p].heads, ()) for p in paths
     }
     return _Linked(timeline, extractions, facts, None, sum(s.events for s in slims.values()))
+
+
+class _LinkMemo(MutableMapping[str, bytes]):
+    """The part of the cache's memo a sharded link uses (its keys start with ``link-``), read
+    in one go; changes go to the cache's memo. Iterating sees only these keys, not the
+    writers' fragments."""
+
+    PREFIX = "link-"
+
+    def __init__(self, cache: ExtractionCache) -> None:
+        self._memo = cache.memo
+        self._data = self._memo.items_under(self.PREFIX)
+
+    def __getitem__(self, key: str) -> bytes:
+        return self._data[key]
+
+    def __setitem__(self, key: str, value: bytes) -> None:
+        if not key.startswith(self.PREFIX):
+            raise KeyError(key)
+        self._data[key] = value
+        self._memo[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._data[key]
+        self._memo.drop([key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._data))
+
+    def __len__(self) -> int:
+        return len(self._data)
 
 
 def _read_back(path: Path, corpus: _Corpus) -> tuple[Extraction, ...]:
@@ -663,6 +705,8 @@ def _read_back(path: Path, corpus: _Corpus) -> tuple[Extraction, ...]:
 
 #: The cache memo's keys of output fragments start with this.
 FRAGMENTS_PREFIX = "fragment:"
+#: Whether a cached build keeps the writers' fragments in its cache.
+PERSIST_FRAGMENTS = True
 
 
 class _PersistedFragments:
@@ -677,7 +721,7 @@ class _PersistedFragments:
         self.cache = cache
         self.fragments: Fragments | None = None
         self.loaded: dict[str, bytes] = {}
-        if cache is not None:
+        if cache is not None and PERSIST_FRAGMENTS:
             n = len(FRAGMENTS_PREFIX)
             stored = cache.memo.items_under(FRAGMENTS_PREFIX)
             self.loaded = {k[n:]: v for k, v in stored.items()}
@@ -922,19 +966,26 @@ def _built_of(x: Extraction, want_timeml: bool) -> tuple[BuiltRecord, bytes | No
     return record, timeml
 
 
-def _slim_row(x: Extraction, facts: DocumentFacts) -> bytes:
-    """What a rebuild reads of a document instead of its record (:class:`_Slim`), as JSON:
-    its shard keys, the procedures its head names and its number of events."""
-    from timeline.link.shards import doc_keys, keys_to_json
+#: Bump when what a slim row holds changes.
+SLIM_VERSION = 1
 
-    data = {
-        "keys": keys_to_json(doc_keys(x, facts)),
-        "heads": list(facts.head_procedures),
-        "events": len(x.events),
-    }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8", "surrogatepass"
+
+def _slim_row(x: Extraction, facts: DocumentFacts) -> bytes:
+    """What a rebuild reads of a document instead of its record (:class:`_Slim`): its shard
+    keys, the procedures its head names and its number of events, as plain data pickled (read
+    back by a loader that refuses every class, see :func:`_slim_of`)."""
+    import pickle
+
+    from timeline.link.shards import DocKeys, doc_keys
+
+    keys = doc_keys(x, facts)
+    data = (
+        SLIM_VERSION,
+        tuple(getattr(keys, f) for f in DocKeys.__slots__),
+        tuple(facts.head_procedures),
+        len(x.events),
     )
+    return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -949,17 +1000,21 @@ class _Slim:
 
 
 def _slim_of(data: bytes) -> _Slim:
-    """A slim row read back; ValueError when it is not one (damaged, foreign, older)."""
-    from timeline.link.shards import keys_from_json
+    """A slim row read back (plain data only: no class a cache file names is loaded);
+    ValueError when it is not one (damaged, foreign, older)."""
+    from timeline.link.shards import DocKeys, plain_loads
 
     try:
-        row = json.loads(data)
-        heads = tuple(row["heads"])
-        events = row["events"]
-        if type(events) is not int or not all(type(h) is str for h in heads):
+        version, fields, heads, events = plain_loads(data)
+        if version != SLIM_VERSION or type(events) is not int or type(heads) is not tuple:
             raise ValueError("not a slim row")
-        return _Slim(keys_from_json(row["keys"]), heads, events)
-    except (KeyError, TypeError, IndexError, AttributeError, UnicodeDecodeError) as exc:
+        keys = DocKeys(*fields)
+        if type(keys.path) is not str or type(keys.keys) is not tuple:
+            raise ValueError("not a slim row")
+        return _Slim(keys, heads, events)
+    except ValueError:
+        raise
+    except Exception as exc:  # damaged or foreign: read from the record instead
         raise ValueError(f"not a slim row ({type(exc).__name__})") from None
 
 

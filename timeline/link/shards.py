@@ -648,9 +648,13 @@ class _PlainLoader(pickle.Unpickler):
         raise pickle.UnpicklingError(f"a memo entry names {module}.{name}")
 
 
-def _plain_loads(data: bytes) -> Any:
-    """What :func:`pickle.dumps` of plain data wrote (:class:`_PlainLoader`)."""
+def plain_loads(data: bytes) -> Any:
+    """What :func:`pickle.dumps` of plain data wrote, refusing any class or function a pickle
+    names (:class:`_PlainLoader`): safe on bytes read from a file others may write."""
     return _PlainLoader(io.BytesIO(data)).load()
+
+
+_plain_loads = plain_loads
 
 
 def encode_state(state: JoinState) -> bytes:
