@@ -513,7 +513,6 @@ def build(
     """
     from timeline import link, render
     from timeline.cache import FILENAME, ExtractionCache
-    from timeline.link.graph import graph_data
 
     wanted = None if formats is None else [f.strip().lower() for f in formats]
     known = (*render.FORMATS, *DATA_FORMATS)
@@ -550,28 +549,26 @@ def build(
                 timeline = link.select(timeline, act=act, procedure=procedure, dossier=dossier)
             memo = _PersistedFragments(cache)
             written: list[Path] = [events_json.commit()]
-            with paused_gc():
-                written.append(
-                    write_atomic(out / "timeline.json", _timeline_json(timeline, memo.fragments))
+            render_formats = (
+                None if wanted is None else [f for f in wanted if f in render.FORMATS]
+            )
+            # the images (the longest writer) drawn in forked processes while this one
+            # writes the rest
+            images = None
+            if render_formats is None or render_formats:
+                with paused_gc():  # the forked processes inherit it paused, as in render
+                    images = render.start_images(timeline, out, render_formats, jobs=jobs)
+            if images is not None:
+                render_formats = [
+                    f for f in (render_formats or render.FORMATS) if f not in render.IMAGE_FORMATS
+                ]
+            try:
+                _write_rest(
+                    timeline, linked, out, wanted, render_formats, jobs, memo, written
                 )
-                if wanted is None or "graph" in wanted:
-                    graph = graph_data(linked.extractions, timeline, linked.facts)
-                    written.append(
-                        link.write_graphml(graph, out / "graph.graphml", memo=memo.fragments)
-                    )
-                    written.append(
-                        link.write_graph_json(graph, out / "graph.json", memo=memo.fragments)
-                    )
-                    del graph
-                render_formats = (
-                    None if wanted is None else [f for f in wanted if f in render.FORMATS]
-                )
-                if render_formats is None or render_formats:
-                    written.extend(
-                        render.render(
-                            timeline, out, render_formats, jobs=jobs, memo=memo.fragments
-                        )
-                    )
+            finally:
+                if images is not None:
+                    written.extend(images())
             memo.save()
         finally:
             if cache is not None:
@@ -747,6 +744,36 @@ def _timeline_json(timeline: Timeline, memo: Fragments | None) -> str | bytes:
     if memo is None:
         return timeline_to_json(timeline)
     return timeline_json_bytes(timeline, memo=memo)
+
+
+def _write_rest(
+    timeline: Timeline,
+    linked: _Linked,
+    out: Path,
+    wanted: list[str] | None,
+    render_formats: list[str] | None,
+    jobs: int,
+    memo: _PersistedFragments,
+    written: list[Path],
+) -> None:
+    """Write ``timeline.json``, the graph exports (unless ``wanted`` leaves them out) and
+    ``render_formats`` (None: all), appending each path written to ``written``."""
+    from timeline import link, render
+    from timeline.link.graph import graph_data
+
+    with paused_gc():
+        written.append(
+            write_atomic(out / "timeline.json", _timeline_json(timeline, memo.fragments))
+        )
+        if wanted is None or "graph" in wanted:
+            graph = graph_data(linked.extractions, timeline, linked.facts)
+            written.append(link.write_graphml(graph, out / "graph.graphml", memo=memo.fragments))
+            written.append(link.write_graph_json(graph, out / "graph.json", memo=memo.fragments))
+            del graph
+        if render_formats is None or render_formats:
+            written.extend(
+                render.render(timeline, out, render_formats, jobs=jobs, memo=memo.fragments)
+            )
 
 
 #: Bytes of input a build extracts at once: documents are extracted in batches of about this

@@ -42,7 +42,7 @@ FILENAMES: dict[str, str] = {
     "summary": "summary.md",
 }
 
-__all__ = ["FILENAMES", "FORMATS", "MEMO_FORMATS", "render"]
+__all__ = ["FILENAMES", "FORMATS", "MEMO_FORMATS", "render", "start_images"]
 
 
 #: The formats written from per-entry fragments a :class:`~timeline.fragments.Fragments` memoises.
@@ -132,6 +132,46 @@ def render(
 
 #: The timeline :func:`render` hands to the worker processes it forks.
 _SHARED: Timeline | None = None
+
+
+def start_images(
+    timeline: Timeline, outdir: Path, formats: Sequence[str] | None = None, *, jobs: int = 2
+) -> Callable[[], list[Path]] | None:
+    """Start drawing the image formats among ``formats`` (all when None) in forked processes,
+    as :func:`render` does with ``jobs`` > 1, so that the caller writes other files meanwhile.
+
+    Returns a function that waits for the images and gives the paths written (call it once,
+    also when the caller fails: it stops the processes), or None when nothing was started (no
+    image wanted, ``jobs`` < 2 or no fork): :func:`render` then draws them itself.
+    """
+    global _SHARED
+    wanted = list(FORMATS) if formats is None else [f.strip().lower() for f in formats]
+    images = [f for f in IMAGE_FORMATS if f in wanted]
+    if jobs < 2 or not images or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    from concurrent.futures import ProcessPoolExecutor
+
+    groups = [images[:1], images[1:]] if jobs > 2 and len(images) > 1 else [images]
+    _SHARED = timeline  # the forked workers inherit it: nothing to pickle
+    pool = ProcessPoolExecutor(
+        max_workers=min(len(groups), jobs - 1), mp_context=multiprocessing.get_context("fork")
+    )
+    try:
+        futures = [pool.submit(_write_shared, Path(outdir), group) for group in groups]
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        _SHARED = None
+        raise
+
+    def wait() -> list[Path]:
+        global _SHARED
+        try:
+            return sorted(p for future in futures for p in future.result())
+        finally:
+            pool.shutdown(cancel_futures=True)
+            _SHARED = None
+
+    return wait
 
 
 def _write_shared(outdir: Path, formats: list[str]) -> list[Path]:
