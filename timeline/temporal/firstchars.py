@@ -10,6 +10,7 @@ from __future__ import annotations
 import _sre  # type: ignore[import-not-found]
 import re
 import string
+from functools import cache
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
 from re._casefix import _EXTRA_CASES  # type: ignore[import-not-found]
@@ -280,6 +281,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
 
 
+@cache
 def _kind(c: str) -> str:
     """'d' (a \\d digit), 'a' (a letter of a letter run) or 'o' (anything else), as the text's
     tokens see it; raises _GiveUp for a character the key walk classes otherwise."""
@@ -388,8 +390,9 @@ def _pair_step(op, av, states: set[_Pair], out: set[tuple[str, str]]) -> set[_Pa
     if chars is None:
         raise _GiveUp
     nxt = set()
+    chars = _equivalents(chars)
     for state in states:
-        for c in _equivalents(chars):
+        for c in chars:
             nxt |= _pair_char(state, c, out)
     return nxt
 

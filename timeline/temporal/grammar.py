@@ -71,6 +71,9 @@ HOT_KEY = 2048
 PAIR_SPLIT = 4
 #: joins a first and a second token key into one key (see Grammar.rules_for)
 PAIR = "\x00"
+#: characters a grammar scans the text itself before it scans lower-cased texts (the lower-case
+#: patterns and the token pairs cost seconds to make: worth it for a corpus, not one page)
+LOWERED_AFTER = 200_000
 _SHARED_FOLDERS = ("common", "generic")  # included by languages, not languages
 VALID_TYPES = ("DATE", "TIME", "DURATION", "SET")
 
@@ -153,6 +156,8 @@ class Grammar:
     _uses: dict[str, int] = field(default_factory=dict)
     _pairs: dict[int, frozenset[tuple[str, str]] | None] = field(default_factory=dict)
     _plans: dict[str, list[Any]] = field(default_factory=dict)
+    #: characters scanned so far (see LOWERED_AFTER)
+    scanned: int = 0
     _plans_lowered: dict[str, list[Any]] = field(default_factory=dict)
     _bare_lowered: dict[int, re.Pattern[str] | None] = field(default_factory=dict)
     _by_subset_lowered: dict[tuple[int, ...], re.Pattern[str] | None] = field(
