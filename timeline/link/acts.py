@@ -682,20 +682,23 @@ def find_relations(document: Document, own: str | None = None) -> list[ActRelati
     text = document.text or ""
     if not text:
         return []
+    mentions = find_acts(text)
+    if not mentions:
+        return []  # a cue counts only before an act it governs
     if own is None:
         own = document_act(document)
-    mentions = find_acts(text)
     starts = [m.start for m in mentions]
+    windows = _cue_windows(starts)
     out: list[ActRelation] = []
     for rule in resources.load().relations:
-        for cue in rule.pattern.finditer(text):
+        for cue in _cues(rule.pattern, text, windows):
             at = bisect.bisect_left(starts, cue.end())
             target = mentions[at] if at < len(mentions) else None
             if target is None or target.start - cue.end() > CUE_WINDOW:
                 continue
             if _SENTENCE_BREAK.search(text, cue.end(), target.start):
                 continue
-            subject = _subject(text, cue.start(), own, target, mentions)
+            subject = _subject(text, cue.start(), own, target, mentions, starts)
             if subject is None:
                 continue
             src, dst = (target.celex, subject) if rule.inverse else (subject, target.celex)
@@ -718,14 +721,105 @@ def find_relations(document: Document, own: str | None = None) -> list[ActRelati
     return out
 
 
+#: Characters that may stop a cue search (see :func:`_cues`): no word characters, so a word
+#: boundary reads the same before them as at the end of the text.
+_STOPS = ".,;/"
+#: The pieces a cue pattern may be made of for a search to stop and start at one of
+#: ``_STOPS`` (any other pattern is read over the whole text): letters, apostrophes, spaces,
+#: ``\s``, ``\b``, ``\w``, groups, lookarounds, alternatives, ``? * +`` and classes of such.
+_PLAIN_PATTERN = regex.compile(
+    r"(?:\\[sbw]|\(\?(?:[:!=]|<[!=]|-i:|i:)|[)|?*+]|\[[^\]\^\-\\\[]*\]|[^\W\d_]|['’ ])*"
+)
+
+
+@lru_cache(maxsize=1024)
+def _stops(source: str) -> tuple[regex.Pattern[str], regex.Pattern[str]] | None:
+    r"""Where a search for ``source`` may start (searched backwards) and stop (forwards),
+    or None when the pattern is not plain enough to be sure.
+
+    A plain pattern (``_PLAIN_PATTERN``) whose text holds none of ``_STOPS`` never consumes
+    one of them, and its assertions (``\b``, lookarounds made of the same pieces) read one of
+    them as they read the end of the text. So no match spans such a character, and a search
+    up to it finds what a search of the whole text finds before it. Digits may start a
+    search too when the pattern has no ``\w``.
+    """
+    if not _PLAIN_PATTERN.fullmatch(source) or any(c in source for c in _STOPS):
+        return None
+    starts = _STOPS if "\\w" in source else _STOPS + "0123456789"
+    return (
+        regex.compile("[" + regex.escape(starts) + "]", regex.REVERSE),
+        regex.compile("[" + regex.escape(_STOPS) + "]"),
+    )
+
+
+def _cue_windows(starts: list[int]) -> list[tuple[int, int]]:
+    """Where a cue must end to govern an act: within CUE_WINDOW before a mention's start
+    (merged, left to right)."""
+    windows: list[tuple[int, int]] = []
+    for s in starts:
+        lo = max(0, s - CUE_WINDOW)
+        if windows and lo <= windows[-1][1] + 1:
+            windows[-1] = (windows[-1][0], s)
+        else:
+            windows.append((lo, s))
+    return windows
+
+
+def _cues(
+    pattern: regex.Pattern[str], text: str, windows: list[tuple[int, int]]
+) -> list[regex.Match[str]]:
+    """The matches of ``pattern.finditer(text)`` that end in one of ``windows``, in order.
+
+    finditer reads the text left to right without overlaps, each search starting where the
+    last match ended. No match spans a character the pattern cannot consume (:func:`_stops`),
+    so a search may as well start right after one, and stop right before one: the matches
+    between are finditer's. Each window is read from the last such character before it (or
+    the end of the last search, if later) to the first one after it: the text between the
+    acts a text names is not read.
+    """
+    stops = _stops(pattern.pattern)
+    if stops is None:
+        return [m for m in pattern.finditer(text) if _in_windows(m.end(), windows)]
+    back, ahead = stops
+    synced = 0  # a search from here finds finditer's matches
+    found: list[regex.Match[str]] = []
+    for lo, hi in windows:
+        if hi < synced:
+            continue
+        # a match ending at lo or later starts after the last stop before lo
+        b = back.search(text, synced, max(synced, lo - 1))
+        pos = b.end() if b is not None else synced
+        a = ahead.search(text, hi)
+        end = a.start() if a is not None else len(text)
+        for m in pattern.finditer(text, pos, end):
+            if m.end() == m.start():  # finditer's own stepping after an empty match
+                return [m for m in pattern.finditer(text) if _in_windows(m.end(), windows)]
+            if m.end() >= lo:
+                found.append(m)
+        synced = end
+    return [m for m in found if _in_windows(m.end(), windows)]
+
+
+def _in_windows(end: int, windows: list[tuple[int, int]]) -> bool:
+    at = bisect.bisect_right(windows, (end, 1 << 62)) - 1
+    return at >= 0 and windows[at][0] <= end <= windows[at][1]
+
+
 def _subject(
-    text: str, at: int, own: str | None, target: ActMention, mentions: list[ActMention]
+    text: str,
+    at: int,
+    own: str | None,
+    target: ActMention,
+    mentions: list[ActMention],
+    starts: list[int] | None = None,
 ) -> str | None:
     if own and at < HEAD_ZONE:
         return own
     line_start = text.rfind("\n", 0, at) + 1
     lo = max(line_start, at - SUBJECT_WINDOW)
-    first = bisect.bisect_left([m.start for m in mentions], lo)
+    if starts is None:
+        starts = [m.start for m in mentions]
+    first = bisect.bisect_left(starts, lo)
     before = []
     for m in mentions[first:]:
         if m.start >= at:

@@ -1,0 +1,140 @@
+"""find_relations reads cues only near the acts a text names, and finds exactly what a search
+of the whole text finds (timeline.link.acts._cues against pattern.finditer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from timeline.link import acts, resources
+from timeline.link.acts import _cue_windows, _cues, _in_windows, _stops
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ROOT / "sources"
+DEV = ROOT / ".." / "shared" / "corpus" / "dev"
+
+
+def _whole(pattern: regex.Pattern[str], text: str, windows: list[tuple[int, int]]) -> list:
+    """What the cue search must give: finditer over the whole text, kept in the windows."""
+    return [m.span() for m in pattern.finditer(text) if _in_windows(m.end(), windows)]
+
+
+def _texts() -> list[str]:
+    out = []
+    for folder in (DEV, SOURCES):
+        if folder.is_dir():
+            out += [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    return out
+
+
+def _rules() -> list[resources.RelationRule]:
+    return list(resources.load().relations)
+
+
+def test_every_shipped_cue_pattern_is_read_in_windows() -> None:
+    # a rule whose pattern is not plain would be read over the whole text: none is today
+    assert [r.name for r in _rules() if _stops(r.pattern.pattern) is None] == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        r"\bfoo.bar\b",  # any character
+        r"\bfoo\d+\b",  # digits
+        r"\bfoo[^x]\b",  # a negated class
+        r"\bfoo[a-z]\b",  # a range
+        r"\bfo{1,2}\b",  # a counted repeat holds a comma
+        r"\bfoo$",  # the end of the text reads otherwise than a stop
+        r"\bfoo\W",
+        r"\bfoo\p{P}",
+        r"\bfoo\x2e",
+        r"\bfoo[.]",
+        r"\bfoo\.",
+        r"(?P<a>foo)\g<a>",
+    ],
+)
+def test_patterns_that_may_consume_a_stop_are_read_whole(source: str) -> None:
+    assert _stops(source) is None
+
+
+def test_windows_merge_and_hold_the_ends_before_each_act() -> None:
+    windows = _cue_windows([10, 50, 300])
+    assert windows == [(0, 50), (240, 300)]
+    assert _in_windows(0, windows) and _in_windows(50, windows) and _in_windows(240, windows)
+    assert not _in_windows(51, windows) and not _in_windows(301, windows)
+
+
+def test_cues_near_acts_of_the_real_texts_are_finditers() -> None:
+    texts = _texts()
+    if not texts:
+        pytest.skip("no texts")
+    checked = found = 0
+    for text in texts:
+        starts = [m.start for m in acts.find_acts(text)]
+        # the windows of the acts named, and windows every 150 characters (most cues)
+        for windows in (_cue_windows(starts), _cue_windows(list(range(0, len(text), 150)))):
+            for rule in _rules():
+                got = [m.span() for m in _cues(rule.pattern, text, windows)]
+                assert got == _whole(rule.pattern, text, windows), (rule.name, text[:60])
+                checked += 1
+                found += len(got)
+    assert checked > 1000 and found > 40  # the comparison saw real cues
+
+
+_TOKENS = [
+    "repealing", "repeals", "to", "repeal", "replaced", "by", "Repealed", "implementing",
+    "laying down rules for the application of", "zur", "Ersetzung", "ersetzt", "durch",
+    "uchylając", "uchylającą", "uchyla", "zmieniając2", "abrogée", "abrogées", "par",
+    "portant", "modalités", "d’", "d'", "exécution", "de", "por", "la", "que", "se", "deroga",
+    "om", "ændring", "af", "tot", "wijziging", "van", "che", "abroga", "kterou", "zrušuje",
+    "Directive 2011/93/EU", "Framework Decision 2004/68/JHA", "32004F0068", "COM(2010) 94",
+    "Regulation (EU) 2016/679", "the", "Council", ".", ",", ";", "/", ":", "(", ")", "7",
+    "2004", "x", "_",
+]  # fmt: skip
+_SEPARATORS = ["", " ", "  ", "\n", " \n  ", "\t", ".", ", ", "/"]
+
+
+@st.composite
+def _synthetic(draw: st.DrawFn) -> tuple[str, list[int]]:
+    parts = draw(st.lists(st.tuples(st.sampled_from(_TOKENS), st.sampled_from(_SEPARATORS))))
+    text = "".join(t + s for t, s in parts)
+    starts = draw(st.lists(st.integers(0, max(0, len(text))), max_size=6))
+    return text, sorted(set(starts))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_synthetic())
+def test_cues_of_synthetic_texts_are_finditers(case: tuple[str, list[int]]) -> None:
+    text, extra = case
+    starts = sorted({m.start for m in acts.find_acts(text)} | set(extra))
+    windows = _cue_windows(starts)
+    for rule in _rules():
+        got = [m.span() for m in _cues(rule.pattern, text, windows)]
+        assert got == _whole(rule.pattern, text, windows), rule.name
+
+
+def test_a_text_naming_no_act_states_no_relation() -> None:
+    from timeline.model import Document
+
+    doc = Document(path="x.txt", text="This act repealing the old rules. " * 50, language="en")
+    assert acts.find_relations(doc) == []
+
+
+def test_a_cue_far_from_the_previous_act_is_still_found() -> None:
+    from timeline.model import Document
+
+    filler = "The rules apply to all Member States and their authorities. " * 40
+    text = (
+        "Council Directive 2011/93/EU of 13 December 2011.\n"
+        + filler
+        + "\nRegulation (EU) 2016/679 repealing Directive 95/46/EC applies."
+    )
+    doc = Document(path="x.txt", text=text, language="en")
+    rels = acts.find_relations(doc)
+    assert [(r.source, r.relation, r.target) for r in rels] == [
+        ("32016R0679", "repeals", "31995L0046")
+    ]
