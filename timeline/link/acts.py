@@ -688,10 +688,11 @@ def find_relations(document: Document, own: str | None = None) -> list[ActRelati
     if own is None:
         own = document_act(document)
     starts = [m.start for m in mentions]
-    windows = _cue_windows(starts)
+    rules = resources.load().relations
+    cues = _Cues(text, _cue_windows(starts), tuple(r.pattern for r in rules))
     out: list[ActRelation] = []
-    for rule in resources.load().relations:
-        for cue in _cues(rule.pattern, text, windows):
+    for rule in rules:
+        for cue in cues.of(rule.pattern):
             at = bisect.bisect_left(starts, cue.end())
             target = mentions[at] if at < len(mentions) else None
             if target is None or target.start - cue.end() > CUE_WINDOW:
@@ -721,10 +722,12 @@ def find_relations(document: Document, own: str | None = None) -> list[ActRelati
     return out
 
 
-#: Characters that may stop a cue search (see :func:`_cues`): no word characters, so a word
-#: boundary reads the same before them as at the end of the text.
+#: Characters that may start and stop a cue search (see :class:`_Cues`): no word
+#: characters, so a word boundary reads the same before them as at the end of the text.
 _STOPS = ".,;/"
-#: The pieces a cue pattern may be made of for a search to stop and start at one of
+_STOP_BEFORE = regex.compile("[" + regex.escape(_STOPS) + "]", regex.REVERSE)
+_STOP_AFTER = regex.compile("[" + regex.escape(_STOPS) + "]")
+#: The pieces a cue pattern may be made of for a search to start and stop at one of
 #: ``_STOPS`` (any other pattern is read over the whole text): letters, apostrophes, spaces,
 #: ``\s``, ``\b``, ``\w``, groups, lookarounds, alternatives, ``? * +`` and classes of such.
 _PLAIN_PATTERN = regex.compile(
@@ -733,23 +736,22 @@ _PLAIN_PATTERN = regex.compile(
 
 
 @lru_cache(maxsize=1024)
-def _stops(source: str) -> tuple[regex.Pattern[str], regex.Pattern[str]] | None:
-    r"""Where a search for ``source`` may start (searched backwards) and stop (forwards),
-    or None when the pattern is not plain enough to be sure.
+def _plain(source: str) -> bool:
+    r"""Whether a search for ``source`` may start right after, and stop right before, any of
+    ``_STOPS``, and find what a search of the whole text finds in between.
 
     A plain pattern (``_PLAIN_PATTERN``) whose text holds none of ``_STOPS`` never consumes
     one of them, and its assertions (``\b``, lookarounds made of the same pieces) read one of
-    them as they read the end of the text. So no match spans such a character, and a search
-    up to it finds what a search of the whole text finds before it. Digits may start a
-    search too when the pattern has no ``\w``.
+    them as they read the end of the text. So no match spans such a character.
     """
-    if not _PLAIN_PATTERN.fullmatch(source) or any(c in source for c in _STOPS):
-        return None
-    starts = _STOPS if "\\w" in source else _STOPS + "0123456789"
-    return (
-        regex.compile("[" + regex.escape(starts) + "]", regex.REVERSE),
-        regex.compile("[" + regex.escape(_STOPS) + "]"),
-    )
+    return bool(_PLAIN_PATTERN.fullmatch(source)) and not any(c in source for c in _STOPS)
+
+
+@lru_cache(maxsize=64)
+def _any_cue(sources: tuple[str, ...], flags: int) -> regex.Pattern[str]:
+    """One pattern matching where any of ``sources`` matches (to skip the stretches of text
+    where none does)."""
+    return regex.compile("|".join(f"(?:{s})" for s in sources), flags)
 
 
 def _cue_windows(starts: list[int]) -> list[tuple[int, int]]:
@@ -765,39 +767,68 @@ def _cue_windows(starts: list[int]) -> list[tuple[int, int]]:
     return windows
 
 
+class _Cues:
+    """The matches of ``pattern.finditer(text)`` that end in one of ``windows``, for each
+    relation rule's pattern, reading little of the text.
+
+    finditer reads the text left to right without overlaps, each search starting where the
+    last match ended. No match of a plain pattern (:func:`_plain`) spans one of ``_STOPS``, so
+    a search may as well start right after one, and stop right before one: the matches between
+    are finditer's. Each window is read from the last stop before it to the first one after
+    it (overlapping stretches merged), and only where one pattern made of all the plain ones
+    matches at all. A pattern that is not plain, or that matches the empty string, is read
+    over the whole text.
+    """
+
+    def __init__(
+        self, text: str, windows: list[tuple[int, int]], patterns: tuple[regex.Pattern[str], ...]
+    ) -> None:
+        self.text = text
+        self.windows = windows
+        stretches: list[tuple[int, int]] = []
+        for lo, hi in windows:
+            b = _STOP_BEFORE.search(text, 0, max(0, lo - 1))
+            start = b.end() if b is not None else 0
+            a = _STOP_AFTER.search(text, hi)
+            end = a.start() if a is not None else len(text)
+            if stretches and start <= stretches[-1][1]:
+                stretches[-1] = (stretches[-1][0], max(end, stretches[-1][1]))
+            else:
+                stretches.append((start, end))
+        plain = [p for p in patterns if _plain(p.pattern)]
+        by_flags: dict[int, list[str]] = {}
+        for p in plain:
+            by_flags.setdefault(p.flags, []).append(p.pattern)
+        self.stretches: dict[int, list[tuple[int, int]]] = {}
+        for flags, sources in by_flags.items():
+            anyone = _any_cue(tuple(sources), flags)
+            self.stretches[flags] = [
+                (s, e) for s, e in stretches if anyone.search(text, s, e) is not None
+            ]
+
+    def of(self, pattern: regex.Pattern[str]) -> list[regex.Match[str]]:
+        """The matches of ``pattern.finditer(text)`` that end in a window, in order."""
+        stretches = self.stretches.get(pattern.flags)
+        if stretches is None or not _plain(pattern.pattern):
+            return self._whole(pattern)
+        found: list[regex.Match[str]] = []
+        for s, e in stretches:
+            for m in pattern.finditer(self.text, s, e):
+                if m.end() == m.start():  # finditer's own stepping after an empty match
+                    return self._whole(pattern)
+                if _in_windows(m.end(), self.windows):
+                    found.append(m)
+        return found
+
+    def _whole(self, pattern: regex.Pattern[str]) -> list[regex.Match[str]]:
+        return [m for m in pattern.finditer(self.text) if _in_windows(m.end(), self.windows)]
+
+
 def _cues(
     pattern: regex.Pattern[str], text: str, windows: list[tuple[int, int]]
 ) -> list[regex.Match[str]]:
-    """The matches of ``pattern.finditer(text)`` that end in one of ``windows``, in order.
-
-    finditer reads the text left to right without overlaps, each search starting where the
-    last match ended. No match spans a character the pattern cannot consume (:func:`_stops`),
-    so a search may as well start right after one, and stop right before one: the matches
-    between are finditer's. Each window is read from the last such character before it (or
-    the end of the last search, if later) to the first one after it: the text between the
-    acts a text names is not read.
-    """
-    stops = _stops(pattern.pattern)
-    if stops is None:
-        return [m for m in pattern.finditer(text) if _in_windows(m.end(), windows)]
-    back, ahead = stops
-    synced = 0  # a search from here finds finditer's matches
-    found: list[regex.Match[str]] = []
-    for lo, hi in windows:
-        if hi < synced:
-            continue
-        # a match ending at lo or later starts after the last stop before lo
-        b = back.search(text, synced, max(synced, lo - 1))
-        pos = b.end() if b is not None else synced
-        a = ahead.search(text, hi)
-        end = a.start() if a is not None else len(text)
-        for m in pattern.finditer(text, pos, end):
-            if m.end() == m.start():  # finditer's own stepping after an empty match
-                return [m for m in pattern.finditer(text) if _in_windows(m.end(), windows)]
-            if m.end() >= lo:
-                found.append(m)
-        synced = end
-    return [m for m in found if _in_windows(m.end(), windows)]
+    """The matches of ``pattern.finditer(text)`` that end in one of ``windows``, in order."""
+    return _Cues(text, windows, (pattern,)).of(pattern)
 
 
 def _in_windows(end: int, windows: list[tuple[int, int]]) -> bool:
