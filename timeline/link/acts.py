@@ -775,9 +775,10 @@ class _Cues:
     last match ended. No match of a plain pattern (:func:`_plain`) spans one of ``_STOPS``, so
     a search may as well start right after one, and stop right before one: the matches between
     are finditer's. Each window is read from the last stop before it to the first one after
-    it (overlapping stretches merged), and only where one pattern made of all the plain ones
-    matches at all. A pattern that is not plain, or that matches the empty string, is read
-    over the whole text.
+    it (overlapping stretches merged), by one pattern made of all the plain ones, which
+    matches at every place where one of them does; each pattern is then tried at those places
+    alone, as finditer would meet them. A pattern that is not plain, or that matches the
+    empty string, is read over the whole text.
     """
 
     def __init__(
@@ -795,28 +796,38 @@ class _Cues:
                 stretches[-1] = (stretches[-1][0], max(end, stretches[-1][1]))
             else:
                 stretches.append((start, end))
-        plain = [p for p in patterns if _plain(p.pattern)]
         by_flags: dict[int, list[str]] = {}
-        for p in plain:
-            by_flags.setdefault(p.flags, []).append(p.pattern)
-        self.stretches: dict[int, list[tuple[int, int]]] = {}
+        for p in patterns:
+            if _plain(p.pattern):
+                by_flags.setdefault(p.flags, []).append(p.pattern)
+        #: by flags: each stretch with the places where a plain pattern may match in it
+        self.places: dict[int, list[tuple[int, int, list[int]]]] = {}
         for flags, sources in by_flags.items():
             anyone = _any_cue(tuple(sources), flags)
-            self.stretches[flags] = [
-                (s, e) for s, e in stretches if anyone.search(text, s, e) is not None
+            self.places[flags] = [
+                (s, e, at)
+                for s, e in stretches
+                if (at := [m.start() for m in anyone.finditer(text, s, e, overlapped=True)])
             ]
 
     def of(self, pattern: regex.Pattern[str]) -> list[regex.Match[str]]:
         """The matches of ``pattern.finditer(text)`` that end in a window, in order."""
-        stretches = self.stretches.get(pattern.flags)
-        if stretches is None or not _plain(pattern.pattern):
+        places = self.places.get(pattern.flags)
+        if places is None or not _plain(pattern.pattern):
             return self._whole(pattern)
         found: list[regex.Match[str]] = []
-        for s, e in stretches:
-            for m in pattern.finditer(self.text, s, e):
+        for s, e, at in places:
+            pos = s
+            for p in at:
+                if p < pos:
+                    continue
+                m = pattern.match(self.text, p, e)
+                if m is None:
+                    continue
                 if m.end() == m.start():  # finditer's own stepping after an empty match
                     return self._whole(pattern)
-                if _in_windows(m.end(), self.windows):
+                pos = m.end()
+                if _in_windows(pos, self.windows):
                     found.append(m)
         return found
 
