@@ -184,8 +184,13 @@ def _find_acts(text: str) -> tuple[ActMention, ...]:
     # cached: linking reads each document's acts for titles, relations and misprints
     res = resources.load()
     found: list[tuple[int, int, int, ActMention]] = []
+    # languages share some patterns ("COM(2010) 94"): each is read once per text
+    read: dict[tuple[str, int], list[regex.Match[str]]] = {}
     for order, rule in enumerate(res.acts):
-        for m in rule.pattern.finditer(text):
+        key = (rule.pattern.pattern, rule.pattern.flags)
+        if key not in read:
+            read[key] = list(rule.pattern.finditer(text))
+        for m in read[key]:
             celex = fill_celex(rule.celex, m)
             if celex:
                 found.append(
