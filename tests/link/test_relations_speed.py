@@ -138,3 +138,122 @@ def test_a_cue_far_from_the_previous_act_is_still_found() -> None:
     assert [(r.source, r.relation, r.target) for r in rels] == [
         ("32016R0679", "repeals", "31995L0046")
     ]
+
+
+# --- act mentions: a pattern is read only when the text holds its leading word ----------------
+
+
+def _acts_by_every_pattern(text: str) -> tuple[acts.ActMention, ...]:
+    """find_acts as it was: every rule's pattern read over the whole text."""
+    res = resources.load()
+    found = []
+    for order, rule in enumerate(res.acts):
+        for m in rule.pattern.finditer(text):
+            celex = acts.fill_celex(rule.celex, m)
+            if celex:
+                mention = acts.ActMention(
+                    m.start(), m.end(), m.group(0), celex, rule.kind, rule.name
+                )
+                found.append((m.start(), -(m.end() - m.start()), order, mention))
+    for m in res.celex.finditer(text):
+        mention = acts.ActMention(
+            m.start(), m.end(), m.group(0), m.group("celex"), "celex", "common:celex"
+        )
+        found.append((m.start(), -(m.end() - m.start()), len(res.acts), mention))
+    found.sort(key=lambda t: (t[0], t[1], t[2]))
+    out, last_end = [], -1
+    for _, _, _, mention in found:
+        if mention.start >= last_end:
+            out.append(mention)
+            last_end = mention.end
+    return tuple(out)
+
+
+def test_act_mentions_of_the_real_texts_are_those_of_every_pattern() -> None:
+    texts = _texts()
+    if not texts:
+        pytest.skip("no texts")
+    total = 0
+    for text in texts:
+        expected = _acts_by_every_pattern(text)
+        assert acts._find_acts.__wrapped__(text) == expected
+        total += len(expected)
+    assert total > 100
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Directive 2011/93/EU",
+                "DIRECTIVE 95/46/EC",
+                "directİve 2011/93/EU",
+                "İ",
+                "Rahmenbeschluss 2004/68/JI",
+                "RAHMENBESCHLUSS",
+                "Maßnahme",
+                "MASSNAHME",
+                "gemeinsame Maßnahme 97/154/JI",
+                "GEMEINSAME MASSNAHME 97/154/JI",
+                "décision-cadre 2004/68/JAI",
+                "DÉCISION-CADRE 2004/68/JAI",
+                "COM(2010) 94",
+                "KOM(2010) 94",
+                "32004F0068",
+                "směrnice 2011/93/EU",
+                "SMĚRNICE (EU) 2016/680",
+                "Framework Decision 2004/68/JHA",
+                "decision 2000/375/JHA",
+                "ſ",
+                "K",
+                " ",
+                "\n",
+                "of the Council",
+                "/",
+                "2004",
+                "Regulation (EC) No 1049/2001",
+            ]  # fmt: skip
+        ),
+        max_size=12,
+    )
+)
+def test_act_mentions_of_synthetic_texts_are_those_of_every_pattern(parts: list[str]) -> None:
+    text = " ".join(parts)
+    assert acts._find_acts.__wrapped__(text) == _acts_by_every_pattern(text)
+
+
+@pytest.mark.parametrize(
+    ("source", "word"),
+    [
+        (r"(?i:framework\s+decision)\s+(?P<year>\d{4})", "framework"),
+        (r"(?<![Ff]ramework\s)(?i:decision)\s+\d", "decision"),
+        (r"\bKOM\s*\(", "KOM"),
+        (r"(?i:gemeinsamen?\s+maßnahme)", "gemeinsame"),
+        (r"(?i:dir(?:e|ec)tiva)\s+\d", "dir"),
+        (r"(?i:décision-cadre)\s+\d", "décision-cadre"),
+        (r"(?i:framework|joint)\s+\d", None),  # an alternative in the opening group
+        (r"framework\s+\d|joint", None),  # an alternative at the top
+        (r"(?i:ab)\s+\d", None),  # too short
+        (r"(?P<year>\d{4})/JHA", None),
+        (r"(?x)framework \s+ \d", None),
+    ],
+)
+def test_leading_words_are_read_off_the_pattern(source: str, word: str | None) -> None:
+    assert acts._leading_word(regex.compile(source, resources._FLAGS)) == word
+
+
+def test_the_cases_a_pattern_matches_for_a_letter_are_the_engines() -> None:
+    # the letters of every leading word: each character the engine matches in their place is
+    # one of the cases the prefilter knows (a character it did not know could hide a match)
+    res = resources.load()
+    words = acts._leading_words(res.acts)
+    letters = sorted({c for w in words.of if w for c in w})
+    flags = res.acts[0].pattern.flags
+    cases = acts._all_cases(flags)
+    assert cases is not None
+    everything = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    for letter in letters:
+        matched = {m.group() for m in regex.finditer(regex.escape(letter), everything, flags)}
+        assert matched <= set(cases(letter)), letter
+    assert "İ" in words.unsure  # matched for "i", folded otherwise

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -184,12 +184,19 @@ def _find_acts(text: str) -> tuple[ActMention, ...]:
     # cached: linking reads each document's acts for titles, relations and misprints
     res = resources.load()
     found: list[tuple[int, int, int, ActMention]] = []
-    # languages share some patterns ("COM(2010) 94"): each is read once per text
+    # languages share some patterns ("COM(2010) 94"): each is read once per text; and a
+    # pattern whose leading word the text does not hold is not read at all
     read: dict[tuple[str, int], list[regex.Match[str]]] = {}
+    words = _leading_words(res.acts)
+    folded = text.casefold() if not any(c in text for c in words.unsure) else None
     for order, rule in enumerate(res.acts):
         key = (rule.pattern.pattern, rule.pattern.flags)
         if key not in read:
-            read[key] = list(rule.pattern.finditer(text))
+            word = words.of[order]
+            if folded is not None and word is not None and word not in folded:
+                read[key] = []
+            else:
+                read[key] = list(rule.pattern.finditer(text))
         for m in read[key]:
             celex = fill_celex(rule.celex, m)
             if celex:
@@ -219,6 +226,128 @@ def _find_acts(text: str) -> tuple[ActMention, ...]:
             out.append(mention)
             last_end = mention.end
     return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _LeadingWords:
+    """The word each act pattern's every match opens with (case folded), or None."""
+
+    of: tuple[str | None, ...]
+    #: characters the patterns match in place of a word's letter that case folding does not
+    #: make that letter ("İ" for "i"): a text holding one is read with every pattern
+    unsure: frozenset[str]
+
+
+_LEADING_WORDS: dict[int, tuple[tuple[resources.ActRule, ...], _LeadingWords]] = {}
+_LOOKBEHIND = regex.compile(r"\(\?<[!=](?:\\.|\[(?:\\.|[^\]])*\]|[^()\\\[])*\)")
+
+
+def _leading_words(rules: tuple[resources.ActRule, ...]) -> _LeadingWords:
+    """The leading word of each rule's pattern (see :func:`_leading_word`)."""
+    known = _LEADING_WORDS.get(id(rules))
+    if known is not None and known[0] is rules:
+        return known[1]
+    words: list[str | None] = []
+    unsure: set[str] = set()
+    for rule in rules:
+        word = _leading_word(rule.pattern)
+        cases = _all_cases(rule.pattern.flags) if word is not None else None
+        if word is None or cases is None:
+            words.append(None)
+            continue
+        for letter in word:
+            for other in cases(letter):
+                if other.casefold() != letter.casefold():
+                    unsure.add(other)
+        words.append(word.casefold())
+    found = _LeadingWords(tuple(words), frozenset(unsure))
+    _LEADING_WORDS[id(rules)] = (rules, found)
+    return found
+
+
+def _all_cases(flags: int) -> Callable[[str], list[str]] | None:
+    """The characters a pattern compiled with ``flags`` matches in place of a letter (None
+    when the regex engine does not tell)."""
+    if flags & (regex.FULLCASE | regex.VERBOSE):
+        return None
+    try:
+        from regex import _regex  # type: ignore[attr-defined]
+
+        get_all_cases = _regex.get_all_cases
+    except (ImportError, AttributeError):  # pragma: no cover - another regex version
+        return None
+    if not flags & regex.IGNORECASE:
+        return lambda letter: [letter]
+    return lambda letter: [chr(c) for c in get_all_cases(flags, ord(letter))]
+
+
+def _leading_word(pattern: regex.Pattern[str]) -> str | None:
+    r"""The letters every match of ``pattern`` opens with, or None when not sure.
+
+    Read off the pattern's text: after ``\b`` and lookbehinds, inside the groups that open it
+    (``(?i:``, ``(?:``, ``(?-i:``, none with an alternative of its own), the letters (and
+    hyphens) up to the first other character; a letter that a quantifier follows is left
+    out. Fewer than three letters are no word.
+    """
+    source = pattern.pattern
+    i = 0
+    while True:
+        if source.startswith("\\b", i):
+            i += 2
+            continue
+        lb = _LOOKBEHIND.match(source, i)
+        if lb is not None:
+            i = lb.end()
+            continue
+        break
+    opened: list[int] = []
+    while True:
+        for opener in ("(?i:", "(?:", "(?-i:"):
+            if source.startswith(opener, i):
+                opened.append(i)
+                i += len(opener)
+                break
+        else:
+            break
+    j = i
+    while j < len(source) and (source[j].isalpha() or source[j] == "-"):
+        j += 1
+    word = source[i:j]
+    if j < len(source) and source[j] in "?*+{":
+        word = word[:-1]
+    if len(word.replace("-", "")) < 3 or "(?" in source[:i].replace("(?i:", "").replace(
+        "(?:", ""
+    ).replace("(?-i:", "").replace("(?<!", "").replace("(?<=", ""):
+        return None
+    # no alternative at the top level, nor in a group that opens the pattern
+    depth, stack = 0, [-1]
+    k = 0
+    while k < len(source):
+        c = source[k]
+        if c == "\\":
+            k += 2
+            continue
+        if c == "[":
+            end = k + 1
+            if end < len(source) and source[end] == "^":
+                end += 1
+            if end < len(source) and source[end] == "]":
+                end += 1
+            while end < len(source) and source[end] != "]":
+                end += 2 if source[end] == "\\" else 1
+            k = end + 1
+            continue
+        if c == "(":
+            depth += 1
+            stack.append(k)
+        elif c == ")":
+            depth -= 1
+            if len(stack) > 1:
+                stack.pop()
+        elif c == "|" and (stack[-1] == -1 or stack[-1] in opened):
+            return None
+        k += 1
+    return word
 
 
 def find_procedures(text: str) -> list[tuple[int, int, str]]:
