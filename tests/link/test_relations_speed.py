@@ -93,7 +93,8 @@ _TOKENS = [
     "om", "ændring", "af", "tot", "wijziging", "van", "che", "abroga", "kterou", "zrušuje",
     "Directive 2011/93/EU", "Framework Decision 2004/68/JHA", "32004F0068", "COM(2010) 94",
     "Regulation (EU) 2016/679", "the", "Council", ".", ",", ";", "/", ":", "(", ")", "7",
-    "2004", "x", "_",
+    "2004", "x", "_", "REPEALING", "repealİng", "ERSETZT", "Ersetzung", "ÄNDERT", "ſ",
+    "İ", "MODIFİCA", "transposİtion of",
 ]  # fmt: skip
 _SEPARATORS = ["", " ", "  ", "\n", " \n  ", "\t", ".", ", ", "/"]
 
@@ -244,11 +245,14 @@ def test_leading_words_are_read_off_the_pattern(source: str, word: str | None) -
 
 
 def test_the_cases_a_pattern_matches_for_a_letter_are_the_engines() -> None:
-    # the letters of every leading word: each character the engine matches in their place is
-    # one of the cases the prefilter knows (a character it did not know could hide a match)
+    # the letters of every leading word and cue word: each character the engine matches in
+    # their place is one of the cases the prefilters know (one they did not could hide a match)
     res = resources.load()
     words = acts._leading_words(res.acts)
     letters = sorted({c for w in words.of if w for c in w})
+    letters += sorted(
+        {c for r in res.relations for w in acts._cue_words(r.pattern) or () for c in w}
+    )
     flags = res.acts[0].pattern.flags
     cases = acts._all_cases(flags)
     assert cases is not None
@@ -257,3 +261,22 @@ def test_the_cases_a_pattern_matches_for_a_letter_are_the_engines() -> None:
         matched = {m.group() for m in regex.finditer(regex.escape(letter), everything, flags)}
         assert matched <= set(cases(letter)), letter
     assert "İ" in words.unsure  # matched for "i", folded otherwise
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [
+        (r"\b(?:repealing|repeals|to\s+repeal)\b", {"repealing", "repeals", "repeal"}),
+        (r"\b(?:zur\s+Ersetzung|ersetzt(?!\s+durch))\b", {"ersetzung", "ersetzt"}),
+        (r"\b(?:que\s+transp[õo]e|transposição\s+da)\b", {"transp", "transposição"}),
+        (r"\b(?:uchylając\w*|uchyla)\b", {"uchylając", "uchyla"}),
+        (r"\b(?:abrogée?s?\s+par)\b", {"abrogé"}),
+        (r"\b(?:to|a)\b", {"to", "a"}),
+        (r"\b(?:foo|\s+)\b", None),  # a branch without a letter
+        (r"\b(?:x?y?)\b", None),
+        (r"\bfoo.bar\b", None),  # not plain
+    ],
+)
+def test_cue_words_are_read_off_the_pattern(source: str, words: set[str] | None) -> None:
+    found = acts._cue_words(regex.compile(source, resources._FLAGS))
+    assert (set(found) if found is not None else None) == words

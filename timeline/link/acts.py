@@ -823,7 +823,7 @@ def find_relations(document: Document, own: str | None = None) -> list[ActRelati
         own = document_act(document)
     starts = [m.start for m in mentions]
     rules = resources.load().relations
-    cues = _Cues(text, _cue_windows(starts), tuple(r.pattern for r in rules))
+    cues = _Cues(text, _cue_windows(starts))
     out: list[ActRelation] = []
     for rule in rules:
         for cue in cues.of(rule.pattern):
@@ -881,11 +881,99 @@ def _plain(source: str) -> bool:
     return bool(_PLAIN_PATTERN.fullmatch(source)) and not any(c in source for c in _STOPS)
 
 
+_LOOKAROUNDS = ("(?!", "(?=", "(?<!", "(?<=")
+_GROUP_OPENERS = (*_LOOKAROUNDS, "(?:", "(?i:", "(?-i:")
+
+
+@lru_cache(maxsize=1024)
+def _cue_words(pattern: regex.Pattern[str]) -> frozenset[str] | None:
+    """Words one of which every match of a plain pattern holds (case folded), or None.
+
+    Read off the pattern's text: an alternative needs one of its branches' words; a sequence
+    the longest of its runs of letters (or of the words of one of its groups) that no
+    quantifier makes optional.
+    """
+    if not _plain(pattern.pattern) or pattern.flags & (regex.FULLCASE | regex.VERBOSE):
+        return None
+    source = pattern.pattern
+    i = 0
+
+    def alternative() -> frozenset[str] | None:
+        nonlocal i
+        branches = [sequence()]
+        while i < len(source) and source[i] == "|":
+            i += 1
+            branches.append(sequence())
+        if any(b is None for b in branches):
+            return None
+        return frozenset(w for b in branches if b is not None for w in b)
+
+    def sequence() -> frozenset[str] | None:
+        nonlocal i
+        best: frozenset[str] | None = None
+        run = ""
+
+        def keep(found: frozenset[str] | None) -> None:
+            nonlocal best
+            if found and (best is None or min(map(len, found)) > min(map(len, best))):
+                best = found
+
+        while i < len(source) and source[i] not in "|)":
+            c = source[i]
+            atom: str | None = None
+            inner: frozenset[str] | None = None
+            if c == "\\":
+                i += 2  # \s \b \w: no letter of a word
+            elif c == "[":
+                i = source.index("]", i + 1) + 1
+            elif c == "(":
+                opener = next(o for o in _GROUP_OPENERS if source.startswith(o, i))
+                i += len(opener)
+                inner = alternative()
+                i += 1  # ")"
+                if opener in _LOOKAROUNDS:
+                    inner = None
+            else:
+                atom = c
+                i += 1
+            quantifier = source[i] if i < len(source) and source[i] in "?*+" else ""
+            if quantifier:
+                i += 1
+                if i < len(source) and source[i] == "?":
+                    i += 1
+            if atom is not None and quantifier in ("", "+"):
+                run += atom
+                if quantifier:
+                    keep(frozenset({run.casefold()}))
+                    run = ""
+                continue
+            keep(frozenset({run.casefold()}) if run else None)
+            run = ""
+            if quantifier in ("", "+"):
+                keep(inner)
+        keep(frozenset({run.casefold()}) if run else None)
+        return best
+
+    found = alternative()
+    if i != len(source) or not found or "" in found:
+        return None
+    return found
+
+
 @lru_cache(maxsize=64)
-def _any_cue(sources: tuple[str, ...], flags: int) -> regex.Pattern[str]:
-    """One pattern matching where any of ``sources`` matches (to skip the stretches of text
-    where none does)."""
-    return regex.compile("|".join(f"(?:{s})" for s in sources), flags)
+def _unsure_cases(words: frozenset[str], flags: int) -> frozenset[str] | None:
+    """Characters matched in place of a letter of ``words`` that case folding does not make
+    that letter (None when the engine does not tell)."""
+    cases = _all_cases(flags)
+    if cases is None:
+        return None
+    return frozenset(
+        other
+        for word in words
+        for letter in word
+        for other in cases(letter)
+        if other.casefold() != letter.casefold()
+    )
 
 
 def _cue_windows(starts: list[int]) -> list[tuple[int, int]]:
@@ -909,15 +997,12 @@ class _Cues:
     last match ended. No match of a plain pattern (:func:`_plain`) spans one of ``_STOPS``, so
     a search may as well start right after one, and stop right before one: the matches between
     are finditer's. Each window is read from the last stop before it to the first one after
-    it (overlapping stretches merged), by one pattern made of all the plain ones, which
-    matches at every place where one of them does; each pattern is then tried at those places
-    alone, as finditer would meet them. A pattern that is not plain, or that matches the
+    it (overlapping stretches merged), and only by the patterns one of whose words
+    (:func:`_cue_words`) the stretches hold. A pattern that is not plain, or that matches the
     empty string, is read over the whole text.
     """
 
-    def __init__(
-        self, text: str, windows: list[tuple[int, int]], patterns: tuple[regex.Pattern[str], ...]
-    ) -> None:
+    def __init__(self, text: str, windows: list[tuple[int, int]]) -> None:
         self.text = text
         self.windows = windows
         stretches: list[tuple[int, int]] = []
@@ -930,38 +1015,28 @@ class _Cues:
                 stretches[-1] = (stretches[-1][0], max(end, stretches[-1][1]))
             else:
                 stretches.append((start, end))
-        by_flags: dict[int, list[str]] = {}
-        for p in patterns:
-            if _plain(p.pattern):
-                by_flags.setdefault(p.flags, []).append(p.pattern)
-        #: by flags: each stretch with the places where a plain pattern may match in it
-        self.places: dict[int, list[tuple[int, int, list[int]]]] = {}
-        for flags, sources in by_flags.items():
-            anyone = _any_cue(tuple(sources), flags)
-            self.places[flags] = [
-                (s, e, at)
-                for s, e in stretches
-                if (at := [m.start() for m in anyone.finditer(text, s, e, overlapped=True)])
-            ]
+        self.stretches = stretches
+        self._read = "\x00".join(text[s:e] for s, e in stretches)
+        self._folded: str | None = None
 
     def of(self, pattern: regex.Pattern[str]) -> list[regex.Match[str]]:
         """The matches of ``pattern.finditer(text)`` that end in a window, in order."""
-        places = self.places.get(pattern.flags)
-        if places is None or not _plain(pattern.pattern):
+        if not _plain(pattern.pattern):
             return self._whole(pattern)
+        words = _cue_words(pattern)
+        if words is not None:
+            unsure = _unsure_cases(words, pattern.flags)
+            if unsure is not None and not any(c in self._read for c in unsure):
+                if self._folded is None:
+                    self._folded = self._read.casefold()
+                if not any(w in self._folded for w in words):
+                    return []
         found: list[regex.Match[str]] = []
-        for s, e, at in places:
-            pos = s
-            for p in at:
-                if p < pos:
-                    continue
-                m = pattern.match(self.text, p, e)
-                if m is None:
-                    continue
+        for s, e in self.stretches:
+            for m in pattern.finditer(self.text, s, e):
                 if m.end() == m.start():  # finditer's own stepping after an empty match
                     return self._whole(pattern)
-                pos = m.end()
-                if _in_windows(pos, self.windows):
+                if _in_windows(m.end(), self.windows):
                     found.append(m)
         return found
 
@@ -973,7 +1048,7 @@ def _cues(
     pattern: regex.Pattern[str], text: str, windows: list[tuple[int, int]]
 ) -> list[regex.Match[str]]:
     """The matches of ``pattern.finditer(text)`` that end in one of ``windows``, in order."""
-    return _Cues(text, windows, (pattern,)).of(pattern)
+    return _Cues(text, windows).of(pattern)
 
 
 def _in_windows(end: int, windows: list[tuple[int, int]]) -> bool:
