@@ -410,7 +410,10 @@ def _title_rules(language: str | None) -> list[resources.TitleRules]:
 def _cut_subject(subject: str) -> str:
     """Cut a subject where the title goes on to relations or references."""
     end = len(subject)
+    words = _Words(subject)  # to skip the cue patterns whose words the subject lacks
     for rule in resources.load().relations:
+        if not words.may_hold(rule.pattern):
+            continue
         m = rule.pattern.search(subject)
         if m and m.start() < end:
             end = m.start()
@@ -989,6 +992,34 @@ def _cue_windows(starts: list[int]) -> list[tuple[int, int]]:
     return windows
 
 
+class _Words:
+    """A text, to tell cheaply whether a plain pattern may match in it (:func:`_cue_words`)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._folded: str | None = None
+        self._chars: frozenset[str] | None = None
+
+    def may_hold(self, pattern: regex.Pattern[str]) -> bool:
+        """False only when no match of ``pattern`` can be in the text."""
+        words = _cue_words(pattern)
+        if words is None:
+            return True
+        unsure = _unsure_cases(words, pattern.flags)
+        if unsure is None:
+            return True
+        if self._chars is None:
+            self._chars = frozenset(self.text)
+        if not unsure.isdisjoint(self._chars):
+            return True
+        if self._folded is None:
+            self._folded = self.text.casefold()
+        for word in words:
+            if word in self._folded:
+                return True
+        return False
+
+
 class _Cues:
     """The matches of ``pattern.finditer(text)`` that end in one of ``windows``, for each
     relation rule's pattern, reading little of the text.
@@ -1016,21 +1047,14 @@ class _Cues:
             else:
                 stretches.append((start, end))
         self.stretches = stretches
-        self._read = "\x00".join(text[s:e] for s, e in stretches)
-        self._folded: str | None = None
+        self.words = _Words("\x00".join(text[s:e] for s, e in stretches))
 
     def of(self, pattern: regex.Pattern[str]) -> list[regex.Match[str]]:
         """The matches of ``pattern.finditer(text)`` that end in a window, in order."""
         if not _plain(pattern.pattern):
             return self._whole(pattern)
-        words = _cue_words(pattern)
-        if words is not None:
-            unsure = _unsure_cases(words, pattern.flags)
-            if unsure is not None and not any(c in self._read for c in unsure):
-                if self._folded is None:
-                    self._folded = self._read.casefold()
-                if not any(w in self._folded for w in words):
-                    return []
+        if not self.words.may_hold(pattern):
+            return []
         found: list[regex.Match[str]] = []
         for s, e in self.stretches:
             for m in pattern.finditer(self.text, s, e):
