@@ -450,16 +450,21 @@ def parse_title(
     kind: str | None = None
     subject: str | None = None
     raw: str | None = None
+    words = _Words(title)  # to skip the patterns whose words the title lacks
     for rules in _title_rules(language):
-        if rules.proposal is not None and rules.proposal.search(title):
+        if (
+            rules.proposal is not None
+            and words.may_hold(rules.proposal)
+            and rules.proposal.search(title)
+        ):
             proposal = True
         if kind is None:
             for name, pattern in rules.kinds:
-                km = pattern.search(title)
+                km = pattern.search(title) if words.may_hold(pattern) else None
                 if km and km.start() < 80:
                     kind = name
                     break
-        if subject is None and rules.subject is not None:
+        if subject is None and rules.subject is not None and words.may_hold(rules.subject):
             m = rules.subject.search(title)
             if m and (max_subject_at is None or m.start() <= max_subject_at):
                 kept = _cut_subject(title[m.end() :]).strip()
@@ -888,7 +893,7 @@ _LOOKAROUNDS = ("(?!", "(?=", "(?<!", "(?<=")
 _GROUP_OPENERS = (*_LOOKAROUNDS, "(?:", "(?i:", "(?-i:")
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def _cue_words(pattern: regex.Pattern[str]) -> frozenset[str] | None:
     """Words one of which every match of a plain pattern holds (case folded), or None.
 
@@ -963,7 +968,7 @@ def _cue_words(pattern: regex.Pattern[str]) -> frozenset[str] | None:
     return found
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=4096)
 def _unsure_cases(words: frozenset[str], flags: int) -> frozenset[str] | None:
     """Characters matched in place of a letter of ``words`` that case folding does not make
     that letter (None when the engine does not tell)."""
