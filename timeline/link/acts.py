@@ -1007,22 +1007,31 @@ class _Words:
 
     def may_hold(self, pattern: regex.Pattern[str]) -> bool:
         """False only when no match of ``pattern`` can be in the text."""
-        words = _cue_words(pattern)
+        known = _PATTERN_WORDS.get(id(pattern))
+        if known is None or known[0] is not pattern:
+            words = _cue_words(pattern)
+            unsure = _unsure_cases(words, pattern.flags) if words is not None else None
+            known = (pattern, words if unsure is not None else None, unsure or frozenset())
+            _PATTERN_WORDS[id(pattern)] = known
+        _, words, unsure = known
         if words is None:
             return True
-        unsure = _unsure_cases(words, pattern.flags)
-        if unsure is None:
-            return True
-        if self._chars is None:
-            self._chars = frozenset(self.text)
-        if not unsure.isdisjoint(self._chars):
-            return True
-        if self._folded is None:
-            self._folded = self.text.casefold()
+        if unsure:
+            if self._chars is None:
+                self._chars = frozenset(self.text)
+            if not unsure.isdisjoint(self._chars):
+                return True
+        folded = self._folded
+        if folded is None:
+            folded = self._folded = self.text.casefold()
         for word in words:
-            if word in self._folded:
+            if word in folded:
                 return True
         return False
+
+
+#: By id: a pattern, its words (None when unsure) and the characters that make them unsure.
+_PATTERN_WORDS: dict[int, tuple[regex.Pattern[str], frozenset[str] | None, frozenset[str]]] = {}
 
 
 class _Cues:
