@@ -1007,13 +1007,13 @@ class _Words:
 
     def may_hold(self, pattern: regex.Pattern[str]) -> bool:
         """False only when no match of ``pattern`` can be in the text."""
-        known = _PATTERN_WORDS.get(id(pattern))
-        if known is None or known[0] is not pattern:
+        known = _PATTERN_WORDS.get(pattern)
+        if known is None:
             words = _cue_words(pattern)
             unsure = _unsure_cases(words, pattern.flags) if words is not None else None
-            known = (pattern, words if unsure is not None else None, unsure or frozenset())
-            _PATTERN_WORDS[id(pattern)] = known
-        _, words, unsure = known
+            known = (words if unsure is not None else None, unsure or frozenset())
+            _PATTERN_WORDS[pattern] = known
+        words, unsure = known
         if words is None:
             return True
         if unsure:
@@ -1030,8 +1030,8 @@ class _Words:
         return False
 
 
-#: By id: a pattern, its words (None when unsure) and the characters that make them unsure.
-_PATTERN_WORDS: dict[int, tuple[regex.Pattern[str], frozenset[str] | None, frozenset[str]]] = {}
+#: A pattern's words (None when unsure) and the characters that make them unsure.
+_PATTERN_WORDS: dict[regex.Pattern[str], tuple[frozenset[str] | None, frozenset[str]]] = {}
 
 
 class _Cues:
