@@ -238,6 +238,9 @@ def test_act_mentions_of_synthetic_texts_are_those_of_every_pattern(parts: list[
         (r"(?i:ab)\s+\d", None),  # too short
         (r"(?P<year>\d{4})/JHA", None),
         (r"(?x)framework \s+ \d", None),
+        (r"(?:framework)?\s+decision", None),  # an optional opening group
+        (r"(?i:framework\s+decision)*\s+\d", None),
+        (r"(?i:framework\s+decision)+\s+\d", None),  # repeated: not sure enough
     ],
 )
 def test_leading_words_are_read_off_the_pattern(source: str, word: str | None) -> None:

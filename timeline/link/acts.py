@@ -189,12 +189,18 @@ def _find_acts(text: str) -> tuple[ActMention, ...]:
     read: dict[tuple[str, int], list[regex.Match[str]]] = {}
     words = _leading_words(res.acts)
     folded = text.casefold() if not any(c in text for c in words.unsure) else None
+    # one character folds to one: a match opens where its word is in the folded text
+    aligned = folded is not None and len(folded) == len(text)
     for order, rule in enumerate(res.acts):
         key = (rule.pattern.pattern, rule.pattern.flags)
         if key not in read:
             word = words.of[order]
-            if folded is not None and word is not None and word not in folded:
+            if folded is None or word is None:
+                read[key] = list(rule.pattern.finditer(text))
+            elif word not in folded:
                 read[key] = []
+            elif aligned:
+                read[key] = _matches_at(rule.pattern, text, folded, word)
             else:
                 read[key] = list(rule.pattern.finditer(text))
         for m in read[key]:
@@ -226,6 +232,27 @@ def _find_acts(text: str) -> tuple[ActMention, ...]:
             out.append(mention)
             last_end = mention.end
     return tuple(out)
+
+
+def _matches_at(
+    pattern: regex.Pattern[str], text: str, folded: str, word: str
+) -> list[regex.Match[str]]:
+    """``pattern.finditer(text)``, trying the pattern only where its leading word stands
+    (``folded`` is ``text`` case folded, one character for one): finditer's next match is the
+    first one opening at or after where the last one ended, and each opens at its word."""
+    found: list[regex.Match[str]] = []
+    pos = 0
+    at = folded.find(word)
+    while at >= 0:
+        if at >= pos:
+            m = pattern.match(text, at)
+            if m is not None:
+                if m.end() == m.start():  # finditer's own stepping after an empty match
+                    return list(pattern.finditer(text))
+                found.append(m)
+                pos = m.end()
+        at = folded.find(word, at + 1)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,8 +369,8 @@ def _leading_word(pattern: regex.Pattern[str]) -> str | None:
             stack.append(k)
         elif c == ")":
             depth -= 1
-            if len(stack) > 1:
-                stack.pop()
+            if len(stack) > 1 and stack.pop() in opened and source[k + 1 : k + 2] in set("?*+{"):
+                return None  # a group that opens the pattern is optional or repeated
         elif c == "|" and (stack[-1] == -1 or stack[-1] in opened):
             return None
         k += 1
