@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -184,8 +184,26 @@ def _find_acts(text: str) -> tuple[ActMention, ...]:
     # cached: linking reads each document's acts for titles, relations and misprints
     res = resources.load()
     found: list[tuple[int, int, int, ActMention]] = []
+    # languages share some patterns ("COM(2010) 94"): each is read once per text; and a
+    # pattern whose leading word the text does not hold is not read at all
+    read: dict[tuple[str, int], list[regex.Match[str]]] = {}
+    words = _leading_words(res.acts)
+    folded = text.casefold() if not any(c in text for c in words.unsure) else None
+    # one character folds to one: a match opens where its word is in the folded text
+    aligned = folded is not None and len(folded) == len(text)
     for order, rule in enumerate(res.acts):
-        for m in rule.pattern.finditer(text):
+        key = (rule.pattern.pattern, rule.pattern.flags)
+        if key not in read:
+            word = words.of[order]
+            if folded is None or word is None:
+                read[key] = list(rule.pattern.finditer(text))
+            elif word not in folded:
+                read[key] = []
+            elif aligned:
+                read[key] = _matches_at(rule.pattern, text, folded, word)
+            else:
+                read[key] = list(rule.pattern.finditer(text))
+        for m in read[key]:
             celex = fill_celex(rule.celex, m)
             if celex:
                 found.append(
@@ -214,6 +232,149 @@ def _find_acts(text: str) -> tuple[ActMention, ...]:
             out.append(mention)
             last_end = mention.end
     return tuple(out)
+
+
+def _matches_at(
+    pattern: regex.Pattern[str], text: str, folded: str, word: str
+) -> list[regex.Match[str]]:
+    """``pattern.finditer(text)``, trying the pattern only where its leading word stands
+    (``folded`` is ``text`` case folded, one character for one): finditer's next match is the
+    first one opening at or after where the last one ended, and each opens at its word."""
+    found: list[regex.Match[str]] = []
+    pos = 0
+    at = folded.find(word)
+    while at >= 0:
+        if at >= pos:
+            m = pattern.match(text, at)
+            if m is not None:
+                if m.end() == m.start():  # finditer's own stepping after an empty match
+                    return list(pattern.finditer(text))
+                found.append(m)
+                pos = m.end()
+        at = folded.find(word, at + 1)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _LeadingWords:
+    """The word each act pattern's every match opens with (case folded), or None."""
+
+    of: tuple[str | None, ...]
+    #: characters the patterns match in place of a word's letter that case folding does not
+    #: make that letter ("İ" for "i"): a text holding one is read with every pattern
+    unsure: frozenset[str]
+
+
+_LEADING_WORDS: dict[int, tuple[tuple[resources.ActRule, ...], _LeadingWords]] = {}
+_LOOKBEHIND = regex.compile(r"\(\?<[!=](?:\\.|\[(?:\\.|[^\]])*\]|[^()\\\[])*\)")
+
+
+def _leading_words(rules: tuple[resources.ActRule, ...]) -> _LeadingWords:
+    """The leading word of each rule's pattern (see :func:`_leading_word`)."""
+    known = _LEADING_WORDS.get(id(rules))
+    if known is not None and known[0] is rules:
+        return known[1]
+    words: list[str | None] = []
+    unsure: set[str] = set()
+    for rule in rules:
+        word = _leading_word(rule.pattern)
+        cases = _all_cases(rule.pattern.flags) if word is not None else None
+        if word is None or cases is None:
+            words.append(None)
+            continue
+        for letter in word:
+            for other in cases(letter):
+                if other.casefold() != letter.casefold():
+                    unsure.add(other)
+        words.append(word.casefold())
+    found = _LeadingWords(tuple(words), frozenset(unsure))
+    _LEADING_WORDS[id(rules)] = (rules, found)
+    return found
+
+
+def _all_cases(flags: int) -> Callable[[str], list[str]] | None:
+    """The characters a pattern compiled with ``flags`` matches in place of a letter (None
+    when the regex engine does not tell)."""
+    if flags & (regex.FULLCASE | regex.VERBOSE):
+        return None
+    try:
+        from regex import _regex  # type: ignore[attr-defined]
+
+        get_all_cases = _regex.get_all_cases
+    except (ImportError, AttributeError):  # pragma: no cover - another regex version
+        return None
+    if not flags & regex.IGNORECASE:
+        return lambda letter: [letter]
+    return lambda letter: [chr(c) for c in get_all_cases(flags, ord(letter))]
+
+
+def _leading_word(pattern: regex.Pattern[str]) -> str | None:
+    r"""The letters every match of ``pattern`` opens with, or None when not sure.
+
+    Read off the pattern's text: after ``\b`` and lookbehinds, inside the groups that open it
+    (``(?i:``, ``(?:``, ``(?-i:``, none with an alternative of its own), the letters (and
+    hyphens) up to the first other character; a letter that a quantifier follows is left
+    out. Fewer than three letters are no word.
+    """
+    source = pattern.pattern
+    i = 0
+    while True:
+        if source.startswith("\\b", i):
+            i += 2
+            continue
+        lb = _LOOKBEHIND.match(source, i)
+        if lb is not None:
+            i = lb.end()
+            continue
+        break
+    opened: list[int] = []
+    while True:
+        for opener in ("(?i:", "(?:", "(?-i:"):
+            if source.startswith(opener, i):
+                opened.append(i)
+                i += len(opener)
+                break
+        else:
+            break
+    j = i
+    while j < len(source) and (source[j].isalpha() or source[j] == "-"):
+        j += 1
+    word = source[i:j]
+    if j < len(source) and source[j] in "?*+{":
+        word = word[:-1]
+    if len(word.replace("-", "")) < 3 or "(?" in source[:i].replace("(?i:", "").replace(
+        "(?:", ""
+    ).replace("(?-i:", "").replace("(?<!", "").replace("(?<=", ""):
+        return None
+    # no alternative at the top level, nor in a group that opens the pattern
+    depth, stack = 0, [-1]
+    k = 0
+    while k < len(source):
+        c = source[k]
+        if c == "\\":
+            k += 2
+            continue
+        if c == "[":
+            end = k + 1
+            if end < len(source) and source[end] == "^":
+                end += 1
+            if end < len(source) and source[end] == "]":
+                end += 1
+            while end < len(source) and source[end] != "]":
+                end += 2 if source[end] == "\\" else 1
+            k = end + 1
+            continue
+        if c == "(":
+            depth += 1
+            stack.append(k)
+        elif c == ")":
+            depth -= 1
+            if len(stack) > 1 and stack.pop() in opened and source[k + 1 : k + 2] in set("?*+{"):
+                return None  # a group that opens the pattern is optional or repeated
+        elif c == "|" and (stack[-1] == -1 or stack[-1] in opened):
+            return None
+        k += 1
+    return word
 
 
 def find_procedures(text: str) -> list[tuple[int, int, str]]:
@@ -276,7 +437,10 @@ def _title_rules(language: str | None) -> list[resources.TitleRules]:
 def _cut_subject(subject: str) -> str:
     """Cut a subject where the title goes on to relations or references."""
     end = len(subject)
+    words = _Words(subject)  # to skip the cue patterns whose words the subject lacks
     for rule in resources.load().relations:
+        if not words.may_hold(rule.pattern):
+            continue
         m = rule.pattern.search(subject)
         if m and m.start() < end:
             end = m.start()
@@ -313,16 +477,21 @@ def parse_title(
     kind: str | None = None
     subject: str | None = None
     raw: str | None = None
+    words = _Words(title)  # to skip the patterns whose words the title lacks
     for rules in _title_rules(language):
-        if rules.proposal is not None and rules.proposal.search(title):
+        if (
+            rules.proposal is not None
+            and words.may_hold(rules.proposal)
+            and rules.proposal.search(title)
+        ):
             proposal = True
         if kind is None:
             for name, pattern in rules.kinds:
-                km = pattern.search(title)
+                km = pattern.search(title) if words.may_hold(pattern) else None
                 if km and km.start() < 80:
                     kind = name
                     break
-        if subject is None and rules.subject is not None:
+        if subject is None and rules.subject is not None and words.may_hold(rules.subject):
             m = rules.subject.search(title)
             if m and (max_subject_at is None or m.start() <= max_subject_at):
                 kept = _cut_subject(title[m.end() :]).strip()
@@ -682,20 +851,24 @@ def find_relations(document: Document, own: str | None = None) -> list[ActRelati
     text = document.text or ""
     if not text:
         return []
+    mentions = find_acts(text)
+    if not mentions:
+        return []  # a cue counts only before an act it governs
     if own is None:
         own = document_act(document)
-    mentions = find_acts(text)
     starts = [m.start for m in mentions]
+    rules = resources.load().relations
+    cues = _Cues(text, _cue_windows(starts))
     out: list[ActRelation] = []
-    for rule in resources.load().relations:
-        for cue in rule.pattern.finditer(text):
+    for rule in rules:
+        for cue in cues.of(rule.pattern):
             at = bisect.bisect_left(starts, cue.end())
             target = mentions[at] if at < len(mentions) else None
             if target is None or target.start - cue.end() > CUE_WINDOW:
                 continue
             if _SENTENCE_BREAK.search(text, cue.end(), target.start):
                 continue
-            subject = _subject(text, cue.start(), own, target, mentions)
+            subject = _subject(text, cue.start(), own, target, mentions, starts)
             if subject is None:
                 continue
             src, dst = (target.celex, subject) if rule.inverse else (subject, target.celex)
@@ -718,14 +891,251 @@ def find_relations(document: Document, own: str | None = None) -> list[ActRelati
     return out
 
 
+#: Characters that may start and stop a cue search (see :class:`_Cues`): no word
+#: characters, so a word boundary reads the same before them as at the end of the text.
+_STOPS = ".,;/"
+_STOP_BEFORE = regex.compile("[" + regex.escape(_STOPS) + "]", regex.REVERSE)
+_STOP_AFTER = regex.compile("[" + regex.escape(_STOPS) + "]")
+#: The pieces a cue pattern may be made of for a search to start and stop at one of
+#: ``_STOPS`` (any other pattern is read over the whole text): letters, apostrophes, spaces,
+#: ``\s``, ``\b``, ``\w``, groups, lookarounds, alternatives, ``? * +`` and classes of such.
+_PLAIN_PATTERN = regex.compile(
+    r"(?:\\[sbw]|\(\?(?:[:!=]|<[!=]|-i:|i:)|[)|?*+]|\[[^\]\^\-\\\[]*\]|[^\W\d_]|['’ ])*"
+)
+
+
+@lru_cache(maxsize=1024)
+def _plain(source: str) -> bool:
+    r"""Whether a search for ``source`` may start right after, and stop right before, any of
+    ``_STOPS``, and find what a search of the whole text finds in between.
+
+    A plain pattern (``_PLAIN_PATTERN``) whose text holds none of ``_STOPS`` never consumes
+    one of them, and its assertions (``\b``, lookarounds made of the same pieces) read one of
+    them as they read the end of the text. So no match spans such a character.
+    """
+    return bool(_PLAIN_PATTERN.fullmatch(source)) and not any(c in source for c in _STOPS)
+
+
+_LOOKAROUNDS = ("(?!", "(?=", "(?<!", "(?<=")
+_GROUP_OPENERS = (*_LOOKAROUNDS, "(?:", "(?i:", "(?-i:")
+
+
+@lru_cache(maxsize=4096)
+def _cue_words(pattern: regex.Pattern[str]) -> frozenset[str] | None:
+    """Words one of which every match of a plain pattern holds (case folded), or None.
+
+    Read off the pattern's text: an alternative needs one of its branches' words; a sequence
+    the longest of its runs of letters (or of the words of one of its groups) that no
+    quantifier makes optional.
+    """
+    if not _plain(pattern.pattern) or pattern.flags & (regex.FULLCASE | regex.VERBOSE):
+        return None
+    source = pattern.pattern
+    i = 0
+
+    def alternative() -> frozenset[str] | None:
+        nonlocal i
+        branches = [sequence()]
+        while i < len(source) and source[i] == "|":
+            i += 1
+            branches.append(sequence())
+        if any(b is None for b in branches):
+            return None
+        return frozenset(w for b in branches if b is not None for w in b)
+
+    def sequence() -> frozenset[str] | None:
+        nonlocal i
+        best: frozenset[str] | None = None
+        run = ""
+
+        def keep(found: frozenset[str] | None) -> None:
+            nonlocal best
+            if found and (best is None or min(map(len, found)) > min(map(len, best))):
+                best = found
+
+        while i < len(source) and source[i] not in "|)":
+            c = source[i]
+            atom: str | None = None
+            inner: frozenset[str] | None = None
+            if c == "\\":
+                i += 2  # \s \b \w: no letter of a word
+            elif c == "[":
+                i = source.index("]", i + 1) + 1
+            elif c == "(":
+                opener = next(o for o in _GROUP_OPENERS if source.startswith(o, i))
+                i += len(opener)
+                inner = alternative()
+                i += 1  # ")"
+                if opener in _LOOKAROUNDS:
+                    inner = None
+            else:
+                atom = c
+                i += 1
+            quantifier = source[i] if i < len(source) and source[i] in "?*+" else ""
+            if quantifier:
+                i += 1
+                if i < len(source) and source[i] == "?":
+                    i += 1
+            if atom is not None and quantifier in ("", "+"):
+                run += atom
+                if quantifier:
+                    keep(frozenset({run.casefold()}))
+                    run = ""
+                continue
+            keep(frozenset({run.casefold()}) if run else None)
+            run = ""
+            if quantifier in ("", "+"):
+                keep(inner)
+        keep(frozenset({run.casefold()}) if run else None)
+        return best
+
+    found = alternative()
+    if i != len(source) or not found or "" in found:
+        return None
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _unsure_cases(words: frozenset[str], flags: int) -> frozenset[str] | None:
+    """Characters matched in place of a letter of ``words`` that case folding does not make
+    that letter (None when the engine does not tell)."""
+    cases = _all_cases(flags)
+    if cases is None:
+        return None
+    return frozenset(
+        other
+        for word in words
+        for letter in word
+        for other in cases(letter)
+        if other.casefold() != letter.casefold()
+    )
+
+
+def _cue_windows(starts: list[int]) -> list[tuple[int, int]]:
+    """Where a cue must end to govern an act: within CUE_WINDOW before a mention's start
+    (merged, left to right)."""
+    windows: list[tuple[int, int]] = []
+    for s in starts:
+        lo = max(0, s - CUE_WINDOW)
+        if windows and lo <= windows[-1][1] + 1:
+            windows[-1] = (windows[-1][0], s)
+        else:
+            windows.append((lo, s))
+    return windows
+
+
+class _Words:
+    """A text, to tell cheaply whether a plain pattern may match in it (:func:`_cue_words`)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._folded: str | None = None
+        self._chars: frozenset[str] | None = None
+
+    def may_hold(self, pattern: regex.Pattern[str]) -> bool:
+        """False only when no match of ``pattern`` can be in the text."""
+        known = _PATTERN_WORDS.get(pattern)
+        if known is None:
+            words = _cue_words(pattern)
+            unsure = _unsure_cases(words, pattern.flags) if words is not None else None
+            known = (words if unsure is not None else None, unsure or frozenset())
+            _PATTERN_WORDS[pattern] = known
+        words, unsure = known
+        if words is None:
+            return True
+        if unsure:
+            if self._chars is None:
+                self._chars = frozenset(self.text)
+            if not unsure.isdisjoint(self._chars):
+                return True
+        folded = self._folded
+        if folded is None:
+            folded = self._folded = self.text.casefold()
+        for word in words:
+            if word in folded:
+                return True
+        return False
+
+
+#: A pattern's words (None when unsure) and the characters that make them unsure.
+_PATTERN_WORDS: dict[regex.Pattern[str], tuple[frozenset[str] | None, frozenset[str]]] = {}
+
+
+class _Cues:
+    """The matches of ``pattern.finditer(text)`` that end in one of ``windows``, for each
+    relation rule's pattern, reading little of the text.
+
+    finditer reads the text left to right without overlaps, each search starting where the
+    last match ended. No match of a plain pattern (:func:`_plain`) spans one of ``_STOPS``, so
+    a search may as well start right after one, and stop right before one: the matches between
+    are finditer's. Each window is read from the last stop before it to the first one after
+    it (overlapping stretches merged), and only by the patterns one of whose words
+    (:func:`_cue_words`) the stretches hold. A pattern that is not plain, or that matches the
+    empty string, is read over the whole text.
+    """
+
+    def __init__(self, text: str, windows: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.windows = windows
+        stretches: list[tuple[int, int]] = []
+        for lo, hi in windows:
+            b = _STOP_BEFORE.search(text, 0, max(0, lo - 1))
+            start = b.end() if b is not None else 0
+            a = _STOP_AFTER.search(text, hi)
+            end = a.start() if a is not None else len(text)
+            if stretches and start <= stretches[-1][1]:
+                stretches[-1] = (stretches[-1][0], max(end, stretches[-1][1]))
+            else:
+                stretches.append((start, end))
+        self.stretches = stretches
+        self.words = _Words("\x00".join(text[s:e] for s, e in stretches))
+
+    def of(self, pattern: regex.Pattern[str]) -> list[regex.Match[str]]:
+        """The matches of ``pattern.finditer(text)`` that end in a window, in order."""
+        if not _plain(pattern.pattern):
+            return self._whole(pattern)
+        if not self.words.may_hold(pattern):
+            return []
+        found: list[regex.Match[str]] = []
+        for s, e in self.stretches:
+            for m in pattern.finditer(self.text, s, e):
+                if m.end() == m.start():  # finditer's own stepping after an empty match
+                    return self._whole(pattern)
+                if _in_windows(m.end(), self.windows):
+                    found.append(m)
+        return found
+
+    def _whole(self, pattern: regex.Pattern[str]) -> list[regex.Match[str]]:
+        return [m for m in pattern.finditer(self.text) if _in_windows(m.end(), self.windows)]
+
+
+def _cues(
+    pattern: regex.Pattern[str], text: str, windows: list[tuple[int, int]]
+) -> list[regex.Match[str]]:
+    """The matches of ``pattern.finditer(text)`` that end in one of ``windows``, in order."""
+    return _Cues(text, windows).of(pattern)
+
+
+def _in_windows(end: int, windows: list[tuple[int, int]]) -> bool:
+    at = bisect.bisect_right(windows, (end, 1 << 62)) - 1
+    return at >= 0 and windows[at][0] <= end <= windows[at][1]
+
+
 def _subject(
-    text: str, at: int, own: str | None, target: ActMention, mentions: list[ActMention]
+    text: str,
+    at: int,
+    own: str | None,
+    target: ActMention,
+    mentions: list[ActMention],
+    starts: list[int] | None = None,
 ) -> str | None:
     if own and at < HEAD_ZONE:
         return own
     line_start = text.rfind("\n", 0, at) + 1
     lo = max(line_start, at - SUBJECT_WINDOW)
-    first = bisect.bisect_left([m.start for m in mentions], lo)
+    if starts is None:
+        starts = [m.start for m in mentions]
+    first = bisect.bisect_left(starts, lo)
     before = []
     for m in mentions[first:]:
         if m.start >= at:

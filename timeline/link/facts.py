@@ -68,7 +68,7 @@ def text_titles(
         if (
             parsed.subject
             and len(parsed.subject.split()) >= 4
-            and not any(ch.isdigit() for ch in parsed.subject)
+            and not any(map(str.isdigit, parsed.subject))
         ):
             out.append((mention.celex, full.strip(), parsed))
     return out
