@@ -336,25 +336,11 @@ def _worker(tool: str, texts: list[Text], arg: str) -> dict[str, Any]:
         first: dict[str, Text] = {}
         for t in texts:
             first.setdefault(t.language, t)
-        # Our tagger switches a language to its lower-cased fast path once it has scanned
-        # LOWERED_AFTER characters (making it costs a new process seconds): warm each
-        # language past it, so the timed loop measures what a long build runs.
-        enough = 1
-        if tool in ("extract", "tag"):
-            try:
-                from timeline.temporal.grammar import LOWERED_AFTER
-
-                enough = LOWERED_AFTER + 1
-            except ImportError:
-                pass
         for t in first.values():
-            done = 0
-            while done < enough:
-                try:
-                    fn(Text("warm", t.text, t.language, t.date))
-                except Exception:
-                    break
-                done += max(len(t.text), 1)
+            try:
+                fn(Text("warm", t.text, t.language, t.date))
+            except Exception:
+                pass
     startup = time.perf_counter() - s0
     rss0 = _rss_mb()
     found = failed = 0
@@ -390,19 +376,8 @@ def _stages(folder: Path, texts: list[Text]) -> dict[str, Any]:
     from timeline.pipeline import anchor_document, extract_document, warm_up
 
     warm_up()
-    # whole passes first: compile what each language needs before timing, and take every
-    # language's tagger past LOWERED_AFTER (its fast path), as a long build does
-    from timeline.temporal.grammar import LOWERED_AFTER
-
-    by_language: dict[str | None, list[Text]] = {}
-    for t in texts:
-        by_language.setdefault(t.language, []).append(t)
-    for group in by_language.values():
-        scanned = 0
-        while scanned <= LOWERED_AFTER:
-            for t in group:
-                extract_document(load_stage.load_document(folder / f"{t.stem}.txt"))
-                scanned += max(len(t.text), 1)
+    for t in texts:  # a whole pass first: compile what each language needs before timing
+        extract_document(load_stage.load_document(folder / f"{t.stem}.txt"))
     cpu = {"load": 0.0, "temporal": 0.0, "events": 0.0}
     for t in texts:
         c0 = time.process_time()
