@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -822,25 +822,32 @@ def _acts_in_sentence(
             out.append(ActRef(m.celex, m.text, None, m.kind))
     matches: list[TitleMatch] = []
     for rules in _title_rules(language):
-        for _, pattern in rules.kinds:
-            for km in pattern.finditer(flat):
-                start = km.start()
-                if rules.proposal is not None:
-                    for back in range(max(0, km.start() - 40), km.start()):
-                        if (back == 0 or not flat[back - 1].isalnum()) and rules.proposal.match(
-                            flat[back:]
-                        ):
-                            start = back
-                            break
-                label = flat[start:].rstrip(" .;")
-                match = index.resolve(label, language, document)
-                if match is not None and act_key(match.celex) not in {act_key(c) for c in seen}:
-                    seen.add(match.celex)
-                    matches.append(match)
-                    out.append(ActRef(match.celex, label, None, None))
+        for label in candidate_titles(rules, flat):
+            match = index.resolve(label, language, document)
+            if match is not None and act_key(match.celex) not in {act_key(c) for c in seen}:
+                seen.add(match.celex)
+                matches.append(match)
+                out.append(ActRef(match.celex, label, None, None))
         if matches:
             break
     return tuple(out), matches
+
+
+def candidate_titles(rules: resources.TitleRules, flat: str) -> Iterator[str]:
+    """The titles one language's title ``rules`` open in a flattened sentence, left to right
+    per kind: from each kind word ("Directive", "décision-cadre"), or from the proposal words
+    just before it ("proposal for a Directive"), to the end of the sentence."""
+    for _, pattern in rules.kinds:
+        for km in pattern.finditer(flat):
+            start = km.start()
+            if rules.proposal is not None:
+                for back in range(max(0, km.start() - 40), km.start()):
+                    if (back == 0 or not flat[back - 1].isalnum()) and rules.proposal.match(
+                        flat[back:]
+                    ):
+                        start = back
+                        break
+            yield flat[start:].rstrip(" .;")
 
 
 # --- relations ----------------------------------------------------------------------------

@@ -73,7 +73,7 @@ import hashlib
 import io
 import pickle
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -275,23 +275,26 @@ def _sentence_labels(flat: str, language: str | None) -> tuple[str, ...]:
     """Every candidate title ``acts_in_sentence`` may look up in a sentence, in every
     language's rules (it stops at the first language that resolves one: a superset).
     Memoised: a corpus repeats sentences."""
-    out = []
-    for rules in actmod._title_rules(language):
-        for _, pattern in rules.kinds:
-            for km in pattern.finditer(flat):
-                start = km.start()
-                if rules.proposal is not None:
-                    for back in range(max(0, km.start() - 40), km.start()):
-                        if (back == 0 or not flat[back - 1].isalnum()) and rules.proposal.match(
-                            flat[back:]
-                        ):
-                            start = back
-                            break
-                out.append(flat[start:].rstrip(" .;"))
-    return tuple(out)
+    return tuple(
+        label
+        for rules in actmod._title_rules(language)
+        for label in actmod.candidate_titles(rules, flat)
+    )
 
 
 # --- string joins ---------------------------------------------------------------------------
+
+
+def _within_reach(table: list[tuple[int, str]], q: str, floor: float) -> Iterator[str]:
+    """The strings of ``table`` ((length, string), sorted) whose length lets them reach
+    ``similarity(q, t) >= floor`` (beyond it similarity is 0: see acts.TitleIndex._candidates)."""
+    la = len(q)
+    lo = int(la * floor / (2 - floor)) - 1
+    hi = int(la * (2 - floor) / floor) + 1
+    for length, t in table[bisect.bisect_left(table, (lo, "")) :]:
+        if length > hi:
+            break
+        yield t
 
 
 @dataclass(slots=True)
@@ -311,13 +314,8 @@ class _Join:
             return
         f = self.floor
         for q in queries:
-            la = len(q)
-            lo = int(la * f / (2 - f)) - 1
-            hi = int(la * (2 - f) / f) + 1
             found = self.pairs.setdefault(q, set())
-            for length, t in table[bisect.bisect_left(table, (lo, "")) :]:
-                if length > hi:
-                    break
+            for t in _within_reach(table, q, f):
                 self.compared += 1
                 if similarity(q, t, f) >= f:
                     found.add(t)
@@ -371,12 +369,7 @@ class _Families:
             return
         f = self.floor
         for q in queries:
-            la = len(q)
-            lo = int(la * f / (2 - f)) - 1
-            hi = int(la * (2 - f) / f) + 1
-            for length, t in table[bisect.bisect_left(table, (lo, "")) :]:
-                if length > hi:
-                    break
+            for t in _within_reach(table, q, f):
                 rq, rt = self.find(q), self.find(t)
                 if rq == rt:
                     continue
