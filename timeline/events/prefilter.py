@@ -682,6 +682,20 @@ def matches_in(
         starts = sorted(
             {s - w for s in found[a:b] for w in range(lo, hi + 1) if start <= s - w < end}
         )
+    return _matches_at(pattern, starts, doc.text, start, end, sliced)
+
+
+def _matches_at(
+    pattern: re.Pattern[str],
+    starts: Sequence[int],
+    text: str,
+    start: int,
+    end: int,
+    sliced: str | None,
+) -> list[re.Match[str]]:
+    """What ``finditer`` over ``text[start:end]`` (or over ``sliced``, that slice) finds, given
+    every position a match can start at (sorted): ``pattern`` tried at each one left to
+    right, skipping those inside the previous match."""
     out: list[re.Match[str]] = []
     match = pattern.match
     if sliced is not None:
@@ -695,7 +709,6 @@ def matches_in(
                 cur = m.end()
         return out
     cur = start
-    text = doc.text
     for p in starts:
         if p < cur:
             continue
@@ -775,26 +788,7 @@ def window_matches(
             starts = tries[i]
             if i in spread:
                 starts = sorted(set(starts))
-            found = []
-            match = pattern.match
-            if sliced is not None:
-                cur = 0
-                for p in starts:
-                    if p - start < cur:
-                        continue
-                    m = match(sliced, p - start)
-                    if m is not None:
-                        found.append(m)
-                        cur = m.end()
-            else:
-                cur = start
-                for p in starts:
-                    if p < cur:
-                        continue
-                    m = match(text, p, end)
-                    if m is not None:
-                        found.append(m)
-                        cur = m.end()
+            found = _matches_at(pattern, starts, text, start, end, sliced)
         if found:
             out.append((i, found))
     return out
