@@ -15,6 +15,7 @@ import pytest
 
 from timeline import pipeline
 from timeline.cache import FILENAME, ExtractionCache, decode_built, encode_built
+from timeline.jsontext import json_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "sources"
@@ -340,12 +341,10 @@ def test_a_forged_record_is_refused_not_run(tmp_path: Path) -> None:
 )
 def test_the_indented_writer_writes_what_json_writes(value: object) -> None:
     want = json.dumps(value, ensure_ascii=False, indent=2)
-    out: list[str] = []
-    try:
-        pipeline._indented(value, "\n", out)
-    except pipeline._Unusual:
-        return
-    assert "".join(out) == want
+    assert json_text(value, indent=2, sort_keys=False) == want
+    # one level in, as events.json's pieces are written
+    nested = json.dumps([value], ensure_ascii=False, indent=2)
+    assert "[\n  " + json_text(value, indent=2, sort_keys=False, depth=1) + "\n]" == nested
 
 
 def test_the_quick_stem_is_safe_stem() -> None:

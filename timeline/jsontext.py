@@ -113,8 +113,12 @@ def _encoder(indent: int, sort_keys: bool) -> Callable[[Any, list[str], int], No
     return value
 
 
-def json_text(data: Any, *, indent: int = 1, sort_keys: bool = True) -> str:
+def json_text(data: Any, *, indent: int = 1, sort_keys: bool = True, depth: int = 0) -> str:
     """``json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=sort_keys)``, faster.
+
+    With ``depth`` > 0, ``data`` is written as a value nested ``depth`` levels deep in an
+    indented document: its lines after the first continue ``depth`` indents in (the pieces of
+    a list written element by element, such as ``events.json``'s documents).
 
     The standard library encodes indented JSON in pure Python, one generator per container;
     this writes the same characters from plain dicts, lists, tuples, strings, numbers, booleans
@@ -124,7 +128,9 @@ def json_text(data: Any, *, indent: int = 1, sort_keys: bool = True) -> str:
     """
     out: list[str] = []
     try:
-        _encoder(indent, sort_keys)(data, out, 0)
+        _encoder(indent, sort_keys)(data, out, depth)
     except (_Unsupported, RecursionError, TypeError):
-        return json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=sort_keys)
+        text = json.dumps(data, ensure_ascii=False, indent=indent, sort_keys=sort_keys)
+        # JSON strings hold no raw newline: every newline starts a line of the layout
+        return text.replace("\n", "\n" + " " * (indent * depth)) if depth else text
     return "".join(out)

@@ -26,7 +26,6 @@ import re
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from json.encoder import encode_basestring as _json_string  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +34,7 @@ from timeline import load as load_stage
 from timeline import temporal
 from timeline.errors import InputError, TimelineError, UsageError
 from timeline.fileio import paused_gc, safe_stem, sweep_temporary_files, write_atomic
+from timeline.jsontext import json_text
 from timeline.model import Document, Extraction, Timeline, Timex
 
 if TYPE_CHECKING:
@@ -883,74 +883,8 @@ class _Built:
 
 def _fragment(x: Extraction) -> str:
     """The document's object in ``events.json``, exactly as ``json.dumps`` of the whole list
-    with ``indent=2`` writes it (one level in), so the file is these joined by ``,\\n``.
-
-    Written by :func:`_indented` (``json`` indents in pure Python, token by token through
-    nested generators: three times slower); anything it does not know goes to ``json``.
-    """
-    data = x.to_dict()
-    out: list[str] = ["  "]
-    try:
-        _indented(data, "\n  ", out)
-    except _Unusual:
-        text = json.dumps(data, ensure_ascii=False, indent=2)
-        return "  " + text.replace("\n", "\n  ")  # JSON strings hold no raw newline
-    return "".join(out)
-
-
-_INFINITIES = (float("inf"), float("-inf"))
-
-
-class _Unusual(Exception):
-    """A value :func:`_indented` leaves to ``json`` (a non-string key, NaN, another type)."""
-
-
-def _indented(value: Any, indent: str, out: list[str]) -> None:
-    """Append ``value`` as ``json.dumps(..., ensure_ascii=False, indent=2)`` writes it, its
-    lines continuing with ``indent``; raises :class:`_Unusual` for what it does not know."""
-    kind = type(value)
-    if kind is str:
-        out.append(_json_string(value))
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif kind is int:
-        out.append(int.__repr__(value))
-    elif kind is float:
-        if value != value or value in _INFINITIES:
-            raise _Unusual
-        out.append(float.__repr__(value))
-    elif kind is dict:
-        if not value:
-            out.append("{}")
-            return
-        inner = indent + "  "
-        separator = "{" + inner
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _Unusual
-            out.append(separator)
-            out.append(_json_string(key))
-            out.append(": ")
-            _indented(item, inner, out)
-            separator = "," + inner
-        out.append(indent + "}")
-    elif kind is list or kind is tuple:
-        if not value:
-            out.append("[]")
-            return
-        inner = indent + "  "
-        separator = "[" + inner
-        for item in value:
-            out.append(separator)
-            _indented(item, inner, out)
-            separator = "," + inner
-        out.append(indent + "]")
-    else:
-        raise _Unusual
+    with ``indent=2`` writes it (one level in), so the file is these joined by ``,\\n``."""
+    return "  " + json_text(x.to_dict(), indent=2, sort_keys=False, depth=1)
 
 
 def _build_one(job: _BuildJob) -> _Built | Failure:
