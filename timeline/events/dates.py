@@ -167,7 +167,12 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
                 counts[kind] = sum(1 for o in timexes if _starts_line(text, o))
         return counts[kind]
 
+    # the best rank (0) at the earliest start wins: once one is found, a date starting at or
+    # after it cannot win (an equal start loses to the one found first), so it is not read
+    first = len(text) + 1
     for t in timexes:
+        if t.start >= first:
+            continue
         got = cut(t.value) if t.value else None
         if got is None or got[1] != "day":
             continue
@@ -178,6 +183,7 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
         suffix = p.patterns.get("dateline_suffix")
         if t.start < 3000 and prefix is not None and searcher(prefix).search(before):
             candidates.append((0, t.start, DocDate(date, t, "dateline")))
+            first = min(first, t.start)
             continue
         if (
             t.start < 3000
@@ -186,9 +192,11 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
         ):
             # "Bryssel den 25 januari 2012", "Bruxelles le 6 mai 2008": a place and the date
             candidates.append((0, t.start, DocDate(date, t, "dateline")))
+            first = min(first, t.start)
             continue
         if t.start < 3000 and suffix is not None and not before.strip() and searcher(suffix).search(after):
             candidates.append((0, t.start, DocDate(date, t, "placed_date")))
+            first = min(first, t.start)
             continue
         published = p.patterns.get("page_published")
         if (
@@ -207,6 +215,7 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
         ):
             # "PERSMEDEDELING 2874e zitting van de Raad Milieu Luxemburg, 5 juni 2008"
             candidates.append((0, t.start, DocDate(date, t, "dateline")))
+            first = min(first, t.start)
             continue
         label = p.patterns.get("press_label")
         head = text[max(0, ls - 80) : t.start]

@@ -507,19 +507,19 @@ class DocText:
         starts: list[int] = []
         ends: list[int] = []
         ids: list[int] = []
+        add_start, add_end, add_id = starts.append, ends.append, ids.append
         pos = 0
         find = text.find
-        for k in compress(range(len(held)), held):
+        for tok, lits in compress(zip(tokens, held), held):
             # the next occurrence of the token is the token itself: a token holding it
             # earlier would hold a literal too, and was passed already
-            tok = tokens[k]
             base = find(tok, pos)
             pos = base + len(tok)
             # tokens come in text order and each one's literals are sorted: no sort needed
-            for o, n, lid in held[k]:  # type: ignore[union-attr]
-                starts.append(base + o)
-                ends.append(base + o + n)
-                ids.append(lid)
+            for o, n, lid in lits:  # type: ignore[union-attr]
+                add_start(base + o)
+                add_end(base + o + n)
+                add_id(lid)
         return _Occurrences(starts, ends, ids)
 
 
