@@ -22,23 +22,22 @@ The folder is ``$TIMELINE_GRAMMAR_CACHE`` when set (``off`` turns the store off)
 
 from __future__ import annotations
 
+import _sre  # type: ignore[import-not-found]
 import array
 import base64
 import binascii
 import hashlib
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
-
-import _sre  # type: ignore[import-not-found]
-import re
 from re import _compiler as _C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
+from typing import Any
 
 #: an ``array`` type code whose items are ``_sre`` code words (native byte order: in the key)
 _CODE_TYPE = next(t for t in "IL" if array.array(t).itemsize == _sre.CODESIZE)
@@ -148,7 +147,12 @@ class Store:
         if where is None:
             return None
         key = key_of(language, texts)
-        store = cls(where / f"{language}-{key}.json", key)
+        return cls.at(where / f"{language}-{key}.json", key)
+
+    @classmethod
+    def at(cls, path: Path, key: str) -> Store:
+        """The store in file ``path`` under ``key`` (empty when the file is not valid)."""
+        store = cls(path, key)
         store._read()
         return store
 
