@@ -29,7 +29,7 @@ import tomllib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
@@ -590,7 +590,7 @@ def load(language: str) -> Grammar:
         if store is None:
             tense[k] = re.compile(src, re.IGNORECASE)
         else:
-            got = store.compile(f"tense:{k}", lambda s=src: parts_of(s, re.IGNORECASE))
+            got = store.compile(f"tense:{k}", partial(parts_of, src, re.IGNORECASE))
             assert got is not None
             tense[k] = got
     triggers: set[str] = set()
@@ -600,7 +600,7 @@ def load(language: str) -> Grammar:
         if store is None:
             keys = first_keys(rule.pattern)
         else:
-            raw = store.fact(f"keys:{i}", lambda p=rule.pattern: _keys_json(p))
+            raw = store.fact(f"keys:{i}", partial(_keys_json, rule.pattern))
             keys = None if raw is None else frozenset(raw)
         rule_keys.append(keys)
         if keys is None:
