@@ -80,13 +80,9 @@ def _read(path: Path, shown: str, max_bytes: int) -> bytes:
             os.close(fd)
             fd = -1
             return _read_checked(path, shown, max_bytes)
-        with os.fdopen(fd, "rb") as handle:
-            fd = -1
-            size = st.st_size
-            # read(n) reserves n bytes up front: ask for the size seen, then for any growth
-            data = handle.read(size + 1)
-            if len(data) > size:
-                data += handle.read(max_bytes + 1 - len(data))
+        data = _read_fd(fd, st.st_size + 1)  # the size seen, and a byte more to see growth
+        if len(data) > st.st_size:
+            data += _read_fd(fd, max_bytes + 1 - len(data))
     except OSError:
         return _read_checked(path, shown, max_bytes)
     finally:
@@ -99,6 +95,22 @@ def _read(path: Path, shown: str, max_bytes: int) -> bytes:
         )
     if not data:
         raise InputError(shown, "empty file (0 bytes)")
+    return data
+
+
+def _read_fd(fd: int, n: int) -> bytes:
+    """Up to ``n`` bytes from ``fd``, fewer only at the end of the file."""
+    data = os.read(fd, n)
+    if len(data) < n and data:
+        parts = [data]
+        got = len(data)
+        while got < n:
+            more = os.read(fd, n - got)
+            if not more:
+                break
+            parts.append(more)
+            got += len(more)
+        data = b"".join(parts)
     return data
 
 

@@ -67,6 +67,13 @@ def _check_fields(data: dict[str, Any], where: str, path: str) -> dict[str, Any]
     return out
 
 
+def _read_all(fd: int) -> bytes:
+    parts = []
+    while chunk := os.read(fd, 65536):
+        parts.append(chunk)
+    return b"".join(parts)
+
+
 def read_sidecar(path: Path) -> dict[str, Any] | None:
     """The overriding fields of ``STEM.meta.json`` next to ``path``, or None when there is none."""
     side = sidecar_path(path)
@@ -81,9 +88,7 @@ def read_sidecar(path: Path) -> dict[str, Any] | None:
         if fd >= 0 and not stat.S_ISREG(os.fstat(fd).st_mode):
             return None  # a folder or a pipe, as os.path.isfile says
         if fd >= 0:
-            with os.fdopen(fd, "rb") as handle:
-                fd = -1
-                raw = handle.read()
+            raw = _read_all(fd)
         else:
             raw = side.read_bytes()
         # newlines as a text-mode read gives them (error messages count lines)
@@ -142,7 +147,7 @@ def header_area(text: str) -> str:
     """The lines before the first body paragraph, at most ``HEADER_MAX_CHARS`` characters."""
     end = 0
     for line in text[:HEADER_MAX_CHARS].splitlines(keepends=True):
-        if len(line.split()) >= HEADER_BODY_WORDS and _SENTENCE_END.search(line):
+        if _SENTENCE_END.search(line) and len(line.split()) >= HEADER_BODY_WORDS:
             break
         end += len(line)
     return text[: min(end, HEADER_MAX_CHARS)]
