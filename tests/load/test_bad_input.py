@@ -84,7 +84,15 @@ def test_unreadable_permissions_simulated(tmp_path: Path, monkeypatch: pytest.Mo
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
 
+    real_os_open = os.open
+
+    def guarded_os(file: object, *args: object, **kwargs: object) -> object:
+        if str(file) == str(target):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_os_open(file, *args, **kwargs)  # type: ignore[arg-type]
+
     monkeypatch.setattr(builtins, "open", guarded)
+    monkeypatch.setattr(os, "open", guarded_os)  # the loader opens with os.open first
     assert _problem(target) == "permission denied: the file cannot be read"
 
 

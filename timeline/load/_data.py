@@ -11,6 +11,7 @@ from typing import Any
 import regex
 
 from timeline.errors import ResourceError
+from timeline.load.needs import Needs, needs
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,8 @@ class ReferenceRule:
     scope: str  # "header" (before the first body paragraph) or "top" (the first 1500 chars)
     examples: tuple[tuple[str, str], ...]
     negatives: tuple[str, ...]
+    #: what a text must contain for the pattern to match (tested before searching it)
+    needs: Needs = Needs()
 
 
 @cache
@@ -68,6 +71,7 @@ def reference_rules(table: str = "reference") -> tuple[ReferenceRule, ...]:
                 scope=str(entry.get("scope", "header")),
                 examples=tuple((a, b) for a, b in entry.get("examples", ())),
                 negatives=tuple(entry.get("negatives", ())),
+                needs=needs(source),
             )
         )
     return tuple(rules)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -66,13 +67,33 @@ def _check_fields(data: dict[str, Any], where: str, path: str) -> dict[str, Any]
     return out
 
 
+def _read_all(fd: int) -> bytes:
+    parts = []
+    while chunk := os.read(fd, 65536):
+        parts.append(chunk)
+    return b"".join(parts)
+
+
 def read_sidecar(path: Path) -> dict[str, Any] | None:
     """The overriding fields of ``STEM.meta.json`` next to ``path``, or None when there is none."""
     side = sidecar_path(path)
-    if not os.path.isfile(side):
-        return None
     try:
-        data = json.loads(side.read_text(encoding="utf-8-sig"))
+        # opened without a look first (one path lookup): a missing sidecar is the common case
+        fd = os.open(side, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except (OSError, ValueError):
+        if not os.path.isfile(side):
+            return None
+        fd = -1  # there, but not to be opened: said below
+    try:
+        if fd >= 0 and not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None  # a folder or a pipe, as os.path.isfile says
+        if fd >= 0:
+            raw = _read_all(fd)
+        else:
+            raw = side.read_bytes()
+        # newlines as a text-mode read gives them (error messages count lines)
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        data = json.loads(text)
     except UnicodeDecodeError:
         raise InputError(str(path), f"sidecar {side.name} is not UTF-8") from None
     except json.JSONDecodeError as exc:
@@ -83,6 +104,9 @@ def read_sidecar(path: Path) -> dict[str, Any] | None:
         raise InputError(
             str(path), f"sidecar {side.name} cannot be read ({exc.strerror})"
         ) from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
     if not isinstance(data, dict):
         raise InputError(str(path), f"sidecar {side.name} must hold a JSON object")
     return _check_fields(data, f"sidecar {side.name}", str(path))
@@ -123,7 +147,7 @@ def header_area(text: str) -> str:
     """The lines before the first body paragraph, at most ``HEADER_MAX_CHARS`` characters."""
     end = 0
     for line in text[:HEADER_MAX_CHARS].splitlines(keepends=True):
-        if len(line.split()) >= HEADER_BODY_WORDS and _SENTENCE_END.search(line):
+        if _SENTENCE_END.search(line) and len(line.split()) >= HEADER_BODY_WORDS:
             break
         end += len(line)
     return text[: min(end, HEADER_MAX_CHARS)]
@@ -185,7 +209,9 @@ def find_reference(text: str) -> tuple[str, str] | None:
         key = (rule.pattern.pattern, rule.pattern.flags, rule.scope)
         matches = searched.get(key)
         if matches is None:
-            matches = searched[key] = list(rule.pattern.finditer(scoped))
+            # most texts lack what a rule needs ("COM", "COD"...): no search then
+            absent = rule.needs.absent(scoped)
+            matches = searched[key] = [] if absent else list(rule.pattern.finditer(scoped))
         if not matches:
             continue
         found = apply_rule(rule, scoped, matches)

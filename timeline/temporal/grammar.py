@@ -29,7 +29,7 @@ import tomllib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,8 @@ from timeline.temporal.firstchars import (
     prefixes,
     trie,
 )
-from timeline.temporal.lowered import compile_lowered
+from timeline.temporal.lowered import compile_lowered, lowered_parts
+from timeline.temporal.store import Store, parts_of
 
 RESOURCE_ROOT = Path(str(importlib_resources.files("timeline"))) / "resources"
 
@@ -166,6 +167,39 @@ class Grammar:
     #: per rule: (its group in a combined pattern, its ``t`` group or None, its qualified name)
     _built: list[tuple[str, str | None, str]] = field(default_factory=list)
     _split: dict[str, bool] = field(default_factory=dict)
+    #: the compiled patterns kept on disk (see :mod:`timeline.temporal.store`), or None
+    store: Store | None = None
+    #: scan lower-cased texts from the first character (the store made the lower-case
+    #: patterns and token pairs cheap), instead of after LOWERED_AFTER characters
+    lowered: bool = False
+
+    def _compile(self, name: str, source: Callable[[], str]) -> re.Pattern[str]:
+        """``source()`` compiled ignoring case, through the store when there is one (where
+        the source is not even made)."""
+        store = self.store
+        if store is None:
+            return re.compile(source(), re.IGNORECASE)
+        got = store.compile(name, lambda: parts_of(source(), re.IGNORECASE))
+        assert got is not None
+        return got
+
+    def _compile_lowered(self, name: str, source: str, superset: bool = False) -> re.Pattern[str] | None:
+        """:func:`compile_lowered` of ``source``, through the store when there is one."""
+        store = self.store
+        if store is None:
+            return compile_lowered(source, superset)
+        return store.compile(name, lambda: lowered_parts(source, superset))
+
+    def prepare(self) -> None:
+        """Make every pattern and token fact a scan of lower-cased texts needs, except the
+        combined patterns of hot keys (see :meth:`plan`), and keep them in the store."""
+        self.starts()
+        self.openings()
+        self.openings_lowered()
+        for i in range(len(self.rules)):
+            self.bare(i)
+            self.bare_lowered(i)
+            self._rule_pairs(i)
 
     def rules_for(self, key: str) -> tuple[int, ...]:
         """The indexes of the rules that can start at a token with ``key``, in priority order.
@@ -206,7 +240,13 @@ class Grammar:
         try:
             return self._pairs[index]
         except KeyError:
-            got = self._pairs[index] = first_pairs(self.rules[index].pattern)
+            store = self.store
+            if store is None:
+                got = first_pairs(self.rules[index].pattern)
+            else:
+                raw = store.fact(f"pairs:{index}", lambda: _pairs_json(index, self.rules))
+                got = None if raw is None else frozenset((a, b) for a, b in raw)
+            self._pairs[index] = got
             return got
 
     def by_pair(self, key: str) -> bool:
@@ -248,16 +288,20 @@ class Grammar:
         """The rules' opening prefixes as one regex (see :func:`firstchars.prefixes`), or ""
         when some rule's opening cannot be told (every token start is then a candidate)."""
         got = self._trie
+        if got is None and self.store is not None:
+            got = self._trie = self.store.fact("trie", lambda: self._make_trie())
         if got is None:
-            seqs: set[tuple[str, ...]] = set()
-            for rule in self.rules:
-                p = prefixes(rule.pattern)
-                if p is None:
-                    seqs = set()
-                    break
-                seqs |= p
-            got = self._trie = trie(seqs) if seqs else ""
+            got = self._trie = self._make_trie()
         return got
+
+    def _make_trie(self) -> str:
+        seqs: set[tuple[str, ...]] = set()
+        for rule in self.rules:
+            p = prefixes(rule.pattern)
+            if p is None:
+                return ""
+            seqs |= p
+        return trie(seqs) if seqs else ""
 
     def starts(self) -> re.Pattern[str]:
         """Where a match can start: a zero-width pattern.
@@ -268,7 +312,7 @@ class Grammar:
         if pat is None:
             seqs = self._opening_trie()
             ahead = f"(?={seqs})" if seqs else ""
-            pat = re.compile(_LEFT_TOKEN + ahead, re.IGNORECASE)
+            pat = self._compile("starts", lambda: _LEFT_TOKEN + ahead)
             self._by_key["^starts"] = pat
         return pat
 
@@ -283,7 +327,7 @@ class Grammar:
         pat = self._by_key.get("^openings")
         if pat is None:
             seqs = self._opening_trie()
-            pat = re.compile(r"\W(?=[^\W_])" + (f"(?={seqs})" if seqs else ""), re.IGNORECASE)
+            pat = self._compile("openings", lambda: r"\W(?=[^\W_])" + (f"(?={seqs})" if seqs else ""))
             self._by_key["^openings"] = pat
         return pat
 
@@ -293,7 +337,7 @@ class Grammar:
         alternative that opens with another letter is skipped in one comparison)."""
         pat = self._by_key.get("^openings-lowered")
         if pat is None:
-            pat = compile_lowered(self.openings().pattern, superset=True)
+            pat = self._compile_lowered("openings-lowered", self.openings().pattern, True)
             assert pat is not None  # a superset rewriting refuses only back references
             self._by_key["^openings-lowered"] = pat
         return pat
@@ -338,7 +382,9 @@ class Grammar:
         when some part of the rule minds case (``(?-i:[A-Z])``)."""
         if index in self._bare_lowered:
             return self._bare_lowered[index]
-        got = self._bare_lowered[index] = compile_lowered(self.bare(index).pattern)
+        got = self._bare_lowered[index] = self._compile_lowered(
+            f"bare-lowered:{index}", self.bare(index).pattern
+        )
         return got
 
     def pattern_at(self, key: str) -> re.Pattern[str] | None:
@@ -374,7 +420,7 @@ class Grammar:
         position's rules one by one on these patterns."""
         pat = self._bare.get(index)
         if pat is None:
-            pat = re.compile(_wrap(index, self.rules[index].pattern), re.IGNORECASE)
+            pat = self._compile(f"bare:{index}", lambda: _wrap(index, self.rules[index].pattern))
             self._bare[index] = pat
         return pat
 
@@ -397,7 +443,20 @@ def available_languages() -> list[str]:
     return out
 
 
-def _read_folder(folder: str) -> list[dict[str, Any]]:
+def _pairs_json(index: int, rules: list[Rule]) -> list[list[str]] | None:
+    """:func:`first_pairs` of rule ``index`` as JSON data (sorted pairs, or None)."""
+    got = first_pairs(rules[index].pattern)
+    return None if got is None else [list(p) for p in sorted(got)]
+
+
+def _keys_json(pattern: str) -> list[str] | None:
+    """:func:`first_keys` of ``pattern`` as JSON data (sorted keys, or None)."""
+    got = first_keys(pattern)
+    return None if got is None else sorted(got)
+
+
+def _read_folder(folder: str, texts: list[tuple[str, str]] | None = None) -> list[dict[str, Any]]:
+    """The parsed resource files of ``folder``; their names and texts are added to ``texts``."""
     d = RESOURCE_ROOT / folder
     main = d / "temporal.toml"
     if not main.is_file():
@@ -408,8 +467,11 @@ def _read_folder(folder: str) -> list[dict[str, Any]]:
     files = [main] + sorted(p for p in d.glob("temporal*.toml") if p != main)
     out = []
     for p in files:
+        text = p.read_text(encoding="utf-8")
+        if texts is not None:
+            texts.append((f"{folder}/{p.name}", text))
         try:
-            out.append(tomllib.loads(p.read_text(encoding="utf-8")))
+            out.append(tomllib.loads(text))
         except tomllib.TOMLDecodeError as exc:
             raise ResourceError(f"{p}: {exc}") from exc
     return out
@@ -419,15 +481,18 @@ def _read_folder(folder: str) -> list[dict[str, Any]]:
 def load(language: str) -> Grammar:
     """The compiled grammar of ``language`` (cached)."""
     language = language.lower()
-    docs = _read_folder(language)
+    texts: list[tuple[str, str]] = []
+    docs = _read_folder(language, texts)
     meta: dict[str, Any] = {}
     for doc in docs:
         meta.update(doc.get("meta", {}))
     includes = list(meta.get("include", []))
     # Included folders first for words/blocks (the language overrides), last for rules.
     layers: list[tuple[str, list[dict[str, Any]]]] = [
-        (inc, _read_folder(inc)) for inc in includes
+        (inc, _read_folder(inc, texts)) for inc in includes
     ] + [(language, docs)]
+    store = Store.open(language, texts)
+    checked = store is not None and store.hit  # the stored patterns were compiled from these
     words: dict[str, dict[str, Any]] = {}
     blocks: dict[str, str] = {}
     tense_src: dict[str, list[str]] = {}
@@ -447,7 +512,7 @@ def load(language: str) -> Grammar:
     for table, w in unwords:
         words.get(table, {}).pop(norm_word(w), None)
     raw_rules: list[tuple[str, dict[str, Any]]] = []
-    for lang, ds in [(language, docs)] + [(inc, _read_folder(inc)) for inc in includes]:
+    for lang, ds in [(language, docs)] + layers[:-1]:
         for doc in ds:
             for r in doc.get("rule", []):
                 raw_rules.append((lang, r))
@@ -492,7 +557,8 @@ def load(language: str) -> Grammar:
             rtype = r.get("type", "DATE")
             if rtype not in VALID_TYPES:
                 raise ResourceError(f"{where}: type {rtype!r} not one of {VALID_TYPES}")
-            re.compile(pattern)
+            if not checked:
+                re.compile(pattern)
         except KeyError as exc:
             raise ResourceError(f"{where}: missing {exc}") from exc
         except re.error as exc:
@@ -518,23 +584,30 @@ def load(language: str) -> Grammar:
             )
         )
     rules.sort(key=lambda x: -x.priority)  # stable: file order within a priority
-    tense = {
-        k: re.compile(
-            "|".join(f"(?:{expand(v, f'{language} tense {k}')})" for v in vs), re.IGNORECASE
-        )
-        for k, vs in tense_src.items()
-    }
+    tense: dict[str, re.Pattern[str]] = {}
+    for k, vs in tense_src.items():
+        src = "|".join(f"(?:{expand(v, f'{language} tense {k}')})" for v in vs)
+        if store is None:
+            tense[k] = re.compile(src, re.IGNORECASE)
+        else:
+            got = store.compile(f"tense:{k}", partial(parts_of, src, re.IGNORECASE))
+            assert got is not None
+            tense[k] = got
     triggers: set[str] = set()
     everywhere = False
     rule_keys = []
-    for rule in rules:
-        keys = first_keys(rule.pattern)
+    for i, rule in enumerate(rules):
+        if store is None:
+            keys = first_keys(rule.pattern)
+        else:
+            raw = store.fact(f"keys:{i}", partial(_keys_json, rule.pattern))
+            keys = None if raw is None else frozenset(raw)
         rule_keys.append(keys)
         if keys is None:
             everywhere = True
         else:
             triggers |= keys
-    return Grammar(
+    grammar = Grammar(
         rule_keys=tuple(rule_keys),
         triggers=frozenset(triggers),
         everywhere=everywhere,
@@ -544,4 +617,12 @@ def load(language: str) -> Grammar:
         words=words,
         tense=tense,
         meta=meta,
+        store=store,
     )
+    if store is not None:
+        # With a store, making the lower-case patterns and token pairs costs once per machine
+        # (then reading them is cheap): make them all now and scan lower-cased from the start.
+        grammar.prepare()
+        store.save()
+        grammar.lowered = True
+    return grammar

@@ -19,11 +19,12 @@ from __future__ import annotations
 import _sre  # type: ignore[import-not-found]
 import re
 from functools import cache
-from re import _compiler as _C  # type: ignore[attr-defined]
 from re import _constants as K  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
 from re._casefix import _EXTRA_CASES  # type: ignore[import-not-found]
 from typing import Any
+
+from timeline.temporal.store import Parts, from_parts, parts_of
 
 #: Ranges of a character set wider than this are not rewritten (the pattern is then refused).
 _WIDEST_RANGE = 4096
@@ -120,11 +121,17 @@ def compile_lowered(pattern: str, superset: bool = False) -> re.Pattern[str] | N
     case (``(?-i:...)``) or a back reference; with ``superset``, a part that minds case is
     matched ignoring case instead (the pattern then matches at least where the original does:
     enough for a filter)."""
+    parts = lowered_parts(pattern, superset)
+    return None if parts is None else from_parts(parts)
+
+
+def lowered_parts(pattern: str, superset: bool = False) -> Parts | None:
+    """What :func:`compile_lowered` compiles, as the plain data of
+    :func:`timeline.temporal.store.parts_of` (None when it cannot be rewritten)."""
     parsed = P.parse(pattern, re.IGNORECASE)
     try:
         rewritten = _walk(parsed, parsed.state, superset)
     except _Refused:
         return None
     rewritten.state.flags &= ~re.IGNORECASE
-    compiled: re.Pattern[str] = _C.compile(rewritten, 0)
-    return compiled
+    return parts_of(rewritten, 0)
