@@ -255,3 +255,31 @@ def test_a_foreign_cache_file_is_replaced(generated: Path, tmp_path: Path, work:
     (out / FILENAME).write_bytes(b"not a database\n" * 100)
     pipeline.build([docs], out, formats=FORMATS, jobs=2)
     _same_as_plain(docs, out, tmp_path)
+
+
+@pytest.mark.parametrize("table", ["built", "memo", "files"])
+def test_a_cache_with_a_damaged_page_is_rebuilt(
+    generated: Path, tmp_path: Path, work: Work, table: str
+) -> None:
+    """The build opens its cache without SQLite's whole-file check: a page SQLite finds
+    malformed on a read makes the build start again without the file, never trust it."""
+    docs = generated / "docs"
+    out = tmp_path / "out"
+    pipeline.build([docs], out, formats=FORMATS, jobs=1)
+    db = sqlite3.connect(out / FILENAME)
+    (page_size,) = db.execute("PRAGMA page_size").fetchone()
+    (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+    db.close()
+    with open(out / FILENAME, "r+b") as handle:  # the table's root page: garbage
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\xff" * page_size)
+    _reset(work)
+    pipeline.build([docs], out, formats=FORMATS, jobs=1)
+    assert work.linked  # linked again, from a new cache
+    _same_as_plain(docs, out, tmp_path)
+    db = sqlite3.connect(out / FILENAME)
+    try:
+        assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT COUNT(*) FROM built").fetchone()[0] == 60
+    finally:
+        db.close()

@@ -75,6 +75,21 @@ def cache_key(content: bytes, sidecar: bytes | None, options: dict[str, Any]) ->
     return digest.hexdigest()
 
 
+#: SQLite's primary result codes for a damaged file: SQLITE_CORRUPT, SQLITE_NOTADB.
+_DAMAGE_CODES = (11, 26)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite finding a cache file damaged (a malformed page, no database),
+    as opposed to a locked or unwritable one: the file is then rebuilt, never trusted."""
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:  # raised by the module itself, not the library: judge by its message
+        return "malformed" in str(exc) or "not a database" in str(exc)
+    return (code & 0xFF) in _DAMAGE_CODES
+
+
 @dataclass(frozen=True, slots=True)
 class CacheStats:
     """What a cache file holds."""
@@ -89,10 +104,16 @@ class ExtractionCache:
     """A SQLite file of extractions keyed by :func:`cache_key`.
 
     ``rebuilt`` says why the file was rebuilt on opening (None when it was sound).
+
+    Opening runs SQLite's ``PRAGMA quick_check`` over the whole file unless ``check`` is
+    False (about 1.6 s on the 270 MB cache of 10,000 documents): a build opens it unchecked,
+    since its reads touch nearly every page anyway, and treats the error SQLite raises on a
+    damaged page (:func:`is_damage`) as a corrupt cache to rebuild.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, check: bool = True) -> None:
         self.path = Path(path)
+        self.check = check
         self.rebuilt: str | None = None
         self.hits = 0
         self.misses = 0
@@ -114,7 +135,7 @@ class ExtractionCache:
                     problem = "it belongs to another program"
                 elif rows.get("schema") != str(SCHEMA):
                     problem = f"its schema {rows.get('schema')} is not {SCHEMA}"
-                elif db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                elif self.check and db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                     problem = "it is corrupt"
                 else:
                     db.execute("PRAGMA synchronous = NORMAL")

@@ -25,9 +25,9 @@ import json
 import re
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 from timeline import events as events_stage
 from timeline import load as load_stage
@@ -483,6 +483,35 @@ def extract(
     return ExtractResult(extractions, failures)
 
 
+_P = ParamSpec("_P")
+
+
+def _rebuilding_damaged_cache(run: Callable[_P, BuildResult]) -> Callable[_P, BuildResult]:
+    """:func:`build`, run again once without its cache file when SQLite finds that file
+    damaged on a read (the build opens it without a whole-file check): a damaged cache is
+    rebuilt, never trusted, and costs a cold build only when it is damaged."""
+    import inspect
+
+    signature = inspect.signature(run)
+
+    @wraps(run)
+    def rebuilding(*args: _P.args, **kwargs: _P.kwargs) -> BuildResult:
+        from timeline.cache import FILENAME, is_damage
+
+        try:
+            return run(*args, **kwargs)
+        except Exception as exc:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            if not is_damage(exc) or not bound.arguments["use_cache"]:
+                raise
+            Path(bound.arguments["outdir"], FILENAME).unlink(missing_ok=True)
+        return run(*args, **kwargs)
+
+    return rebuilding
+
+
+@_rebuilding_damaged_cache
 def build(
     inputs: Sequence[str | Path] | None = None,
     outdir: str | Path = "output",
@@ -528,7 +557,8 @@ def build(
     out = Path(outdir)
     sweep_temporary_files(out)
     want_timeml = wanted is None or "timeml" in wanted
-    cache = ExtractionCache(out / FILENAME) if use_cache else None
+    # unchecked: a damaged page raises on read, and the build starts again without the file
+    cache = ExtractionCache(out / FILENAME, check=False) if use_cache else None
     events_json = _StreamedFile(out / "events.json")
     try:
         try:
