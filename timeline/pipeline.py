@@ -557,8 +557,11 @@ def build(
     out = Path(outdir)
     sweep_temporary_files(out)
     want_timeml = wanted is None or "timeml" in wanted
+    fresh = use_cache and not (out / FILENAME).exists()
     # unchecked: a damaged page raises on read, and the build starts again without the file
     cache = ExtractionCache(out / FILENAME, check=False) if use_cache else None
+    if cache is not None and cache.rebuilt is not None:
+        fresh = True  # a damaged or foreign file was replaced by an empty one
     events_json = _StreamedFile(out / "events.json")
     try:
         try:
@@ -567,7 +570,7 @@ def build(
                 events_json=events_json, date=date, language=language, exclude=exclude,
                 jobs=jobs, dask_address=dask_address, progress=progress, timeout=timeout,
                 max_bytes=max_bytes, max_chars=max_chars, follow_symlinks=follow_symlinks,
-                max_memory=max_memory, keep=cache is None,
+                max_memory=max_memory, keep=cache is None, fresh=fresh,
             )
             if cache is not None:
                 cache.flush()  # what was extracted is kept, whatever happens next
@@ -1104,6 +1107,7 @@ def _extract_streaming(
     max_chars: int = DEFAULT_MAX_CHARS,
     max_memory: int | None = DEFAULT_MAX_MEMORY,
     keep: bool = True,
+    fresh: bool = False,
 ) -> _Corpus:
     """Extract the corpus batch by batch; write each document's ``events.json`` fragment (to
     ``events_json``) and its TimeML, store its entry in the cache, and drop its text (see
@@ -1115,6 +1119,10 @@ def _extract_streaming(
     when its signature (or else its size and hash) is still that recorded. With ``keep`` the
     extractions and facts of every document are returned; without it (and with a cache), only
     their keys: :meth:`_Corpus.load` reads them back when linking needs them.
+
+    ``fresh`` says the cache holds nothing yet (a cold build): no document can be found in
+    it, so every document goes to the workers at once and its key (a hash of its file) is
+    computed as its result is stored, instead of all keys before the workers start.
     """
     import dataclasses
 
@@ -1169,9 +1177,10 @@ def _extract_streaming(
                     item, data, date, language, use_sidecar, timeout, max_bytes, max_chars,
                     max_memory,
                 )
-                slots.append((_BuildJob(task, want_timeml), keys.key(task) if keys else None))
+                key = keys.key(task) if keys is not None and not fresh else None
+                slots.append((_BuildJob(task, want_timeml), key))
             hits: dict[str, BuiltHit] = {}
-            if cache is not None:
+            if cache is not None and not fresh:
                 wanted = [s[1] for s in slots if not isinstance(s, Failure) and s[1] is not None]
                 hits = {
                     k: r
@@ -1207,6 +1216,8 @@ def _extract_streaming(
                     failures.append(slot)
                     continue
                 job, key = slot
+                if fresh and keys is not None:
+                    key = keys.key(job.task)  # while the workers go on with the next ones
                 tml: bytes | None = None
                 made: _Built | None = None
                 if key is not None and key in hits:
