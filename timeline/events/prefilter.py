@@ -381,6 +381,9 @@ class PatternSet:
     domain: str = "common"
     #: per pattern: the ids of its literals in the domain's lexicon
     literal_ids: tuple[tuple[int, ...], ...] = ()
+    #: literal id -> (pattern, lo, hi) for each pattern it stands for: where the literal lies
+    #: from a match's start, lo = -1 for a pattern run over the whole window
+    entries: dict[int, tuple[tuple[int, int, int], ...]] = field(default_factory=dict)
 
     @staticmethod
     def of(patterns: Sequence[re.Pattern[str]], domain: str = "common") -> PatternSet:
@@ -438,6 +441,12 @@ class PatternSet:
                     ids.append(lid)
             literal_ids.append(tuple(dict.fromkeys(ids)))
         always = frozenset(i for i, n in enumerate(needles) if n is None)
+        entries = {
+            lid: tuple(
+                (i, *(offsets[i] or (-1, -1))) if i < len(offsets) else (i, -1, -1) for i in found_by
+            )
+            for lid, found_by in by_literal.items()
+        }
         return PatternSet(
             tuple(patterns),
             needles,
@@ -446,6 +455,7 @@ class PatternSet:
             offsets,
             domain,
             tuple(literal_ids),
+            entries,
         )
 
 
@@ -510,7 +520,7 @@ class DocText:
         add_start, add_end, add_id = starts.append, ends.append, ids.append
         pos = 0
         find = text.find
-        for tok, lits in compress(zip(tokens, held), held):
+        for tok, lits in compress(zip(tokens, held, strict=True), held):
             # the next occurrence of the token is the token itself: a token holding it
             # earlier would hold a literal too, and was passed already
             base = find(tok, pos)
@@ -749,33 +759,36 @@ def window_matches(
     occ_starts = occ.starts
     k = bisect.bisect_left(occ_starts, start)
     stop = bisect.bisect_left(occ_starts, end, k)
-    offsets = pset.offsets
-    n_offsets = len(offsets)
     always = index.always
+    if k == stop and not always:
+        return out  # no literal in the window and no pattern run everywhere
     run: set[int] = set(always)  # patterns run over the whole window
     tries: dict[int, list[int]] = {}  # leading patterns -> where a match may start
     spread: set[int] = set()  # the leading patterns whose literal's offset varies
     if k < stop:
-        ends, ids, by_literal = occ.ends, occ.ids, index._by_literal
+        ends, ids, entries = occ.ends, occ.ids, pset.entries
         for j in range(k, stop):
             if ends[j] > end:
                 continue
+            got = entries.get(ids[j])
+            if got is None:
+                continue
             s = occ_starts[j]
-            for i in by_literal.get(ids[j], ()):
-                span = offsets[i] if i < n_offsets else None
-                if span is None:
+            for i, lo, hi in got:
+                if lo < 0:
                     run.add(i)
-                    continue
-                lo, hi = span
-                at = tries.get(i)
-                if at is None:
-                    at = tries[i] = []
-                if lo == hi:
+                elif lo == hi:
                     if s - lo >= start:
-                        at.append(s - lo)
+                        at = tries.get(i)
+                        if at is None:
+                            tries[i] = [s - lo]
+                        else:
+                            at.append(s - lo)
                 else:
-                    spread.add(i)
-                    at.extend(s - w for w in range(lo, hi + 1) if s - w >= start)
+                    at = [s - w for w in range(lo, hi + 1) if s - w >= start]
+                    if at:
+                        spread.add(i)
+                        tries.setdefault(i, []).extend(at)
     for i in sorted(run.union(tries)):
         pattern = patterns[i]
         if i in run:
