@@ -301,7 +301,7 @@ def leading_literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool, in
 
 class _Lexicon(dict[str, tuple[tuple[int, int, int], ...] | None]):
     """The literals of the pattern sets of one domain (a language), and a memo: token (as
-    written) -> (offset in the token, literal length, literal id) of each literal it holds,
+    written) -> (offset in the token, offset of its end, literal id) of each literal it holds,
     folded literals found in the folded token; None when the token cannot be folded.
 
     One lexicon per domain, so a document's tokens are looked up once for all the pattern
@@ -343,10 +343,10 @@ class _Lexicon(dict[str, tuple[tuple[int, int, int], ...] | None]):
                 for i, ch in enumerate(word):
                     lid = single.get(ch)
                     if lid is not None:
-                        got.append((i, 1, lid))
+                        got.append((i, i + 1, lid))
                     for lit, lid in by_two.get(word[i : i + 2], ()):
                         if word.startswith(lit, i):
-                            got.append((i, len(lit), lid))
+                            got.append((i, i + len(lit), lid))
             value = tuple(sorted(got))  # in text order: a document's occurrences need no sort
         if len(self) >= MEMO_WORDS:
             self.clear()
@@ -514,23 +514,23 @@ class DocText:
                     got = held[k] = lexicon[tokens[k]]  # a new token (or a stored None)
                     if got is None:
                         return None  # a character with no one-character lower case
-        starts: list[int] = []
-        ends: list[int] = []
-        ids: list[int] = []
-        add_start, add_end, add_id = starts.append, ends.append, ids.append
+        bases: list[int] = []
+        add = bases.append
         pos = 0
         find = text.find
-        for tok, lits in compress(zip(tokens, held, strict=True), held):
+        for tok in compress(tokens, held):
             # the next occurrence of the token is the token itself: a token holding it
             # earlier would hold a literal too, and was passed already
-            base = find(tok, pos)
-            pos = base + len(tok)
-            # tokens come in text order and each one's literals are sorted: no sort needed
-            for o, n, lid in lits:  # type: ignore[union-attr]
-                add_start(base + o)
-                add_end(base + o + n)
-                add_id(lid)
-        return _Occurrences(starts, ends, ids)
+            pos = find(tok, pos)
+            add(pos)
+            pos += len(tok)
+        # tokens come in text order and each one's literals are sorted: no sort needed
+        found = list(zip(bases, compress(held, held), strict=True))
+        return _Occurrences(
+            [base + o for base, lits in found for o, _, _ in lits],  # type: ignore[union-attr]
+            [base + e for base, lits in found for _, e, _ in lits],  # type: ignore[union-attr]
+            [lid for _, lits in found for _, _, lid in lits],  # type: ignore[union-attr]
+        )
 
 
 @dataclass(frozen=True, slots=True)
