@@ -562,15 +562,12 @@ class PatternIndex:
         "_occ",
         "_by_literal",
         "_n",
-        "_all",
         "_per_pattern",
         "_literals",
-        "_always_sorted",
     )
 
     def __init__(self, pset: PatternSet, doc: DocText) -> None:
         self._n = len(pset.patterns)
-        self._all = list(range(self._n))
         self._by_literal = pset.by_literal
         self._per_pattern: dict[int, list[int]] | None = None
         self._literals = pset.literal_ids
@@ -579,7 +576,6 @@ class PatternIndex:
             self.always = frozenset(range(self._n))
         else:
             self.always = pset.always
-        self._always_sorted = sorted(self.always)
 
     def literal_starts(self, i: int) -> list[int]:
         """Where the literals of pattern ``i`` occur, in text order."""
@@ -609,20 +605,18 @@ class PatternIndex:
         """Indexes (in pattern order) of the patterns that may match in ``text[start:end]``."""
         occ = self._occ
         if occ is None:
-            return self._all
+            return list(range(self._n))
         starts = occ.starts
         k = bisect.bisect_left(starts, start)
         hi = bisect.bisect_left(starts, end, k)
         if k == hi:
-            return self._always_sorted  # no literal in the window
+            return sorted(self.always)  # no literal in the window
         found = set(self.always)
         ends, ids, by_literal = occ.ends, occ.ids, self._by_literal
         for j in range(k, hi):
             if ends[j] <= end:
                 found.update(by_literal.get(ids[j], ()))
-        if len(found) == self._n:
-            return self._all
-        return sorted(found)
+        return sorted(found)  # (all of them: 0, 1, ..., n - 1)
 
 
 def finditer(pset: PatternSet, i: int, doc: DocText) -> Iterator[re.Match[str]]:
