@@ -764,11 +764,11 @@ def window_matches(
         for j in range(k, stop):
             if ends[j] > end:
                 continue
-            got = entries.get(ids[j])
-            if got is None:
+            stands_for = entries.get(ids[j])
+            if stands_for is None:
                 continue
             s = occ_starts[j]
-            for i, lo, hi in got:
+            for i, lo, hi in stands_for:
                 if lo < 0:
                     run.add(i)
                 elif lo == hi:
