@@ -111,8 +111,8 @@ class _Hit(NamedTuple):
 @dataclass(slots=True)
 class _Context:
     """One document's state while its events are extracted: its indexes and memos are filled
-    as it goes, and its topic is set once the rest is known (not frozen: a copy per field set
-    costs more than the work it guards)."""
+    as it goes, and its topic is set once the first event needs it (not frozen: a copy per
+    field set costs more than the work it guards)."""
 
     text: str
     language: str
@@ -492,8 +492,12 @@ def _classify(ctx: _Context, t: Timex, ui: int | None) -> tuple[str, str, tuple[
                 return hits[0].trigger.type, f"{ctx.language}:self_date_line", clause
     ls = text.rfind("\n", max(0, t.start - 400), t.start) + 1
     # a footnote line opens close before its date; a long line is prose, not a footnote
-    note = searcher(ctx.footnote).search(text[ls : t.start]) if ls > 0 or t.start < 400 else None
     oj = ctx.pack.patterns.get("oj")
+    note = (
+        searcher(ctx.footnote).search(text[ls : t.start])
+        if oj is not None and (ls > 0 or t.start < 400)
+        else None
+    )
     if note is not None and oj is not None and oj.match(text, ls + note.end()):
         return None  # a footnote's bibliographic reference: "(1) OJ C 48, 15.2.2011, p. 138."
     oj_ref = _oj_before(ctx, t)
@@ -577,13 +581,14 @@ def _cue_searcher(language: str, name: str) -> Searcher:
 def _status(
     ctx: _Context, date: str | None, precision: str, clause: tuple[int, int], t: Timex
 ) -> str:
-    future = _cue(ctx, "future", clause)
-    ongoing = _cue(ctx, "ongoing", clause)
+    # each cue is searched only when the answer depends on it (most dates are past or
+    # planned by the document date alone)
     if date is None:
         if t.value == "PRESENT_REF":
             return "ongoing"
-        return "planned" if (future or t.value == "FUTURE_REF") else "past"
+        return "planned" if (t.value == "FUTURE_REF" or _cue(ctx, "future", clause)) else "past"
     if ctx.dct is None:
+        future = _cue(ctx, "future", clause)
         return "planned" if future and not _cue(ctx, "past", clause) else "past"
     first, last = bounds(date, precision)
     if last < ctx.dct:
@@ -592,9 +597,9 @@ def _status(
         return "planned"
     if precision == "day":
         return "past"
-    if future:
+    if _cue(ctx, "future", clause):
         return "planned"
-    return "ongoing" if ongoing else "past"
+    return "ongoing" if _cue(ctx, "ongoing", clause) else "past"
 
 
 def _act_scope(ctx: _Context, ui: int | None, clause: tuple[int, int]) -> tuple[int, int]:
@@ -767,13 +772,13 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
         timex_starts=[t.start for t in tx],
         doc=doc,
     )
-    ctx.topic = _topic(acts, ctx)
     spanned_acts = sorted((a for a in acts if a.span), key=lambda a: a.span[0] if a.span else 0)
     ctx.act_starts.extend(a.span[0] for a in spanned_acts if a.span)
     head_procs = [code for code, span in ctx.procedures if span[0] < 1500]
     # the header ends where the first paragraph of prose begins
     header_end = next((u.start for u in units if u.end - u.start > 200), len(text))
     events: list[Event] = []
+    topic_known = False
     for t in tx:
         value = t.value or ""
         if value == "SAME":
@@ -823,6 +828,8 @@ def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
             own_date = ctx.doc_date is not None and t.start == ctx.doc_date.timex.start
             if own_date or t.start < header_end:
                 ev_acts.insert(0, ctx.self_act)
+        if not topic_known:  # read once, when the first event needs it
+            ctx.topic, topic_known = _topic(acts, ctx), True
         topic = ctx.topic
         if topic is not None and not any(a.celex for a in ev_acts) and ":of_" not in rule:
             if etype in PROCEDURAL and not ev_acts:

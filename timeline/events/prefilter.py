@@ -301,7 +301,7 @@ def leading_literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool, in
 
 class _Lexicon(dict[str, tuple[tuple[int, int, int], ...] | None]):
     """The literals of the pattern sets of one domain (a language), and a memo: token (as
-    written) -> (offset in the token, literal length, literal id) of each literal it holds,
+    written) -> (offset in the token, offset of its end, literal id) of each literal it holds,
     folded literals found in the folded token; None when the token cannot be folded.
 
     One lexicon per domain, so a document's tokens are looked up once for all the pattern
@@ -343,10 +343,10 @@ class _Lexicon(dict[str, tuple[tuple[int, int, int], ...] | None]):
                 for i, ch in enumerate(word):
                     lid = single.get(ch)
                     if lid is not None:
-                        got.append((i, 1, lid))
+                        got.append((i, i + 1, lid))
                     for lit, lid in by_two.get(word[i : i + 2], ()):
                         if word.startswith(lit, i):
-                            got.append((i, len(lit), lid))
+                            got.append((i, i + len(lit), lid))
             value = tuple(sorted(got))  # in text order: a document's occurrences need no sort
         if len(self) >= MEMO_WORDS:
             self.clear()
@@ -381,6 +381,9 @@ class PatternSet:
     domain: str = "common"
     #: per pattern: the ids of its literals in the domain's lexicon
     literal_ids: tuple[tuple[int, ...], ...] = ()
+    #: literal id -> (pattern, lo, hi) for each pattern it stands for: where the literal lies
+    #: from a match's start, lo = -1 for a pattern run over the whole window
+    entries: dict[int, tuple[tuple[int, int, int], ...]] = field(default_factory=dict)
 
     @staticmethod
     def of(patterns: Sequence[re.Pattern[str]], domain: str = "common") -> PatternSet:
@@ -438,6 +441,12 @@ class PatternSet:
                     ids.append(lid)
             literal_ids.append(tuple(dict.fromkeys(ids)))
         always = frozenset(i for i, n in enumerate(needles) if n is None)
+        entries = {
+            lid: tuple(
+                (i, *(offsets[i] or (-1, -1))) if i < len(offsets) else (i, -1, -1) for i in found_by
+            )
+            for lid, found_by in by_literal.items()
+        }
         return PatternSet(
             tuple(patterns),
             needles,
@@ -446,6 +455,7 @@ class PatternSet:
             offsets,
             domain,
             tuple(literal_ids),
+            entries,
         )
 
 
@@ -504,23 +514,23 @@ class DocText:
                     got = held[k] = lexicon[tokens[k]]  # a new token (or a stored None)
                     if got is None:
                         return None  # a character with no one-character lower case
-        starts: list[int] = []
-        ends: list[int] = []
-        ids: list[int] = []
-        add_start, add_end, add_id = starts.append, ends.append, ids.append
+        bases: list[int] = []
+        add = bases.append
         pos = 0
         find = text.find
-        for tok, lits in compress(zip(tokens, held), held):
+        for tok in compress(tokens, held):
             # the next occurrence of the token is the token itself: a token holding it
             # earlier would hold a literal too, and was passed already
-            base = find(tok, pos)
-            pos = base + len(tok)
-            # tokens come in text order and each one's literals are sorted: no sort needed
-            for o, n, lid in lits:  # type: ignore[union-attr]
-                add_start(base + o)
-                add_end(base + o + n)
-                add_id(lid)
-        return _Occurrences(starts, ends, ids)
+            pos = find(tok, pos)
+            add(pos)
+            pos += len(tok)
+        # tokens come in text order and each one's literals are sorted: no sort needed
+        found = list(zip(bases, compress(held, held), strict=True))
+        return _Occurrences(
+            [base + o for base, lits in found for o, _, _ in lits],  # type: ignore[union-attr]
+            [base + e for base, lits in found for _, e, _ in lits],  # type: ignore[union-attr]
+            [lid for _, lits in found for _, _, lid in lits],  # type: ignore[union-attr]
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -552,15 +562,12 @@ class PatternIndex:
         "_occ",
         "_by_literal",
         "_n",
-        "_all",
         "_per_pattern",
         "_literals",
-        "_always_sorted",
     )
 
     def __init__(self, pset: PatternSet, doc: DocText) -> None:
         self._n = len(pset.patterns)
-        self._all = list(range(self._n))
         self._by_literal = pset.by_literal
         self._per_pattern: dict[int, list[int]] | None = None
         self._literals = pset.literal_ids
@@ -569,7 +576,6 @@ class PatternIndex:
             self.always = frozenset(range(self._n))
         else:
             self.always = pset.always
-        self._always_sorted = sorted(self.always)
 
     def literal_starts(self, i: int) -> list[int]:
         """Where the literals of pattern ``i`` occur, in text order."""
@@ -599,20 +605,18 @@ class PatternIndex:
         """Indexes (in pattern order) of the patterns that may match in ``text[start:end]``."""
         occ = self._occ
         if occ is None:
-            return self._all
+            return list(range(self._n))
         starts = occ.starts
         k = bisect.bisect_left(starts, start)
         hi = bisect.bisect_left(starts, end, k)
         if k == hi:
-            return self._always_sorted  # no literal in the window
+            return sorted(self.always)  # no literal in the window
         found = set(self.always)
         ends, ids, by_literal = occ.ends, occ.ids, self._by_literal
         for j in range(k, hi):
             if ends[j] <= end:
                 found.update(by_literal.get(ids[j], ()))
-        if len(found) == self._n:
-            return self._all
-        return sorted(found)
+        return sorted(found)  # (all of them: 0, 1, ..., n - 1)
 
 
 def finditer(pset: PatternSet, i: int, doc: DocText) -> Iterator[re.Match[str]]:
@@ -749,33 +753,36 @@ def window_matches(
     occ_starts = occ.starts
     k = bisect.bisect_left(occ_starts, start)
     stop = bisect.bisect_left(occ_starts, end, k)
-    offsets = pset.offsets
-    n_offsets = len(offsets)
     always = index.always
+    if k == stop and not always:
+        return out  # no literal in the window and no pattern run everywhere
     run: set[int] = set(always)  # patterns run over the whole window
     tries: dict[int, list[int]] = {}  # leading patterns -> where a match may start
     spread: set[int] = set()  # the leading patterns whose literal's offset varies
     if k < stop:
-        ends, ids, by_literal = occ.ends, occ.ids, index._by_literal
+        ends, ids, entries = occ.ends, occ.ids, pset.entries
         for j in range(k, stop):
             if ends[j] > end:
                 continue
+            stands_for = entries.get(ids[j])
+            if stands_for is None:
+                continue
             s = occ_starts[j]
-            for i in by_literal.get(ids[j], ()):
-                span = offsets[i] if i < n_offsets else None
-                if span is None:
+            for i, lo, hi in stands_for:
+                if lo < 0:
                     run.add(i)
-                    continue
-                lo, hi = span
-                at = tries.get(i)
-                if at is None:
-                    at = tries[i] = []
-                if lo == hi:
+                elif lo == hi:
                     if s - lo >= start:
-                        at.append(s - lo)
+                        at = tries.get(i)
+                        if at is None:
+                            tries[i] = [s - lo]
+                        else:
+                            at.append(s - lo)
                 else:
-                    spread.add(i)
-                    at.extend(s - w for w in range(lo, hi + 1) if s - w >= start)
+                    at = [s - w for w in range(lo, hi + 1) if s - w >= start]
+                    if at:
+                        spread.add(i)
+                        tries.setdefault(i, []).extend(at)
     for i in sorted(run.union(tries)):
         pattern = patterns[i]
         if i in run:

@@ -225,8 +225,10 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
                 us += 1
             while ue > us and text[ue - 1].isspace():
                 ue -= 1
-            if ue > us:
+            if ue - us > MAX_UNIT:
                 units.extend(_bounded(text, us, ue, inside))
+            elif ue > us:
+                units.append(Unit(us, ue))  # what _bounded gives for a unit this short
     return units
 
 
