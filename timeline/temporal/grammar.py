@@ -72,8 +72,10 @@ HOT_KEY = 2048
 PAIR_SPLIT = 4
 #: joins a first and a second token key into one key (see Grammar.rules_for)
 PAIR = "\x00"
-#: characters a grammar scans the text itself before it scans lower-cased texts (the lower-case
-#: patterns and the token pairs cost seconds to make: worth it for a corpus, not one page)
+#: characters a grammar without a store (see :mod:`timeline.temporal.store`) scans the text
+#: itself before it scans lower-cased texts (the lower-case patterns and the token pairs cost
+#: about a second per language to make: worth it for a corpus, not one page; with a store they
+#: are made once per machine and read back in a few hundredths of a second)
 LOWERED_AFTER = 200_000
 _SHARED_FOLDERS = ("common", "generic")  # included by languages, not languages
 VALID_TYPES = ("DATE", "TIME", "DURATION", "SET")
