@@ -169,8 +169,12 @@ class Grammar:
     #: per rule: (its group in a combined pattern, its ``t`` group or None, its qualified name)
     _built: list[tuple[str, str | None, str]] = field(default_factory=list)
     _split: dict[str, bool] = field(default_factory=dict)
-    #: the compiled patterns kept on disk (see :mod:`timeline.temporal.store`), or None
+    #: the compiled patterns kept on disk (see :mod:`timeline.temporal.store`) while the
+    #: grammar is made, else None
     store: Store | None = None
+    #: where the store's patterns came from: "read" from its file, "made" (and written), or
+    #: None without a store
+    stored: str | None = None
     #: scan lower-cased texts from the first character (the store made the lower-case
     #: patterns and token pairs cheap), instead of after LOWERED_AFTER characters
     lowered: bool = False
@@ -627,4 +631,6 @@ def load(language: str) -> Grammar:
         grammar.prepare()
         store.save()
         grammar.lowered = True
+        grammar.stored = "read" if store.hit and not store.dirty else "made"
+        grammar.store = None  # every pattern the scan needs is made: the file's data can go
     return grammar
