@@ -137,3 +137,22 @@ def test_the_key_follows_the_resource_texts() -> None:
     assert a == store.key_of("de", [("de/temporal.toml", "x = 1")])
     assert a != store.key_of("de", [("de/temporal.toml", "x = 2")])
     assert a != store.key_of("fr", [("de/temporal.toml", "x = 1")])
+
+
+def test_old_stores_of_a_language_are_removed(copy: tuple[Path, str]) -> None:
+    path, key = copy
+    for i in range(store.KEEP + 3):
+        old = path.parent / f"de-{i:032d}.json"
+        old.write_text("{}")
+        os.utime(old, (1000 + i, 1000 + i))
+    (path.parent / "fr-0.json").write_text("{}")
+    os.utime(path, (10, 10))
+    assert store.Store.at(path, key).hit  # read: marked as recently used
+    s = store.Store(path.parent / "de-new.json", "new")
+    s.dirty = True
+    assert s.save()
+    left = sorted(p.name for p in path.parent.glob("de-*.json"))
+    assert len(left) == store.KEEP
+    assert path.name in left and "de-new.json" in left
+    assert f"de-{store.KEEP + 2:032d}.json" in left and "de-" + "0" * 32 + ".json" not in left
+    assert (path.parent / "fr-0.json").exists()
