@@ -32,6 +32,9 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Grammar]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(store.ENV, str(where))
         first = _fresh()
+        assert first.store is not None and not first.lowered  # nothing made before a scan
+        assert not list(where.glob("*.json"))
+        finder.scan(first, "")
     assert first.stored == "made" and first.lowered and first.store is None
     (path,) = where.glob("de-*.json")
     return path, first
@@ -60,8 +63,8 @@ def test_a_second_load_compiles_nothing_and_scans_the_same(
     for module in (store, grammar, lowered):
         monkeypatch.setattr(module, "parts_of", spy)
     second = _fresh()
-    assert second.stored == "read"
     got = finder.scan(second, _TEXT)
+    assert second.stored == "read"
     assert calls == []  # every pattern the scan used came from the file
     assert got == finder.scan(first, _TEXT)
     assert [t.value for t in got][:2] == ["2009-03-03", "2010"]
@@ -76,6 +79,7 @@ def test_without_a_store_the_grammar_is_made_as_before(
 ) -> None:
     monkeypatch.setenv(store.ENV, "off")
     plain = _fresh()
+    finder.scan(plain, _TEXT)
     assert plain.stored is None and not plain.lowered
     assert finder.scan(plain, _TEXT) == finder.scan(made[1], _TEXT)
 

@@ -521,6 +521,8 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
     (:mod:`timeline.temporal.store`, ``Grammar.lowered``), else once it has scanned
     LOWERED_AFTER characters (making those patterns costs about a second per language).
     """
+    if g.store is not None:
+        g.settle()  # the first scan with a store: patterns read or made, then lower-cased
     out: list[Timex] = []
     pos = 0
     triggers = g.triggers

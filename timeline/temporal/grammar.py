@@ -196,6 +196,20 @@ class Grammar:
             return compile_lowered(source, superset)
         return store.compile(name, lambda: lowered_parts(source, superset))
 
+    def settle(self) -> None:
+        """Before the first scan, with a store: make every pattern the scan of lower-cased
+        texts needs (read from the store, or made and written to it: making them costs about
+        a second per language, once per machine) and scan lower-cased from the start. Not at
+        :func:`load`, so that listing the languages compiles nothing."""
+        store = self.store
+        if store is None:
+            return
+        self.prepare()
+        store.save()
+        self.lowered = True
+        self.stored = "read" if store.hit and not store.dirty else "made"
+        self.store = None  # every pattern the scan needs is made: the file's data can go
+
     def prepare(self) -> None:
         """Make every pattern and token fact a scan of lower-cased texts needs, except the
         combined patterns of hot keys (see :meth:`plan`), and keep them in the store."""
@@ -625,12 +639,4 @@ def load(language: str) -> Grammar:
         meta=meta,
         store=store,
     )
-    if store is not None:
-        # With a store, making the lower-case patterns and token pairs costs once per machine
-        # (then reading them is cheap): make them all now and scan lower-cased from the start.
-        grammar.prepare()
-        store.save()
-        grammar.lowered = True
-        grammar.stored = "read" if store.hit and not store.dirty else "made"
-        grammar.store = None  # every pattern the scan needs is made: the file's data can go
     return grammar
