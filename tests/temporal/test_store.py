@@ -32,7 +32,10 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Grammar]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(store.ENV, str(where))
         first = _fresh()
-    assert first.store is not None and not first.store.hit and first.lowered
+        assert first.store is not None and not first.lowered  # nothing made before a scan
+        assert not list(where.glob("*.json"))
+        finder.scan(first, "")
+    assert first.stored == "made" and first.lowered and first.store is None
     (path,) = where.glob("de-*.json")
     return path, first
 
@@ -60,8 +63,8 @@ def test_a_second_load_compiles_nothing_and_scans_the_same(
     for module in (store, grammar, lowered):
         monkeypatch.setattr(module, "parts_of", spy)
     second = _fresh()
-    assert second.store is not None and second.store.hit
     got = finder.scan(second, _TEXT)
+    assert second.stored == "read"
     assert calls == []  # every pattern the scan used came from the file
     assert got == finder.scan(first, _TEXT)
     assert [t.value for t in got][:2] == ["2009-03-03", "2010"]
@@ -76,7 +79,8 @@ def test_without_a_store_the_grammar_is_made_as_before(
 ) -> None:
     monkeypatch.setenv(store.ENV, "off")
     plain = _fresh()
-    assert plain.store is None and not plain.lowered
+    finder.scan(plain, _TEXT)
+    assert plain.stored is None and not plain.lowered
     assert finder.scan(plain, _TEXT) == finder.scan(made[1], _TEXT)
 
 
@@ -137,3 +141,22 @@ def test_the_key_follows_the_resource_texts() -> None:
     assert a == store.key_of("de", [("de/temporal.toml", "x = 1")])
     assert a != store.key_of("de", [("de/temporal.toml", "x = 2")])
     assert a != store.key_of("fr", [("de/temporal.toml", "x = 1")])
+
+
+def test_old_stores_of_a_language_are_removed(copy: tuple[Path, str]) -> None:
+    path, key = copy
+    for i in range(store.KEEP + 3):
+        old = path.parent / f"de-{i:032d}.json"
+        old.write_text("{}")
+        os.utime(old, (1000 + i, 1000 + i))
+    (path.parent / "fr-0.json").write_text("{}")
+    os.utime(path, (10, 10))
+    assert store.Store.at(path, key).hit  # read: marked as recently used
+    s = store.Store(path.parent / "de-new.json", "new")
+    s.dirty = True
+    assert s.save()
+    left = sorted(p.name for p in path.parent.glob("de-*.json"))
+    assert len(left) == store.KEEP
+    assert path.name in left and "de-new.json" in left
+    assert f"de-{store.KEEP + 2:032d}.json" in left and "de-" + "0" * 32 + ".json" not in left
+    assert (path.parent / "fr-0.json").exists()

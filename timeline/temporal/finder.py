@@ -515,10 +515,14 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
     :mod:`timeline.temporal.firstchars`). When a match is found, the positions of
     :func:`starts` inside it are tried too, and a match that starts inside and reaches further replaces it (longest
     match wins: "on Nov" gives way to "Nov. 1, 2004"). With ``split_ranges`` a range comes out
-    as its two ends, as TimeML annotates it. Once the grammar has scanned LOWERED_AFTER
-    characters, texts are scanned lower-cased (:mod:`timeline.temporal.lowered`) and keyed by
-    token pairs: the same matches, faster.
+    as its two ends, as TimeML annotates it. Texts are scanned lower-cased
+    (:mod:`timeline.temporal.lowered`) and keyed by token pairs, the same matches, faster:
+    from the first character when the grammar came with a store of its compiled patterns
+    (:mod:`timeline.temporal.store`, ``Grammar.lowered``), else once it has scanned
+    LOWERED_AFTER characters (making those patterns costs about a second per language).
     """
+    if g.store is not None:
+        g.settle()  # the first scan with a store: patterns read or made, then lower-cased
     out: list[Timex] = []
     pos = 0
     triggers = g.triggers

@@ -72,8 +72,10 @@ HOT_KEY = 2048
 PAIR_SPLIT = 4
 #: joins a first and a second token key into one key (see Grammar.rules_for)
 PAIR = "\x00"
-#: characters a grammar scans the text itself before it scans lower-cased texts (the lower-case
-#: patterns and the token pairs cost seconds to make: worth it for a corpus, not one page)
+#: characters a grammar without a store (see :mod:`timeline.temporal.store`) scans the text
+#: itself before it scans lower-cased texts (the lower-case patterns and the token pairs cost
+#: about a second per language to make: worth it for a corpus, not one page; with a store they
+#: are made once per machine and read back in a few hundredths of a second)
 LOWERED_AFTER = 200_000
 _SHARED_FOLDERS = ("common", "generic")  # included by languages, not languages
 VALID_TYPES = ("DATE", "TIME", "DURATION", "SET")
@@ -167,8 +169,12 @@ class Grammar:
     #: per rule: (its group in a combined pattern, its ``t`` group or None, its qualified name)
     _built: list[tuple[str, str | None, str]] = field(default_factory=list)
     _split: dict[str, bool] = field(default_factory=dict)
-    #: the compiled patterns kept on disk (see :mod:`timeline.temporal.store`), or None
+    #: the compiled patterns kept on disk (see :mod:`timeline.temporal.store`) while the
+    #: grammar is made, else None
     store: Store | None = None
+    #: where the store's patterns came from: "read" from its file, "made" (and written), or
+    #: None without a store
+    stored: str | None = None
     #: scan lower-cased texts from the first character (the store made the lower-case
     #: patterns and token pairs cheap), instead of after LOWERED_AFTER characters
     lowered: bool = False
@@ -189,6 +195,20 @@ class Grammar:
         if store is None:
             return compile_lowered(source, superset)
         return store.compile(name, lambda: lowered_parts(source, superset))
+
+    def settle(self) -> None:
+        """Before the first scan, with a store: make every pattern the scan of lower-cased
+        texts needs (read from the store, or made and written to it: making them costs about
+        a second per language, once per machine) and scan lower-cased from the start. Not at
+        :func:`load`, so that listing the languages compiles nothing."""
+        store = self.store
+        if store is None:
+            return
+        self.prepare()
+        store.save()
+        self.lowered = True
+        self.stored = "read" if store.hit and not store.dirty else "made"
+        self.store = None  # every pattern the scan needs is made: the file's data can go
 
     def prepare(self) -> None:
         """Make every pattern and token fact a scan of lower-cased texts needs, except the
@@ -619,10 +639,4 @@ def load(language: str) -> Grammar:
         meta=meta,
         store=store,
     )
-    if store is not None:
-        # With a store, making the lower-case patterns and token pairs costs once per machine
-        # (then reading them is cheap): make them all now and scan lower-cased from the start.
-        grammar.prepare()
-        store.save()
-        grammar.lowered = True
     return grammar

@@ -41,6 +41,9 @@ from typing import Any
 
 #: an ``array`` type code whose items are ``_sre`` code words (native byte order: in the key)
 _CODE_TYPE = next(t for t in "IL" if array.array(t).itemsize == _sre.CODESIZE)
+#: stores kept per language (other engines, other resource versions); the least recently
+#: used beyond this are removed when a new one is written
+KEEP = 8
 #: bumped when the file layout changes
 FORMAT = 1
 ENV = "TIMELINE_GRAMMAR_CACHE"
@@ -192,6 +195,10 @@ class Store:
         except (ValueError, KeyError, TypeError, AttributeError):
             return
         self.patterns, self.facts, self.hit = patterns, facts, True
+        try:
+            os.utime(self.path)  # recently used: kept when old stores are removed
+        except OSError:
+            pass
 
     def compile(self, name: str, make: Callable[[], Parts | None]) -> re.Pattern[str] | None:
         """The pattern stored as ``name``, else the one ``make`` builds (kept for the file)."""
@@ -246,4 +253,20 @@ class Store:
         except OSError:
             return False
         self.dirty = False
+        self._prune()
         return True
+
+    def _prune(self) -> None:
+        """Remove this language's least recently used stores beyond :data:`KEEP`."""
+        assert self.path is not None
+        language = self.path.name.rsplit("-", 1)[0]
+        try:
+            found = [
+                (p.stat().st_mtime, p.name, p)
+                for p in self.path.parent.glob(f"{language}-*.json")
+                if p.name.rsplit("-", 1)[0] == language
+            ]
+            for _, _, p in sorted(found, reverse=True)[KEEP:]:
+                p.unlink()
+        except OSError:
+            pass  # another process pruned first
