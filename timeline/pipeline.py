@@ -582,6 +582,9 @@ def build(
             render_formats = (
                 None if wanted is None else [f for f in wanted if f in render.FORMATS]
             )
+            current = _CurrentImages(cache, out, timeline, render_formats)
+            render_formats = current.to_draw
+            written.extend(current.kept)
             # the images (the longest writer) drawn in forked processes while this one
             # writes the rest
             images = None
@@ -599,6 +602,7 @@ def build(
             finally:
                 if images is not None:
                     written.extend(images())
+            current.record(written)
             memo.save()
         finally:
             if cache is not None:
@@ -764,6 +768,68 @@ class _PersistedFragments:
             memo[FRAGMENTS_PREFIX + key] = store[key]
         used = self.fragments.used
         memo.drop(FRAGMENTS_PREFIX + k for k in self.loaded if k not in used)
+
+
+class _CurrentImages:
+    """The image files (PNG, SVG, PDF) a cached build need not draw again: each one's
+    signature was recorded (in the cache's ``written`` table, under ``image:NAME``) with the
+    digest of what it shows (:meth:`~timeline.render.imageplan.Plan.digest` and the engine
+    version), and both are unchanged. ``to_draw`` is the formats to render without them (None:
+    all), ``kept`` their paths; :meth:`record` remembers the images this build drew."""
+
+    PREFIX = "image:"
+
+    def __init__(
+        self,
+        cache: ExtractionCache | None,
+        out: Path,
+        timeline: Timeline,
+        formats: list[str] | None,
+    ) -> None:
+        from timeline import render
+
+        self.cache = cache
+        self.to_draw = formats
+        self.kept: list[Path] = []
+        self.digest = ""
+        self.drawn: list[Path] = []
+        images = [f for f in (formats or render.FORMATS) if f in render.IMAGE_FORMATS]
+        if cache is None or not images:
+            return
+        import hashlib
+
+        from timeline.cache import engine_version
+        from timeline.render.imageplan import plan
+
+        self.digest = hashlib.sha256(
+            f"{engine_version()}|{plan(timeline).digest()}".encode()
+        ).hexdigest()
+        recorded = cache.written()
+        for fmt in images:
+            target = out / render.FILENAMES[fmt]
+            signature = _plain_signature(target)
+            if signature is not None and recorded.get(self.PREFIX + target.name) == (
+                signature, self.digest
+            ):
+                self.kept.append(target)
+            else:
+                self.drawn.append(target)
+        if self.kept:
+            kept = {p.name for p in self.kept}
+            self.to_draw = [
+                f for f in (formats or render.FORMATS) if render.FILENAMES[f] not in kept
+            ]
+
+    def record(self, written: Sequence[Path]) -> None:
+        """Remember the signature and digest of each image this build drew (among
+        ``written``)."""
+        if self.cache is None or not self.drawn:
+            return
+        done = set(written)
+        for target in self.drawn:
+            signature = _plain_signature(target) if target in done else None
+            if signature is not None:
+                self.cache.put_written(self.PREFIX + target.name, signature, self.digest)
 
 
 def _timeline_json(timeline: Timeline, memo: Fragments | None) -> str | bytes:
