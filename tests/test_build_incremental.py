@@ -359,3 +359,21 @@ def test_the_image_digest_follows_what_is_drawn(generated: Path, tmp_path: Path)
     assert plan(replace(timeline, entries=tuple(entries))).digest() == digest
     status = "planned" if entry.status != "planned" else "happened"
     assert plan(with_entry(replace(entry, status=status))).digest() != digest
+
+
+def test_fragments_are_kept_in_buckets_and_old_rows_go(generated: Path, tmp_path: Path) -> None:
+    """The writers' fragments sit in a few thousand bucket rows (reading 200k one-fragment
+    rows cost twice as much); the one-row-per-fragment rows of older builds are deleted."""
+    docs = generated / "docs"
+    out = tmp_path / "out"
+    pipeline.build([docs], out, formats=["csv"], jobs=1)
+    db = sqlite3.connect(out / FILENAME)
+    with db:
+        db.execute("INSERT INTO memo VALUES ('fragment:1:csv:old', X'00', 0)")
+    db.close()
+    pipeline.build([docs], out, formats=["csv"], jobs=1)
+    keys = [k for k, _ in _memo_rows(out)]
+    assert not [k for k in keys if k.startswith("fragment:")]
+    buckets = [k for k in keys if k.startswith(pipeline.FRAGMENTS_PREFIX)]
+    assert 0 < len(buckets) <= pipeline.FRAGMENT_BUCKETS
+    _same_as_plain(docs, out, tmp_path, ["csv"])
