@@ -283,3 +283,97 @@ def test_a_cache_with_a_damaged_page_is_rebuilt(
         assert db.execute("SELECT COUNT(*) FROM built").fetchone()[0] == 60
     finally:
         db.close()
+
+
+def test_images_are_drawn_again_only_when_what_they_show_changes(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cached build keeps timeline.png/.svg/.pdf when the digest of what they show and the
+    files' signatures are those recorded; a change of either draws them again, and the files
+    are always those a build without the cache writes."""
+    from timeline.render import image
+
+    drawn: list[tuple[str, ...]] = []
+    draw = image.render_images
+
+    def counted(timeline, formats, dpi=200):  # type: ignore[no-untyped-def]
+        drawn.append(tuple(formats))
+        return draw(timeline, formats, dpi)
+
+    monkeypatch.setattr(image, "render_images", counted)
+    docs = tmp_path / "docs"
+    shutil.copytree(generated / "docs", docs)
+    out = tmp_path / "out"
+    formats = [*FORMATS, "png", "svg", "pdf"]
+    pipeline.build([docs], out, formats=formats, jobs=1)
+    assert drawn == [("png", "svg", "pdf")]
+    drawn.clear()
+    result = pipeline.build([docs], out, formats=formats, jobs=1)
+    assert drawn == []  # nothing drawn changed: the files stay
+    assert {p.name for p in result.outputs} >= {"timeline.png", "timeline.svg", "timeline.pdf"}
+    _same_as_plain(docs, out, tmp_path, formats)
+    drawn.clear()  # the plain build's
+    (out / "timeline.svg").write_bytes(b"<svg/>")  # changed by hand: drawn again
+    pipeline.build([docs], out, formats=formats, jobs=1)
+    assert drawn == [("svg",)]
+    _same_as_plain(docs, out, tmp_path, formats)
+    drawn.clear()
+    shutil.copytree(generated / "extra", docs, dirs_exist_ok=True)  # two more documents
+    pipeline.build([docs], out, formats=formats, jobs=1)
+    assert drawn == [("png", "svg", "pdf")]  # the subtitle counts the entries, at least
+    _same_as_plain(docs, out, tmp_path, formats)
+
+
+def test_the_image_digest_follows_what_is_drawn(generated: Path, tmp_path: Path) -> None:
+    """:meth:`Plan.digest` changes with a drawn field of an entry (its status), not with one the
+    figure does not show (its sources' quotes)."""
+    from dataclasses import replace
+
+    from timeline.render.imageplan import plan
+
+    result = pipeline.build([generated / "docs"], tmp_path / "out", formats=["csv"], jobs=1)
+    timeline = result.timeline
+    digest = plan(timeline).digest()
+    drawn = {it.entry.id for _, items in plan(timeline).placed for it in items}
+    index = next(i for i, e in enumerate(timeline.entries) if e.id in drawn and e.sources)
+    entry = timeline.entries[index]
+
+    def with_entry(e):  # type: ignore[no-untyped-def]
+        entries = list(timeline.entries)
+        entries[index] = e
+        return replace(timeline, entries=tuple(entries))
+
+    quiet = replace(entry, sources=tuple(replace(s, quote=s.quote + " (more)") for s in entry.sources))
+    assert plan(with_entry(quiet)).digest() == digest
+    # an id (a content hash: a new source changes it) is not drawn, only its order among the
+    # items at the same place, and an arrow's ends
+    places = [it.x0 for _, items in plan(timeline).placed for it in items]
+    linked = {e.realised_by for e in timeline.entries}
+    alone = next(
+        i for i, e in enumerate(timeline.entries)
+        if e.id in drawn and e.id not in linked and not e.realised_by
+        and places.count(next(it.x0 for _, its in plan(timeline).placed for it in its if it.entry.id == e.id)) == 1
+    )
+    entries = list(timeline.entries)
+    entries[alone] = replace(entries[alone], id="e-renamed")
+    assert plan(replace(timeline, entries=tuple(entries))).digest() == digest
+    status = "planned" if entry.status != "planned" else "happened"
+    assert plan(with_entry(replace(entry, status=status))).digest() != digest
+
+
+def test_fragments_are_kept_in_buckets_and_old_rows_go(generated: Path, tmp_path: Path) -> None:
+    """The writers' fragments sit in a few thousand bucket rows (reading 200k one-fragment
+    rows cost twice as much); the one-row-per-fragment rows of older builds are deleted."""
+    docs = generated / "docs"
+    out = tmp_path / "out"
+    pipeline.build([docs], out, formats=["csv"], jobs=1)
+    db = sqlite3.connect(out / FILENAME)
+    with db:
+        db.execute("INSERT INTO memo VALUES ('fragment:1:csv:old', X'00', 0)")
+    db.close()
+    pipeline.build([docs], out, formats=["csv"], jobs=1)
+    keys = [k for k, _ in _memo_rows(out)]
+    assert not [k for k in keys if k.startswith("fragment:")]
+    buckets = [k for k in keys if k.startswith(pipeline.FRAGMENTS_PREFIX)]
+    assert 0 < len(buckets) <= pipeline.FRAGMENT_BUCKETS
+    _same_as_plain(docs, out, tmp_path, ["csv"])

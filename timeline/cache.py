@@ -505,6 +505,20 @@ class Memo(MutableMapping[str, bytes]):
                 out[key] = one
         return out
 
+    def drop_under(self, prefix: str) -> int:
+        """Delete every value whose key starts with ``prefix`` now (an index range: cheap
+        when there is none); returns how many were stored."""
+        pending = self._cache._pending_memo
+        for key in [k for k in pending if k.startswith(prefix)]:
+            del pending[key]
+        n = self._count(prefix)
+        if n:
+            with self._cache._db:
+                self._cache._db.execute(
+                    "DELETE FROM memo WHERE key >= ? AND key < ?", (prefix, prefix + "\U0010ffff")
+                )
+        return n
+
     def _count(self, prefix: str) -> int:
         (n,) = self._cache._db.execute(
             "SELECT COUNT(*) FROM memo WHERE key >= ? AND key < ?", (prefix, prefix + "\U0010ffff")

@@ -585,6 +585,9 @@ def build(
             render_formats = (
                 None if wanted is None else [f for f in wanted if f in render.FORMATS]
             )
+            current = _CurrentImages(cache, out, timeline, render_formats)
+            render_formats = current.to_draw
+            written.extend(current.kept)
             # the images (the longest writer) drawn in forked processes while this one
             # writes the rest
             images = None
@@ -602,6 +605,7 @@ def build(
             finally:
                 if images is not None:
                     written.extend(images())
+            current.record(written)
             memo.save()
         finally:
             if cache is not None:
@@ -733,40 +737,148 @@ def _read_back(path: Path, corpus: _Corpus) -> tuple[Extraction, ...]:
     return tuple(extractions)
 
 
-#: The cache memo's keys of output fragments start with this.
-FRAGMENTS_PREFIX = "fragment:"
+#: The cache memo's keys of output fragments start with this: the fragments are stored in
+#: :data:`FRAGMENT_BUCKETS` buckets, one row each (``fragments/NNN``: a dict pickled as plain data).
+FRAGMENTS_PREFIX = "fragments/"
+#: Where session 4's builds kept one row per fragment (deleted when found).
+_OLD_FRAGMENTS_PREFIX = "fragment:"
+#: Buckets of fragments: reading 200k rows of one fragment each took 1.2 CPU-s at 10,000
+#: documents, about twice these; a rebuild rewrites only the buckets whose fragments changed.
+FRAGMENT_BUCKETS = 4096
 #: Whether a cached build keeps the writers' fragments in its cache.
 PERSIST_FRAGMENTS = True
 
 
+def _bucket(key: str) -> int:
+    """The bucket of a fragment's key."""
+    import zlib
+
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % FRAGMENT_BUCKETS
+
+
 class _PersistedFragments:
     """The writers' :class:`~timeline.fragments.Fragments`, its store read from the cache's
-    memo in one read and written back with :meth:`save`: the fragments made this build are
-    stored, those no writer used (entries gone) deleted. Without a cache, none (a memo that
-    lives one build only costs its digests)."""
+    memo in one read and written back with :meth:`save`: the buckets holding fragments made
+    this build, or fragments no writer used (entries gone), are written again. A damaged or
+    foreign bucket reads as missing (its fragments are made again). Without a cache, none (a
+    memo that lives one build only costs its digests)."""
 
     def __init__(self, cache: ExtractionCache | None) -> None:
         from timeline.fragments import Fragments
+        from timeline.link.shards import plain_loads
 
         self.cache = cache
         self.fragments: Fragments | None = None
-        self.loaded: dict[str, bytes] = {}
+        self.loaded: dict[str, int] = {}  # each fragment read: its bucket
         if cache is not None and PERSIST_FRAGMENTS:
-            n = len(FRAGMENTS_PREFIX)
-            stored = cache.memo.items_under(FRAGMENTS_PREFIX)
-            self.loaded = {k[n:]: v for k, v in stored.items()}
-            self.fragments = Fragments(dict(self.loaded))
+            store: dict[str, bytes] = {}
+            for key, data in cache.memo.items_under(FRAGMENTS_PREFIX).items():
+                try:
+                    bucket = int(key[len(FRAGMENTS_PREFIX) :], 16)
+                    part = plain_loads(data)
+                    if type(part) is not dict or not all(
+                        type(k) is str and type(v) is bytes for k, v in part.items()
+                    ):
+                        raise ValueError("not a bucket of fragments")
+                except Exception:  # damaged or planted: its fragments are made again
+                    cache.memo.drop([key])
+                    continue
+                store.update(part)
+                self.loaded.update(dict.fromkeys(part, bucket))
+            cache.memo.drop_under(_OLD_FRAGMENTS_PREFIX)  # an older build's, one row each
+            self.fragments = Fragments(store)
 
     def save(self) -> None:
-        """Write the fragments made back to the cache, and delete those not used."""
+        """Write the buckets whose fragments changed back to the cache."""
         if self.cache is None or self.fragments is None:
             return
-        memo = self.cache.memo
+        import pickle
+
         store = self.fragments.store
-        for key in sorted(self.fragments.made):
-            memo[FRAGMENTS_PREFIX + key] = store[key]
         used = self.fragments.used
-        memo.drop(FRAGMENTS_PREFIX + k for k in self.loaded if k not in used)
+        touched = {_bucket(k) for k in self.fragments.made}
+        touched.update(b for k, b in self.loaded.items() if k not in used)
+        if not touched:
+            return
+        members: dict[int, list[str]] = {b: [] for b in touched}
+        for key in used:
+            bucket = self.loaded.get(key)
+            if bucket is None:
+                bucket = _bucket(key)
+            if bucket in members:
+                members[bucket].append(key)
+        memo = self.cache.memo
+        for bucket in sorted(touched):
+            name = f"{FRAGMENTS_PREFIX}{bucket:03x}"
+            keys = sorted(members[bucket])
+            if keys:
+                memo[name] = pickle.dumps(
+                    {k: store[k] for k in keys}, protocol=pickle.HIGHEST_PROTOCOL
+                )
+            else:
+                memo.drop([name])
+
+
+class _CurrentImages:
+    """The image files (PNG, SVG, PDF) a cached build need not draw again: each one's
+    signature was recorded (in the cache's ``written`` table, under ``image:NAME``) with the
+    digest of what it shows (:meth:`~timeline.render.imageplan.Plan.digest` and the engine
+    version), and both are unchanged. ``to_draw`` is the formats to render without them (None:
+    all), ``kept`` their paths; :meth:`record` remembers the images this build drew."""
+
+    PREFIX = "image:"
+
+    def __init__(
+        self,
+        cache: ExtractionCache | None,
+        out: Path,
+        timeline: Timeline,
+        formats: list[str] | None,
+    ) -> None:
+        from timeline import render
+
+        self.cache = cache
+        self.to_draw = formats
+        self.kept: list[Path] = []
+        self.digest = ""
+        self.drawn: list[Path] = []
+        images = [f for f in (formats or render.FORMATS) if f in render.IMAGE_FORMATS]
+        if cache is None or not images:
+            return
+        import hashlib
+
+        from timeline.cache import engine_version
+        from timeline.render.imageplan import plan
+
+        self.digest = hashlib.sha256(
+            f"{engine_version()}|{plan(timeline).digest()}".encode()
+        ).hexdigest()
+        recorded = cache.written()
+        for fmt in images:
+            target = out / render.FILENAMES[fmt]
+            signature = _plain_signature(target)
+            if signature is not None and recorded.get(self.PREFIX + target.name) == (
+                signature, self.digest
+            ):
+                self.kept.append(target)
+            else:
+                self.drawn.append(target)
+        if self.kept:
+            kept = {p.name for p in self.kept}
+            self.to_draw = [
+                f for f in (formats or render.FORMATS) if render.FILENAMES[f] not in kept
+            ]
+
+    def record(self, written: Sequence[Path]) -> None:
+        """Remember the signature and digest of each image this build drew (among
+        ``written``)."""
+        if self.cache is None or not self.drawn:
+            return
+        done = set(written)
+        for target in self.drawn:
+            signature = _plain_signature(target) if target in done else None
+            if signature is not None:
+                self.cache.put_written(self.PREFIX + target.name, signature, self.digest)
 
 
 def _timeline_json(timeline: Timeline, memo: Fragments | None) -> str | bytes:

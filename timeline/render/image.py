@@ -40,25 +40,31 @@ from matplotlib.path import Path
 from matplotlib.textpath import TextToPath
 
 from timeline.errors import UsageError
-from timeline.model import Entry, Timeline
+from timeline.model import Timeline
 from timeline.render._common import (
     GROUP_COLOURS,
     TYPE_RANK,
-    Extent,
-    Lane,
-    extent,
-    lanes,
+    lanes,  # noqa: F401  (re-exported: tests choose lanes through this module)
     title,
     type_group,
 )
+from timeline.render.imageplan import (
+    _EPOCH,
+    GUTTER_IN,
+    MAX_LANES,  # noqa: F401  (re-exported)
+    RIGHT_IN,
+    WIDTH_IN,
+    Plan,
+    short,
+)
+from timeline.render.imageplan import Item as _Item
+from timeline.render.imageplan import day as _day
+from timeline.render.imageplan import main_lanes as _main_lanes  # noqa: F401
+from timeline.render.imageplan import plan as make_plan
 
-WIDTH_IN = 11.69  # A4 landscape
-GUTTER_IN = 1.85  # lane names
-RIGHT_IN = 0.35
 ROW_IN = 0.2
 LANE_PAD_IN = 0.09
 MAX_LABEL_ROWS = 4
-MAX_LANES = 12  # the main dossiers: what an A4 page shows readably
 MAX_ROWS = 5
 LABEL_PT = 7.6
 LABEL_CHARS = 44
@@ -86,31 +92,10 @@ _METADATA: dict[str, dict[str, str | None]] = {
     "svg": {"Date": None, "Creator": None},
     "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
 }
-_EPOCH = dt.date(1970, 1, 1).toordinal()
-
-
-@dataclass(slots=True)
-class _Item:
-    entry: Entry
-    ext: Extent
-    x0: float  # days since 1970
-    x1: float
-    row: int = -1
-    label: str | None = None
-    label_x: float = 0.0
-    label_left: bool = False
-
-
-def _day(d: dt.date) -> float:
-    return float(d.toordinal() - _EPOCH)
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
-    return cut.rstrip(" ,;:.-–") + "…"
+    return short(text, limit)
 
 
 class _Measure:
@@ -254,56 +239,14 @@ def _lane_name(name: str, width: int = 24, lines: int = 4) -> list[str]:
     return wrapped
 
 
-def _main_lanes(lane_list: list[Lane]) -> tuple[list[Lane], int, int]:
-    """The :data:`MAX_LANES` lanes with the most entries, in lane order; and how many lanes and
-    entries are left out."""
-    if len(lane_list) <= MAX_LANES:
-        return lane_list, 0, 0
-    ranked = sorted(range(len(lane_list)), key=lambda i: (-len(lane_list[i].entries), i))
-    keep = sorted(ranked[:MAX_LANES])
-    shown = [lane_list[i] for i in keep]
-    left = len(lane_list) - len(shown)
-    return shown, left, sum(len(lane.entries) for lane in lane_list) - sum(
-        len(lane.entries) for lane in shown
-    )
-
-
-def _figure(timeline: Timeline) -> Figure:
-    """The whole figure; deterministic for a given timeline."""
-    all_lanes = lanes(timeline)
-    lane_list, lanes_left, entries_left = _main_lanes(all_lanes)
-    placed: list[tuple[str, list[_Item]]] = []
-    undated = 0
-    all_ext: list[Extent] = []
-    for lane in lane_list:
-        items: list[_Item] = []
-        for entry in lane.entries:
-            ext = extent(entry)
-            if ext is None:
-                undated += 1
-                continue
-            all_ext.append(ext)
-            items.append(_Item(entry, ext, _day(ext.start), _day(ext.end + dt.timedelta(days=1)) if ext.vague else _day(ext.start)))
-        if items:
-            placed.append((lane.name, items))
-    if all_ext:
-        lo_day = _day(min(x.start for x in all_ext))
-        hi_day = _day(max(x.end for x in all_ext))
-    else:
-        lo_day, hi_day = 0.0, 365.0
-    span = max(hi_day - lo_day, 60.0)
-    t0, t1 = lo_day - span * 0.025, hi_day + span * 0.025
+def _figure(plan: Plan) -> Figure:
+    """The whole figure of a :func:`~timeline.render.imageplan.plan`; deterministic, and
+    reading nothing but the plan (its digest stands for the image bytes)."""
+    placed = plan.placed
+    t0, t1 = plan.t0, plan.t1
+    lanes_left, entries_left, undated = plan.lanes_left, plan.entries_left, plan.undated
     plot_w = WIDTH_IN - GUTTER_IN - RIGHT_IN
-    days_per_in = (t1 - t0) / plot_w
-    for _name, items in placed:
-        for it in items:
-            if it.ext.open_end:
-                it.x1 = it.x0 + 0.35 * days_per_in
-            if it.ext.open_start:
-                it.x0 = it.x1 - 0.35 * days_per_in
-            if it.ext.vague and it.x1 - it.x0 < 0.06 * days_per_in:
-                mid = (it.x0 + it.x1) / 2
-                it.x0, it.x1 = mid - 0.03 * days_per_in, mid + 0.03 * days_per_in
+    days_per_in = plan.days_per_in
     upright, italic = _Measure(LABEL_PT), _Measure(LABEL_PT, "italic")
     heights: list[float] = []
     names: list[list[str]] = []
@@ -367,16 +310,8 @@ def _figure(timeline: Timeline) -> Figure:
     if arrows:
         ax.add_collection(_arrows(fig, ax, arrows), autolim=False)
     # title, subtitle, legend
-    dated_years = f"{dt.date.fromordinal(int(lo_day) + _EPOCH).year}–{dt.date.fromordinal(int(hi_day) + _EPOCH).year}"
-    n_planned = sum(1 for e in timeline.entries if e.status == "planned")
-    subtitle = f"{len(timeline.entries)} entries in {len(all_lanes)} dossier{'s' if len(all_lanes) != 1 else ''}"
-    if lanes_left:
-        subtitle += f" (the {len(lane_list)} largest drawn)"
-    if all_ext:
-        subtitle += f", {dated_years}"
-    if n_planned:
-        subtitle += f"; {n_planned} planned"
-    fig.text(0.2 / WIDTH_IN, 1 - 0.16 / height, _short(timeline.title, 110), ha="left", va="top",
+    subtitle = plan.subtitle
+    fig.text(0.2 / WIDTH_IN, 1 - 0.16 / height, plan.title, ha="left", va="top",
              fontsize=14, fontweight="bold", color=INK)
     fig.text(0.2 / WIDTH_IN, 1 - 0.47 / height, subtitle, ha="left", va="top", fontsize=8.5, color=MUTED)
     handles: list[Artist] = [
@@ -388,7 +323,7 @@ def _figure(timeline: Timeline) -> Figure:
         Patch(facecolor="white", edgecolor=MUTED, hatch="//////", label="approximate / range"),
         Line2D([], [], marker="o", linestyle="none", markersize=10, markerfacecolor="none", markeredgecolor=WARN, label="sources disagree"),
     ]
-    if any(e.realised_by for e in timeline.entries):
+    if plan.realised:
         handles.append(Line2D([], [], color=MUTED, linewidth=0.8, linestyle=(0, (2, 1.5)), label="plan → outcome"))
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.14 / WIDTH_IN, 1 - 0.74 / height),
                ncol=len(handles), frameon=False, fontsize=7.4, handlelength=1.3, columnspacing=1.1, handletextpad=0.45,
@@ -523,7 +458,7 @@ def render_images(timeline: Timeline, formats: Sequence[str], dpi: int = 200) ->
         raise UsageError(f"unknown image format {unknown[0]!r}; choose png, svg or pdf")
     out: dict[str, bytes] = {}
     with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
-        fig = _figure(timeline)
+        fig = _figure(make_plan(timeline))
         for fmt in dict.fromkeys(formats):
             buffer = io.BytesIO()
             fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_METADATA[fmt], facecolor="white")

@@ -1,0 +1,194 @@
+"""What the timeline figure draws, as plain data, and a digest of it (no matplotlib here).
+
+:func:`plan` chooses the lanes drawn (the :data:`MAX_LANES` largest), places each entry on the
+time axis and writes the title, subtitle and footer counts; :mod:`timeline.render.image` lays
+out and draws that plan and reads nothing else of the timeline. So :meth:`Plan.digest` (with
+the engine and matplotlib versions) says when two timelines give the same image bytes: a
+build after adding one document whose entries fall outside the drawn lanes and leave the
+counts alone need not draw the images again (``timeline.pipeline``). Any field of an entry the
+drawing reads must be in :meth:`Item.drawn`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from timeline.model import Entry, Timeline
+from timeline.render._common import Extent, Lane, extent, lanes, title
+
+WIDTH_IN = 11.69  # A4 landscape
+GUTTER_IN = 1.85  # lane names
+RIGHT_IN = 0.35
+MAX_LANES = 12  # the main dossiers: what an A4 page shows readably
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+@dataclass(slots=True)
+class Item:
+    """One entry drawn: its mark's place (days since 1970) and, once laid out, its row and
+    label."""
+
+    entry: Entry
+    ext: Extent
+    x0: float  # days since 1970
+    x1: float
+    row: int = -1
+    label: str | None = None
+    label_x: float = 0.0
+    label_left: bool = False
+
+    def drawn(self) -> tuple[object, ...]:
+        """Every value of the entry and its place that the figure shows, but its id and the id
+        of the entry it realises (see :meth:`Plan.digest`)."""
+        e = self.entry
+        return (
+            e.type, e.status, title(e), e.conflict,
+            self.ext.start.toordinal(), self.ext.end.toordinal(), self.ext.vague,
+            self.ext.open_end, self.ext.open_start, self.x0, self.x1,
+        )
+
+
+@dataclass(slots=True)
+class Plan:
+    """The figure before layout: the lanes drawn with their items, the time axis, the texts
+    and counts of the header and footer."""
+
+    placed: list[tuple[str, list[Item]]]
+    t0: float
+    t1: float
+    lo_day: float
+    hi_day: float
+    dated: bool  # some entry of a drawn lane has a date
+    title: str
+    subtitle: str
+    realised: bool  # some entry realises a plan: the legend shows the arrow
+    lanes_left: int
+    entries_left: int
+    undated: int
+
+    @property
+    def days_per_in(self) -> float:
+        return (self.t1 - self.t0) / (WIDTH_IN - GUTTER_IN - RIGHT_IN)
+
+    def digest(self) -> str:
+        """A digest of everything drawn and of the matplotlib drawing it (equal digests, equal
+        figures, given the same code of this package).
+
+        Entry ids are not shown: the layout only compares them, to order the items of a lane
+        at the same ``x0``, and an arrow joins a plan to the item that realised it. So each
+        item stands for its place among those (its lane, ``x0`` and rank by id there), and a
+        new source that changes an entry's id (ids are content hashes) leaves the digest
+        alone.
+        """
+        from importlib.metadata import version
+
+        place: dict[str, tuple[int, float, int]] = {}
+        for index, (_name, items) in enumerate(self.placed):
+            ties: dict[float, list[str]] = {}
+            for it in items:
+                ties.setdefault(it.x0, []).append(it.entry.id)
+            for x0, ids in ties.items():
+                for rank, entry_id in enumerate(sorted(ids)):
+                    place[entry_id] = (index, x0, rank)
+        lanes = [
+            (
+                name,
+                [
+                    (
+                        place[it.entry.id][2],
+                        place.get(it.entry.realised_by) if it.entry.realised_by else None,
+                        it.drawn(),
+                    )
+                    for it in items
+                ],
+            )
+            for name, items in self.placed
+        ]
+        head = (
+            version("matplotlib"), self.t0, self.t1, self.lo_day, self.hi_day, self.dated,
+            self.title, self.subtitle, self.realised, self.lanes_left, self.entries_left,
+            self.undated,
+        )
+        data = repr((head, lanes))
+        return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def day(d: dt.date) -> float:
+    """Days since 1970-01-01."""
+    return float(d.toordinal() - _EPOCH)
+
+
+def main_lanes(lane_list: list[Lane]) -> tuple[list[Lane], int, int]:
+    """The :data:`MAX_LANES` lanes with the most entries, in lane order; and how many lanes and
+    entries are left out."""
+    if len(lane_list) <= MAX_LANES:
+        return lane_list, 0, 0
+    ranked = sorted(range(len(lane_list)), key=lambda i: (-len(lane_list[i].entries), i))
+    keep = sorted(ranked[:MAX_LANES])
+    shown = [lane_list[i] for i in keep]
+    left = len(lane_list) - len(shown)
+    return shown, left, sum(len(lane.entries) for lane in lane_list) - sum(
+        len(lane.entries) for lane in shown
+    )
+
+
+def short(text: str, limit: int) -> str:
+    """``text`` on one line, cut at a word with an ellipsis to at most ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,;:.-–") + "…"
+
+
+def plan(timeline: Timeline) -> Plan:
+    """The figure's plan for ``timeline``; deterministic."""
+    all_lanes = lanes(timeline)
+    lane_list, lanes_left, entries_left = main_lanes(all_lanes)
+    placed: list[tuple[str, list[Item]]] = []
+    undated = 0
+    all_ext: list[Extent] = []
+    for lane in lane_list:
+        items: list[Item] = []
+        for entry in lane.entries:
+            ext = extent(entry)
+            if ext is None:
+                undated += 1
+                continue
+            all_ext.append(ext)
+            items.append(Item(entry, ext, day(ext.start), day(ext.end + dt.timedelta(days=1)) if ext.vague else day(ext.start)))
+        if items:
+            placed.append((lane.name, items))
+    if all_ext:
+        lo_day = day(min(x.start for x in all_ext))
+        hi_day = day(max(x.end for x in all_ext))
+    else:
+        lo_day, hi_day = 0.0, 365.0
+    span = max(hi_day - lo_day, 60.0)
+    t0, t1 = lo_day - span * 0.025, hi_day + span * 0.025
+    plot_w = WIDTH_IN - GUTTER_IN - RIGHT_IN
+    days_per_in = (t1 - t0) / plot_w
+    for _name, items in placed:
+        for it in items:
+            if it.ext.open_end:
+                it.x1 = it.x0 + 0.35 * days_per_in
+            if it.ext.open_start:
+                it.x0 = it.x1 - 0.35 * days_per_in
+            if it.ext.vague and it.x1 - it.x0 < 0.06 * days_per_in:
+                mid = (it.x0 + it.x1) / 2
+                it.x0, it.x1 = mid - 0.03 * days_per_in, mid + 0.03 * days_per_in
+    dated_years = f"{dt.date.fromordinal(int(lo_day) + _EPOCH).year}–{dt.date.fromordinal(int(hi_day) + _EPOCH).year}"
+    n_planned = sum(1 for e in timeline.entries if e.status == "planned")
+    subtitle = f"{len(timeline.entries)} entries in {len(all_lanes)} dossier{'s' if len(all_lanes) != 1 else ''}"
+    if lanes_left:
+        subtitle += f" (the {len(lane_list)} largest drawn)"
+    if all_ext:
+        subtitle += f", {dated_years}"
+    if n_planned:
+        subtitle += f"; {n_planned} planned"
+    return Plan(
+        placed, t0, t1, lo_day, hi_day, bool(all_ext), short(timeline.title, 110), subtitle,
+        any(e.realised_by for e in timeline.entries), lanes_left, entries_left, undated,
+    )
