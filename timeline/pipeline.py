@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -808,6 +808,9 @@ class _Corpus:
     #: hash of its record when it has none), in the order of ``keys``
     slims: tuple[bytes, ...] = ()
     versions: tuple[str, ...] = ()
+    #: records of a cold build decoded as they came from the workers (cache key -> record),
+    #: each taken out by the first :meth:`load` that asks for it (later ones read the cache)
+    decoded: dict[str, tuple[Extraction, DocumentFacts]] = field(default_factory=dict)
 
     def load(
         self, cache: ExtractionCache | None, paths: Sequence[str] | None = None
@@ -818,9 +821,12 @@ class _Corpus:
         wanted = set(paths) if paths is not None else None
         chosen = [(p, k) for p, k in self.keys if wanted is None or p in wanted]
         missing = [k for p, k in chosen if p not in held and k is not None]
+        stored = {k: self.decoded.pop(k) for k in missing if k in self.decoded}
+        missing = [k for k in missing if k not in stored]
         if missing and cache is None:
             raise TimelineError("the documents are in the cache, and no cache was given")
-        stored = cache.load_records(missing) if cache is not None and missing else {}
+        if cache is not None and missing:
+            stored.update(cache.load_records(missing))
         extractions: list[Extraction] = []
         facts: dict[str, DocumentFacts] = {}
         for path, key in chosen:
@@ -1092,7 +1098,9 @@ def _extract_streaming(
 
     ``fresh`` says the cache holds nothing yet (a cold build): no document can be found in
     it, so every document goes to the workers at once and its key (a hash of its file) is
-    computed as its result is stored, instead of all keys before the workers start.
+    computed as its result is stored, instead of all keys before the workers start. Its
+    records are decoded as they arrive, while the workers go on (linking reads them all: a
+    first build links every shard), instead of being read back from the cache.
     """
     import dataclasses
 
@@ -1117,6 +1125,7 @@ def _extract_streaming(
     order: list[tuple[str, str | None]] = []
     slims: list[bytes] = []  # each document's slim row (:class:`_Slim`), in order
     versions: list[str] = []  # what each document is (its cache key, else its record's hash)
+    decoded: dict[str, tuple[Extraction, DocumentFacts]] = {}  # a cold build's, by key
     taken: set[str] = set()
     keys = _Keys(cache) if cache is not None else None
     written = cache.written() if cache is not None and timeml_dir is not None else {}
@@ -1236,6 +1245,8 @@ def _extract_streaming(
                 elif keep and key is not None:
                     load_now.append(key)
                     held.append(None)
+                elif fresh and made is not None and key is not None:
+                    decoded[key] = decode_record(made.entry.record)
             for _ in results:  # never happens: one result per job
                 raise AssertionError("a worker result without its document")
             if load_now and cache is not None:
@@ -1255,7 +1266,7 @@ def _extract_streaming(
         events_json.write(b"[]\n" if first else b"\n]\n")
     return _Corpus(
         tuple(kept), facts, tuple(timeml), tuple(failures), tuple(order), tuple(slims),
-        tuple(versions),
+        tuple(versions), decoded,
     )
 
 
