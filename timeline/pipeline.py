@@ -573,6 +573,10 @@ def build(
                 _write_rest(
                     timeline, linked, out, wanted, render_formats, jobs, memo, written
                 )
+                if images is not None and cache is not None:
+                    # this process's fragments stored while the images are still drawn
+                    memo.save(final=False)
+                    cache.flush()
             finally:
                 if images is not None:
                     written.extend(images())
@@ -730,22 +734,26 @@ class _PersistedFragments:
         self.cache = cache
         self.fragments: Fragments | None = None
         self.loaded: dict[str, bytes] = {}
+        self.saved: set[str] = set()
         if cache is not None and PERSIST_FRAGMENTS:
             n = len(FRAGMENTS_PREFIX)
             stored = cache.memo.items_under(FRAGMENTS_PREFIX)
             self.loaded = {k[n:]: v for k, v in stored.items()}
             self.fragments = Fragments(dict(self.loaded))
 
-    def save(self) -> None:
-        """Write the fragments made back to the cache, and delete those not used."""
+    def save(self, final: bool = True) -> None:
+        """Write the fragments made (since the last save) back to the cache, and when
+        ``final`` (every writer done) delete those not used."""
         if self.cache is None or self.fragments is None:
             return
         memo = self.cache.memo
         store = self.fragments.store
-        for key in sorted(self.fragments.made):
+        for key in sorted(self.fragments.made - self.saved):
             memo[FRAGMENTS_PREFIX + key] = store[key]
-        used = self.fragments.used
-        memo.drop(FRAGMENTS_PREFIX + k for k in self.loaded if k not in used)
+        self.saved.update(self.fragments.made)
+        if final:
+            used = self.fragments.used
+            memo.drop(FRAGMENTS_PREFIX + k for k in self.loaded if k not in used)
 
 
 def _timeline_json(timeline: Timeline, memo: Fragments | None) -> str | bytes:
