@@ -21,6 +21,7 @@ events linked across documents into a :class:`~timeline.model.Timeline`
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
@@ -1156,7 +1157,8 @@ def _extract_streaming(
     files = _AtomicFiles(recorded)
     want_timeml = timeml_dir is not None
     first = True
-    with WorkerPool(jobs, dask_address) as pool, files:
+    held_paused = False
+    with WorkerPool(jobs, dask_address) as pool, files, contextlib.ExitStack() as holding:
         for batch in batches:
             paths = [i for i in batch if not isinstance(i, Failure)]
             slots: list[Failure | tuple[_BuildJob, str | None]] = []
@@ -1193,6 +1195,12 @@ def _extract_streaming(
                 todo = [dataclasses.replace(j, task=dataclasses.replace(j.task, warm=False))
                         for j in todo]
             results = pool.imap(_build_one, todo, progress=step)
+            if fresh and todo and not pool.runs_here(len(todo)) and not held_paused:
+                # the records decoded here pile up: the cyclic collector would walk them again
+                # and again (a third of their decoding); paused once the workers have started,
+                # so that they do not inherit it paused
+                holding.enter_context(paused_gc())
+                held_paused = True
 
             def _kept(made: _Built | Failure, key: str | None) -> _Built | None:
                 """A freshly built document, stored in the cache; None (and the failure
