@@ -96,6 +96,15 @@ class Fragments:
         self.misses += 1
         return data
 
+    def merge(self, made: dict[str, bytes], used: set[str], hits: int = 0) -> None:
+        """Take in what a copy of this memo did in another process: the fragments it made
+        (stored here as if made here), the keys it used and how many it found."""
+        self.store.update(made)
+        self.made.update(made)
+        self.used.update(used)
+        self.misses += len(made)
+        self.hits += hits
+
     def prune(self) -> int:
         """Remove every stored fragment no :meth:`get` used; returns how many were removed."""
         stale = [k for k in self.store if k not in self.used]

@@ -21,10 +21,11 @@ events linked across documents into a :class:`~timeline.model.Timeline`
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial, wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec
@@ -593,15 +594,23 @@ def build(
             images = None
             if render_formats is None or render_formats:
                 with paused_gc():  # the forked processes inherit it paused, as in render
-                    images = render.start_images(timeline, out, render_formats, jobs=jobs)
+                    images = render.start_images(
+                        timeline, out, render_formats, jobs=jobs, memo=memo.fragments,
+                        also=[f for f in BESIDE_IMAGES if f in (render_formats or render.FORMATS)],
+                    )
             if images is not None:
                 render_formats = [
-                    f for f in (render_formats or render.FORMATS) if f not in render.IMAGE_FORMATS
+                    f for f in (render_formats or render.FORMATS)
+                    if f not in render.IMAGE_FORMATS and f not in BESIDE_IMAGES
                 ]
             try:
                 _write_rest(
                     timeline, linked, out, wanted, render_formats, jobs, memo, written
                 )
+                if images is not None and cache is not None:
+                    # this process's fragments stored while the images are still drawn
+                    memo.save(final=False)
+                    cache.flush()
             finally:
                 if images is not None:
                     written.extend(images())
@@ -737,24 +746,35 @@ def _read_back(path: Path, corpus: _Corpus) -> tuple[Extraction, ...]:
     return tuple(extractions)
 
 
+#: The formats the process drawing the images writes after them (when the images are drawn in
+#: a process of their own): with them it takes about as long as this process takes for
+#: ``timeline.json``, the graph, the page and the CSV (10,000 documents: about 9 CPU-s each).
+BESIDE_IMAGES = ("ics", "timelinejs", "summary")
+
 #: The cache memo's keys of output fragments start with this: the fragments are stored in
-#: :data:`FRAGMENT_BUCKETS` buckets, one row each (``fragments/NNN``: a dict pickled as plain data).
+#: buckets, one row each (``fragments/KIND/NNN``: a dict pickled as plain data), each kind of
+#: fragment (each writer's) in :data:`FRAGMENT_BUCKETS` buckets of its own, so that the
+#: fragments this process made are stored while the images' process still writes its own.
 FRAGMENTS_PREFIX = "fragments/"
 #: Where session 4's builds kept one row per fragment (deleted when found).
 _OLD_FRAGMENTS_PREFIX = "fragment:"
-#: Buckets of fragments: reading 200k rows of one fragment each took 1.2 CPU-s at 10,000
-#: documents, about twice these; a rebuild rewrites only the buckets whose fragments changed.
-FRAGMENT_BUCKETS = 4096
+#: Buckets of fragments per kind: reading 200k rows of one fragment each took 1.2 CPU-s at
+#: 10,000 documents, about twice 8 kinds of 512 buckets; a rebuild rewrites only the buckets
+#: whose fragments changed.
+FRAGMENT_BUCKETS = 512
 #: Whether a cached build keeps the writers' fragments in its cache.
 PERSIST_FRAGMENTS = True
 
 
-def _bucket(key: str) -> int:
-    """The bucket of a fragment's key."""
+def _bucket(key: str) -> str:
+    """The row of the bucket of a fragment's key (``VERSION:KIND:DIGEST``, see
+    :meth:`~timeline.fragments.Fragments.get`): one of its kind's buckets."""
     import zlib
 
-    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % FRAGMENT_BUCKETS
-
+    parts = key.split(":", 2)
+    kind = parts[1] if len(parts) == 3 else ""
+    number = zlib.crc32(key.encode("utf-8", "surrogatepass")) % FRAGMENT_BUCKETS
+    return f"{FRAGMENTS_PREFIX}{kind}/{number:03x}"
 
 class _PersistedFragments:
     """The writers' :class:`~timeline.fragments.Fragments`, its store read from the cache's
@@ -769,12 +789,14 @@ class _PersistedFragments:
 
         self.cache = cache
         self.fragments: Fragments | None = None
-        self.loaded: dict[str, int] = {}  # each fragment read: its bucket
+        self.loaded: dict[str, str] = {}  # each fragment read or stored: its bucket's row
+        self.saved: set[str] = set()  # the fragments made and stored already
         if cache is not None and PERSIST_FRAGMENTS:
             store: dict[str, bytes] = {}
             for key, data in cache.memo.items_under(FRAGMENTS_PREFIX).items():
                 try:
-                    bucket = int(key[len(FRAGMENTS_PREFIX) :], 16)
+                    int(key.rpartition("/")[2], 16)  # a bucket's row: KIND/NNN
+                    bucket = key
                     part = plain_loads(data)
                     if type(part) is not dict or not all(
                         type(k) is str and type(v) is bytes for k, v in part.items()
@@ -788,29 +810,35 @@ class _PersistedFragments:
             cache.memo.drop_under(_OLD_FRAGMENTS_PREFIX)  # an older build's, one row each
             self.fragments = Fragments(store)
 
-    def save(self) -> None:
-        """Write the buckets whose fragments changed back to the cache."""
+    def save(self, final: bool = True) -> None:
+        """Write back to the cache the buckets holding fragments made since the last save,
+        and when ``final`` (every writer done) those holding fragments no writer used (left
+        out: entries gone)."""
         if self.cache is None or self.fragments is None:
             return
         import pickle
 
         store = self.fragments.store
         used = self.fragments.used
-        touched = {_bucket(k) for k in self.fragments.made}
-        touched.update(b for k, b in self.loaded.items() if k not in used)
+        made = {k: _bucket(k) for k in self.fragments.made - self.saved}
+        self.saved.update(made)
+        self.loaded.update(made)  # stored from now on, in that bucket
+        touched = set(made.values())
+        if final:
+            touched.update(b for k, b in self.loaded.items() if k not in used)
         if not touched:
             return
-        members: dict[int, list[str]] = {b: [] for b in touched}
-        for key in used:
+        members: dict[str, list[str]] = {b: [] for b in touched}
+        # final: the fragments used; before (writers still at work): every one known
+        for key in used if final else store:
             bucket = self.loaded.get(key)
             if bucket is None:
                 bucket = _bucket(key)
             if bucket in members:
                 members[bucket].append(key)
         memo = self.cache.memo
-        for bucket in sorted(touched):
-            name = f"{FRAGMENTS_PREFIX}{bucket:03x}"
-            keys = sorted(members[bucket])
+        for name in sorted(touched):
+            keys = sorted(members[name])
             if keys:
                 memo[name] = pickle.dumps(
                     {k: store[k] for k in keys}, protocol=pickle.HIGHEST_PROTOCOL
@@ -879,6 +907,7 @@ class _CurrentImages:
             signature = _plain_signature(target) if target in done else None
             if signature is not None:
                 self.cache.put_written(self.PREFIX + target.name, signature, self.digest)
+
 
 
 def _timeline_json(timeline: Timeline, memo: Fragments | None) -> str | bytes:
@@ -950,6 +979,9 @@ class _Corpus:
     #: hash of its record when it has none), in the order of ``keys``
     slims: tuple[bytes, ...] = ()
     versions: tuple[str, ...] = ()
+    #: records of a cold build decoded as they came from the workers (cache key -> record),
+    #: each taken out by the first :meth:`load` that asks for it (later ones read the cache)
+    decoded: dict[str, tuple[Extraction, DocumentFacts]] = field(default_factory=dict)
 
     def load(
         self, cache: ExtractionCache | None, paths: Sequence[str] | None = None
@@ -960,9 +992,12 @@ class _Corpus:
         wanted = set(paths) if paths is not None else None
         chosen = [(p, k) for p, k in self.keys if wanted is None or p in wanted]
         missing = [k for p, k in chosen if p not in held and k is not None]
+        stored = {k: self.decoded.pop(k) for k in missing if k in self.decoded}
+        missing = [k for k in missing if k not in stored]
         if missing and cache is None:
             raise TimelineError("the documents are in the cache, and no cache was given")
-        stored = cache.load_records(missing) if cache is not None and missing else {}
+        if cache is not None and missing:
+            stored.update(cache.load_records(missing))
         extractions: list[Extraction] = []
         facts: dict[str, DocumentFacts] = {}
         for path, key in chosen:
@@ -1234,7 +1269,9 @@ def _extract_streaming(
 
     ``fresh`` says the cache holds nothing yet (a cold build): no document can be found in
     it, so every document goes to the workers at once and its key (a hash of its file) is
-    computed as its result is stored, instead of all keys before the workers start.
+    computed as its result is stored, instead of all keys before the workers start. Its
+    records are decoded as they arrive, while the workers go on (linking reads them all: a
+    first build links every shard), instead of being read back from the cache.
     """
     import dataclasses
 
@@ -1259,6 +1296,7 @@ def _extract_streaming(
     order: list[tuple[str, str | None]] = []
     slims: list[bytes] = []  # each document's slim row (:class:`_Slim`), in order
     versions: list[str] = []  # what each document is (its cache key, else its record's hash)
+    decoded: dict[str, tuple[Extraction, DocumentFacts]] = {}  # a cold build's, by key
     taken: set[str] = set()
     keys = _Keys(cache) if cache is not None else None
     written = cache.written() if cache is not None and timeml_dir is not None else {}
@@ -1272,7 +1310,8 @@ def _extract_streaming(
     files = _AtomicFiles(recorded)
     want_timeml = timeml_dir is not None
     first = True
-    with WorkerPool(jobs, dask_address) as pool, files:
+    held_paused = False
+    with WorkerPool(jobs, dask_address) as pool, files, contextlib.ExitStack() as holding:
         for batch in batches:
             paths = [i for i in batch if not isinstance(i, Failure)]
             slots: list[Failure | tuple[_BuildJob, str | None]] = []
@@ -1309,6 +1348,12 @@ def _extract_streaming(
                 todo = [dataclasses.replace(j, task=dataclasses.replace(j.task, warm=False))
                         for j in todo]
             results = pool.imap(_build_one, todo, progress=step)
+            if fresh and todo and not pool.runs_here(len(todo)) and not held_paused:
+                # the records decoded here pile up: the cyclic collector would walk them again
+                # and again (a third of their decoding); paused once the workers have started,
+                # so that they do not inherit it paused
+                holding.enter_context(paused_gc())
+                held_paused = True
 
             def _kept(made: _Built | Failure, key: str | None) -> _Built | None:
                 """A freshly built document, stored in the cache; None (and the failure
@@ -1378,6 +1423,8 @@ def _extract_streaming(
                 elif keep and key is not None:
                     load_now.append(key)
                     held.append(None)
+                elif fresh and made is not None and key is not None:
+                    decoded[key] = decode_record(made.entry.record)
             for _ in results:  # never happens: one result per job
                 raise AssertionError("a worker result without its document")
             if load_now and cache is not None:
@@ -1397,7 +1444,7 @@ def _extract_streaming(
         events_json.write(b"[]\n" if first else b"\n]\n")
     return _Corpus(
         tuple(kept), facts, tuple(timeml), tuple(failures), tuple(order), tuple(slims),
-        tuple(versions),
+        tuple(versions), decoded,
     )
 
 

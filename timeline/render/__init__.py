@@ -124,7 +124,7 @@ def render(
             futures = [pool.submit(_write_shared, outdir, group) for group in groups]
             written = _write(timeline, outdir, others, memo)
             for future in futures:
-                written.extend(future.result())
+                written.extend(future.result()[0])
     finally:
         _SHARED = None
     return sorted(written)
@@ -135,24 +135,39 @@ _SHARED: Timeline | None = None
 
 
 def start_images(
-    timeline: Timeline, outdir: Path, formats: Sequence[str] | None = None, *, jobs: int = 2
+    timeline: Timeline,
+    outdir: Path,
+    formats: Sequence[str] | None = None,
+    *,
+    jobs: int = 2,
+    also: Sequence[str] = (),
+    memo: Fragments | None = None,
 ) -> Callable[[], list[Path]] | None:
     """Start drawing the image formats among ``formats`` (all when None) in forked processes,
     as :func:`render` does with ``jobs`` > 1, so that the caller writes other files meanwhile.
 
-    Returns a function that waits for the images and gives the paths written (call it once,
-    also when the caller fails: it stops the processes), or None when nothing was started (no
-    image wanted, ``jobs`` < 2 or no fork): :func:`render` then draws them itself.
+    ``also`` names other formats (of :data:`FORMATS`, not images) the last process writes
+    after its images, so that the caller's share and the images take about as long; with
+    ``memo`` it writes them from the fragments ``memo`` held when the process started, and
+    the fragments it makes and uses are merged into ``memo`` when its work is collected.
+
+    Returns a function that waits for the images (and ``also``) and gives the paths written
+    (call it once, also when the caller fails: it stops the processes), or None when nothing
+    was started (no image wanted, ``jobs`` < 2 or no fork): :func:`render` then draws them
+    itself, and the caller writes ``also``.
     """
-    global _SHARED
+    global _SHARED, _SHARED_MEMO
     wanted = list(FORMATS) if formats is None else [f.strip().lower() for f in formats]
     images = [f for f in IMAGE_FORMATS if f in wanted]
     if jobs < 2 or not images or "fork" not in multiprocessing.get_all_start_methods():
         return None
     from concurrent.futures import ProcessPoolExecutor
 
+    extra = [f for f in FORMATS if f in also and f not in IMAGE_FORMATS]
     groups = [images[:1], images[1:]] if jobs > 2 and len(images) > 1 else [images]
+    groups[-1] = [*groups[-1], *extra]
     _SHARED = timeline  # the forked workers inherit it: nothing to pickle
+    _SHARED_MEMO = memo
     pool = ProcessPoolExecutor(
         max_workers=min(len(groups), jobs - 1), mp_context=multiprocessing.get_context("fork")
     )
@@ -164,20 +179,41 @@ def start_images(
         raise
 
     def wait() -> list[Path]:
-        global _SHARED
+        global _SHARED, _SHARED_MEMO
         try:
-            return sorted(p for future in futures for p in future.result())
+            written: list[Path] = []
+            for future in futures:
+                paths, made, used, hits = future.result()
+                written.extend(paths)
+                if memo is not None:
+                    memo.merge(made, used, hits)
+            return sorted(written)
         finally:
             pool.shutdown(cancel_futures=True)
-            _SHARED = None
+            _SHARED = _SHARED_MEMO = None
 
     return wait
 
 
-def _write_shared(outdir: Path, formats: list[str]) -> list[Path]:
-    """:func:`_write` in a forked worker, on the timeline it inherited."""
+#: The fragments memo :func:`start_images` hands to the process it forks.
+_SHARED_MEMO: Fragments | None = None
+
+
+def _write_shared(
+    outdir: Path, formats: list[str]
+) -> tuple[list[Path], dict[str, bytes], set[str], int]:
+    """:func:`_write` in a forked worker, on the timeline (and memo) it inherited; returns the
+    paths written and, with a memo, the fragments made (key -> bytes), the keys used and the
+    number of fragments found (else empty)."""
     assert _SHARED is not None
-    return _write(_SHARED, outdir, formats)
+    memo = _SHARED_MEMO
+    if memo is None:
+        return _write(_SHARED, outdir, formats), {}, set(), 0
+    before = memo.hits
+    made_before = set(memo.made)
+    paths = _write(_SHARED, outdir, formats, memo)
+    made = {k: memo.store[k] for k in memo.made if k not in made_before}
+    return paths, made, memo.used, memo.hits - before
 
 
 def _write(
