@@ -708,9 +708,9 @@ PERSIST_FRAGMENTS = True
 
 class _PersistedFragments:
     """The writers' :class:`~timeline.fragments.Fragments`, its store read from the cache's
-    memo in one read and written back with :meth:`save`: the fragments made this build are
-    stored, those no writer used (entries gone) deleted. Without a cache, none (a memo that
-    lives one build only costs its digests)."""
+    memo in one read; the fragments made this build go to the cache's memo as they are made
+    (:class:`_FragmentStore`), and :meth:`save` deletes those no writer used (entries gone).
+    Without a cache, none (a memo that lives one build only costs its digests)."""
 
     def __init__(self, cache: ExtractionCache | None) -> None:
         from timeline.fragments import Fragments
@@ -722,18 +722,61 @@ class _PersistedFragments:
             n = len(FRAGMENTS_PREFIX)
             stored = cache.memo.items_under(FRAGMENTS_PREFIX)
             self.loaded = {k[n:]: v for k, v in stored.items()}
-            self.fragments = Fragments(dict(self.loaded))
+            self.fragments = Fragments(_FragmentStore(cache, self.loaded))
 
     def save(self) -> None:
-        """Write the fragments made back to the cache, and delete those not used."""
+        """Delete the stored fragments no writer used (those made are written already)."""
         if self.cache is None or self.fragments is None:
             return
-        memo = self.cache.memo
-        store = self.fragments.store
-        for key in sorted(self.fragments.made):
-            memo[FRAGMENTS_PREFIX + key] = store[key]
         used = self.fragments.used
-        memo.drop(FRAGMENTS_PREFIX + k for k in self.loaded if k not in used)
+        self.cache.memo.drop(FRAGMENTS_PREFIX + k for k in self.loaded if k not in used)
+
+
+#: Bytes of fragments made before the cache writes them (and this process lets them go).
+FRAGMENTS_FLUSH = 16_000_000
+
+
+class _FragmentStore(MutableMapping[str, bytes]):
+    """The store of a build's :class:`~timeline.fragments.Fragments`: the fragments read from
+    the cache, and those made this build written through to the cache's memo, which is
+    flushed every :data:`FRAGMENTS_FLUSH` bytes: a cold build does not hold every entry's
+    text of every format (about 4 KB per event) until it ends."""
+
+    def __init__(self, cache: ExtractionCache, loaded: dict[str, bytes]) -> None:
+        self._cache = cache
+        self._loaded = loaded
+        self._made: set[str] = set()
+        self._pending = 0
+
+    def __getitem__(self, key: str) -> bytes:
+        found = self._loaded.get(key)
+        if found is not None:
+            return found
+        if key in self._made:
+            return self._cache.memo[FRAGMENTS_PREFIX + key]
+        raise KeyError(key)
+
+    def __setitem__(self, key: str, value: bytes) -> None:
+        self._cache.memo[FRAGMENTS_PREFIX + key] = value
+        self._made.add(key)
+        self._loaded.pop(key, None)
+        self._pending += len(value)
+        if self._pending >= FRAGMENTS_FLUSH:
+            self._cache.flush()
+            self._pending = 0
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self:
+            raise KeyError(key)
+        self._loaded.pop(key, None)
+        self._made.discard(key)
+        self._cache.memo.drop([FRAGMENTS_PREFIX + key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(set(self._loaded) | self._made))
+
+    def __len__(self) -> int:
+        return len(set(self._loaded) | self._made)
 
 
 def _timeline_json(timeline: Timeline, memo: Fragments | None) -> str | bytes:
