@@ -36,7 +36,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain, compress
+from itertools import chain, compress, groupby
 from typing import Any
 
 try:  # Python 3.11+
@@ -545,12 +545,10 @@ class _Occurrences:
         """Literal id -> where that literal occurs, in text order (built once)."""
         by_id = self.by_id
         if not by_id and self.ids:
-            for s, lid in zip(self.starts, self.ids, strict=True):
-                got = by_id.get(lid)
-                if got is None:
-                    by_id[lid] = [s]
-                else:
-                    got.append(s)
+            ids, starts = self.ids, self.starts
+            # grouped by a stable sort of the occurrences by literal: text order within each
+            for lid, group in groupby(sorted(range(len(ids)), key=ids.__getitem__), ids.__getitem__):
+                by_id[lid] = list(map(starts.__getitem__, group))
         return by_id
 
 
@@ -760,14 +758,13 @@ def window_matches(
     tries: dict[int, list[int]] = {}  # leading patterns -> where a match may start
     spread: set[int] = set()  # the leading patterns whose literal's offset varies
     if k < stop:
-        ends, ids, entries = occ.ends, occ.ids, pset.entries
-        for j in range(k, stop):
-            if ends[j] > end:
+        entries = pset.entries
+        for s, e, lid in zip(occ_starts[k:stop], occ.ends[k:stop], occ.ids[k:stop], strict=True):
+            if e > end:
                 continue
-            stands_for = entries.get(ids[j])
+            stands_for = entries.get(lid)
             if stands_for is None:
                 continue
-            s = occ_starts[j]
             for i, lo, hi in stands_for:
                 if lo < 0:
                     run.add(i)

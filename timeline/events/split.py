@@ -141,13 +141,6 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
     spans = sorted(timex_spans)
     lines, pieces = _lines(text)
     contents = [piece.strip() for piece in pieces]
-    # the first character of the next non-blank line after each line ("" after the last)
-    next_first = [""] * len(lines)
-    following = ""
-    for i in range(len(lines) - 1, -1, -1):
-        next_first[i] = following
-        if contents[i]:
-            following = contents[i][:1]
     # which lines a time expression starts on (the others are neither dates nor rows)
     dated = [False] * len(lines)
     line_starts = [ls for ls, _ in lines]
@@ -172,13 +165,17 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
         assert prev is not None
         prev_text = pieces[i - 1].rstrip()  # prev is line i - 1
         first = content[0]
-        nxt_first = next_first[i]
         split = False
         if _BULLET.match(pieces[i]):
             split = True
         elif dated[i - 1] and _is_date_only(text, prev, spans):  # prev is line i - 1
             split = first not in ",;.)" and not first.islower()
         elif dated[i] and _is_date_only(text, line, spans):
+            # the first character of the next line with text ("" after the last)
+            k = i + 1
+            while k < len(contents) and not contents[k]:
+                k += 1
+            nxt_first = contents[k][:1] if k < len(contents) else ""
             split = nxt_first not in ",;.)" and not prev_text.endswith(",")
         elif dated[i] and _starts_with_date(text, line, spans):
             # a table row or log line, unless a sentence was broken before its date ("on\n12 May")
