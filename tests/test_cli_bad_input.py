@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -71,15 +70,17 @@ def test_unreadable_file_through_the_cli(tmp_path: Path, monkeypatch: pytest.Mon
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
 
+    import os
+
     real_os_open = os.open
 
     def guarded_os(file: object, *args: object, **kwargs: object) -> object:
-        if str(file) == str(target):  # the loader opens files with os.open too
+        if str(file) == str(target):
             raise PermissionError(13, "Permission denied", str(file))
         return real_os_open(file, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(builtins, "open", guarded)
-    monkeypatch.setattr(os, "open", guarded_os)
+    monkeypatch.setattr(os, "open", guarded_os)  # the loader opens with os.open first
     out = CliRunner().invoke(cli, ["extract", "-j", "1", "--quiet", str(target), str(GOOD)])
     assert out.exit_code == 1
     assert out.stderr.splitlines() == [

@@ -160,3 +160,14 @@ def test_old_stores_of_a_language_are_removed(copy: tuple[Path, str]) -> None:
     assert path.name in left and "de-new.json" in left
     assert f"de-{store.KEEP + 2:032d}.json" in left and "de-" + "0" * 32 + ".json" not in left
     assert (path.parent / "fr-0.json").exists()
+
+
+def test_no_store_where_none_can_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    monkeypatch.setenv(store.ENV, str(blocked / "grammars"))  # under a file: cannot be made
+    assert store.Store.open("de", [("de/temporal.toml", "x = 1")]) is None
+    monkeypatch.setenv(store.ENV, str(tmp_path / "fine"))
+    assert store.Store.open("de", [("de/temporal.toml", "x = 1")]) is not None

@@ -129,6 +129,15 @@ def _private(st: os.stat_result) -> bool:
     return not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
+def _writable(where: Path) -> bool:
+    """Whether stores can be written in ``where`` (made, private to this user, writable)."""
+    try:
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return _private(os.stat(where)) and os.access(where, os.W_OK | os.X_OK)
+    except OSError:
+        return False
+
+
 class Store:
     """One language's stored patterns and facts; loaded from disk when a valid file exists."""
 
@@ -150,7 +159,10 @@ class Store:
         if where is None:
             return None
         key = key_of(language, texts)
-        return cls.at(where / f"{language}-{key}.json", key)
+        store = cls.at(where / f"{language}-{key}.json", key)
+        if not store.hit and not _writable(where):
+            return None  # made patterns could not be kept: compile lazily, as without a store
+        return store
 
     @classmethod
     def at(cls, path: Path, key: str) -> Store:
