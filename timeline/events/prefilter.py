@@ -36,7 +36,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain, compress, groupby
+from itertools import chain, compress
 from typing import Any
 
 try:  # Python 3.11+
@@ -545,10 +545,12 @@ class _Occurrences:
         """Literal id -> where that literal occurs, in text order (built once)."""
         by_id = self.by_id
         if not by_id and self.ids:
-            ids, starts = self.ids, self.starts
-            # grouped by a stable sort of the occurrences by literal: text order within each
-            for lid, group in groupby(sorted(range(len(ids)), key=ids.__getitem__), ids.__getitem__):
-                by_id[lid] = list(map(starts.__getitem__, group))
+            for s, lid in zip(self.starts, self.ids, strict=True):
+                got = by_id.get(lid)
+                if got is None:
+                    by_id[lid] = [s]
+                else:
+                    got.append(s)
         return by_id
 
 
@@ -758,13 +760,14 @@ def window_matches(
     tries: dict[int, list[int]] = {}  # leading patterns -> where a match may start
     spread: set[int] = set()  # the leading patterns whose literal's offset varies
     if k < stop:
-        entries = pset.entries
-        for s, e, lid in zip(occ_starts[k:stop], occ.ends[k:stop], occ.ids[k:stop], strict=True):
-            if e > end:
+        ends, ids, entries = occ.ends, occ.ids, pset.entries
+        for j in range(k, stop):
+            if ends[j] > end:
                 continue
-            stands_for = entries.get(lid)
+            stands_for = entries.get(ids[j])
             if stands_for is None:
                 continue
+            s = occ_starts[j]
             for i, lo, hi in stands_for:
                 if lo < 0:
                     run.add(i)
