@@ -239,9 +239,11 @@ def _lane_name(name: str, width: int = 24, lines: int = 4) -> list[str]:
     return wrapped
 
 
-def _figure(plan: Plan) -> Figure:
-    """The whole figure of a :func:`~timeline.render.imageplan.plan`; deterministic, and
-    reading nothing but the plan (its digest stands for the image bytes)."""
+def _figure(drawn: Plan | Timeline) -> Figure:
+    """The whole figure of a :func:`~timeline.render.imageplan.plan` (made here when given
+    the timeline); deterministic, and reading nothing but the plan (its digest stands for the
+    image bytes)."""
+    plan = drawn if isinstance(drawn, Plan) else make_plan(drawn)
     placed = plan.placed
     t0, t1 = plan.t0, plan.t1
     lanes_left, entries_left, undated = plan.lanes_left, plan.entries_left, plan.undated
