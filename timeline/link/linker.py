@@ -210,6 +210,9 @@ def _items(
     extractions: Sequence[Extraction], ctx: _Context, facts: Mapping[str, DocumentFacts]
 ) -> list[_Item]:
     items: list[_Item] = []
+    # one object per distinct set, span and label tuple: a corpus's events name the same few
+    # acts and procedures over and over, and every item holds its sets while linking
+    shared: dict[Any, Any] = {}
     for x in extractions:
         ctx.own_acts[x.document.path] = act_key(actmod.document_act(x.document))
     misprints = _misprints(extractions, ctx, facts)
@@ -247,10 +250,13 @@ def _items(
                 for a in resolved
             )
             keys = frozenset(k for k in (act_key(a.celex) for a in resolved) if k)
+            keys = shared.setdefault(keys, keys)
             labels = tuple(
                 sorted({normalize(a.label) for a in resolved if not a.celex and a.label})
             )
+            labels = shared.setdefault(labels, labels)
             procs = frozenset(actmod.canonical_procedure(p) for p in event.procedures if p.strip())
+            procs = shared.setdefault(procs, procs)
             ordered = [k for k in (act_key(a.celex) for a in resolved) if k]
             items.append(
                 _Item(
