@@ -238,11 +238,15 @@ _WARM = False
 
 
 def warm_up() -> None:
-    """Load what every document needs (the language detector, shared rules) once per process."""
+    """Load the rules every document needs once per process.
+
+    The language detector is not built here: most documents name their language (a sidecar,
+    ``--language``) and building it costs about half a CPU-second per process; a document that
+    needs it builds it once, within its time limit (minutes by default).
+    """
     global _WARM
     if not _WARM:
         _WARM = True
-        load_stage.detect_language("The Commission adopted the proposal on 3 March 2009.")
         temporal.find("3 March 2009", "en")
 
 
@@ -254,8 +258,21 @@ class _TimeLimit(BaseException):
     """
 
 
+#: whether an alarm now stops the document: cleared before the timer is, so that an alarm that
+#: fires while the outcome is being returned (a race under load) cannot escape ``_run_task``
+_ARMED = False
+
+
 def _on_alarm(signum: int, frame: object) -> None:
-    raise _TimeLimit
+    if _ARMED:
+        raise _TimeLimit
+
+
+def _timed_out(task: _Task) -> Failure:
+    return Failure(
+        task.path,
+        f"gave up after {task.timeout:g} s (the per-document time limit; raise it with --timeout)",
+    )
 
 
 def _address_space() -> int | None:
@@ -309,6 +326,7 @@ def _run_task(task: _Task) -> Extraction | Failure:
     import signal
     import threading
 
+    global _ARMED
     if task.warm:
         warm_up()  # loading models and rules once per process is not the document's time
     main_thread = threading.current_thread() is threading.main_thread()
@@ -317,9 +335,30 @@ def _run_task(task: _Task) -> Extraction | Failure:
     restore = _limit_memory(task.max_memory) if main_thread else None
     if alarm:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
+        _ARMED = True
         # repeated every 0.1 s until cancelled: an alarm that lands in a weakref or GC callback
         # is swallowed there ("Exception ignored in ..."), and the next one stops the document
         signal.setitimer(signal.ITIMER_REAL, float(task.timeout or 0), 0.1)
+    try:
+        outcome = _attempt(task)
+        _ARMED = False
+    except _TimeLimit:  # the alarm landed after the document, while its outcome was made
+        _ARMED = False  # first: a signal handler runs only at calls and backward jumps
+        outcome = _timed_out(task)
+    finally:
+        _ARMED = False
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        if restore is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, restore)
+    return outcome
+
+
+def _attempt(task: _Task) -> Extraction | Failure:
+    """:func:`_run_task`'s work, under its limits: the document's extraction or its failure."""
     try:
         if task.data is not None:
             document = load_stage.load_bytes(task.data, path=task.path, max_bytes=task.max_bytes)
@@ -330,11 +369,7 @@ def _run_task(task: _Task) -> Extraction | Failure:
             )
         return extract_document(document, date=task.date, language=task.language)
     except _TimeLimit:
-        return Failure(
-            task.path,
-            f"gave up after {task.timeout:g} s (the per-document time limit; raise it with"
-            " --timeout)",
-        )
+        return _timed_out(task)
     except MemoryError:
         limit = f"{task.max_memory / 1e6:g} MB" if task.max_memory else "the machine's"
         return Failure(
@@ -347,14 +382,6 @@ def _run_task(task: _Task) -> Extraction | Failure:
         return Failure(task.path, str(exc))
     except Exception as exc:  # a bug on one document must not sink the batch
         return Failure(task.path, f"internal error ({type(exc).__name__}: {exc})")
-    finally:
-        if alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-        if restore is not None:
-            import resource
-
-            resource.setrlimit(resource.RLIMIT_AS, restore)
 
 
 def _cache_key(task: _Task) -> str | None:

@@ -269,3 +269,35 @@ def test_a_named_pipe_in_an_input_folder_is_not_a_document(tmp_path: Path) -> No
     (src / "a.txt").write_text("On 3 March 2009 it was adopted.\n", "utf-8")
     os.mkfifo(src / "pipe.txt")
     assert list(iter_inputs([str(src)])) == [str(src / "a.txt")]
+
+
+def test_an_alarm_that_fires_as_the_timer_is_cleared_does_not_escape(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under load the time limit can expire just as a finished document clears its timer.
+
+    Simulated: clearing the timer first delivers SIGALRM to this process. The document's
+    extraction is kept and nothing is raised (before, ``_TimeLimit`` escaped ``_run_task`` from
+    its ``finally`` and sank the batch).
+    """
+    import os
+    import signal
+
+    setitimer = signal.setitimer
+    fired: list[int] = []
+
+    def late(which: int, seconds: float, interval: float = 0.0) -> tuple[float, float]:
+        if seconds == 0 and not fired:
+            fired.append(1)
+            os.kill(os.getpid(), signal.SIGALRM)
+        return setitimer(which, seconds, interval)
+
+    monkeypatch.setattr(signal, "setitimer", late)
+    path = SOURCES / "ip-09-342-fr.txt"
+    if not path.is_file():
+        pytest.skip("needs the bundled sources/")
+    task = pipeline._Task(str(path), None, None, "fr", False, timeout=60)
+    result = pipeline._run_task(task)
+    assert fired == [1]
+    assert not isinstance(result, pipeline.Failure), result
+    assert result.events and result.document.language == "fr"
