@@ -13,18 +13,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
+def write_atomic(
+    path: str | os.PathLike[str], data: str | bytes, *, mode: int | None = None
+) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
     Text is written as UTF-8 with ``\\n`` line ends, so outputs are byte-identical across
-    platforms. Returns the path written.
+    platforms. The file gets ``mode`` (e.g. ``0o600`` for a private file), by default the
+    ordinary ``0o666`` less the umask. Returns the path written.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+        # mkstemp makes 0600; outputs are ordinary files
+        os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()

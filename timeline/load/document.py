@@ -88,7 +88,13 @@ def _read(path: Path, shown: str, max_bytes: int) -> bytes:
     finally:
         if fd >= 0:
             os.close(fd)
-    if len(data) > max_bytes:  # grew while we looked
+    return _whole(data, shown, max_bytes)  # it may have grown while we looked
+
+
+def _whole(data: bytes, shown: str, max_bytes: int) -> bytes:
+    """``data`` as read, refused when it is over ``max_bytes`` (the file grew while it was
+    read, or a special file) or empty."""
+    if len(data) > max_bytes:
         raise InputError(
             shown,
             f"file too large: over the limit of {max_bytes:,} bytes; split it or raise the limit",
@@ -147,14 +153,7 @@ def _read_checked(path: Path, shown: str, max_bytes: int) -> bytes:
         raise InputError(shown, "is a folder, not a file") from None
     except OSError as exc:
         raise InputError(shown, f"cannot be read ({exc.strerror or exc})") from None
-    if len(data) > max_bytes:  # grew while we looked, or a special file
-        raise InputError(
-            shown,
-            f"file too large: over the limit of {max_bytes:,} bytes; split it or raise the limit",
-        )
-    if not data:
-        raise InputError(shown, "empty file (0 bytes)")
-    return data
+    return _whole(data, shown, max_bytes)
 
 
 def _build(

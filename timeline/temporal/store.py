@@ -32,12 +32,13 @@ import os
 import re
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from re import _compiler as _C  # type: ignore[attr-defined]
 from re import _parser as P  # type: ignore[attr-defined]
 from typing import Any
+
+from timeline.fileio import write_atomic
 
 #: an ``array`` type code whose items are ``_sre`` code words (native byte order: in the key)
 _CODE_TYPE = next(t for t in "IL" if array.array(t).itemsize == _sre.CODESIZE)
@@ -251,17 +252,7 @@ class Store:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             if not _private(os.stat(self.path.parent)):
                 return False
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(head + b"\n" + body)
-                os.replace(tmp, self.path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            write_atomic(self.path, head + b"\n" + body, mode=0o600)
         except OSError:
             return False
         self.dirty = False
