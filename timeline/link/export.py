@@ -537,28 +537,26 @@ def _graphml(given: nx.MultiDiGraph | GraphData, memo: Fragments | None) -> byte
 
 def _graphml_node(node: str, data: dict[str, Any], node_keys: dict[str, str]) -> str:
     """A node's lines (joined by newlines) under the given key ids."""
-    if not data:
-        return f'    <node id="{_attrib(node)}" />'
-    lines = [f'    <node id="{_attrib(node)}">']
-    for k, v in data.items():
-        kid = node_keys[k]
-        text = _graphml_value(v)
-        lines.append(f'      <data key="{kid}">{text}</data>' if text else f'      <data key="{kid}" />')
-    lines.append("    </node>")
-    return "\n".join(lines)
+    return _graphml_element(f'    <node id="{_attrib(node)}"', "node", data, node_keys)
 
 
 def _graphml_edge(u: str, v: str, k: str, data: dict[str, Any], edge_keys: dict[str, str]) -> str:
     """An edge's lines (joined by newlines) under the given key ids."""
     head = f'    <edge source="{_attrib(u)}" target="{_attrib(v)}" id="{_attrib(k)}"'
+    return _graphml_element(head, "edge", data, edge_keys)
+
+
+def _graphml_element(head: str, tag: str, data: dict[str, Any], keys: dict[str, str]) -> str:
+    """A node's or edge's lines: ``head`` (its open tag without the ``>``), then one ``<data>``
+    line per attribute under the given key ids, then the close tag; ``head />`` when bare."""
     if not data:
         return head + " />"
     lines = [head + ">"]
     for name, value in data.items():
-        kid = edge_keys[name]
+        kid = keys[name]
         text = _graphml_value(value)
         lines.append(f'      <data key="{kid}">{text}</data>' if text else f'      <data key="{kid}" />')
-    lines.append("    </edge>")
+    lines.append(f"    </{tag}>")
     return "\n".join(lines)
 
 
