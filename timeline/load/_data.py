@@ -6,12 +6,13 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
-
-import regex
+from typing import TYPE_CHECKING, Any
 
 from timeline.errors import ResourceError
 from timeline.load.needs import Needs, needs
+
+if TYPE_CHECKING:
+    import regex
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,8 @@ def load_data() -> dict[str, Any]:
 @cache
 def reference_rules(table: str = "reference") -> tuple[ReferenceRule, ...]:
     """The rules of ``table`` (``reference`` or ``url_reference``), in the order they are tried."""
+    import regex  # here: a document whose sidecar names its reference never needs it
+
     rules = []
     entries = load_data()[table]
     by_name = {entry["name"]: entry for entry in entries}

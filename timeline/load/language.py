@@ -15,14 +15,30 @@ from __future__ import annotations
 
 import threading
 from functools import cache
-from typing import Any
-
-import regex
+from typing import TYPE_CHECKING, Any
 
 from timeline.load._data import load_data
 
-_WORD = regex.compile(r"[\p{L}'’-]+")
+if TYPE_CHECKING:
+    import regex
+
 _LOCK = threading.Lock()
+
+
+@cache
+def _word() -> regex.Pattern[str]:
+    """A word for the sample and for Maltese's function words (``regex``: ``\\p{L}``).
+    Compiled on first use: ``regex`` costs about 0.04 CPU-s to import, and documents that
+    name their language never need it."""
+    import regex
+
+    return regex.compile(r"[\p{L}'’-]+")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "_WORD":  # the pattern as a module attribute (tests read it)
+        return _word()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @cache
@@ -67,7 +83,7 @@ def body_sample(text: str, *, limit: int | None = None) -> str:
     for i in ranked:
         if not lines[i]:
             break  # only empty lines are left: none of them is prose
-        if len(_WORD.findall(lines[i])) < min_words:
+        if len(_word().findall(lines[i])) < min_words:
             continue
         out.append(lines[i])
         size += len(lines[i]) + 1
@@ -86,7 +102,7 @@ def _is_maltese(sample: str) -> bool:
     special = sum(1 for c in letters if c in marks["letters"])
     if special / len(letters) < marks["min_letter_share"]:
         return False
-    words = [w.lower() for w in _WORD.findall(sample)]
+    words = [w.lower() for w in _word().findall(sample)]
     if not words:
         return False
     markers = set(marks["words"])

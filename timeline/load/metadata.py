@@ -17,12 +17,13 @@ import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
-
-import regex
+from typing import TYPE_CHECKING, Any
 
 from timeline.errors import InputError
 from timeline.load._data import ReferenceRule, load_data, reference_rules
+
+if TYPE_CHECKING:
+    import regex  # imported by _data when the reference rules are first compiled
 
 #: Fields a sidecar or front matter may set, and whether an explicit null there overrides
 #: what was detected (True) or only means "not given" (False).
