@@ -30,8 +30,8 @@ from timeline.load.decode import decode_bytes
 from timeline.load.language import detect_language
 from timeline.load.metadata import (
     find_reference,
-    read_sidecar,
     reference_from_url,
+    sidecar_of,
     split_front_matter,
     valid_reference,
 )
@@ -66,7 +66,7 @@ def _sniff(head: bytes) -> str:
     return "text"
 
 
-def _read(path: Path, shown: str, max_bytes: int) -> bytes:
+def _read(path: str | Path, shown: str, max_bytes: int) -> bytes:
     """The file's bytes, checked (the cascade's step 1). Opened first and then asked what it
     is, one path lookup instead of two, without blocking (a FIFO is refused, not waited on);
     a file that cannot be opened goes the long way, which says why."""
@@ -120,7 +120,7 @@ def _read_fd(fd: int, n: int) -> bytes:
     return data
 
 
-def _read_checked(path: Path, shown: str, max_bytes: int) -> bytes:
+def _read_checked(path: str | Path, shown: str, max_bytes: int) -> bytes:
     """:func:`_read` the long way: looked at, then opened; each problem named."""
     try:
         st = os.stat(path)  # one call tells the size and the kind of file
@@ -281,14 +281,17 @@ def load_document(
     matter.
     """
     shown = str(path)
-    file = Path(path)
+    file = str(Path(path))  # normalized once; then plain string work (pathlib's costs)
     data = _read(file, shown, max_bytes)
-    source_format = FORMATS.get(file.suffix.lower()) or _sniff(data[:4096])
+    name = file.rpartition(os.sep)[2]
+    dot = name.rfind(".")
+    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # Path.suffix
+    source_format = FORMATS.get(suffix.lower()) or _sniff(data[:4096])
     if source_format == "text" and data.lstrip()[:5] == b"%PDF-":
         source_format = "pdf"  # a PDF saved under a wrong name
     overrides: list[tuple[str, dict[str, Any]]] = []
     if use_sidecar:
-        side = read_sidecar(file)
+        side = sidecar_of(file)
         if side:
             overrides.append(("sidecar", side))
     doc = _document(shown, data, source_format, overrides, max_chars)
