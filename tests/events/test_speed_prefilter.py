@@ -89,6 +89,41 @@ def test_leading_literals_run_on_across_a_group() -> None:
     assert leading_literals(re.compile(r"(?i:ab)cd")) == (frozenset({"ab"}), True, 0, 0)
 
 
+def test_leading_literals_run_on_into_alternatives() -> None:
+    # the parser factors "took|take" into "t" and a branch: a pattern set's lead goes on into it
+    took = re.compile(r"\b(?:took|take|taking)\s+effect\b", re.IGNORECASE)
+    assert leading_literals(took) == (frozenset({"t"}), True, 0, 0)  # (a Searcher's lead)
+    assert leading_literals(took, into_branches=True) == (
+        frozenset({"took", "take", "taking"}), True, 0, 0
+    )
+    # an alternative that opens with no literal, or later than its start, ends the run
+    assert leading_literals(re.compile(r"ab(?:cd|\w+x)"), into_branches=True) == (
+        frozenset({"ab"}), False, 0, 0
+    )
+    assert leading_literals(re.compile(r"ab(?:cd|.ef)"), into_branches=True) == (
+        frozenset({"ab"}), False, 0, 0
+    )
+    # alternatives under other flags end it too
+    assert leading_literals(re.compile(r"ab(?:(?i:cd)|ef)"), into_branches=True) == (
+        frozenset({"ab"}), False, 0, 0
+    )
+    # what used to be a bare letter (never looked up) is now a lead tried where it occurs
+    triggers = {t.name: i for i, t in enumerate(pack("en").triggers)}
+    lead = trigger_set("en")  # (the necessary literals) and the mixed set the stage uses
+    from timeline.events.resources import trigger_lead_set
+
+    mixed = trigger_lead_set("en")
+    i = triggers["en:takes_the_chair"]
+    assert mixed.offsets[i] == (0, 0) and "took" in (mixed.needles[i] or ((),))[0]
+    assert lead.patterns[i] is mixed.patterns[i]
+    text = "Ireland took over the Presidency on 1 January 2013. Sweden TAKES over the chair."
+    doc = DocText(text)
+    from timeline.events.prefilter import window_matches
+
+    got = {k: [m.span() for m in ms] for k, ms in window_matches(mixed, doc, 0, len(text))}
+    assert got[i] == [m.span() for m in mixed.patterns[i].finditer(text)] and len(got[i]) == 2
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_act_pattern_has_a_literal_lead(lang: str) -> None:
     # no act pattern is run over the whole text: each is tried only where its literal occurs

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from timeline.events.prefilter import searcher
+from timeline.events.prefilter import fold, searcher
 from timeline.events.resources import common, compile_pattern, pack
 from timeline.model import Timex
 
@@ -167,6 +167,20 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
                 counts[kind] = sum(1 for o in timexes if _starts_line(text, o))
         return counts[kind]
 
+    # each shape's pattern and its searcher, looked up once per document, not once per date
+    prefix = p.patterns.get("dateline_prefix")
+    suffix = p.patterns.get("dateline_suffix")
+    published = p.patterns.get("page_published")
+    label = p.patterns.get("press_label")
+    stamp = p.patterns.get("page_stamp")
+    oj = p.patterns.get("oj")
+    prefix_s = None if prefix is None else searcher(prefix)
+    suffix_s = None if suffix is None else searcher(suffix)
+    published_s = None if published is None else searcher(published)
+    label_s = None if label is None else searcher(label)
+    stamp_s = None if stamp is None else searcher(stamp)
+    oj_s = None if oj is None else searcher(oj)
+    press_s = searcher(cp["press_header"])
     # the best rank (0) at the earliest start wins: once one is found, a date starting at or
     # after it cannot win (an equal start loses to the one found first), so it is not read
     first = len(text) + 1
@@ -179,9 +193,10 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
         date = got[0]
         ls, le = _line_bounds(text, t.start, t.end)
         before, after = text[ls : t.start], text[t.end : le]
-        prefix = p.patterns.get("dateline_prefix")
-        suffix = p.patterns.get("dateline_suffix")
-        if t.start < 3000 and prefix is not None and searcher(prefix).search(before):
+        # the text before the date folded once for the searches of it (a searcher folds the
+        # text it is given; its result is the same given the fold)
+        folded_before = fold(before)
+        if t.start < 3000 and prefix_s is not None and prefix_s.search(before, folded_before):
             candidates.append((0, t.start, DocDate(date, t, "dateline")))
             first = min(first, t.start)
             continue
@@ -194,16 +209,15 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
             candidates.append((0, t.start, DocDate(date, t, "dateline")))
             first = min(first, t.start)
             continue
-        if t.start < 3000 and suffix is not None and not before.strip() and searcher(suffix).search(after):
+        if t.start < 3000 and suffix_s is not None and not before.strip() and suffix_s.search(after):
             candidates.append((0, t.start, DocDate(date, t, "placed_date")))
             first = min(first, t.start)
             continue
-        published = p.patterns.get("page_published")
         if (
             t.start < 600
-            and published is not None
+            and published_s is not None
             and not after.strip(" \t.")
-            and searcher(published).search(before)
+            and published_s.search(before, folded_before)
         ):
             candidates.append((1, t.start, DocDate(date, t, "press_header")))
             continue
@@ -217,44 +231,42 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
             candidates.append((0, t.start, DocDate(date, t, "dateline")))
             first = min(first, t.start)
             continue
-        label = p.patterns.get("press_label")
-        head = text[max(0, ls - 80) : t.start]
         if (
             t.start < 3000
-            and label is not None
+            and label_s is not None
             and not after.strip(" \t-–|,:0123456789")
-            and searcher(label).search(head)
+            and label_s.search(text[max(0, ls - 80) : t.start])
         ):
             candidates.append((1, t.start, DocDate(date, t, "press_header")))
             continue
-        if t.start < 3000 and searcher(cp["press_header"]).search(before):
+        if t.start < 3000 and press_s.search(before, folded_before):
             candidates.append((1, t.start, DocDate(date, t, "press_header")))
             continue
-        stamp = p.patterns.get("page_stamp")
-        if stamp is not None and not after.strip(" \t.") and searcher(stamp).search(before):
+        if stamp_s is not None and not after.strip(" \t.") and stamp_s.search(before, folded_before):
             # "Cette page a été générée le 30 décembre 2015": the page says when it was made
             candidates.append((1, t.start, DocDate(date, t, "page_stamp")))
             continue
-        oj = p.patterns.get("oj")
         if (
-            oj is not None
+            oj_s is not None
             and not before.strip()
             and cp["oj_running"].match(after)
-            and searcher(oj).search(after)
+            and oj_s.search(after)
         ):
             # "4.5.2016 L 119/86 Official Journal of the European Union EN": a page's OJ header
             candidates.append((2, t.start, DocDate(date, t, "oj_header")))
             continue
-        if not before.strip() and not after.strip() and oj is not None:
+        if not before.strip() and not after.strip() and oj_s is not None:
             below = text[t.end : t.end + 200]
             if _nonempty_lines_before(text, t.start, 2) <= 2 and (
-                searcher(oj).search(below) or searcher(cp["oj_series"]).search(below)
+                oj_s.search(below) or searcher(cp["oj_series"]).search(below)
             ):
                 candidates.append((2, t.start, DocDate(date, t, "oj_header")))
                 continue
         if oj is not None and t.start < HEADER_CHARS:
             m = next(iter(reversed(list(oj.finditer(before)))), None)
-            if m is not None and len(before) - m.end() < 45 and not searcher(cp["footnote"]).search(before):
+            if m is not None and len(before) - m.end() < 45 and not searcher(cp["footnote"]).search(
+                before, folded_before
+            ):
                 candidates.append((3, t.start, DocDate(date, t, "oj_reference")))
                 continue
         if (

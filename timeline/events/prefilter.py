@@ -230,9 +230,33 @@ def _inline_groups(items: object) -> list[Any]:
     return out
 
 
-def _leading(items: object, icase: bool) -> tuple[_Literals, int, int] | None:
+#: How many literals a run followed by alternatives may grow into.
+MAX_RUN_LITERALS = 32
+
+
+def _run_into_branch(run: set[str], alternatives: Sequence[Any], icase: bool) -> set[str]:
+    """``run`` followed by the literals that open each alternative at its start (the same
+    case), when every alternative opens with one and there are few; else ``run``."""
+    joined: set[str] = set()
+    for alt in alternatives:
+        got = _leading(alt, icase, True)
+        if got is None or got[1] != 0 or got[2] != 0:
+            return run
+        lits, _lo, _hi = got
+        if any(case is not icase for _, case in lits):
+            return run
+        joined.update(s + x for s in run for x, _ in lits)
+        if len(joined) > MAX_RUN_LITERALS:
+            return run
+    return joined or run
+
+
+def _leading(
+    items: object, icase: bool, into_branches: bool = False
+) -> tuple[_Literals, int, int] | None:
     """Literals one of which every match of the parsed sequence holds at an offset from its
-    start within ``[lo, hi]``: (literals, lo, hi), or None."""
+    start within ``[lo, hi]``: (literals, lo, hi), or None. ``into_branches``: a literal run
+    goes on into the alternatives that follow it (see :func:`_run_into_branch`)."""
     seq = _inline_groups(items)
     lo = hi = 0
     i = 0
@@ -254,18 +278,22 @@ def _leading(items: object, icase: bool) -> tuple[_Literals, int, int] | None:
                 run = {s + c for s in run or {""} for c in chars}
             j += 1
         if run:
+            # a run goes on into the alternatives right after it when each opens with one
+            # (the parser factors "took|take" into "t" and a branch): "took", "take", not "t"
+            if into_branches and j < len(seq) and seq[j][0] is _BRANCH:
+                run = _run_into_branch(run, seq[j][1][1], icase)
             return frozenset((s, icase) for s in run), lo, hi
         got: tuple[_Literals, int, int] | None = None
         if op is _SUBPATTERN:
             _group, add_flags, del_flags, sub = av
             inner = bool((icase or add_flags & re.IGNORECASE) and not del_flags & re.IGNORECASE)
-            got = _leading(sub, inner)
+            got = _leading(sub, inner, into_branches)
         elif _ATOMIC is not None and op is _ATOMIC:
-            got = _leading(av, icase)
+            got = _leading(av, icase, into_branches)
         elif op in _REPEATS and av[0] >= 1:
-            got = _leading(av[2], icase)
+            got = _leading(av[2], icase, into_branches)
         elif op is _BRANCH:
-            alts = [_leading(alt, icase) for alt in av[1]]
+            alts = [_leading(alt, icase, into_branches) for alt in av[1]]
             if alts and all(a is not None for a in alts):
                 union = frozenset().union(*(a[0] for a in alts if a is not None))
                 got = (
@@ -285,14 +313,21 @@ def _leading(items: object, icase: bool) -> tuple[_Literals, int, int] | None:
     return None
 
 
-def leading_literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool, int, int] | None:
+def leading_literals(
+    pattern: re.Pattern[str], into_branches: bool = False
+) -> tuple[frozenset[str], bool, int, int] | None:
     """Literals one of which every match of ``pattern`` holds at an offset from its start in
-    ``[lo, hi]``: (literals, folded?, lo, hi), or None when unknown."""
+    ``[lo, hi]``: (literals, folded?, lo, hi), or None when unknown.
+
+    ``into_branches``: longer literals where a run is followed by alternatives ("t" then
+    "ook|ake" gives "took", "take"). Worth it for a :class:`PatternSet` (a literal costs one
+    entry in the lexicon, and a bare letter is too common to index), not for a
+    :class:`Searcher` (the regex engine scans for one literal fast, for an alternation slowly)."""
     try:
         parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - an unparsable pattern is simply always run
         return None
-    got = _leading(parsed, bool(pattern.flags & re.IGNORECASE))
+    got = _leading(parsed, bool(pattern.flags & re.IGNORECASE), into_branches)
     if got is None:
         return None
     done = _finish(got[0])
@@ -395,7 +430,7 @@ class PatternSet:
     def leading(patterns: Sequence[re.Pattern[str]], domain: str = "common") -> PatternSet:
         """Analyse ``patterns`` for the literals their matches begin with (see
         :func:`finditer`)."""
-        found = [leading_literals(p) for p in patterns]
+        found = [leading_literals(p, into_branches=True) for p in patterns]
         needles = [None if f is None else (f[0], f[1]) for f in found]
         offsets = tuple(None if f is None else (f[2], f[3]) for f in found)
         return PatternSet._build(patterns, needles, offsets, domain)
@@ -409,7 +444,7 @@ class PatternSet:
         needles: list[tuple[frozenset[str], bool] | None] = []
         offsets: list[tuple[int, int] | None] = []
         for p in patterns:
-            lead = leading_literals(p)
+            lead = leading_literals(p, into_branches=True)
             if lead is not None and not _weak(lead[0], lead[1]):
                 needles.append((lead[0], lead[1]))
                 offsets.append((lead[2], lead[3]))
