@@ -8,16 +8,17 @@ import hashlib
 import json
 import marshal
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
 from json.encoder import encode_basestring as _enc
+from pathlib import Path
 from typing import Any, cast, overload
 
 import networkx as nx
 
 from timeline.errors import UsageError
-from timeline.fileio import paused_gc
+from timeline.fileio import paused_gc, write_atomic, write_atomic_pieces
 from timeline.fragments import Fragments, context_key
 from timeline.jsontext import _encoder as _json_encoder
 from timeline.jsontext import _Unsupported as _GenericUnsupported
@@ -146,10 +147,10 @@ def timeline_json_bytes(timeline: Timeline, *, memo: Fragments | None = None) ->
         return timeline_to_json(timeline).encode("utf-8", "surrogatepass")
     with paused_gc():
         try:
-            entries = [
-                memo.get("timeline.json", memo.entry_key(e), partial(entry_json, e))
-                for e in timeline.entries
-            ]
+            entries = memo.get_all(
+                "timeline.json", [memo.entry_key(e) for e in timeline.entries],
+                lambda i: entry_json(timeline.entries[i]),
+            )
             return _timeline_json(timeline, entries)
         except _Unsupported:
             text = json_text(timeline_to_dict(timeline), indent=1, sort_keys=True) + "\n"
@@ -265,12 +266,8 @@ def _document_json(d: Document) -> str:
     )
 
 
-@overload
-def _timeline_json(timeline: Timeline, entries: None = None) -> str: ...
-@overload
-def _timeline_json(timeline: Timeline, entries: list[bytes]) -> bytes: ...
-def _timeline_json(timeline: Timeline, entries: list[bytes] | None = None) -> str | bytes:
-    """timeline.json as text, or as bytes around the entries' given bytes."""
+def _frame(timeline: Timeline) -> tuple[str, str]:
+    """timeline.json's text before its entries' list and after it."""
     data = timeline_to_dict(timeline, entries=False)
     documents = [_document_json(d) for d in sorted(timeline.documents, key=lambda d: d.path)]
     encode = _json_encoder(1, True)
@@ -286,15 +283,56 @@ def _timeline_json(timeline: Timeline, entries: list[bytes] | None = None) -> st
             except (_GenericUnsupported, RecursionError, TypeError) as exc:
                 raise _Unsupported(key) from exc
         (head if key < "entries" else tail).append("".join(out))
-    before = "{" + ",".join(head) + f",{_D[1]}\"entries\": "
-    after = "," + ",".join(tail) + "\n}\n"
+    return "{" + ",".join(head) + f",{_D[1]}\"entries\": ", "," + ",".join(tail) + "\n}\n"
+
+
+@overload
+def _timeline_json(timeline: Timeline, entries: None = None) -> str: ...
+@overload
+def _timeline_json(timeline: Timeline, entries: list[bytes]) -> bytes: ...
+def _timeline_json(timeline: Timeline, entries: list[bytes] | None = None) -> str | bytes:
+    """timeline.json as text, or as bytes around the entries' given bytes."""
+    before, after = _frame(timeline)
     if entries is None:
         texts = [entry_json(e) for e in timeline.entries]
         body = "[" + _D[2] + ("," + _D[2]).join(texts) + _D[1] + "]" if texts else "[]"
         return before + body + after
+    return b"".join(_around(before, entries, after, "surrogatepass"))
+
+
+def _around(before: str, entries: Iterable[bytes], after: str, errors: str) -> Iterator[bytes]:
+    """timeline.json's pieces: ``before``, the list of ``entries`` (their bytes), ``after``."""
+    yield before.encode("utf-8", errors)
+    opened = False
     sep = ("," + _D[2]).encode()
-    raw = b"[" + _D[2].encode() + sep.join(entries) + _D[1].encode() + b"]" if entries else b"[]"
-    return b"".join([before.encode("utf-8", "surrogatepass"), raw, after.encode("utf-8", "surrogatepass")])
+    for data in entries:
+        yield sep if opened else b"[" + _D[2].encode()
+        opened = True
+        yield data
+    yield _D[1].encode() + b"]" if opened else b"[]"
+    yield after.encode("utf-8", errors)
+
+
+def write_timeline_json(timeline: Timeline, path: str | Path, *, memo: Fragments | None = None) -> Path:
+    """Write ``timeline.json`` (the bytes of :func:`timeline_to_json`, and with ``memo`` of
+    :func:`timeline_json_bytes`) to ``path``, streamed entry by entry into an atomic temporary
+    file: never the whole text in memory, each entry's bytes taken from ``memo`` when known
+    (one pass over the entries). Returns the path written."""
+    with paused_gc():
+        try:
+            before, after = _frame(timeline)
+            entries = timeline.entries
+            parts: Iterable[bytes]
+            if memo is None:
+                parts = (entry_json(e).encode("utf-8") for e in entries)
+            else:
+                keys = [memo.entry_key(e) for e in entries]
+                parts = memo.get_all("timeline.json", keys, lambda i: entry_json(entries[i]))
+            errors = "strict" if memo is None else "surrogatepass"  # as the text was encoded
+            return write_atomic_pieces(path, _around(before, parts, after, errors))
+        except _Unsupported:  # a value of an unexpected type: the generic encoder decides
+            text = json_text(timeline_to_dict(timeline), indent=1, sort_keys=True) + "\n"
+            return write_atomic(path, text if memo is None else text.encode("utf-8", "surrogatepass"))
 
 
 def extractions_to_json(extractions: Sequence[Extraction]) -> str:
