@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
+from itertools import chain, islice
 from json.encoder import encode_basestring as _enc
 from pathlib import Path
 from typing import Any, cast, overload
@@ -474,18 +475,23 @@ def _plain_ids(graph: GraphData) -> bool:
         return False
     if not all(type(k) is str for k in graph.graph):
         return False
-    # one type test per value and one search over all ids (a search per id cost 0.5 s at
-    # 10,000 documents)
+    # one type test per distinct type and one search over all ids (a search per id cost 0.5 s
+    # at 10,000 documents)
     ids = [node for node, _ in graph.nodes] + [key for _u, _v, key, _ in graph.edges]
-    if {type(i) for i in ids} - {str}:
+    if set(map(type, ids)) - {str}:
         return False
-    if {type(k) for _, data in graph.nodes for k in data} - {str}:
+    if set(map(type, _names(data for _, data in graph.nodes))) - {str}:
         return False
-    if {type(k) for *_, data in graph.edges for k in data} - {str}:
+    if set(map(type, _names(data for *_, data in graph.edges))) - {str}:
         return False
     if XML_FORBIDDEN.search("\n".join(ids)) is not None:  # "\n" is no forbidden character
         return False
     return True
+
+
+def _names(dicts: Iterable[dict[str, Any]]) -> list[Any]:
+    """The keys of ``dicts`` in order of first use, each once (one pass in C)."""
+    return list(dict.fromkeys(chain.from_iterable(dicts)))
 
 
 def graphml_text(graph: nx.MultiDiGraph | GraphData, *, memo: Fragments | None = None) -> bytes:
@@ -503,12 +509,55 @@ def graphml_text(graph: nx.MultiDiGraph | GraphData, *, memo: Fragments | None =
         return _graphml(graph, memo if isinstance(graph, GraphData) else None)
 
 
+class _Rewrite(Exception):
+    """Streamed GraphML that holds a line break networkx would split at: the whole text decides."""
+
+
 def _graphml(given: nx.MultiDiGraph | GraphData, memo: Fragments | None) -> bytes:
+    try:
+        return b"".join(_graphml_pieces(given, memo))
+    except _Rewrite:
+        return _whole_graphml(given)
+
+
+def _whole_graphml(given: nx.MultiDiGraph | GraphData) -> bytes:
+    """The GraphML text made whole, its lines split as networkx splits them."""
+    text = b"".join(_graphml_pieces(given, None, stream=False))
+    if _line_breaks(text):  # networkx splits the ASCII text into lines
+        text = ("\n".join(text.decode("ascii").splitlines()) + "\n").encode("ascii")
+    return text
+
+
+def _lines(head: bytes, parts: Iterable[bytes], end: bytes) -> Iterator[bytes]:
+    """``head``, ``parts`` joined by newlines, ``end``, in pieces of about 2,048 parts; raises
+    :class:`_Rewrite` at the first piece holding one of :data:`_BREAKS` (nothing of a piece
+    can combine with the next into one: each is a single byte)."""
+    if _line_breaks(head) or _line_breaks(end):
+        raise _Rewrite
+    yield head
+    items = iter(parts)
+    first = True
+    while True:
+        chunk = b"\n".join(islice(items, 2048))
+        if not chunk and not first:
+            break
+        if _line_breaks(chunk):
+            raise _Rewrite
+        yield chunk if first else b"\n" + chunk
+        first = False
+    yield end
+
+
+def _graphml_pieces(
+    given: nx.MultiDiGraph | GraphData, memo: Fragments | None, *, stream: bool = True
+) -> Iterable[bytes]:
+    """The GraphML text in pieces (see :func:`graphml_text`); iterating them raises
+    :class:`_Rewrite` when the text must be made whole (``stream=False`` makes it so)."""
     if not isinstance(given, GraphData) and not (given.is_multigraph() and given.is_directed()):
-        return _networkx_graphml(given)
+        return [_networkx_graphml(given)]
     graph = _parts(given)
     if not _plain_ids(graph):
-        return _networkx_graphml(given.to_networkx() if isinstance(given, GraphData) else given)
+        return [_networkx_graphml(given.to_networkx() if isinstance(given, GraphData) else given)]
     keys: dict[tuple[str, str], str] = {}
     declared: list[str] = []
 
@@ -525,41 +574,36 @@ def _graphml(given: nx.MultiDiGraph | GraphData, memo: Fragments | None) -> byte
     # key ids in order of first use: the graph's own, then the nodes', then the edges'
     # (ElementTree adds the graph's own data after its nodes and edges, but numbers keys first)
     graph_data = [(key(k, "graph"), _graphml_value(v)) for k, v in graph.graph.items()]
-    node_keys: dict[str, str] = {}
-    for _node, data in graph.nodes:
-        for k in data:
-            if k not in node_keys:
-                node_keys[k] = key(k, "node")
-    edge_keys: dict[str, str] = {}
-    for _u, _v, _k, data in graph.edges:
-        for k in data:
-            if k not in edge_keys:
-                edge_keys[k] = key(k, "edge")
-    body: list[str] = []
-    if memo is None:
-        body += [_graphml_node(node, data, node_keys) for node, data in graph.nodes]
-        body += [_graphml_edge(u, v, k, data, edge_keys) for u, v, k, data in graph.edges]
-    else:
-        nodes_ctx = context_key(sorted(node_keys.items()))
-        edges_ctx = context_key(sorted(edge_keys.items()))
-        digests = _item_digests(graph, memo)
-        parts = [
-            memo.get("graph.graphml", f"{digest}:{nodes_ctx}", partial(_ascii_node, node, data, node_keys))
-            for digest, (node, data) in zip(digests[0], graph.nodes, strict=True)
-        ]
-        parts += [
-            memo.get("graph.graphml", f"{digest}:{edges_ctx}", partial(_ascii_edge, u, v, k, data, edge_keys))
-            for digest, (u, v, k, data) in zip(digests[1], graph.edges, strict=True)
-        ]
+    node_keys = {k: key(k, "node") for k in _names(data for _, data in graph.nodes)}
+    edge_keys = {k: key(k, "edge") for k in _names(data for *_, data in graph.edges)}
+    if stream and (graph.nodes or graph.edges):
+        # streamed: each node's and edge's lines (from ``memo`` when known), between the head
+        # and the end; a line break networkx would split at sends the whole text the plain way
         tail = [f'    <data key="{kid}">{text}</data>' if text else f'    <data key="{kid}" />' for kid, text in graph_data]
         declared.reverse()  # ElementTree inserted each new key before the others
-        joined = b"\n".join(parts)
         head = "\n".join([_GRAPHML_HEAD, *declared, '  <graph edgedefault="directed">', ""])
         end = "\n".join(["", *tail, "  </graph>", "</graphml>", ""])
-        whole = b"".join([head.encode("ascii", "xmlcharrefreplace"), joined, end.encode("ascii", "xmlcharrefreplace")])
-        if not parts or _line_breaks(whole):
-            return _graphml(given, None)  # no nodes, or lines to split: the whole text decides
-        return whole
+        parts: Iterable[bytes]
+        if memo is None:
+            parts = chain(
+                (_graphml_node(node, data, node_keys).encode("ascii", "xmlcharrefreplace") for node, data in graph.nodes),
+                (_graphml_edge(u, v, k, data, edge_keys).encode("ascii", "xmlcharrefreplace") for u, v, k, data in graph.edges),
+            )
+        else:
+            nodes_ctx = context_key(sorted(node_keys.items()))
+            edges_ctx = context_key(sorted(edge_keys.items()))
+            node_digests, edge_digests = _item_digests(graph, memo)
+            nodes, edges = graph.nodes, graph.edges
+            parts = memo.get_all(
+                "graph.graphml", [f"{d}:{nodes_ctx}" for d in node_digests],
+                lambda i: _ascii_node(*nodes[i], node_keys),
+            ) + memo.get_all(
+                "graph.graphml", [f"{d}:{edges_ctx}" for d in edge_digests],
+                lambda i: _ascii_edge(*edges[i], edge_keys),
+            )
+        return _lines(head.encode("ascii", "xmlcharrefreplace"), parts, end.encode("ascii", "xmlcharrefreplace"))
+    body = [_graphml_node(node, data, node_keys) for node, data in graph.nodes]
+    body += [_graphml_edge(u, v, k, data, edge_keys) for u, v, k, data in graph.edges]
     body += [f'    <data key="{kid}">{text}</data>' if text else f'    <data key="{kid}" />' for kid, text in graph_data]
     declared.reverse()  # ElementTree inserted each new key before the others
     if body:
@@ -567,10 +611,18 @@ def _graphml(given: nx.MultiDiGraph | GraphData, memo: Fragments | None) -> byte
         text = "\n".join([*opening, *body, "  </graph>", "</graphml>", ""])
     else:
         text = "\n".join([_GRAPHML_HEAD, *declared, '  <graph edgedefault="directed" />', "</graphml>", ""])
-    ascii_text = text.encode("ascii", "xmlcharrefreplace")
-    if _line_breaks(ascii_text):  # networkx splits the ASCII text into lines
-        ascii_text = ("\n".join(ascii_text.decode("ascii").splitlines()) + "\n").encode("ascii")
-    return ascii_text
+    return [text.encode("ascii", "xmlcharrefreplace")]
+
+
+def write_graphml_file(graph: nx.MultiDiGraph | GraphData, path: str | Path, *, memo: Fragments | None = None) -> Path:
+    """Write :func:`graphml_text` of ``graph`` to ``path``, streamed into an atomic temporary
+    file node by node and edge by edge (never the whole text in memory, unless networkx writes
+    it or a line break makes it whole). Returns the path written."""
+    with paused_gc():
+        try:
+            return write_atomic_pieces(path, _graphml_pieces(graph, memo if isinstance(graph, GraphData) else None))
+        except _Rewrite:
+            return write_atomic(path, _whole_graphml(graph))
 
 
 def _graphml_node(node: str, data: dict[str, Any], node_keys: dict[str, str]) -> str:
