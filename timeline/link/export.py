@@ -10,7 +10,6 @@ import marshal
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from functools import partial
 from itertools import chain, islice
 from json.encoder import encode_basestring as _enc
 from pathlib import Path
@@ -720,28 +719,76 @@ def graph_json_bytes(graph: nx.MultiDiGraph | GraphData, *, memo: Fragments | No
 
 
 def _graph_json_memo(graph: GraphData, memo: Fragments) -> bytes:
-    data = _node_link(graph)
-    node_digests, edge_digests = _item_digests(graph, memo)
-    items = [
-        memo.get("graph.json", digest, partial(_json_item, item))
-        for digest, item in zip([*edge_digests, *node_digests], [*data["edges"], *data["nodes"]], strict=True)
-    ]
+    pieces = _graph_json_pieces(graph, memo, "surrogatepass")
+    if pieces is None:
+        return graph_json_text(graph).encode("utf-8", "surrogatepass")
+    return b"".join(pieces)
+
+
+def _edge_item(edge: tuple[str, str, str, dict[str, Any]]) -> dict[str, Any]:
+    u, v, k, attrs = edge
+    return {**attrs, "source": u, "target": v, "key": k}
+
+
+def _graph_json_pieces(graph: GraphData, memo: Fragments | None, errors: str) -> Iterator[bytes] | None:
+    """graph.json's bytes in pieces: the document around the nodes and edges (the generic
+    encoder's, cut at a placeholder in each one's place) and each one's text, from ``memo``
+    when known; None when the graph's own data holds the placeholder."""
+    edges, nodes = graph.edges, graph.nodes
     # the document around them: the generic encoder's, with a placeholder in each place
     mark = "\x00item\x00"
-    data["edges"] = [mark] * len(edge_digests)
-    data["nodes"] = [mark] * len(node_digests)
-    text = json_text(data, indent=1, sort_keys=True) + "\n"
-    pieces = text.split(json.dumps(mark))
-    if len(pieces) != len(items) + 1:  # the graph's own data holds the placeholder
-        return graph_json_text(graph).encode("utf-8", "surrogatepass")
-    out = [pieces[0].encode("utf-8", "surrogatepass")]
-    for item_bytes, piece in zip(items, pieces[1:], strict=True):
-        out += [item_bytes, piece.encode("utf-8", "surrogatepass")]
-    return b"".join(out)
+    frame = {"directed": True, "multigraph": True, "graph": graph.graph, "edges": [mark] * len(edges), "nodes": [mark] * len(nodes)}
+    text = json_text(frame, indent=1, sort_keys=True) + "\n"
+    between = text.split(json.dumps(mark))
+    if len(between) != len(edges) + len(nodes) + 1:  # the graph's own data holds the placeholder
+        return None
+
+    def item(i: int) -> str:
+        return _json_item(_edge_item(edges[i]) if i < len(edges) else {**nodes[i - len(edges)][1], "id": nodes[i - len(edges)][0]})
+
+    items: Iterable[bytes]
+    if memo is None:
+        items = (item(i).encode("utf-8", errors) for i in range(len(edges) + len(nodes)))
+    else:
+        node_digests, edge_digests = _item_digests(graph, memo)
+        items = memo.get_all("graph.json", [*edge_digests, *node_digests], item)
+    encoded: dict[str, bytes] = {}  # the same few separators again and again
+
+    def pieces() -> Iterator[bytes]:
+        yield between[0].encode("utf-8", errors)
+        for data, piece in zip(items, between[1:], strict=True):
+            yield data
+            done = encoded.get(piece)
+            if done is None:
+                done = encoded[piece] = piece.encode("utf-8", errors)
+            yield done
+
+    return pieces()
+
+
+def write_graph_json_file(graph: nx.MultiDiGraph | GraphData, path: str | Path, *, memo: Fragments | None = None) -> Path:
+    """Write :func:`graph_json_bytes` of ``graph`` (with ``memo``; without, the text of
+    :func:`graph_json_text`) to ``path``, streamed into an atomic temporary file node by node
+    and edge by edge from :class:`~timeline.link.graph.GraphData`. Returns the path written."""
+    errors = "strict" if memo is None else "surrogatepass"  # as the whole text was encoded
+    if isinstance(graph, GraphData):
+        with paused_gc():
+            try:
+                pieces = _graph_json_pieces(graph, memo, errors)
+                if pieces is not None:
+                    return write_atomic_pieces(path, pieces)
+            except (_GenericUnsupported, RecursionError, TypeError):  # the generic path decides
+                pass
+    text = graph_json_text(graph)
+    return write_atomic(path, text if memo is None else text.encode("utf-8", "surrogatepass"))
 
 
 def _json_item(item: dict[str, Any]) -> str:
     """A node or edge of graph.json at depth 2 (indent 1, sorted keys)."""
     out: list[str] = []
-    _json_encoder(1, True)(item, out, 2)
+    _ITEM_ENCODER(item, out, 2)
     return "".join(out)
+
+
+#: One encoder for every item (its per-key prefixes made once, not once per item).
+_ITEM_ENCODER = _json_encoder(1, True)
