@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import operator
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, MutableMapping, Sequence
 from typing import Any
 
 from timeline.model import ActRef, Entry, Source
@@ -95,6 +95,32 @@ class Fragments:
         self.made.add(full)
         self.misses += 1
         return data
+
+    def get_all(self, kind: str, keys: Sequence[str], make: Callable[[int], str]) -> list[bytes]:
+        """The fragments ``kind`` of ``keys``, in order, as :meth:`get` answers each (the same
+        bytes, counts and keys used), ``make(i)`` making the one of ``keys[i]`` when unknown:
+        one pass over a writer's entries instead of one call each (at 10,000 documents the
+        writers ask for about 200,000 fragments)."""
+        prefix = f"{VERSION}:{kind}:"
+        full = [prefix + k for k in keys]
+        self.used.update(full)
+        store = self.store
+        found: list[bytes | None] = list(map(store.get, full))
+        missing = [i for i, data in enumerate(found) if data is None]
+        hits = len(full) - len(missing)
+        for i in missing:
+            key = full[i]
+            data = store.get(key)  # made a moment ago for an equal key of this batch
+            if data is None:
+                data = make(i).encode("utf-8", "surrogatepass")
+                store[key] = data
+                self.made.add(key)
+                self.misses += 1
+            else:
+                hits += 1
+            found[i] = data
+        self.hits += hits
+        return found  # type: ignore[return-value]  # every None replaced above
 
     def merge(self, made: dict[str, bytes], used: set[str], hits: int = 0) -> None:
         """Take in what a copy of this memo did in another process: the fragments it made

@@ -34,7 +34,7 @@ from timeline import events as events_stage
 from timeline import load as load_stage
 from timeline import temporal
 from timeline.errors import InputError, TimelineError, UsageError
-from timeline.fileio import paused_gc, safe_stem, sweep_temporary_files, write_atomic
+from timeline.fileio import paused_gc, safe_stem, sweep_temporary_files
 from timeline.jsontext import json_text
 from timeline.model import Document, Extraction, Timeline, Timex
 
@@ -967,16 +967,6 @@ class _CurrentImages:
 
 
 
-def _timeline_json(timeline: Timeline, memo: Fragments | None) -> str | bytes:
-    """``timeline.json``'s text, or with ``memo`` its bytes, each entry's text from ``memo``
-    when known."""
-    from timeline.link.export import timeline_json_bytes, timeline_to_json
-
-    if memo is None:
-        return timeline_to_json(timeline)
-    return timeline_json_bytes(timeline, memo=memo)
-
-
 def _write_rest(
     timeline: Timeline,
     linked: _Linked,
@@ -990,12 +980,11 @@ def _write_rest(
     """Write ``timeline.json``, the graph exports (unless ``wanted`` leaves them out) and
     ``render_formats`` (None: all), appending each path written to ``written``."""
     from timeline import link, render
+    from timeline.link.export import write_timeline_json
     from timeline.link.graph import graph_data
 
     with paused_gc():
-        written.append(
-            write_atomic(out / "timeline.json", _timeline_json(timeline, memo.fragments))
-        )
+        written.append(write_timeline_json(timeline, out / "timeline.json", memo=memo.fragments))
         if wanted is None or "graph" in wanted:
             graph = graph_data(linked.extractions, timeline, linked.facts)
             written.append(link.write_graphml(graph, out / "graph.graphml", memo=memo.fragments))

@@ -8,16 +8,17 @@ import hashlib
 import json
 import marshal
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from functools import partial
+from itertools import chain, islice
 from json.encoder import encode_basestring as _enc
+from pathlib import Path
 from typing import Any, cast, overload
 
 import networkx as nx
 
 from timeline.errors import UsageError
-from timeline.fileio import paused_gc
+from timeline.fileio import paused_gc, write_atomic, write_atomic_pieces
 from timeline.fragments import Fragments, context_key
 from timeline.jsontext import _encoder as _json_encoder
 from timeline.jsontext import _Unsupported as _GenericUnsupported
@@ -146,10 +147,10 @@ def timeline_json_bytes(timeline: Timeline, *, memo: Fragments | None = None) ->
         return timeline_to_json(timeline).encode("utf-8", "surrogatepass")
     with paused_gc():
         try:
-            entries = [
-                memo.get("timeline.json", memo.entry_key(e), partial(entry_json, e))
-                for e in timeline.entries
-            ]
+            entries = memo.get_all(
+                "timeline.json", [memo.entry_key(e) for e in timeline.entries],
+                lambda i: entry_json(timeline.entries[i]),
+            )
             return _timeline_json(timeline, entries)
         except _Unsupported:
             text = json_text(timeline_to_dict(timeline), indent=1, sort_keys=True) + "\n"
@@ -265,12 +266,8 @@ def _document_json(d: Document) -> str:
     )
 
 
-@overload
-def _timeline_json(timeline: Timeline, entries: None = None) -> str: ...
-@overload
-def _timeline_json(timeline: Timeline, entries: list[bytes]) -> bytes: ...
-def _timeline_json(timeline: Timeline, entries: list[bytes] | None = None) -> str | bytes:
-    """timeline.json as text, or as bytes around the entries' given bytes."""
+def _frame(timeline: Timeline) -> tuple[str, str]:
+    """timeline.json's text before its entries' list and after it."""
     data = timeline_to_dict(timeline, entries=False)
     documents = [_document_json(d) for d in sorted(timeline.documents, key=lambda d: d.path)]
     encode = _json_encoder(1, True)
@@ -286,15 +283,56 @@ def _timeline_json(timeline: Timeline, entries: list[bytes] | None = None) -> st
             except (_GenericUnsupported, RecursionError, TypeError) as exc:
                 raise _Unsupported(key) from exc
         (head if key < "entries" else tail).append("".join(out))
-    before = "{" + ",".join(head) + f",{_D[1]}\"entries\": "
-    after = "," + ",".join(tail) + "\n}\n"
+    return "{" + ",".join(head) + f",{_D[1]}\"entries\": ", "," + ",".join(tail) + "\n}\n"
+
+
+@overload
+def _timeline_json(timeline: Timeline, entries: None = None) -> str: ...
+@overload
+def _timeline_json(timeline: Timeline, entries: list[bytes]) -> bytes: ...
+def _timeline_json(timeline: Timeline, entries: list[bytes] | None = None) -> str | bytes:
+    """timeline.json as text, or as bytes around the entries' given bytes."""
+    before, after = _frame(timeline)
     if entries is None:
         texts = [entry_json(e) for e in timeline.entries]
         body = "[" + _D[2] + ("," + _D[2]).join(texts) + _D[1] + "]" if texts else "[]"
         return before + body + after
+    return b"".join(_around(before, entries, after, "surrogatepass"))
+
+
+def _around(before: str, entries: Iterable[bytes], after: str, errors: str) -> Iterator[bytes]:
+    """timeline.json's pieces: ``before``, the list of ``entries`` (their bytes), ``after``."""
+    yield before.encode("utf-8", errors)
+    opened = False
     sep = ("," + _D[2]).encode()
-    raw = b"[" + _D[2].encode() + sep.join(entries) + _D[1].encode() + b"]" if entries else b"[]"
-    return b"".join([before.encode("utf-8", "surrogatepass"), raw, after.encode("utf-8", "surrogatepass")])
+    for data in entries:
+        yield sep if opened else b"[" + _D[2].encode()
+        opened = True
+        yield data
+    yield _D[1].encode() + b"]" if opened else b"[]"
+    yield after.encode("utf-8", errors)
+
+
+def write_timeline_json(timeline: Timeline, path: str | Path, *, memo: Fragments | None = None) -> Path:
+    """Write ``timeline.json`` (the bytes of :func:`timeline_to_json`, and with ``memo`` of
+    :func:`timeline_json_bytes`) to ``path``, streamed entry by entry into an atomic temporary
+    file: never the whole text in memory, each entry's bytes taken from ``memo`` when known
+    (one pass over the entries). Returns the path written."""
+    with paused_gc():
+        try:
+            before, after = _frame(timeline)
+            entries = timeline.entries
+            parts: Iterable[bytes]
+            if memo is None:
+                parts = (entry_json(e).encode("utf-8") for e in entries)
+            else:
+                keys = [memo.entry_key(e) for e in entries]
+                parts = memo.get_all("timeline.json", keys, lambda i: entry_json(entries[i]))
+            errors = "strict" if memo is None else "surrogatepass"  # as the text was encoded
+            return write_atomic_pieces(path, _around(before, parts, after, errors))
+        except _Unsupported:  # a value of an unexpected type: the generic encoder decides
+            text = json_text(timeline_to_dict(timeline), indent=1, sort_keys=True) + "\n"
+            return write_atomic(path, text if memo is None else text.encode("utf-8", "surrogatepass"))
 
 
 def extractions_to_json(extractions: Sequence[Extraction]) -> str:
@@ -436,18 +474,23 @@ def _plain_ids(graph: GraphData) -> bool:
         return False
     if not all(type(k) is str for k in graph.graph):
         return False
-    # one type test per value and one search over all ids (a search per id cost 0.5 s at
-    # 10,000 documents)
+    # one type test per distinct type and one search over all ids (a search per id cost 0.5 s
+    # at 10,000 documents)
     ids = [node for node, _ in graph.nodes] + [key for _u, _v, key, _ in graph.edges]
-    if {type(i) for i in ids} - {str}:
+    if set(map(type, ids)) - {str}:
         return False
-    if {type(k) for _, data in graph.nodes for k in data} - {str}:
+    if set(map(type, _names(data for _, data in graph.nodes))) - {str}:
         return False
-    if {type(k) for *_, data in graph.edges for k in data} - {str}:
+    if set(map(type, _names(data for *_, data in graph.edges))) - {str}:
         return False
     if XML_FORBIDDEN.search("\n".join(ids)) is not None:  # "\n" is no forbidden character
         return False
     return True
+
+
+def _names(dicts: Iterable[dict[str, Any]]) -> list[Any]:
+    """The keys of ``dicts`` in order of first use, each once (one pass in C)."""
+    return list(dict.fromkeys(chain.from_iterable(dicts)))
 
 
 def graphml_text(graph: nx.MultiDiGraph | GraphData, *, memo: Fragments | None = None) -> bytes:
@@ -465,12 +508,55 @@ def graphml_text(graph: nx.MultiDiGraph | GraphData, *, memo: Fragments | None =
         return _graphml(graph, memo if isinstance(graph, GraphData) else None)
 
 
+class _Rewrite(Exception):
+    """Streamed GraphML that holds a line break networkx would split at: the whole text decides."""
+
+
 def _graphml(given: nx.MultiDiGraph | GraphData, memo: Fragments | None) -> bytes:
+    try:
+        return b"".join(_graphml_pieces(given, memo))
+    except _Rewrite:
+        return _whole_graphml(given)
+
+
+def _whole_graphml(given: nx.MultiDiGraph | GraphData) -> bytes:
+    """The GraphML text made whole, its lines split as networkx splits them."""
+    text = b"".join(_graphml_pieces(given, None, stream=False))
+    if _line_breaks(text):  # networkx splits the ASCII text into lines
+        text = ("\n".join(text.decode("ascii").splitlines()) + "\n").encode("ascii")
+    return text
+
+
+def _lines(head: bytes, parts: Iterable[bytes], end: bytes) -> Iterator[bytes]:
+    """``head``, ``parts`` joined by newlines, ``end``, in pieces of about 2,048 parts; raises
+    :class:`_Rewrite` at the first piece holding one of :data:`_BREAKS` (nothing of a piece
+    can combine with the next into one: each is a single byte)."""
+    if _line_breaks(head) or _line_breaks(end):
+        raise _Rewrite
+    yield head
+    items = iter(parts)
+    first = True
+    while True:
+        chunk = b"\n".join(islice(items, 2048))
+        if not chunk and not first:
+            break
+        if _line_breaks(chunk):
+            raise _Rewrite
+        yield chunk if first else b"\n" + chunk
+        first = False
+    yield end
+
+
+def _graphml_pieces(
+    given: nx.MultiDiGraph | GraphData, memo: Fragments | None, *, stream: bool = True
+) -> Iterable[bytes]:
+    """The GraphML text in pieces (see :func:`graphml_text`); iterating them raises
+    :class:`_Rewrite` when the text must be made whole (``stream=False`` makes it so)."""
     if not isinstance(given, GraphData) and not (given.is_multigraph() and given.is_directed()):
-        return _networkx_graphml(given)
+        return [_networkx_graphml(given)]
     graph = _parts(given)
     if not _plain_ids(graph):
-        return _networkx_graphml(given.to_networkx() if isinstance(given, GraphData) else given)
+        return [_networkx_graphml(given.to_networkx() if isinstance(given, GraphData) else given)]
     keys: dict[tuple[str, str], str] = {}
     declared: list[str] = []
 
@@ -487,41 +573,36 @@ def _graphml(given: nx.MultiDiGraph | GraphData, memo: Fragments | None) -> byte
     # key ids in order of first use: the graph's own, then the nodes', then the edges'
     # (ElementTree adds the graph's own data after its nodes and edges, but numbers keys first)
     graph_data = [(key(k, "graph"), _graphml_value(v)) for k, v in graph.graph.items()]
-    node_keys: dict[str, str] = {}
-    for _node, data in graph.nodes:
-        for k in data:
-            if k not in node_keys:
-                node_keys[k] = key(k, "node")
-    edge_keys: dict[str, str] = {}
-    for _u, _v, _k, data in graph.edges:
-        for k in data:
-            if k not in edge_keys:
-                edge_keys[k] = key(k, "edge")
-    body: list[str] = []
-    if memo is None:
-        body += [_graphml_node(node, data, node_keys) for node, data in graph.nodes]
-        body += [_graphml_edge(u, v, k, data, edge_keys) for u, v, k, data in graph.edges]
-    else:
-        nodes_ctx = context_key(sorted(node_keys.items()))
-        edges_ctx = context_key(sorted(edge_keys.items()))
-        digests = _item_digests(graph, memo)
-        parts = [
-            memo.get("graph.graphml", f"{digest}:{nodes_ctx}", partial(_ascii_node, node, data, node_keys))
-            for digest, (node, data) in zip(digests[0], graph.nodes, strict=True)
-        ]
-        parts += [
-            memo.get("graph.graphml", f"{digest}:{edges_ctx}", partial(_ascii_edge, u, v, k, data, edge_keys))
-            for digest, (u, v, k, data) in zip(digests[1], graph.edges, strict=True)
-        ]
+    node_keys = {k: key(k, "node") for k in _names(data for _, data in graph.nodes)}
+    edge_keys = {k: key(k, "edge") for k in _names(data for *_, data in graph.edges)}
+    if stream and (graph.nodes or graph.edges):
+        # streamed: each node's and edge's lines (from ``memo`` when known), between the head
+        # and the end; a line break networkx would split at sends the whole text the plain way
         tail = [f'    <data key="{kid}">{text}</data>' if text else f'    <data key="{kid}" />' for kid, text in graph_data]
         declared.reverse()  # ElementTree inserted each new key before the others
-        joined = b"\n".join(parts)
         head = "\n".join([_GRAPHML_HEAD, *declared, '  <graph edgedefault="directed">', ""])
         end = "\n".join(["", *tail, "  </graph>", "</graphml>", ""])
-        whole = b"".join([head.encode("ascii", "xmlcharrefreplace"), joined, end.encode("ascii", "xmlcharrefreplace")])
-        if not parts or _line_breaks(whole):
-            return _graphml(given, None)  # no nodes, or lines to split: the whole text decides
-        return whole
+        parts: Iterable[bytes]
+        if memo is None:
+            parts = chain(
+                (_graphml_node(node, data, node_keys).encode("ascii", "xmlcharrefreplace") for node, data in graph.nodes),
+                (_graphml_edge(u, v, k, data, edge_keys).encode("ascii", "xmlcharrefreplace") for u, v, k, data in graph.edges),
+            )
+        else:
+            nodes_ctx = context_key(sorted(node_keys.items()))
+            edges_ctx = context_key(sorted(edge_keys.items()))
+            node_digests, edge_digests = _item_digests(graph, memo)
+            nodes, edges = graph.nodes, graph.edges
+            parts = memo.get_all(
+                "graph.graphml", [f"{d}:{nodes_ctx}" for d in node_digests],
+                lambda i: _ascii_node(*nodes[i], node_keys),
+            ) + memo.get_all(
+                "graph.graphml", [f"{d}:{edges_ctx}" for d in edge_digests],
+                lambda i: _ascii_edge(*edges[i], edge_keys),
+            )
+        return _lines(head.encode("ascii", "xmlcharrefreplace"), parts, end.encode("ascii", "xmlcharrefreplace"))
+    body = [_graphml_node(node, data, node_keys) for node, data in graph.nodes]
+    body += [_graphml_edge(u, v, k, data, edge_keys) for u, v, k, data in graph.edges]
     body += [f'    <data key="{kid}">{text}</data>' if text else f'    <data key="{kid}" />' for kid, text in graph_data]
     declared.reverse()  # ElementTree inserted each new key before the others
     if body:
@@ -529,10 +610,18 @@ def _graphml(given: nx.MultiDiGraph | GraphData, memo: Fragments | None) -> byte
         text = "\n".join([*opening, *body, "  </graph>", "</graphml>", ""])
     else:
         text = "\n".join([_GRAPHML_HEAD, *declared, '  <graph edgedefault="directed" />', "</graphml>", ""])
-    ascii_text = text.encode("ascii", "xmlcharrefreplace")
-    if _line_breaks(ascii_text):  # networkx splits the ASCII text into lines
-        ascii_text = ("\n".join(ascii_text.decode("ascii").splitlines()) + "\n").encode("ascii")
-    return ascii_text
+    return [text.encode("ascii", "xmlcharrefreplace")]
+
+
+def write_graphml_file(graph: nx.MultiDiGraph | GraphData, path: str | Path, *, memo: Fragments | None = None) -> Path:
+    """Write :func:`graphml_text` of ``graph`` to ``path``, streamed into an atomic temporary
+    file node by node and edge by edge (never the whole text in memory, unless networkx writes
+    it or a line break makes it whole). Returns the path written."""
+    with paused_gc():
+        try:
+            return write_atomic_pieces(path, _graphml_pieces(graph, memo if isinstance(graph, GraphData) else None))
+        except _Rewrite:
+            return write_atomic(path, _whole_graphml(graph))
 
 
 def _graphml_node(node: str, data: dict[str, Any], node_keys: dict[str, str]) -> str:
@@ -630,28 +719,76 @@ def graph_json_bytes(graph: nx.MultiDiGraph | GraphData, *, memo: Fragments | No
 
 
 def _graph_json_memo(graph: GraphData, memo: Fragments) -> bytes:
-    data = _node_link(graph)
-    node_digests, edge_digests = _item_digests(graph, memo)
-    items = [
-        memo.get("graph.json", digest, partial(_json_item, item))
-        for digest, item in zip([*edge_digests, *node_digests], [*data["edges"], *data["nodes"]], strict=True)
-    ]
+    pieces = _graph_json_pieces(graph, memo, "surrogatepass")
+    if pieces is None:
+        return graph_json_text(graph).encode("utf-8", "surrogatepass")
+    return b"".join(pieces)
+
+
+def _edge_item(edge: tuple[str, str, str, dict[str, Any]]) -> dict[str, Any]:
+    u, v, k, attrs = edge
+    return {**attrs, "source": u, "target": v, "key": k}
+
+
+def _graph_json_pieces(graph: GraphData, memo: Fragments | None, errors: str) -> Iterator[bytes] | None:
+    """graph.json's bytes in pieces: the document around the nodes and edges (the generic
+    encoder's, cut at a placeholder in each one's place) and each one's text, from ``memo``
+    when known; None when the graph's own data holds the placeholder."""
+    edges, nodes = graph.edges, graph.nodes
     # the document around them: the generic encoder's, with a placeholder in each place
     mark = "\x00item\x00"
-    data["edges"] = [mark] * len(edge_digests)
-    data["nodes"] = [mark] * len(node_digests)
-    text = json_text(data, indent=1, sort_keys=True) + "\n"
-    pieces = text.split(json.dumps(mark))
-    if len(pieces) != len(items) + 1:  # the graph's own data holds the placeholder
-        return graph_json_text(graph).encode("utf-8", "surrogatepass")
-    out = [pieces[0].encode("utf-8", "surrogatepass")]
-    for item_bytes, piece in zip(items, pieces[1:], strict=True):
-        out += [item_bytes, piece.encode("utf-8", "surrogatepass")]
-    return b"".join(out)
+    frame = {"directed": True, "multigraph": True, "graph": graph.graph, "edges": [mark] * len(edges), "nodes": [mark] * len(nodes)}
+    text = json_text(frame, indent=1, sort_keys=True) + "\n"
+    between = text.split(json.dumps(mark))
+    if len(between) != len(edges) + len(nodes) + 1:  # the graph's own data holds the placeholder
+        return None
+
+    def item(i: int) -> str:
+        return _json_item(_edge_item(edges[i]) if i < len(edges) else {**nodes[i - len(edges)][1], "id": nodes[i - len(edges)][0]})
+
+    items: Iterable[bytes]
+    if memo is None:
+        items = (item(i).encode("utf-8", errors) for i in range(len(edges) + len(nodes)))
+    else:
+        node_digests, edge_digests = _item_digests(graph, memo)
+        items = memo.get_all("graph.json", [*edge_digests, *node_digests], item)
+    encoded: dict[str, bytes] = {}  # the same few separators again and again
+
+    def pieces() -> Iterator[bytes]:
+        yield between[0].encode("utf-8", errors)
+        for data, piece in zip(items, between[1:], strict=True):
+            yield data
+            done = encoded.get(piece)
+            if done is None:
+                done = encoded[piece] = piece.encode("utf-8", errors)
+            yield done
+
+    return pieces()
+
+
+def write_graph_json_file(graph: nx.MultiDiGraph | GraphData, path: str | Path, *, memo: Fragments | None = None) -> Path:
+    """Write :func:`graph_json_bytes` of ``graph`` (with ``memo``; without, the text of
+    :func:`graph_json_text`) to ``path``, streamed into an atomic temporary file node by node
+    and edge by edge from :class:`~timeline.link.graph.GraphData`. Returns the path written."""
+    errors = "strict" if memo is None else "surrogatepass"  # as the whole text was encoded
+    if isinstance(graph, GraphData):
+        with paused_gc():
+            try:
+                pieces = _graph_json_pieces(graph, memo, errors)
+                if pieces is not None:
+                    return write_atomic_pieces(path, pieces)
+            except (_GenericUnsupported, RecursionError, TypeError):  # the generic path decides
+                pass
+    text = graph_json_text(graph)
+    return write_atomic(path, text if memo is None else text.encode("utf-8", "surrogatepass"))
 
 
 def _json_item(item: dict[str, Any]) -> str:
     """A node or edge of graph.json at depth 2 (indent 1, sorted keys)."""
     out: list[str] = []
-    _json_encoder(1, True)(item, out, 2)
+    _ITEM_ENCODER(item, out, 2)
     return "".join(out)
+
+
+#: One encoder for every item (its per-key prefixes made once, not once per item).
+_ITEM_ENCODER = _json_encoder(1, True)

@@ -24,7 +24,6 @@ from typing import Any
 
 import networkx as nx
 
-from timeline.fileio import write_atomic
 from timeline.fragments import Fragments
 from timeline.link.acts import HEAD_ZONE, act_key, document_act, find_procedures
 from timeline.link.facts import DocumentFacts
@@ -354,9 +353,9 @@ def write_graphml(graph: nx.MultiDiGraph | GraphData, path: str | Path, *, memo:
     """Write ``graph`` as GraphML, every attribute a string; returns the path written. With
     ``memo`` (see :mod:`timeline.fragments`), nodes and edges written before are not encoded
     again (GraphData only)."""
-    from timeline.link.export import graphml_text
+    from timeline.link.export import write_graphml_file
 
-    return write_atomic(path, graphml_text(graph, memo=memo))
+    return write_graphml_file(graph, path, memo=memo)
 
 
 def graph_to_json(graph: nx.MultiDiGraph | GraphData) -> str:
@@ -374,8 +373,6 @@ def graph_from_json(text: str) -> nx.MultiDiGraph:
 def write_graph_json(graph: nx.MultiDiGraph | GraphData, path: str | Path, *, memo: Fragments | None = None) -> Path:
     """Write ``graph`` as networkx node-link JSON; returns the path written. With ``memo``,
     nodes and edges written before are not encoded again (GraphData only)."""
-    if memo is None:
-        return write_atomic(path, graph_to_json(graph))
-    from timeline.link.export import graph_json_bytes
+    from timeline.link.export import write_graph_json_file
 
-    return write_atomic(path, graph_json_bytes(graph, memo=memo))
+    return write_graph_json_file(graph, path, memo=memo)

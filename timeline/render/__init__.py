@@ -16,11 +16,11 @@ the paths written. Output depends only on the timeline: no clock, sorted everyth
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from timeline.errors import UsageError
-from timeline.fileio import paused_gc, write_atomic
+from timeline.fileio import paused_gc, write_atomic, write_atomic_pieces
 from timeline.fragments import Fragments
 from timeline.model import Timeline
 
@@ -76,6 +76,26 @@ def _renderer(fmt: str) -> Callable[..., str | bytes]:
 
         return render_summary
     raise UsageError(f"unknown output format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+
+def _pieces(fmt: str) -> Callable[[Timeline, Fragments], Iterable[bytes]]:
+    """The function giving one format of :data:`MEMO_FORMATS` with a memo, in pieces of bytes
+    (streamed into the file: never the whole text in memory)."""
+    if fmt == "html":
+        from timeline.render.html import html_pieces
+
+        return html_pieces
+    if fmt == "csv":
+        from timeline.render.tabular import csv_pieces
+
+        return csv_pieces
+    if fmt == "ics":
+        from timeline.render.ics import ics_pieces
+
+        return ics_pieces
+    from timeline.render.timelinejs import timelinejs_pieces
+
+    return timelinejs_pieces
 
 
 def render(
@@ -223,7 +243,10 @@ def _write(
     written: list[Path] = []
     images: dict[str, bytes] = {}
     for fmt in FORMATS:
-        if fmt in formats:
+        if fmt in formats and memo is not None and fmt in MEMO_FORMATS:
+            with paused_gc():
+                written.append(write_atomic_pieces(outdir / FILENAMES[fmt], _pieces(fmt)(timeline, memo)))
+        elif fmt in formats:
             with paused_gc():
                 if fmt in IMAGE_FORMATS:
                     if not images:  # one layout for every image format asked for
@@ -231,8 +254,6 @@ def _write(
 
                         images = render_images(timeline, [f for f in IMAGE_FORMATS if f in formats])
                     data: str | bytes = images.pop(fmt)
-                elif memo is not None and fmt in MEMO_FORMATS:
-                    data = _renderer(fmt)(timeline, memo)
                 else:
                     data = _renderer(fmt)(timeline)
             written.append(write_atomic(outdir / FILENAMES[fmt], data))

@@ -31,8 +31,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Callable, Iterator
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -277,12 +276,23 @@ def _data(timeline: Timeline, anchors: dict[str, str], row_of: RowMaker | None =
     langs: dict[str, int] = {}
     rows: list[Any] = []
     make = _row if row_of is None else row_of
+    # each name's index by its raw text: _shown once per distinct name, not once per use
+    act_index: dict[str, int] = {}
+    actor_index: dict[str, int] = {}
+    lang_index: dict[str, int] = {}
+
+    def index(name: str, known: dict[str, int], table: dict[str, int]) -> int:
+        found = known.get(name)
+        if found is None:
+            found = known[name] = table.setdefault(_shown(name), len(table))
+        return found
+
     for lane_index, lane in enumerate(lane_list):
         for entry in lane.entries:
             indexes = (
-                [acts.setdefault(_shown(a), len(acts)) for a in act_names(entry)],
-                [actors.setdefault(_shown(a), len(actors)) for a in dict.fromkeys(entry.actors)],
-                [langs.setdefault(_shown(a), len(langs)) for a in languages(entry)],
+                [index(a, act_index, acts) for a in act_names(entry)],
+                [index(a, actor_index, actors) for a in dict.fromkeys(entry.actors)],
+                [index(a, lang_index, langs) for a in languages(entry)],
             )
             rows.append(make(entry, lane_index, indexes, anchors))
     return {
@@ -344,33 +354,68 @@ def render_html(timeline: Timeline, memo: Fragments | None = None) -> str | byte
     """
     if memo is None:
         return _page(timeline, _entry_html)
-    fragments: list[bytes] = []
+    return b"".join(html_pieces(timeline, memo))
+
+
+def html_pieces(timeline: Timeline, memo: Fragments) -> Iterator[bytes]:
+    """:func:`render_html`'s bytes with ``memo``, in pieces: the page's own text between the
+    entries' markup and data rows (each looked up in one pass per kind), to be streamed."""
+    entries: list[Entry] = []  # each entry's markup, in the page's order
+    keys: list[str] = []
+    rows: list[tuple[Entry, int, tuple[list[int], list[int], list[int]]]] = []
+    row_keys: list[str] = []
+    links: list[dict[str, str]] = []  # the anchors and the documents' ids (the same each call)
+    contexts: dict[tuple[bool, bool, tuple[bool, ...]], str] = {}  # few distinct ones
 
     def marked(entry: Entry, anchors: dict[str, str], doc_ids: dict[str, str]) -> str:
-        context = context_key(
+        if not links:
+            links.extend((anchors, doc_ids))
+        flags = (
             entry.realised_by in anchors,
             entry.realises in anchors,
-            [s.document in doc_ids for s in entry.sources],
+            tuple([s.document in doc_ids for s in entry.sources]),
         )
-        key = f"{memo.entry_key(entry)}:{context}"
-        fragments.append(memo.get("timeline.html", key, partial(_entry_html, entry, anchors, doc_ids)))
+        context = contexts.get(flags)
+        if context is None:
+            context = contexts[flags] = context_key(flags[0], flags[1], list(flags[2]))
+        entries.append(entry)
+        keys.append(f"{memo.entry_key(entry)}:{context}")
         return _MARK
 
     def row(
         entry: Entry, lane_index: int, indexes: tuple[list[int], list[int], list[int]], anchors: dict[str, str]
     ) -> str:
         context = context_key(lane_index, indexes, bool(entry.realised_by and entry.realised_by in anchors))
-        key = f"{memo.entry_key(entry)}:{context}"
-        fragments.append(memo.get("timeline.html data", key, partial(_row_json, entry, lane_index, indexes, anchors)))
+        rows.append((entry, lane_index, indexes))
+        row_keys.append(f"{memo.entry_key(entry)}:{context}")
+        if not links:
+            links.append(anchors)
         return _MARK
 
     pieces = _page(timeline, marked, row).split(_MARK)
-    if len(pieces) != len(fragments) + 1:  # a NUL mark where none can be: make it whole
-        return _page(timeline, _entry_html)
-    out = [pieces[0].encode("utf-8", "surrogatepass")]
+    if len(pieces) != len(keys) + len(row_keys) + 1:  # a NUL mark where none can be: make it whole
+        whole = _page(timeline, _entry_html).encode("utf-8", "surrogatepass")
+        return iter([whole])
+    anchors = links[0] if links else {}
+    fragments = memo.get_all("timeline.html", keys, lambda i: _entry_html(entries[i], anchors, links[1]))
+    fragments += memo.get_all(
+        "timeline.html data", row_keys, lambda i: _row_json(*rows[i], anchors)
+    )
+    return _interleave(pieces, fragments)
+
+
+def _interleave(pieces: list[str], fragments: list[bytes]) -> Iterator[bytes]:
+    """``pieces[0]``, then each fragment followed by the next piece, as UTF-8."""
+    encoded: dict[str, bytes] = {}  # the same few pieces between entries again and again
+    yield pieces[0].encode("utf-8", "surrogatepass")
     for fragment, piece in zip(fragments, pieces[1:], strict=True):
-        out += [fragment, piece.encode("utf-8", "surrogatepass")]
-    return b"".join(out)
+        yield fragment
+        done = encoded.get(piece)
+        if done is None:
+            done = piece.encode("utf-8", "surrogatepass")
+            if len(piece) < 256:
+                encoded[piece] = done
+        yield done
 
 
 def _page(

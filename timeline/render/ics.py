@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from functools import partial
 
 from icalendar import Calendar, Event
 
@@ -77,6 +76,11 @@ def render_ics(timeline: Timeline, memo: Fragments | None = None) -> bytes:
     lines, its events' and its end): with ``memo``, an event already written for an equal entry
     in the same dossier and with the same stamp is taken from it.
     """
+    return b"".join(ics_pieces(timeline, memo))
+
+
+def ics_pieces(timeline: Timeline, memo: Fragments | None = None) -> list[bytes]:
+    """:func:`render_ics`'s bytes in pieces: the calendar's head, each event, its end."""
     names = {lane.key: lane.name for lane in lanes(timeline)}
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -87,19 +91,20 @@ def render_ics(timeline: Timeline, memo: Fragments | None = None) -> bytes:
     head = cal.to_ical()
     end = b"END:VCALENDAR\r\n"
     if not head.endswith(end):  # not the layout assumed: one calendar object decides
-        return _whole_calendar(timeline, cal, names, dtstamp)
+        return [_whole_calendar(timeline, cal, names, dtstamp)]
     parts = [head[: -len(end)]]
-    for entry, start, stop in calendar_entries(timeline):
-        dossier = names.get(dossier_key(timeline, entry), "")
-        if memo is None:
-            parts.append(_event(entry, start, stop, dossier, dtstamp).to_ical())
-        else:
-            key = f"{memo.entry_key(entry)}:{context_key(dossier, dtstamp.isoformat(), start, stop)}"
-            parts.append(
-                memo.get("deadlines.ics", key, partial(_event_text, entry, start, stop, dossier, dtstamp))
-            )
+    chosen = [(entry, start, stop, names.get(dossier_key(timeline, entry), "")) for entry, start, stop in calendar_entries(timeline)]
+    if memo is None:
+        parts += [_event(entry, start, stop, dossier, dtstamp).to_ical() for entry, start, stop, dossier in chosen]
+    else:
+        when = dtstamp.isoformat()
+        keys = [
+            f"{memo.entry_key(entry)}:{context_key(dossier, when, start, stop)}"
+            for entry, start, stop, dossier in chosen
+        ]
+        parts += memo.get_all("deadlines.ics", keys, lambda i: _event_text(*chosen[i], dtstamp))
     parts.append(end)
-    return b"".join(parts)
+    return parts
 
 
 def _whole_calendar(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from functools import partial
 
 from timeline.fragments import Fragments, context_key
 from timeline.model import Entry, Timeline
@@ -58,17 +57,24 @@ def safe_cell(value: object) -> str:
 def render_csv(timeline: Timeline, memo: Fragments | None = None) -> str | bytes:
     """The CSV text (see the module docstring); with ``memo``, its UTF-8 bytes, each entry's
     rows taken from the memo when an equal entry in a lane of the same name was written."""
-    names = {lane.key: lane.name for lane in lanes(timeline)}
-    header = _rows([COLUMNS])
-    entries = chronological(timeline)
     if memo is None:
+        names = {lane.key: lane.name for lane in lanes(timeline)}
+        entries = chronological(timeline)
+        header = _rows([COLUMNS])
         return header + "".join([_entry_rows(e, names.get(dossier_key(timeline, e), "")) for e in entries])
-    parts = [header.encode("utf-8", "surrogatepass")]
-    for entry in entries:
-        lane = names.get(dossier_key(timeline, entry), "")
-        key = f"{memo.entry_key(entry)}:{context_key(lane)}"
-        parts.append(memo.get("events.csv", key, partial(_entry_rows, entry, lane)))
-    return b"".join(parts)
+    return b"".join(csv_pieces(timeline, memo))
+
+
+def csv_pieces(timeline: Timeline, memo: Fragments) -> list[bytes]:
+    """:func:`render_csv`'s bytes with ``memo``, in pieces (the header, each entry's rows),
+    looked up in one pass."""
+    names = {lane.key: lane.name for lane in lanes(timeline)}
+    entries = chronological(timeline)
+    lane_of = [names.get(dossier_key(timeline, e), "") for e in entries]
+    contexts = {name: context_key(name) for name in set(lane_of)}  # one digest per lane
+    keys = [f"{memo.entry_key(e)}:{contexts[lane]}" for e, lane in zip(entries, lane_of, strict=True)]
+    parts = memo.get_all("events.csv", keys, lambda i: _entry_rows(entries[i], lane_of[i]))
+    return [_rows([COLUMNS]).encode("utf-8", "surrogatepass"), *parts]
 
 
 def _rows(rows: Iterable[Sequence[object]]) -> str:

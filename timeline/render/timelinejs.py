@@ -11,11 +11,11 @@ from __future__ import annotations
 import html
 import json
 import re
-from functools import partial
+from collections.abc import Iterator
 from typing import Any
 
 from timeline.fragments import Fragments, context_key
-from timeline.jsontext import json_text
+from timeline.jsontext import _encoder, _Unsupported, json_text
 from timeline.model import Entry, Timeline
 from timeline.render._common import (
     chronological,
@@ -124,25 +124,40 @@ def render_timelinejs(timeline: Timeline, memo: Fragments | None = None) -> str 
     """
     if memo is None:
         return json_text(timelinejs_data(timeline), indent=2, sort_keys=True) + "\n"
+    return b"".join(timelinejs_pieces(timeline, memo))
+
+
+def timelinejs_pieces(timeline: Timeline, memo: Fragments) -> Iterator[bytes]:
+    """:func:`render_timelinejs`'s bytes with ``memo``, in pieces: the document cut at each
+    slide's place and the slides (looked up in one pass)."""
     names = {lane.key: lane.name for lane in lanes(timeline)}
-    parts: list[bytes] = []
-    for entry in chronological(timeline):
-        group = names.get(dossier_key(timeline, entry), "")
-        key = f"{memo.entry_key(entry)}:{context_key(group)}"
-        part = memo.get("timelinejs.json", key, partial(_slide_json, entry, group))
-        if part:
-            parts.append(part)
+    entries = chronological(timeline)
+    group_of = [names.get(dossier_key(timeline, e), "") for e in entries]
+    contexts = {name: context_key(name) for name in set(group_of)}  # one digest per lane
+    keys = [f"{memo.entry_key(e)}:{contexts[g]}" for e, g in zip(entries, group_of, strict=True)]
+    parts = [p for p in memo.get_all("timelinejs.json", keys, lambda i: _slide_json(entries[i], group_of[i])) if p]
     # the document around the slides: the generic encoder's, with a placeholder slide in each
     # place, cut at the placeholders
     mark = "\x00slide\x00"
     text = json_text(_document([mark] * len(parts), len(names), timeline), indent=2, sort_keys=True) + "\n"
     pieces = text.split(json.dumps(mark))
     if len(pieces) != len(parts) + 1:  # a title holding the placeholder: no cutting then
-        return json_text(timelinejs_data(timeline), indent=2, sort_keys=True) + "\n"
-    out = [pieces[0].encode("utf-8", "surrogatepass")]
+        whole = json_text(timelinejs_data(timeline), indent=2, sort_keys=True) + "\n"
+        return iter([whole.encode("utf-8", "surrogatepass")])
+    return _interleave(pieces, parts)
+
+
+def _interleave(pieces: list[str], parts: list[bytes]) -> Iterator[bytes]:
+    encoded: dict[str, bytes] = {}  # the same separator between slides again and again
+    yield pieces[0].encode("utf-8", "surrogatepass")
     for part, piece in zip(parts, pieces[1:], strict=True):
-        out += [part, piece.encode("utf-8", "surrogatepass")]
-    return b"".join(out)
+        yield part
+        done = encoded.get(piece)
+        if done is None:
+            done = piece.encode("utf-8", "surrogatepass")
+            if len(piece) < 256:
+                encoded[piece] = done
+        yield done
 
 
 def _slide_json(entry: Entry, group: str) -> str:
@@ -150,4 +165,13 @@ def _slide_json(entry: Entry, group: str) -> str:
     slide = _slide(entry, group)
     if slide is None:
         return ""
-    return json_text([slide], indent=2, sort_keys=True)[len("[\n  ") : -len("\n]")].replace("\n  ", "\n    ")
+    out: list[str] = []
+    try:
+        _SLIDE_ENCODER(slide, out, 2)  # one encoder for every slide: its key prefixes made once
+    except (_Unsupported, RecursionError, TypeError):  # json.dumps decides, as json_text does
+        return json_text([slide], indent=2, sort_keys=True)[len("[\n  ") : -len("\n]")].replace("\n  ", "\n    ")
+    return "".join(out)
+
+
+#: The encoder of :func:`_slide_json` (two-space indent, sorted keys).
+_SLIDE_ENCODER = _encoder(2, True)
