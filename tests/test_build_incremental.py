@@ -153,12 +153,17 @@ def test_sources_add_one_and_select(tmp_path: Path, work: Work) -> None:
     out = tmp_path / "out"
     pipeline.build([docs], out)  # every format, images too
     _same_as_plain(docs, out, tmp_path, formats=None)  # type: ignore[arg-type]
-    for p in sorted(DEV.glob("ip-*"))[:2]:
-        if not p.name.endswith(".events.json"):
-            shutil.copy(p, docs)
+    # a dev document sources/ lacks (its text and sidecar)
+    added = [
+        p for p in sorted(DEV.glob("ip-*"))
+        if not p.name.endswith(".events.json") and not (docs / p.name).exists()
+    ][:2]
+    assert [p.suffix for p in added] == [".json", ".txt"], added
+    for p in added:
+        shutil.copy(p, docs)
     _reset(work)
     pipeline.build([docs], out)
-    assert work.hits > work.made
+    assert work.hits > work.made > 0
     _same_as_plain(docs, out, tmp_path, formats=None)  # type: ignore[arg-type]
     # a narrowed build from the same cache
     sel = tmp_path / "sel"
@@ -201,8 +206,10 @@ def test_damaged_or_planted_memo_rows_are_made_again(
     parts = [k for k in rows if k.startswith(shards.PART_PREFIX)]
     frags = [k for k in rows if k.startswith(pipeline.FRAGMENTS_PREFIX)]
     assert parts and frags and shards.STATE_KEY in rows
-    # damage: a flipped byte in a part, a fragment and the join state
-    for key in (parts[0], frags[0], shards.STATE_KEY):
+    # damage: a flipped byte in a part, a fragment, the join state and the stored timeline
+    # (which a rebuild that finds every output current returns)
+    assert pipeline._Outputs.KEY in rows
+    for key in (parts[0], frags[0], shards.STATE_KEY, pipeline._Outputs.KEY):
         value = bytearray(rows[key])
         value[len(value) // 2] ^= 0xFF
         _set_memo(out, key, bytes(value))
@@ -221,6 +228,7 @@ def test_damaged_or_planted_memo_rows_are_made_again(
     part = next(k for k in rows if k.startswith(shards.PART_PREFIX))
     _set_memo(out, part, evil, zlib.crc32(evil))
     _set_memo(out, shards.STATE_KEY, evil, zlib.crc32(evil))
+    _set_memo(out, pipeline._Outputs.KEY, evil, zlib.crc32(evil))
     # and a slim row: a planted pickle with a sound checksum
     db = sqlite3.connect(out / FILENAME)
     with db:
@@ -371,9 +379,71 @@ def test_fragments_are_kept_in_buckets_and_old_rows_go(generated: Path, tmp_path
     with db:
         db.execute("INSERT INTO memo VALUES ('fragment:1:csv:old', X'00', 0)")
     db.close()
+    (out / "events.csv").unlink()  # else every output is current: nothing is written
     pipeline.build([docs], out, formats=["csv"], jobs=1)
     keys = [k for k, _ in _memo_rows(out)]
     assert not [k for k in keys if k.startswith("fragment:")]
     buckets = [k for k in keys if k.startswith(pipeline.FRAGMENTS_PREFIX)]
     assert 0 < len(buckets) <= pipeline.FRAGMENT_BUCKETS
     _same_as_plain(docs, out, tmp_path, ["csv"])
+
+
+def _stamps(out: Path) -> dict[str, tuple[int, int]]:
+    """Each output file's inode and modification time (TimeML files and the cache left out)."""
+    return {
+        p.name: (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in sorted(out.iterdir())
+        if p.is_file() and not p.name.startswith(FILENAME)
+    }
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing(
+    generated: Path, tmp_path: Path, work: Work
+) -> None:
+    """With every output still the file the last build wrote, made of the same documents and
+    options, a rebuild links nothing, makes no fragment and replaces no file; it returns the
+    timeline that build made. A changed document, a changed or missing output, or other
+    options write again, and the files are those a build without the cache writes."""
+    docs = tmp_path / "docs"
+    shutil.copytree(generated / "docs", docs)
+    out = tmp_path / "out"
+    first = pipeline.build([docs], out, formats=FORMATS, jobs=1)
+    before = _stamps(out)
+    assert {"events.json", "timeline.json", "graph.json", "timeline.html"} <= set(before)
+
+    _reset(work)
+    again = pipeline.build([docs], out, formats=FORMATS, jobs=1)
+    assert work.linked == [] and work.made == 0 and work.hits == 0
+    assert _stamps(out) == before
+    assert again.timeline == first.timeline and again.timeline.extra == first.timeline.extra
+    assert (again.documents, again.events) == (first.documents, first.events) == (60, first.events)
+    assert again.outputs == first.outputs
+    assert [x.document.path for x in again.extractions] == [
+        x.document.path for x in first.extractions
+    ]
+
+    # an output replaced by hand: every output written again (the same bytes as a plain build)
+    (out / "events.csv").write_text("edited\n", encoding="utf-8")
+    _reset(work)
+    pipeline.build([docs], out, formats=FORMATS, jobs=1)
+    assert work.hits > 0
+    _same_as_plain(docs, out, tmp_path)
+    before = _stamps(out)
+
+    # another selection of formats, then back: written each time
+    pipeline.build([docs], out, formats=["csv"], jobs=1)
+    assert _stamps(out)["events.csv"] != before["events.csv"]
+    _reset(work)
+    pipeline.build([docs], out, formats=FORMATS, jobs=1)
+    assert work.hits > 0
+    before = _stamps(out)
+
+    # a document changed: written again
+    changed = sorted(docs.glob("*.txt"))[5]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    _reset(work)
+    pipeline.build([docs], out, formats=FORMATS, jobs=1)
+    assert work.hits > 0
+    after = _stamps(out)
+    assert all(after[name] != before[name] for name in before)
+    _same_as_plain(docs, out, tmp_path)
