@@ -743,6 +743,7 @@ def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None) -> _Linked:
     link_sharded`), reading back only the records of shards whose documents changed and
     taking the others' linked parts from the cache's memo; without, all in memory."""
     from timeline import link
+    from timeline.link import linker
     from timeline.link.facts import DocumentFacts
     from timeline.link.shards import PART_PREFIX, doc_keys, link_sharded
 
@@ -769,9 +770,12 @@ def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None) -> _Linked:
     memo = _LinkMemo(cache)
     everything: dict[str, Extraction] = {}
     every_fact: dict[str, DocumentFacts] = {}
-    if not any(k.startswith(PART_PREFIX) for k in memo):
+    if not any(k.startswith(PART_PREFIX) for k in memo) and (
+        sum(s.events for s in slims.values()) <= linker.HOLD_EVENTS
+    ):
         # nothing linked before (a first build): every shard is linked, and one bulk read
-        # of every record costs half of one read per shard
+        # of every record costs half of one read per shard (a corpus of more events is read
+        # a group at a time, see linker.link_part_streamed)
         xs, every_fact = corpus.load(cache)
         everything = {x.document.path: x for x in xs}
         del xs
@@ -1464,6 +1468,7 @@ def _extract_streaming(
     import dataclasses
 
     from timeline.cache import BuiltHit, decode_record
+    from timeline.link import linker
     from timeline.parallel import MIN_TASKS_FOR_POOL, WorkerPool
 
     date = _check_date(date)
@@ -1485,6 +1490,7 @@ def _extract_streaming(
     slims: list[bytes] = []  # each document's slim row (:class:`_Slim`), in order
     versions: list[str] = []  # what each document is (its cache key, else its record's hash)
     decoded: dict[str, tuple[Extraction, DocumentFacts]] = {}  # a cold build's, by key
+    decoded_events = 0  # beyond HOLD_EVENTS, linking reads the records from the cache
     taken: set[str] = set()
     keys = _Keys(cache) if cache is not None else None
     written = cache.written() if cache is not None and timeml_dir is not None else {}
@@ -1611,8 +1617,12 @@ def _extract_streaming(
                 elif keep and key is not None:
                     load_now.append(key)
                     held.append(None)
-                elif fresh and made is not None and key is not None:
-                    decoded[key] = decode_record(made.entry.record)
+                elif (
+                    fresh and made is not None and key is not None
+                    and decoded_events <= linker.HOLD_EVENTS
+                ):
+                    decoded[key] = record = decode_record(made.entry.record)
+                    decoded_events += len(record[0].events)
             for _ in results:  # never happens: one result per job
                 raise AssertionError("a worker result without its document")
             if load_now and cache is not None:

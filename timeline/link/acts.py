@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import bisect
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -129,7 +130,9 @@ def act_key(celex: str | None) -> str | None:
     """The identity of an act for linking: the CELEX number without a version suffix."""
     if not celex:
         return None
-    return _VERSION_SUFFIX.sub("", celex.strip().upper()) or None
+    # interned: linking keeps an act's key in every item, block and count that names it
+    key = _VERSION_SUFFIX.sub("", celex.strip().upper())
+    return sys.intern(key) if key else None
 
 
 def celex_year(celex: str) -> int | None:
@@ -603,9 +606,18 @@ class TitleIndex:
 
         ``facts`` (by document path) stand for the texts: a document without them is read.
         """
+        index = cls()
+        index.add_extractions(extractions, facts)
+        return index
+
+    def add_extractions(
+        self, extractions: Iterable[Extraction], facts: Mapping[str, DocumentFacts] | None = None
+    ) -> None:
+        """Add the titles of more documents, as :meth:`from_extractions` reads them (a corpus
+        read a group of documents at a time gives the index of it read at once)."""
         from timeline.link.facts import text_titles
 
-        index = cls()
+        index = self
         for x in extractions:
             doc = x.document
             lang = doc.language
@@ -624,7 +636,6 @@ class TitleIndex:
                 for act in event.acts:
                     if act.celex and act.label:
                         index._add_title(act.celex, act.label, lang, doc.path, "event")
-        return index
 
     def _add_title(
         self, celex: str, title: str, lang: str | None, document: str, origin: str

@@ -30,7 +30,7 @@ import hashlib
 import heapq
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -159,67 +159,44 @@ def collect_relations(
     for x in extractions:
         found.extend(facts[x.document.path].relations)
     found.extend(index.proposal_relations())
+    return _unique_relations(found)
+
+
+def _unique_relations(found: Iterable[ActRelation]) -> list[ActRelation]:
+    """One relation per (source, relation, target, document): the first by span, sorted."""
     unique: dict[tuple[str, str, str, str], ActRelation] = {}
     for rel in sorted(found, key=lambda r: (r.source, r.relation, r.target, r.document, r.span)):
         unique.setdefault((rel.source, rel.relation, rel.target, rel.document), rel)
     return list(unique.values())
 
 
-def _misprints(
-    extractions: Sequence[Extraction], ctx: _Context, facts: Mapping[str, DocumentFacts]
-) -> dict[tuple[str, str], str]:
-    """(document, act) -> the document's own act, for a misprinted number in a legal act's heading.
+@dataclass(slots=True)
+class _Read:
+    """What the first pass over a part's documents (:func:`_read_documents`) keeps besides the
+    context: the relations their texts state, the documents, and for the misprints where each
+    act is named and what each document's head names."""
 
-    The Official Journal prints "DIRECTIVE 2011/92/EU" atop Directive 2011/93/EU. When a document
-    that is act X heads itself with an act of X's sector, year and type but another number, which
-    only documents that are X name and no document is, the heading means X.
-    """
-    named_in: dict[str, set[str]] = defaultdict(set)
-    heads: dict[str, list[actmod.ActMention]] = {}
-    for x in extractions:
-        mentions = facts[x.document.path].mentions
-        for m in mentions:
-            key = act_key(m.celex)
-            if key:
-                named_in[key].add(x.document.path)
-        heads[x.document.path] = [m for m in mentions if m.start < actmod.HEAD_ZONE]
-    owns = {k for k in ctx.own_acts.values() if k}
-    out: dict[tuple[str, str], str] = {}
-    for x in extractions:
-        path = x.document.path
-        own = ctx.own_acts.get(path)
-        if not own:
-            continue
-        for m in heads[path]:
-            key = act_key(m.celex)
-            if (
-                key
-                and key != own
-                and key not in owns
-                and all(ctx.own_acts.get(p) == own for p in named_in[key])
-                and actmod.same_series(key, own)
-            ):
-                out[(path, key)] = own
-                ctx.corrections.append(
-                    {"document": path, "as_written": m.text, "read_as": own, "rule": "misprint"}
-                )
-    return out
+    relations: list[ActRelation] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    named_in: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    heads: dict[str, list[actmod.ActMention]] = field(default_factory=dict)
 
 
-def _items(
-    extractions: Sequence[Extraction], ctx: _Context, facts: Mapping[str, DocumentFacts]
-) -> list[_Item]:
-    items: list[_Item] = []
-    # one object per distinct set, span and label tuple: a corpus's events name the same few
-    # acts and procedures over and over, and every item holds its sets while linking
-    shared: dict[Any, Any] = {}
-    for x in extractions:
-        ctx.own_acts[x.document.path] = act_key(actmod.document_act(x.document))
-    misprints = _misprints(extractions, ctx, facts)
+def _read_documents(
+    extractions: Sequence[Extraction],
+    facts: Mapping[str, DocumentFacts],
+    ctx: _Context,
+    read: _Read,
+) -> None:
+    """The first pass over some documents of a part (in path order, after those read before):
+    their titles into the index, and what every document tells before any event is linked."""
+    ctx.index.add_extractions(extractions, facts)
     for x in extractions:
         doc = x.document
         known = facts[doc.path]
-        own = actmod.document_act(doc)
+        read.documents.append(doc)
+        read.relations.extend(known.relations)
+        ctx.own_acts[doc.path] = act_key(actmod.document_act(doc))
         # The procedures a document's header names ("2010/0064(COD) Combating ...",
         # "/* COM/2010/0094 final - COD 2010/0064 */"): where its act-less events belong.
         ctx.own_procedures[doc.path] = known.header_procedures
@@ -231,6 +208,63 @@ def _items(
             key = act_key(mention.celex)
             if key:
                 ctx.mentions.setdefault(key, Counter())[(doc.language or "", mention.text)] += 1
+                read.named_in[key].add(doc.path)
+        read.heads[doc.path] = [m for m in known.mentions if m.start < actmod.HEAD_ZONE]
+
+
+def _misprints(ctx: _Context, read: _Read) -> dict[tuple[str, str], str]:
+    """(document, act) -> the document's own act, for a misprinted number in a legal act's heading.
+
+    The Official Journal prints "DIRECTIVE 2011/92/EU" atop Directive 2011/93/EU. When a document
+    that is act X heads itself with an act of X's sector, year and type but another number, which
+    only documents that are X name and no document is, the heading means X.
+    """
+    owns = {k for k in ctx.own_acts.values() if k}
+    out: dict[tuple[str, str], str] = {}
+    for path, own in ctx.own_acts.items():
+        if not own:
+            continue
+        for m in read.heads[path]:
+            key = act_key(m.celex)
+            if (
+                key
+                and key != own
+                and key not in owns
+                and all(ctx.own_acts.get(p) == own for p in read.named_in[key])
+                and actmod.same_series(key, own)
+            ):
+                out[(path, key)] = own
+                ctx.corrections.append(
+                    {"document": path, "as_written": m.text, "read_as": own, "rule": "misprint"}
+                )
+    return out
+
+
+def _slim(event: Event) -> Event:
+    """The event as merging reads it once its item is made (date, kind and actors): an item of
+    a part read a group at a time outlives its record, and the sentence, time expression and
+    acts are in its source and sets."""
+    return Event(
+        event.date, event.precision, event.earliest, event.latest, event.status, event.type,
+        (), (), event.actors, "", None, language=event.language, page=event.page,
+    )
+
+
+def _add_items(
+    extractions: Sequence[Extraction],
+    facts: Mapping[str, DocumentFacts],
+    ctx: _Context,
+    misprints: Mapping[tuple[str, str], str],
+    shared: dict[Any, Any],
+    items: list[_Item],
+    slim: bool = False,
+) -> None:
+    """The items of some documents of a part (in path order, after those made before); with
+    ``slim`` their events keep only what merging reads (:func:`_slim`)."""
+    for x in extractions:
+        doc = x.document
+        known = facts[doc.path]
+        own = actmod.document_act(doc)
         ids = _doc_ids(doc, own)
         for event, quote in zip(x.events, known.quotes, strict=True):
             resolved, matches = actmod.resolve_acts(event.acts, ctx.index, doc.language, doc.path)
@@ -249,6 +283,8 @@ def _items(
                 else a
                 for a in resolved
             )
+            # one object per distinct set and label tuple: a corpus's events name the same few
+            # acts and procedures over and over, and every item holds its sets while linking
             keys = frozenset(k for k in (act_key(a.celex) for a in resolved) if k)
             keys = shared.setdefault(keys, keys)
             labels = tuple(
@@ -261,7 +297,7 @@ def _items(
             items.append(
                 _Item(
                     len(items),
-                    event,
+                    _slim(event) if slim else event,
                     doc,
                     resolved,
                     keys,
@@ -273,7 +309,6 @@ def _items(
                     act_key(own),
                 )
             )
-    return items
 
 
 # --- merging ------------------------------------------------------------------------------
@@ -1012,10 +1047,74 @@ def link_part(
     (a shard, :mod:`timeline.link.shards`); :func:`combine` makes the timeline of the parts."""
     extractions = sorted(extractions, key=lambda x: x.document.path)
     facts = facts_by_path(extractions, dict(facts or {}))
-    index = TitleIndex.from_extractions(extractions, facts)
-    ctx = _Context(index=index, relations=[], title_matches=[])
-    items = _items(extractions, ctx, facts)
-    ctx.relations = collect_relations(extractions, index, facts)
+    return _link_groups(lambda: iter([(extractions, facts)]), hold=None)
+
+
+#: Documents a part read a group at a time (:func:`link_part_streamed`) reads at once.
+STREAM_DOCS = 64
+#: Events of a part read a group at a time whose records are held between the two passes; a
+#: larger part reads its records again (its memory then grows with its events, not their
+#: records: about 1.3 KB of record per event against 0.5 KB of linking).
+HOLD_EVENTS = 50_000
+
+_Groups = Callable[[], Iterator[tuple[Sequence[Extraction], Mapping[str, DocumentFacts]]]]
+
+
+def link_part_streamed(
+    paths: Sequence[str],
+    load: Callable[[list[str]], tuple[Sequence[Extraction], Mapping[str, DocumentFacts]]],
+    *,
+    group: int | None = None,
+    hold: int | None = None,
+) -> LinkedPart:
+    """:func:`link_part` of the documents at ``paths``, read by ``load(paths)`` (their
+    extractions and facts) ``group`` documents at a time, in path order; the same part.
+
+    Linking reads every document before it makes the first item (titles, misprints), so the
+    documents are read twice unless their events are ``hold`` or fewer: then the records of
+    the first reading are kept. Otherwise each group's records are let go once read, and an
+    item keeps only its source and what merging reads of its event. ``group`` and ``hold``
+    default to :data:`STREAM_DOCS` and :data:`HOLD_EVENTS`.
+    """
+    ordered = sorted(paths)
+    size = STREAM_DOCS if group is None else group
+    limit = HOLD_EVENTS if hold is None else hold
+
+    def groups() -> Iterator[tuple[Sequence[Extraction], Mapping[str, DocumentFacts]]]:
+        for start in range(0, len(ordered), size):
+            xs, fs = load(ordered[start : start + size])
+            xs = sorted(xs, key=lambda x: x.document.path)
+            yield xs, facts_by_path(xs, dict(fs))
+
+    return _link_groups(groups, hold=limit)
+
+
+def _link_groups(groups: _Groups, hold: int | None) -> LinkedPart:
+    """:func:`link_part` of the documents ``groups()`` gives (called once or twice, the same
+    groups each time, in path order): records held between the passes up to ``hold`` events
+    (None: all)."""
+    ctx = _Context(index=TitleIndex(), relations=[], title_matches=[])
+    read = _Read()
+    held: list[tuple[Sequence[Extraction], Mapping[str, DocumentFacts]]] | None = []
+    events = 0
+    for xs, fs in groups():
+        _read_documents(xs, fs, ctx, read)
+        if held is not None:
+            events += sum(len(x.events) for x in xs)
+            if hold is None or events <= hold:
+                held.append((xs, fs))
+            else:
+                held = None
+        del xs, fs
+    index = ctx.index
+    misprints = _misprints(ctx, read)
+    items: list[_Item] = []
+    shared: dict[Any, Any] = {}
+    for xs, fs in held if held is not None else groups():
+        _add_items(xs, fs, ctx, misprints, shared, items, slim=held is None)
+        del xs, fs
+    del held, shared
+    ctx.relations = _unique_relations([*read.relations, *index.proposal_relations()])
     components = _components(items, ctx.relations, ctx)
     node_dossier: dict[str, str] = {}
     dossier_defs: list[tuple[str, tuple[str | None, str], set[str]]] = []
@@ -1043,7 +1142,7 @@ def link_part(
         if did in used
     )
     return LinkedPart(
-        documents=tuple(x.document for x in extractions),
+        documents=tuple(read.documents),
         entries=tuple(entries),
         dossiers=dossiers,
         open_plans=tuple(open_plans),

@@ -79,10 +79,16 @@ from functools import lru_cache
 from typing import Any
 
 from timeline.link import acts as actmod
-from timeline.link import dates
+from timeline.link import dates, linker
 from timeline.link.acts import TITLE_THRESHOLD, act_key, normalize, similarity
 from timeline.link.facts import DocumentFacts, document_facts
-from timeline.link.linker import LABEL_THRESHOLD, LinkedPart, combine, link_part
+from timeline.link.linker import (
+    LABEL_THRESHOLD,
+    LinkedPart,
+    combine,
+    link_part,
+    link_part_streamed,
+)
 from timeline.model import ActRef, Document, Entry, Extraction, Source, Timeline
 
 #: Bump when what a shard's key or a linked part holds changes (memoised parts of older
@@ -749,9 +755,12 @@ def link_sharded(
                 except Exception:  # a damaged or older cache entry is linked again
                     part = None
         if part is None:
-            extractions, facts = load(list(shard))
-            part = link_part(extractions, facts)
-            del extractions, facts
+            if len(shard) > linker.STREAM_DOCS:  # read a group at a time (records let go)
+                part = link_part_streamed(list(shard), load)
+            else:
+                extractions, facts = load(list(shard))
+                part = link_part(extractions, facts)
+                del extractions, facts
             if key is not None and memo is not None:
                 memo[key] = encode_part(part)
         parts.append(part)
