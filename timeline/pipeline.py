@@ -1374,6 +1374,13 @@ def _extract_streaming(
                 # another process while this one checks the cached documents
                 todo = [dataclasses.replace(j, task=dataclasses.replace(j.task, warm=False))
                         for j in todo]
+            elif not pool.runs_here(len(todo)):
+                # the link rules (the facts and shard keys each worker reads) made here before
+                # the workers are forked: they inherit them instead of each making them, and
+                # this process links with them later anyway
+                from timeline.link import resources as link_resources
+
+                link_resources.load()
             results = pool.imap(_build_one, todo, progress=step)
             if fresh and todo and not pool.runs_here(len(todo)) and not held_paused:
                 # the records decoded here pile up: the cyclic collector would walk them again
