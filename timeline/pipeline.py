@@ -604,7 +604,7 @@ def build(
                 cache.flush()  # what was extracted is kept, whatever happens next
             if not corpus.keys:
                 raise NothingUsableError(corpus.failures)
-            linked = _link_corpus(corpus, cache)
+            linked = _link_corpus(corpus, cache, jobs)
             timeline = linked.timeline
             if act or procedure or dossier:
                 timeline = link.select(timeline, act=act, procedure=procedure, dossier=dossier)
@@ -674,10 +674,11 @@ class _Linked:
     events: int
 
 
-def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None) -> _Linked:
+def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None, jobs: int = 1) -> _Linked:
     """Link the corpus: with a cache, shard by shard (:func:`~timeline.link.shards.
     link_sharded`), reading back only the records of shards whose documents changed and
-    taking the others' linked parts from the cache's memo; without, all in memory."""
+    taking the others' linked parts from the cache's memo; without, all in memory. With
+    ``jobs`` > 1 a large link is shared with a forked process (``link_sharded``'s ``jobs``)."""
     from timeline import link
     from timeline.link.facts import DocumentFacts
     from timeline.link.shards import PART_PREFIX, doc_keys, link_sharded
@@ -719,7 +720,7 @@ def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None) -> _Linked:
 
     with paused_gc():
         timeline = link_sharded(
-            {p: slims[p].keys for p in paths}, load, memo=memo, versions=versions
+            {p: slims[p].keys for p in paths}, load, memo=memo, versions=versions, jobs=jobs
         )
     # the graph reads each document's metadata (the timeline's documents: every document's)
     # and the procedures its head names
