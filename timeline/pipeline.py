@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from timeline.cache import BuiltRecord, EncodedBuilt, ExtractionCache
     from timeline.fragments import Fragments
     from timeline.link.facts import DocumentFacts
-    from timeline.link.shards import DocKeys
+    from timeline.link.shards import DocKeys, JoinState
 
 #: Seconds one document may take to load and extract before it is reported and skipped.
 DEFAULT_TIMEOUT = 120.0
@@ -720,7 +720,8 @@ def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None, jobs: int = 1) 
 
     with paused_gc():
         timeline = link_sharded(
-            {p: slims[p].keys for p in paths}, load, memo=memo, versions=versions, jobs=jobs
+            {p: slims[p].keys for p in paths}, load, memo=memo, versions=versions, jobs=jobs,
+            state=corpus.joins if not any(k.startswith(PART_PREFIX) for k in memo) else None,
         )
     # the graph reads each document's metadata (the timeline's documents: every document's)
     # and the procedures its head names
@@ -986,6 +987,10 @@ BATCH_BYTES = 64_000_000
 #: TimeML files written before their data is synced to disk and they are renamed into place.
 TIMEML_FLUSH = 1000
 
+#: Documents whose shard-join strings a cold build compares at once while its workers run
+#: (:class:`~timeline.link.shards.JoinsAhead`): the last ones are compared when linking.
+JOINS_AHEAD_EVERY = 500
+
 
 @dataclass(frozen=True, slots=True)
 class _Corpus:
@@ -1010,6 +1015,9 @@ class _Corpus:
     #: records of a cold build decoded as they came from the workers (cache key -> record),
     #: each taken out by the first :meth:`load` that asks for it (later ones read the cache)
     decoded: dict[str, tuple[Extraction, DocumentFacts]] = field(default_factory=dict)
+    #: the string joins of the shard partition, made while the workers ran (a cold build with
+    #: workers: :class:`~timeline.link.shards.JoinsAhead`), else None
+    joins: JoinState | None = None
 
     def load(
         self, cache: ExtractionCache | None, paths: Sequence[str] | None = None
@@ -1339,6 +1347,8 @@ def _extract_streaming(
     want_timeml = timeml_dir is not None
     first = True
     held_paused = False
+    ahead = None  # the shard joins made while the workers run (a cold build with workers)
+    arrived: list[DocKeys] = []  # shard keys of documents not yet given to ``ahead``
     with WorkerPool(jobs, dask_address) as pool, files, contextlib.ExitStack() as holding:
         for batch in batches:
             paths = [i for i in batch if not isinstance(i, Failure)]
@@ -1383,6 +1393,10 @@ def _extract_streaming(
 
                 link_resources.load()
             results = pool.imap(_build_one, todo, progress=step)
+            if fresh and cache is not None and ahead is None and not pool.runs_here(len(todo)):
+                from timeline.link.shards import JoinsAhead
+
+                ahead = JoinsAhead()
             if fresh and todo and not pool.runs_here(len(todo)) and not held_paused:
                 # the records decoded here pile up: the cyclic collector would walk them again
                 # and again (a third of their decoding); paused once the workers have started,
@@ -1460,6 +1474,14 @@ def _extract_streaming(
                     held.append(None)
                 elif fresh and made is not None and key is not None:
                     decoded[key] = decode_record(made.entry.record)
+                if ahead is not None and slim:
+                    try:
+                        arrived.append(_slim_of(slim).keys)
+                    except ValueError:
+                        pass  # linking reads it from the record, and joins its strings then
+                    if len(arrived) >= JOINS_AHEAD_EVERY:
+                        ahead.add(arrived)
+                        arrived.clear()
             for _ in results:  # never happens: one result per job
                 raise AssertionError("a worker result without its document")
             if load_now and cache is not None:
@@ -1479,7 +1501,7 @@ def _extract_streaming(
         events_json.write(b"[]\n" if first else b"\n]\n")
     return _Corpus(
         tuple(kept), facts, tuple(timeml), tuple(failures), tuple(order), tuple(slims),
-        tuple(versions), decoded,
+        tuple(versions), decoded, ahead.state if ahead is not None else None,
     )
 
 

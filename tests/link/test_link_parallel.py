@@ -95,3 +95,30 @@ def test_a_failed_fork_is_linked_here(dev_dir: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(parallel, "fork_call", lambda *a, **k: broken)
     got = shards.link_sharded(keys, _loader(slim, facts, []), jobs=2)
     assert link.timeline_to_json(got) == whole
+
+
+def test_joins_made_ahead_give_the_same_shards(dev_dir: Path) -> None:
+    slim, facts, keys, versions = _setup(dev_dir)
+    docs = [keys[p] for p in sorted(keys)]
+    whole = shards.JoinState()
+    expected = shards.partition(docs, whole)
+    ahead = shards.JoinsAhead()
+    for n in range(0, len(docs), 5):  # in batches, as a build's documents arrive
+        ahead.add(docs[n : n + 5])
+    compared = ahead.state.compared
+    assert compared > 0
+    assert shards.partition(docs, ahead.state) == expected
+    assert ahead.state.compared == compared  # partition found every join made
+    # half ahead, the rest compared by partition: the same shards again
+    half = shards.JoinsAhead()
+    half.add(docs[: len(docs) // 2])
+    assert shards.partition(docs, half.state) == expected
+    # the state made ahead is kept in the memo (a rebuild reads it)
+    memo: dict[str, bytes] = {}
+    got = shards.link_sharded(
+        keys, _loader(slim, facts, []), memo=memo, versions=versions, state=ahead.state
+    )
+    assert shards.STATE_KEY in memo
+    assert link.timeline_to_json(got) == link.timeline_to_json(
+        link.link(list(slim.values()), facts)
+    )

@@ -410,6 +410,40 @@ class JoinState:
         return (self.titles.changes, self.whole.changes, self.labels.changes)
 
 
+class JoinsAhead:
+    """The string joins of :func:`partition` made ahead, a batch of documents at a time, while
+    a build's documents still arrive (it then waits on its workers; the joins would otherwise
+    be made after them, on one core). Each :meth:`add` compares only the new strings (as a
+    rebuild's :class:`JoinState` does), and :func:`partition` given :attr:`state` finds every
+    pair made: the same shards."""
+
+    def __init__(self, state: JoinState | None = None) -> None:
+        self.state = state if state is not None else JoinState()
+        self._titles: tuple[set[str], set[str]] = (set(), set())  # (queries, targets)
+        self._whole: tuple[set[str], set[str]] = (set(), set())
+        self._labels: tuple[set[str], set[str]] = (set(), set())
+
+    def add(self, docs: Iterable[DocKeys]) -> None:
+        """Add documents' strings and compare them (the sets :func:`partition` compares)."""
+        title_q, title_t = self._titles
+        whole_q, whole_t = self._whole
+        label_q, label_t = self._labels
+        for d in docs:
+            for t in d.titles:
+                title_t.add(t[0])
+                whole_t.add(t[0])
+                whole_t.add(t[1])
+                if t[2] and t[3]:
+                    title_q.add(t[0])  # a proposal title with a kind
+            for p in d.probes:
+                (whole_q if p[1] else title_q).add(p[0])
+            label_q.update(d.labels)
+            label_t.update(d.act_labels)
+        self.state.titles.update(title_q, title_t)
+        self.state.whole.update(whole_q, whole_t)
+        self.state.labels.update(label_q, label_t)
+
+
 class _UnionFind:
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
@@ -772,7 +806,9 @@ def link_sharded(
         state = load_state(memo)
     size = state.size()
     found = partition(keys.values(), state)
-    if memo is not None and state.size() != size:
+    if memo is not None and (
+        state.size() != size or (STATE_KEY not in memo and state.compared)
+    ):  # changed here, or made ahead (:class:`JoinsAhead`) and not kept yet
         memo[STATE_KEY] = encode_state(state)
     parts: list[LinkedPart | None] = []
     part_keys: list[str | None] = []
