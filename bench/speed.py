@@ -273,6 +273,7 @@ def _worker(tool: str, texts: list[Text], arg: str) -> dict[str, Any]:
             jobs = int(os.environ.get("BENCH_JOBS", "1"))
             streaming = pipeline._extract_streaming
             load = pipeline._Corpus.load
+            link_corpus = pipeline._link_corpus
 
             def timed(*a: Any, **k: Any) -> Any:  # the extraction phase, timed apart
                 w, c = time.perf_counter(), _cpu()
@@ -291,13 +292,23 @@ def _worker(tool: str, texts: list[Text], arg: str) -> dict[str, Any]:
                         time.perf_counter() - w
                     )
 
+            def timed_link(*a: Any, **k: Any) -> Any:  # linking (read-back included)
+                w, c = time.perf_counter(), _cpu()
+                try:
+                    return link_corpus(*a, **k)
+                finally:
+                    phase["link_seconds"] = time.perf_counter() - w
+                    phase["link_cpu"] = _cpu() - c
+
             pipeline._extract_streaming = timed  # type: ignore[assignment]
             pipeline._Corpus.load = timed_load  # type: ignore[method-assign]
+            pipeline._link_corpus = timed_link  # type: ignore[assignment]
             try:
                 result = pipeline.build([folder], out, jobs=jobs)
             finally:
                 pipeline._extract_streaming = streaming  # type: ignore[assignment]
                 pipeline._Corpus.load = load  # type: ignore[method-assign]
+                pipeline._link_corpus = link_corpus  # type: ignore[assignment]
             n_events = len(result.timeline.entries)
             failures = len(result.failures)
         else:
@@ -481,12 +492,13 @@ def _build_row(
     print(f"build: {n} documents + 1, from the cache", file=sys.stderr)
     again = measure("build-again", [*corpus, extra], str(folder))
     shutil.rmtree(out, ignore_errors=True)
-    def split(r: dict[str, Any]) -> str:  # extraction phase + read-back + the rest, wall s
+    def split(r: dict[str, Any]) -> str:  # extraction + read-back + link + the rest, wall s
         if "extract_seconds" not in r:
             return "—"
         back = r.get("load_seconds", 0.0)
-        rest = r["seconds"] - r["extract_seconds"] - back
-        return f"{r['extract_seconds']:.1f} + {back:.1f} + {rest:.1f}"
+        linking = max(0.0, r.get("link_seconds", back) - back)
+        rest = r["seconds"] - r["extract_seconds"] - back - linking
+        return f"{r['extract_seconds']:.1f} + {back:.1f} + {linking:.1f} + {rest:.1f}"
 
     return (
         f"| {n:,} | {cold['chars'] / 1000:,.0f} | {cold['found']:,} | {cold['seconds']:.1f}"
@@ -695,8 +707,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 " others read from the cache. CPU = the build process and its workers. Page:"
                 " `bench/page.py` `page_open_seconds` (median of 3 opens in headless Chromium)."
                 " Split: wall seconds of the extraction phase (loading, cache, workers, TimeML,"
-                " events.json) + reading the documents back from the cache for linking + the"
-                " rest (link, graph, render).",
+                " events.json) + reading the documents back from the cache for linking +"
+                " linking (the shards, the joins; a cold build's largest links shared with a"
+                " forked process) + the rest (graph, writers, images; sessions before 6 had"
+                " linking in the rest).",
                 "",
                 "| docs | KB | entries | cold wall s | cold CPU s | cold split s |"
                 " incremental wall s | incremental CPU s | incremental split s |"

@@ -108,6 +108,37 @@ class WorkerPool:
         self.close()
 
 
+def fork_call(func: Callable[..., R], *args: Any) -> Callable[[], R] | None:
+    """Start ``func(*args)`` in one forked process, which sees this process's memory as it is
+    now (what it works on can be left in a module global: nothing big is pickled); returns a
+    function that waits for the result and gives it (call it once: it also stops the process),
+    or None when processes cannot be forked here (the caller then does the work itself).
+
+    ``func`` must be a module-level function and its result picklable.
+    """
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux
+        return None
+    from concurrent.futures import ProcessPoolExecutor
+
+    # a fork-context pool starts its process at the first submit: the copy is taken then
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        future = pool.submit(func, *args)
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+
+    def result() -> R:
+        try:
+            return future.result()
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+    return result
+
+
 def _counted(
     results: Iterator[R], total: int, progress: Callable[[int, int], None] | None
 ) -> Iterator[R]:

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from timeline.cache import BuiltRecord, EncodedBuilt, ExtractionCache
     from timeline.fragments import Fragments
     from timeline.link.facts import DocumentFacts
-    from timeline.link.shards import DocKeys
+    from timeline.link.shards import DocKeys, JoinState
 
 #: Seconds one document may take to load and extract before it is reported and skipped.
 DEFAULT_TIMEOUT = 120.0
@@ -684,7 +684,7 @@ def build(
                     loader=partial(_read_back, out / FILENAME, corpus),
                     timeline_loader=stored,
                 )
-            linked = _link_corpus(corpus, cache)
+            linked = _link_corpus(corpus, cache, jobs)
             timeline = linked.timeline
             if act or procedure or dossier:
                 timeline = link.select(timeline, act=act, procedure=procedure, dossier=dossier)
@@ -761,10 +761,11 @@ class _Linked:
     events: int
 
 
-def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None) -> _Linked:
+def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None, jobs: int = 1) -> _Linked:
     """Link the corpus: with a cache, shard by shard (:func:`~timeline.link.shards.
     link_sharded`), reading back only the records of shards whose documents changed and
-    taking the others' linked parts from the cache's memo; without, all in memory."""
+    taking the others' linked parts from the cache's memo; without, all in memory. With
+    ``jobs`` > 1 a large link is shared with a forked process (``link_sharded``'s ``jobs``)."""
     from timeline import link
     from timeline.link import linker
     from timeline.link.facts import DocumentFacts
@@ -793,9 +794,13 @@ def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None) -> _Linked:
     memo = _LinkMemo(cache)
     everything: dict[str, Extraction] = {}
     every_fact: dict[str, DocumentFacts] = {}
-    if not any(k.startswith(PART_PREFIX) for k in memo) and (
-        sum(s.events for s in slims.values()) <= linker.HOLD_EVENTS
-    ):
+    few = sum(s.events for s in slims.values()) <= linker.HOLD_EVENTS
+    if not few:
+        # a corpus of more events is linked in this process alone: the shards a forked
+        # process links are read whole before it starts (link_sharded's jobs), which would
+        # hold about half of the records at once
+        jobs = 1
+    if not any(k.startswith(PART_PREFIX) for k in memo) and few:
         # nothing linked before (a first build): every shard is linked, and one bulk read
         # of every record costs half of one read per shard (a corpus of more events is read
         # a group at a time, see linker.link_part_streamed)
@@ -810,7 +815,8 @@ def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None) -> _Linked:
 
     with paused_gc():
         timeline = link_sharded(
-            {p: slims[p].keys for p in paths}, load, memo=memo, versions=versions
+            {p: slims[p].keys for p in paths}, load, memo=memo, versions=versions, jobs=jobs,
+            state=corpus.joins if not any(k.startswith(PART_PREFIX) for k in memo) else None,
         )
     # the graph reads each document's metadata (the timeline's documents: every document's)
     # and the procedures its head names
@@ -1173,6 +1179,10 @@ BATCH_BYTES = 64_000_000
 #: TimeML files written before their data is synced to disk and they are renamed into place.
 TIMEML_FLUSH = 1000
 
+#: Documents whose shard-join strings a cold build compares at once while its workers run
+#: (:class:`~timeline.link.shards.JoinsAhead`): the last ones are compared when linking.
+JOINS_AHEAD_EVERY = 500
+
 
 @dataclass(frozen=True, slots=True)
 class _Corpus:
@@ -1197,6 +1207,9 @@ class _Corpus:
     #: records of a cold build decoded as they came from the workers (cache key -> record),
     #: each taken out by the first :meth:`load` that asks for it (later ones read the cache)
     decoded: dict[str, tuple[Extraction, DocumentFacts]] = field(default_factory=dict)
+    #: the string joins of the shard partition, made while the workers ran (a cold build with
+    #: workers: :class:`~timeline.link.shards.JoinsAhead`), else None
+    joins: JoinState | None = None
 
     def load(
         self, cache: ExtractionCache | None, paths: Sequence[str] | None = None
@@ -1528,6 +1541,8 @@ def _extract_streaming(
     want_timeml = timeml_dir is not None
     first = True
     held_paused = False
+    ahead = None  # the shard joins made while the workers run (a cold build with workers)
+    arrived: list[DocKeys] = []  # shard keys of documents not yet given to ``ahead``
     with WorkerPool(jobs, dask_address) as pool, files, contextlib.ExitStack() as holding:
         for batch in batches:
             paths = [i for i in batch if not isinstance(i, Failure)]
@@ -1564,7 +1579,18 @@ def _extract_streaming(
                 # another process while this one checks the cached documents
                 todo = [dataclasses.replace(j, task=dataclasses.replace(j.task, warm=False))
                         for j in todo]
+            elif not pool.runs_here(len(todo)):
+                # the link rules (the facts and shard keys each worker reads) made here before
+                # the workers are forked: they inherit them instead of each making them, and
+                # this process links with them later anyway
+                from timeline.link import resources as link_resources
+
+                link_resources.load()
             results = pool.imap(_build_one, todo, progress=step)
+            if fresh and cache is not None and ahead is None and not pool.runs_here(len(todo)):
+                from timeline.link.shards import JoinsAhead
+
+                ahead = JoinsAhead()
             if fresh and todo and not pool.runs_here(len(todo)) and not held_paused:
                 # the records decoded here pile up: the cyclic collector would walk them again
                 # and again (a third of their decoding); paused once the workers have started,
@@ -1646,6 +1672,14 @@ def _extract_streaming(
                 ):
                     decoded[key] = record = decode_record(made.entry.record)
                     decoded_events += len(record[0].events)
+                if ahead is not None and slim:
+                    try:
+                        arrived.append(_slim_of(slim).keys)
+                    except ValueError:
+                        pass  # linking reads it from the record, and joins its strings then
+                    if len(arrived) >= JOINS_AHEAD_EVERY:
+                        ahead.add(arrived)
+                        arrived.clear()
             for _ in results:  # never happens: one result per job
                 raise AssertionError("a worker result without its document")
             if load_now and cache is not None:
@@ -1665,7 +1699,7 @@ def _extract_streaming(
         events_json.write(b"[]\n" if first else b"\n]\n")
     return _Corpus(
         tuple(kept), facts, tuple(timeml), tuple(failures), tuple(order), tuple(slims),
-        tuple(versions), decoded,
+        tuple(versions), decoded, ahead.state if ahead is not None else None,
     )
 
 

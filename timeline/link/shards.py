@@ -416,6 +416,40 @@ class JoinState:
         return (self.titles.changes, self.whole.changes, self.labels.changes)
 
 
+class JoinsAhead:
+    """The string joins of :func:`partition` made ahead, a batch of documents at a time, while
+    a build's documents still arrive (it then waits on its workers; the joins would otherwise
+    be made after them, on one core). Each :meth:`add` compares only the new strings (as a
+    rebuild's :class:`JoinState` does), and :func:`partition` given :attr:`state` finds every
+    pair made: the same shards."""
+
+    def __init__(self, state: JoinState | None = None) -> None:
+        self.state = state if state is not None else JoinState()
+        self._titles: tuple[set[str], set[str]] = (set(), set())  # (queries, targets)
+        self._whole: tuple[set[str], set[str]] = (set(), set())
+        self._labels: tuple[set[str], set[str]] = (set(), set())
+
+    def add(self, docs: Iterable[DocKeys]) -> None:
+        """Add documents' strings and compare them (the sets :func:`partition` compares)."""
+        title_q, title_t = self._titles
+        whole_q, whole_t = self._whole
+        label_q, label_t = self._labels
+        for d in docs:
+            for t in d.titles:
+                title_t.add(t[0])
+                whole_t.add(t[0])
+                whole_t.add(t[1])
+                if t[2] and t[3]:
+                    title_q.add(t[0])  # a proposal title with a kind
+            for p in d.probes:
+                (whole_q if p[1] else title_q).add(p[0])
+            label_q.update(d.labels)
+            label_t.update(d.act_labels)
+        self.state.titles.update(title_q, title_t)
+        self.state.whole.update(whole_q, whole_t)
+        self.state.labels.update(label_q, label_t)
+
+
 class _UnionFind:
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
@@ -719,6 +753,38 @@ def load_state(memo: Mapping[str, bytes] | None) -> JoinState:
     return JoinState()
 
 
+#: Documents a :func:`link_sharded` call links at least for it to link some shards in a second
+#: process (with ``jobs`` > 1): below, forking costs more than it saves.
+PARALLEL_LINK_DOCS = 2000
+
+#: The shards' extractions and facts a forked process links (:func:`_link_forked`).
+_FORKED: list[tuple[Sequence[Extraction], Mapping[str, DocumentFacts]]] = []
+
+
+def _link_forked() -> list[bytes]:
+    """The linked parts of the shards in :data:`_FORKED`, encoded (:func:`encode_part`): the
+    work of the process :func:`link_sharded` forks."""
+    return [encode_part(link_part(xs, fs)) for xs, fs in _FORKED]
+
+
+def _share(shards: Sequence[Sequence[str]], todo: Sequence[int]) -> list[int]:
+    """The shards (indices into ``shards``, among ``todo``) a second process links so that it
+    and this one link about as many documents: the largest stays here, each next largest goes
+    to the lighter side."""
+    order = sorted(todo, key=lambda i: (-len(shards[i]), i))
+    if len(order) < 2:
+        return []
+    here, away = len(shards[order[0]]), 0
+    out: list[int] = []
+    for i in order[1:]:
+        if away < here:
+            away += len(shards[i])
+            out.append(i)
+        else:
+            here += len(shards[i])
+    return sorted(out)
+
+
 def link_sharded(
     keys: Mapping[str, DocKeys],
     load: Callable[[list[str]], tuple[Sequence[Extraction], Mapping[str, DocumentFacts]]],
@@ -726,6 +792,7 @@ def link_sharded(
     memo: MutableMapping[str, bytes] | None = None,
     versions: Mapping[str, str] | None = None,
     state: JoinState | None = None,
+    jobs: int = 1,
 ) -> Timeline:
     """:func:`timeline.link.link` of the documents of ``keys`` (path -> :func:`doc_keys`), one
     shard at a time: ``load(paths)`` gives a shard's extractions and facts (the build reads
@@ -734,16 +801,26 @@ def link_sharded(
     With ``memo`` and ``versions`` (path -> the document's cache key), each shard's linked
     part is kept in ``memo`` (pickled) under its documents' keys and reused while they are
     the same; parts of shards that are gone are deleted, and the string joins are kept too.
+
+    With ``jobs`` > 1 and at least :data:`PARALLEL_LINK_DOCS` documents to link, a forked
+    process links about half of them (the shards :func:`_share` picks, loaded before it
+    starts, so ``load`` is only ever called here) while this one links the others; its parts
+    come back encoded, as the memo keeps them, so the result is the same.
     """
+    global _FORKED
     if state is None:
         state = load_state(memo)
     size = state.size()
     found = partition(keys.values(), state)
-    if memo is not None and state.size() != size:
+    if memo is not None and (
+        state.size() != size or (STATE_KEY not in memo and state.compared)
+    ):  # changed here, or made ahead (:class:`JoinsAhead`) and not kept yet
         memo[STATE_KEY] = encode_state(state)
-    parts: list[LinkedPart] = []
+    parts: list[LinkedPart | None] = []
+    part_keys: list[str | None] = []
     used: set[str] = set()
-    for shard in found:
+    todo: list[int] = []
+    for i, shard in enumerate(found):
         key = part_key(shard, versions) if memo is not None and versions is not None else None
         part = None
         if key is not None and memo is not None:
@@ -755,16 +832,61 @@ def link_sharded(
                 except Exception:  # a damaged or older cache entry is linked again
                     part = None
         if part is None:
-            if len(shard) > linker.STREAM_DOCS:  # read a group at a time (records let go)
-                part = link_part_streamed(list(shard), load)
-            else:
-                extractions, facts = load(list(shard))
-                part = link_part(extractions, facts)
-                del extractions, facts
-            if key is not None and memo is not None:
-                memo[key] = encode_part(part)
+            todo.append(i)
         parts.append(part)
+        part_keys.append(key)
+    away: list[int] = []  # shards the forked process links
+    if jobs > 1 and sum(len(found[i]) for i in todo) >= PARALLEL_LINK_DOCS:
+        away = _share(found, todo)
+    loaded = [load(list(found[i])) for i in away]
+    collect = None
+    if loaded:
+        from timeline.parallel import fork_call
+
+        _FORKED = loaded
+        try:
+            collect = fork_call(_link_forked)
+        finally:
+            _FORKED = []
+
+    def keep(i: int, part: LinkedPart, data: bytes | None = None) -> None:
+        parts[i] = part
+        key = part_keys[i]
+        if key is not None and memo is not None:
+            memo[key] = data if data is not None else encode_part(part)
+
+    elsewhere = set(away)
+    try:
+        for i in todo:
+            if i in elsewhere and collect is not None:
+                continue
+            if i in elsewhere:  # no process could be forked: linked here
+                extractions, facts = loaded[away.index(i)]
+            elif len(found[i]) > linker.STREAM_DOCS:  # read a group at a time (records let go)
+                keep(i, link_part_streamed(list(found[i]), load))
+                continue
+            else:
+                extractions, facts = load(list(found[i]))
+            keep(i, link_part(extractions, facts))
+            del extractions, facts
+    finally:
+        encoded = None
+        if collect is not None:
+            try:
+                encoded = collect()
+            except Exception:  # the process failed or died: its shards are linked here
+                encoded = None
+    if collect is not None:
+        for n, i in enumerate(away):
+            if encoded is not None:
+                keep(i, decode_part(encoded[n]), encoded[n])
+            else:
+                keep(i, link_part(*loaded[n]))
+    del loaded
     if memo is not None and versions is not None:
         for stale in [k for k in memo if k.startswith(PART_PREFIX) and k not in used]:
             del memo[stale]
-    return combine(parts)
+    linked = [p for p in parts if p is not None]
+    if len(linked) != len(parts):
+        raise AssertionError("a shard left unlinked")
+    return combine(linked)
