@@ -30,9 +30,7 @@ from functools import partial, wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec
 
-from timeline import events as events_stage
 from timeline import load as load_stage
-from timeline import temporal
 from timeline.errors import InputError, TimelineError, UsageError
 from timeline.fileio import paused_gc, safe_stem, sweep_temporary_files, write_atomic
 from timeline.jsontext import json_text
@@ -169,6 +167,9 @@ def anchor_document(
     Steps 2 to 5 of the cascade: ``date`` and ``language`` override the document's metadata,
     which overrides detection. Returns the document with both fields set, and its timexes.
     """
+    from timeline import events as events_stage
+    from timeline import temporal
+
     date = _check_date(date)
     lang = language or document.language or load_stage.detect_language(document.text) or "en"
     found = temporal.find(document.text, lang)
@@ -190,6 +191,8 @@ def extract_document(
     ``date`` and ``language`` override what the document's metadata says and what would be
     detected. Relative expressions are anchored to the document's date, never to today.
     """
+    from timeline import events as events_stage
+
     doc, timexes = anchor_document(document, date=date, language=language)
     events = events_stage.extract_events(doc, timexes)
     return Extraction(document=doc, events=tuple(events), timexes=tuple(timexes))
@@ -215,6 +218,8 @@ def tag_path(
 
 def _timeml_timexes(doc: Document) -> list[Timex]:
     """The document's timexes as TimeML wants them: a range as its two ends."""
+    from timeline import temporal
+
     return temporal.tag(doc.text, doc.language or "en", doc.date, split_ranges=True)
 
 
@@ -259,6 +264,8 @@ def warm_up() -> None:
     global _WARM
     if not _WARM:
         _WARM = True
+        from timeline import temporal
+
         temporal.find("3 March 2009", "en")
 
 
