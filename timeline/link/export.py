@@ -12,9 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 from json.encoder import encode_basestring as _enc
-from typing import Any, cast, overload
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, cast, overload
 
 from timeline.errors import UsageError
 from timeline.fileio import paused_gc
@@ -26,6 +24,9 @@ from timeline.link.acts import act_key, canonical_procedure, find_acts
 from timeline.link.graph import GraphData
 from timeline.model import Document, Entry, Extraction, Source, Timeline
 from timeline.safety import XML_FORBIDDEN, xml_text
+
+if TYPE_CHECKING:  # networkx (about 0.35 CPU-s to import) loads only where a graph is made
+    import networkx as nx
 
 
 def _source(s: Source) -> dict[str, Any]:
@@ -591,6 +592,8 @@ def _digest(item: Any) -> str:
 
 
 def _networkx_graphml(graph: nx.MultiDiGraph) -> bytes:
+    import networkx as nx
+
     from timeline.link.graph import stringified
 
     text = "\n".join(nx.generate_graphml(stringified(graph), encoding="utf-8", prettyprint=True))
@@ -602,6 +605,8 @@ def graph_json_text(graph: nx.MultiDiGraph | GraphData) -> str:
     from :class:`~timeline.link.graph.GraphData`, the same text without networkx."""
     with paused_gc():
         if not isinstance(graph, GraphData):
+            import networkx as nx
+
             return json_text(nx.node_link_data(graph, edges="edges"), indent=1, sort_keys=True) + "\n"
         return json_text(_node_link(graph), indent=1, sort_keys=True) + "\n"
 
