@@ -62,8 +62,17 @@ def work(monkeypatch: pytest.MonkeyPatch) -> Iterator[Work]:
             seen.hits += 1
         return out
 
+    merge = fragments.Fragments.merge
+
+    def counted_merge(self, made, used, hits=0):  # type: ignore[no-untyped-def]
+        # what a forked writer made and found (see timeline.render.start_images)
+        seen.made += len(made)
+        seen.hits += hits
+        return merge(self, made, used, hits)
+
     monkeypatch.setattr(shards, "link_part", counted_link)
     monkeypatch.setattr(fragments.Fragments, "get", counted_get)
+    monkeypatch.setattr(fragments.Fragments, "merge", counted_merge)
     yield seen
 
 

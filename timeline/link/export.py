@@ -13,9 +13,7 @@ from dataclasses import replace
 from itertools import chain, islice
 from json.encoder import encode_basestring as _enc
 from pathlib import Path
-from typing import Any, cast, overload
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, cast, overload
 
 from timeline.errors import UsageError
 from timeline.fileio import paused_gc, write_atomic, write_atomic_pieces
@@ -27,6 +25,9 @@ from timeline.link.acts import act_key, canonical_procedure, find_acts
 from timeline.link.graph import GraphData
 from timeline.model import Document, Entry, Extraction, Source, Timeline
 from timeline.safety import XML_FORBIDDEN, xml_text
+
+if TYPE_CHECKING:  # networkx (about 0.35 CPU-s to import) loads only where a graph is made
+    import networkx as nx
 
 
 def _source(s: Source) -> dict[str, Any]:
@@ -680,6 +681,8 @@ def _digest(item: Any) -> str:
 
 
 def _networkx_graphml(graph: nx.MultiDiGraph) -> bytes:
+    import networkx as nx
+
     from timeline.link.graph import stringified
 
     text = "\n".join(nx.generate_graphml(stringified(graph), encoding="utf-8", prettyprint=True))
@@ -691,6 +694,8 @@ def graph_json_text(graph: nx.MultiDiGraph | GraphData) -> str:
     from :class:`~timeline.link.graph.GraphData`, the same text without networkx."""
     with paused_gc():
         if not isinstance(graph, GraphData):
+            import networkx as nx
+
             return json_text(nx.node_link_data(graph, edges="edges"), indent=1, sort_keys=True) + "\n"
         return json_text(_node_link(graph), indent=1, sort_keys=True) + "\n"
 

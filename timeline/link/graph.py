@@ -20,9 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from timeline.fragments import Fragments
 from timeline.link.acts import HEAD_ZONE, act_key, document_act, find_procedures
@@ -30,6 +28,9 @@ from timeline.link.facts import DocumentFacts
 from timeline.link.linker import collect_relations
 from timeline.model import Extraction, Timeline
 from timeline.safety import xml_text
+
+if TYPE_CHECKING:  # networkx (about 0.35 CPU-s to import) loads only where a graph is made
+    import networkx as nx
 
 
 class _Draft:
@@ -81,6 +82,8 @@ class GraphData:
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """The networkx graph of this data (what :func:`build_graph` returns)."""
+        import networkx as nx
+
         out = nx.MultiDiGraph(**self.graph)
         out.add_nodes_from(self.nodes)
         out.add_edges_from(self.edges)
@@ -338,6 +341,8 @@ def stringified(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     Node ids and edge keys, which come from document paths and texts, are made XML-safe too, so
     the GraphML stays well-formed whatever control characters the documents carry.
     """
+    import networkx as nx
+
     out = nx.MultiDiGraph(**{k: _string(v) for k, v in graph.graph.items()})
     for node, data in graph.nodes(data=True):
         out.add_node(xml_text(str(node)), **{k: _string(v) for k, v in data.items()})
@@ -367,6 +372,8 @@ def graph_to_json(graph: nx.MultiDiGraph | GraphData) -> str:
 
 def graph_from_json(text: str) -> nx.MultiDiGraph:
     """Read back what :func:`graph_to_json` wrote."""
+    import networkx as nx
+
     return nx.node_link_graph(json.loads(text), directed=True, multigraph=True, edges="edges")
 
 

@@ -171,19 +171,22 @@ def start_images(
     ``memo`` it writes them from the fragments ``memo`` held when the process started, and
     the fragments it makes and uses are merged into ``memo`` when its work is collected.
 
+    With no image among ``formats``, one process writes ``also`` alone (a rebuild whose
+    images are current spreads its writers over two cores so).
+
     Returns a function that waits for the images (and ``also``) and gives the paths written
     (call it once, also when the caller fails: it stops the processes), or None when nothing
-    was started (no image wanted, ``jobs`` < 2 or no fork): :func:`render` then draws them
-    itself, and the caller writes ``also``.
+    was started (neither an image nor ``also`` wanted, ``jobs`` < 2 or no fork):
+    :func:`render` then draws them itself, and the caller writes ``also``.
     """
     global _SHARED, _SHARED_MEMO
     wanted = list(FORMATS) if formats is None else [f.strip().lower() for f in formats]
     images = [f for f in IMAGE_FORMATS if f in wanted]
-    if jobs < 2 or not images or "fork" not in multiprocessing.get_all_start_methods():
+    extra = [f for f in FORMATS if f in also and f not in IMAGE_FORMATS]
+    if jobs < 2 or not (images or extra) or "fork" not in multiprocessing.get_all_start_methods():
         return None
     from concurrent.futures import ProcessPoolExecutor
 
-    extra = [f for f in FORMATS if f in also and f not in IMAGE_FORMATS]
     groups = [images[:1], images[1:]] if jobs > 2 and len(images) > 1 else [images]
     groups[-1] = [*groups[-1], *extra]
     _SHARED = timeline  # the forked workers inherit it: nothing to pickle
