@@ -467,10 +467,11 @@ def _parts(graph: nx.MultiDiGraph | GraphData) -> GraphData:
     )
 
 
-def _plain_ids(graph: GraphData) -> bool:
+def _plain_ids(graph: GraphData, names: tuple[list[Any], list[Any]] | None = None) -> bool:
     """Every node id and edge key a string that XML takes as it is, every attribute name a
     string, and no graph attribute networkx's GraphML writer treats specially: then
-    :func:`graphml_text` writes the graph directly."""
+    :func:`graphml_text` writes the graph directly. ``names``: the nodes' and the edges'
+    attribute names (:func:`_names`), when known."""
     if any(k in graph.graph for k in ("id", "node_default", "edge_default")):
         return False
     if not all(type(k) is str for k in graph.graph):
@@ -480,9 +481,9 @@ def _plain_ids(graph: GraphData) -> bool:
     ids = [node for node, _ in graph.nodes] + [key for _u, _v, key, _ in graph.edges]
     if set(map(type, ids)) - {str}:
         return False
-    if set(map(type, _names(data for _, data in graph.nodes))) - {str}:
-        return False
-    if set(map(type, _names(data for *_, data in graph.edges))) - {str}:
+    if names is None:
+        names = (_names(data for _, data in graph.nodes), _names(data for *_, data in graph.edges))
+    if set(map(type, names[0])) - {str} or set(map(type, names[1])) - {str}:
         return False
     if XML_FORBIDDEN.search("\n".join(ids)) is not None:  # "\n" is no forbidden character
         return False
@@ -556,7 +557,8 @@ def _graphml_pieces(
     if not isinstance(given, GraphData) and not (given.is_multigraph() and given.is_directed()):
         return [_networkx_graphml(given)]
     graph = _parts(given)
-    if not _plain_ids(graph):
+    names = (_names(data for _, data in graph.nodes), _names(data for *_, data in graph.edges))
+    if not _plain_ids(graph, names):
         return [_networkx_graphml(given.to_networkx() if isinstance(given, GraphData) else given)]
     keys: dict[tuple[str, str], str] = {}
     declared: list[str] = []
@@ -574,8 +576,8 @@ def _graphml_pieces(
     # key ids in order of first use: the graph's own, then the nodes', then the edges'
     # (ElementTree adds the graph's own data after its nodes and edges, but numbers keys first)
     graph_data = [(key(k, "graph"), _graphml_value(v)) for k, v in graph.graph.items()]
-    node_keys = {k: key(k, "node") for k in _names(data for _, data in graph.nodes)}
-    edge_keys = {k: key(k, "edge") for k in _names(data for *_, data in graph.edges)}
+    node_keys = {k: key(k, "node") for k in names[0]}
+    edge_keys = {k: key(k, "edge") for k in names[1]}
     if stream and (graph.nodes or graph.edges):
         # streamed: each node's and edge's lines (from ``memo`` when known), between the head
         # and the end; a line break networkx would split at sends the whole text the plain way

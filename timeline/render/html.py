@@ -341,6 +341,8 @@ def _row_json(
     return json_for_script(_row(entry, lane_index, indexes, anchors))
 
 
+#: Where the streamed page's documents table rows go (no page text holds a NUL).
+_DOCS = "\x00documents\x00"
 #: Where a memoised entry's bytes go in the page's text (no page text holds a NUL: _esc drops
 #: C0 controls, the JSON block escapes them).
 _MARK = "\x00entry\x00"
@@ -393,7 +395,9 @@ def html_pieces(timeline: Timeline, memo: Fragments) -> Iterator[bytes]:
         return _MARK
 
     pieces = _page(timeline, marked, row).split(_MARK)
-    if len(pieces) != len(keys) + len(row_keys) + 1:  # a NUL mark where none can be: make it whole
+    tables = sum(piece.count(_DOCS) for piece in pieces)
+    if len(pieces) != len(keys) + len(row_keys) + 1 or tables != bool(timeline.documents):
+        # a NUL mark where none can be: make it whole
         whole = _page(timeline, _entry_html).encode("utf-8", "surrogatepass")
         return iter([whole])
     anchors = links[0] if links else {}
@@ -401,21 +405,44 @@ def html_pieces(timeline: Timeline, memo: Fragments) -> Iterator[bytes]:
     fragments += memo.get_all(
         "timeline.html data", row_keys, lambda i: _row_json(*rows[i], anchors)
     )
-    return _interleave(pieces, fragments)
+    doc_ids = links[1] if len(links) > 1 else {d.path: slug(d.path, "doc") for d in timeline.documents}
+    return _interleave(pieces, fragments, lambda: _document_rows(timeline, doc_ids))
 
 
-def _interleave(pieces: list[str], fragments: list[bytes]) -> Iterator[bytes]:
-    """``pieces[0]``, then each fragment followed by the next piece, as UTF-8."""
+def _interleave(
+    pieces: list[str], fragments: list[bytes], documents: Callable[[], Iterator[str]]
+) -> Iterator[bytes]:
+    """``pieces[0]``, then each fragment followed by the next piece, as UTF-8; the rows of
+    ``documents`` in the place of :data:`_DOCS`, one by one."""
     encoded: dict[str, bytes] = {}  # the same few pieces between entries again and again
-    yield pieces[0].encode("utf-8", "surrogatepass")
-    for fragment, piece in zip(fragments, pieces[1:], strict=True):
-        yield fragment
+    for index, piece in enumerate(pieces):
+        if index:
+            yield fragments[index - 1]
+        if _DOCS in piece:
+            before, after = piece.split(_DOCS)
+            yield before.encode("utf-8", "surrogatepass")
+            for text in documents():
+                yield text.encode("utf-8", "surrogatepass")
+            yield after.encode("utf-8", "surrogatepass")
+            continue
         done = encoded.get(piece)
         if done is None:
             done = piece.encode("utf-8", "surrogatepass")
             if len(piece) < 256:
                 encoded[piece] = done
         yield done
+
+
+def _document_rows(timeline: Timeline, doc_ids: dict[str, str]) -> Iterator[str]:
+    """The rows of the documents table, by date and path."""
+    for d in sorted(timeline.documents, key=lambda d: (d.date or "", d.path)):
+        url = safe_url(d.url)
+        doc_title = _esc(d.title or d.path)
+        link = f'<a href="{_esc(url)}" rel="noopener noreferrer external">{doc_title}</a>' if url else doc_title
+        yield (
+            f'<tr id="{doc_ids[d.path]}"><td>{_esc(d.date or "")}</td><td>{_esc(d.language or "")}</td>'
+            f"<td>{_esc(d.reference or '')}</td><td>{link}<br><small>{_esc(d.path)}</small></td></tr>"
+        )
 
 
 def _page(
@@ -486,20 +513,13 @@ def _page(
                      f"<p>Planned steps no document of the corpus reports as done.</p><ul>{links}</ul></section>")
     docs = ""
     if timeline.documents:
-        rows = []
-        for d in sorted(timeline.documents, key=lambda d: (d.date or "", d.path)):
-            url = safe_url(d.url)
-            doc_title = _esc(d.title or d.path)
-            link = f'<a href="{_esc(url)}" rel="noopener noreferrer external">{doc_title}</a>' if url else doc_title
-            rows.append(
-                f'<tr id="{doc_ids[d.path]}"><td>{_esc(d.date or "")}</td><td>{_esc(d.language or "")}</td>'
-                f"<td>{_esc(d.reference or '')}</td><td>{link}<br><small>{_esc(d.path)}</small></td></tr>"
-            )
+        # with row_of (the streamed page), the rows' place: html_pieces writes them one by one
+        rows = _DOCS if row_of is not None else "".join(_document_rows(timeline, doc_ids))
         docs = (
             '<section class="documents" aria-labelledby="docs-h"><h2 id="docs-h">Documents</h2>'
             '<table><caption>The documents this timeline was read from</caption><thead><tr>'
             '<th scope="col">Date</th><th scope="col">Language</th><th scope="col">Reference</th>'
-            f'<th scope="col">Title</th></tr></thead><tbody>{"".join(rows)}</tbody></table></section>'
+            f'<th scope="col">Title</th></tr></thead><tbody>{rows}</tbody></table></section>'
         )
     data = json_for_script(_data(timeline, anchors, row_of))
     if row_of is not None:  # each row's place: the mark itself, not its JSON string
