@@ -23,9 +23,10 @@ Two parts, each tool measured in a fresh process (so its peak memory is its own)
    with ``--jobs`` processes, cold (empty output folder and cache), then again after adding one
    document (the other documents come from the cache), each in a fresh process; the built
    page's open time in headless Chromium (``bench/page.py``, when present).
-5. **Streaming** (``--stream-mb N``): a build of a synthetic corpus of about N MB of text (1,000
-   for the 1 GB run; long documents, so the files stay few), reporting the peak memory of the
-   build process and of its workers: memory follows the number of events, not the texts.
+5. **Streaming** (``--stream-mb N[,N...]``): a cold build of a synthetic corpus of about N MB
+   of text at each size (1,000 for the 1 GB run; long documents, so the files stay few),
+   reporting the peak memory of the build process and of its workers and the bytes per event;
+   with two or more sizes, the peak's line through them extrapolated to 1,000 MB.
 
 The same-text and stage rows time ``--passes`` passes over the texts (default 5) and report the
 mean pass: one pass over the 71 KB of dev texts takes a tenth of a second, and single passes
@@ -42,6 +43,7 @@ said (the incremental build): every figure is computed in this run.
     python bench/speed.py --write                 # also write bench/results/speed.md
     python bench/speed.py --heideltime-docs 0 --sizes 100,1000,10000 --build --jobs 2
     python bench/speed.py --heideltime-docs 0 --sizes '' --stream-mb 1000 --jobs 2   # 1 GB
+    python bench/speed.py --heideltime-docs 0 --sizes '' --stream-mb 20,40,80 --jobs 2  # slope
 """
 
 from __future__ import annotations
@@ -311,6 +313,7 @@ def _worker(tool: str, texts: list[Text], arg: str) -> dict[str, Any]:
                 pipeline._link_corpus = link_corpus  # type: ignore[assignment]
             n_events = len(result.timeline.entries)
             failures = len(result.failures)
+            phase["events"] = result.events  # the documents' events (the streaming rows)
         else:
             label = "timeline.pipeline.extract (files)"
             try:
@@ -508,42 +511,75 @@ def _build_row(
 
 
 def _stream_section(texts: list[Text], args: argparse.Namespace) -> list[str]:
-    """Build a corpus of about ``--stream-mb`` MB of long documents; report time and memory."""
+    """Build corpora of about each ``--stream-mb`` size of long documents (cold, each in a
+    fresh process); report time, memory and the peak's line through the sizes, extrapolated
+    to 1,000 MB (the issue's 1 GB within 2 GB)."""
     per_doc = 50  # dev texts per document: long documents, few files
     texts = [t for t in texts if t.language == "en"] or texts  # one language per document
-    want = int(args.stream_mb * 1_000_000)
     base_chars = sum(len(t.text) for t in texts) / len(texts)
-    n_docs = max(1, int(want / (base_chars * per_doc)))
     rows = []
-    with tempfile.TemporaryDirectory(prefix="bench-stream-") as tmp:
-        folder = Path(tmp) / "stream"
-        folder.mkdir()
-        chars = 0
-        for i in range(n_docs):
-            parts = synthetic_corpus(texts, per_doc, seed=args.seed * 100_003 + i)
-            doc = "\n\n".join(t.text for t in parts)
-            chars += len(doc)
-            (folder / f"long{i:05d}.txt").write_text(doc, encoding="utf-8")
-            meta = {"language": "en", "date": "2015-06-01"}
-            (folder / f"long{i:05d}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
-        print(f"streaming: {n_docs} documents, {chars / 1e6:,.0f} MB", file=sys.stderr)
-        r = measure("build", [], str(folder))
+    points: list[tuple[float, float, float]] = []  # (MB of text, events, peak RSS MB)
+    for mb in _stream_sizes(args.stream_mb):
+        n_docs = max(1, int(mb * 1_000_000 / (base_chars * per_doc)))
+        with tempfile.TemporaryDirectory(prefix="bench-stream-") as tmp:
+            folder = Path(tmp) / "stream"
+            folder.mkdir()
+            chars = 0
+            for i in range(n_docs):
+                parts = synthetic_corpus(texts, per_doc, seed=args.seed * 100_003 + i)
+                doc = "\n\n".join(t.text for t in parts)
+                chars += len(doc)
+                (folder / f"long{i:05d}.txt").write_text(doc, encoding="utf-8")
+                meta = {"language": "en", "date": "2015-06-01"}
+                (folder / f"long{i:05d}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+            print(f"streaming: {n_docs} documents, {chars / 1e6:,.0f} MB", file=sys.stderr)
+            r = measure("build", [], str(folder))
+        peak = max(r["rss_peak"], r["rss_workers"])
+        events = r.get("events") or 0
+        points.append((chars / 1e6, events, peak))
+        per_event = f"{peak * 1e6 / events:,.0f}" if events else "—"
         rows.append(
-            f"| {n_docs:,} | {chars / 1e6:,.0f} | {r['found']:,} | {r['seconds']:.0f} |"
-            f" {r['cpu']:.0f} | {r['rss_peak']:.0f} / {r['rss_workers']:.0f} | {r['failed']} |"
+            f"| {n_docs:,} | {chars / 1e6:,.0f} | {events:,} | {r['found']:,} | {r['seconds']:.0f} |"
+            f" {r['cpu']:.0f} | {r['rss_peak']:.0f} / {r['rss_workers']:.0f} | {per_event} |"
+            f" {r['failed']} |"
         )
-    return [
-        f"### Streaming: a build of about {args.stream_mb:,.0f} MB, `--jobs {args.jobs}`",
+    out = [
+        f"### Streaming: cold builds of about {args.stream_mb} MB, `--jobs {args.jobs}`",
         "",
         f"Each document joins {per_doc} synthetic copies of the English dev texts (a fixed"
-        " document date in the sidecar).",
+        " document date in the sidecar). Bytes per event: the larger peak (build or worker)"
+        " over the documents' events.",
         "",
-        "| docs | MB of text | entries | wall s | CPU s | peak RSS MB (build / largest worker)"
-        " | failed |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| docs | MB of text | events | entries | wall s | CPU s"
+        " | peak RSS MB (build / largest worker) | peak bytes per event | failed |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *rows,
         "",
     ]
+    if len(points) >= 2:
+        slope, at_zero = _line([(mb, peak) for mb, _, peak in points])
+        out += [
+            f"Peak RSS against MB of text: {at_zero:,.0f} MB + {slope:,.2f} MB per MB (least"
+            f" squares through the {len(points)} sizes); at 1,000 MB: **{at_zero + 1000 * slope:,.0f}"
+            " MB**.",
+            "",
+        ]
+    return out
+
+
+def _stream_sizes(spec: str) -> list[float]:
+    """``--stream-mb``'s sizes: one number or several, comma-separated."""
+    return [float(s) for s in str(spec).split(",") if s.strip() and float(s) > 0]
+
+
+def _line(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """(slope, intercept) of the least-squares line through ``points``."""
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    slope = sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else 0.0
+    return slope, my - slope * mx
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -585,7 +621,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--build", action="store_true", help="also time pipeline.build at each size")
     ap.add_argument("--jobs", type=int, default=2, help="processes for the builds")
     ap.add_argument(
-        "--stream-mb", type=float, default=0, help="also build a corpus of about this many MB"
+        "--stream-mb", default="",
+        help="also build corpora of about these many MB (comma-separated: 20,40,80)",
     )
     ap.add_argument(
         "--passes", type=int, default=5,
@@ -730,7 +767,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "",
             ]
 
-    if args.stream_mb > 0:
+    if _stream_sizes(args.stream_mb):
         os.environ["BENCH_JOBS"] = str(args.jobs)
         lines += _stream_section(texts, args)
 

@@ -803,6 +803,10 @@ def resolve_acts(
     return tuple(out), matches
 
 
+#: Sentences whose acts a title index remembers (:func:`acts_in_sentence`) before it forgets.
+IN_SENTENCE_MEMO = 1 << 14
+
+
 def acts_in_sentence(
     sentence: str, language: str | None, index: TitleIndex, document: str
 ) -> tuple[tuple[ActRef, ...], list[TitleMatch]]:
@@ -815,7 +819,10 @@ def acts_in_sentence(
     flat = " ".join(sentence.split())
     memo = (flat, language)
     if memo not in index._in_sentence:
-        # a corpus repeats sentences (syndicated releases, versions of one text)
+        # a corpus repeats sentences (syndicated releases, versions of one text); the memo
+        # is emptied now and then, so that it does not hold every sentence of a large corpus
+        if len(index._in_sentence) >= IN_SENTENCE_MEMO:
+            index._in_sentence.clear()
         index._in_sentence[memo] = _acts_in_sentence(flat, language, index)
     out, matches = index._in_sentence[memo]
     return out, [m if m.document == document else replace(m, document=document) for m in matches]

@@ -1080,11 +1080,16 @@ def link_part_streamed(
     size = STREAM_DOCS if group is None else group
     limit = HOLD_EVENTS if hold is None else hold
 
+    def one(paths: list[str]) -> tuple[Sequence[Extraction], Mapping[str, DocumentFacts]]:
+        xs, fs = load(paths)
+        xs = sorted(xs, key=lambda x: x.document.path)
+        return xs, facts_by_path(xs, dict(fs))
+
     def groups() -> Iterator[tuple[Sequence[Extraction], Mapping[str, DocumentFacts]]]:
+        # each group made by one() and yielded at once: this frame holds no group while the
+        # next one is read
         for start in range(0, len(ordered), size):
-            xs, fs = load(ordered[start : start + size])
-            xs = sorted(xs, key=lambda x: x.document.path)
-            yield xs, facts_by_path(xs, dict(fs))
+            yield one(ordered[start : start + size])
 
     return _link_groups(groups, hold=limit)
 
