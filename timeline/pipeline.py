@@ -793,6 +793,10 @@ def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None, jobs: int = 1) 
     slims: dict[str, _Slim] = {}
     unread: list[str] = []
     for path, data in zip(paths, corpus.slims, strict=True):
+        known = corpus.read_slims.get(path)
+        if known is not None:
+            slims[path] = known
+            continue
         try:
             slims[path] = _slim_of(data)
         except ValueError:
@@ -1226,6 +1230,8 @@ class _Corpus:
     #: the string joins of the shard partition, made while the workers ran (a cold build with
     #: workers: :class:`~timeline.link.shards.JoinsAhead`), else None
     joins: JoinState | None = None
+    #: the slim rows read already (with ``joins``), by path: linking need not read them again
+    read_slims: dict[str, _Slim] = field(default_factory=dict)
 
     def load(
         self, cache: ExtractionCache | None, paths: Sequence[str] | None = None
@@ -1559,6 +1565,7 @@ def _extract_streaming(
     held_paused = False
     ahead = None  # the shard joins made while the workers run (a cold build with workers)
     arrived: list[DocKeys] = []  # shard keys of documents not yet given to ``ahead``
+    read_slims: dict[str, _Slim] = {}  # the slim rows ``ahead`` read, by path
     with WorkerPool(jobs, dask_address) as pool, files, contextlib.ExitStack() as holding:
         for batch in batches:
             paths = [i for i in batch if not isinstance(i, Failure)]
@@ -1690,7 +1697,8 @@ def _extract_streaming(
                     decoded_events += len(record[0].events)
                 if ahead is not None and slim:
                     try:
-                        arrived.append(_slim_of(slim).keys)
+                        read_slims[path] = read = _slim_of(slim)
+                        arrived.append(read.keys)
                     except ValueError:
                         pass  # linking reads it from the record, and joins its strings then
                     if len(arrived) >= JOINS_AHEAD_EVERY:
@@ -1715,7 +1723,7 @@ def _extract_streaming(
         events_json.write(b"[]\n" if first else b"\n]\n")
     return _Corpus(
         tuple(kept), facts, tuple(timeml), tuple(failures), tuple(order), tuple(slims),
-        tuple(versions), decoded, ahead.state if ahead is not None else None,
+        tuple(versions), decoded, ahead.state if ahead is not None else None, read_slims,
     )
 
 
