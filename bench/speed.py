@@ -539,7 +539,7 @@ def _stream_section(texts: list[Text], args: argparse.Namespace) -> list[str]:
         points.append((chars / 1e6, events, peak))
         per_event = f"{peak * 1e6 / events:,.0f}" if events else "—"
         rows.append(
-            f"| {n_docs:,} | {chars / 1e6:,.0f} | {events:,} | {r['found']:,} | {r['seconds']:.0f} |"
+            f"| {n_docs:,} | {chars / 1e6:,.1f} | {events:,} | {r['found']:,} | {r['seconds']:.0f} |"
             f" {r['cpu']:.0f} | {r['rss_peak']:.0f} / {r['rss_workers']:.0f} | {per_event} |"
             f" {r['failed']} |"
         )

@@ -552,22 +552,26 @@ def _merge(items: list[_Item], families: dict[str, str], uf: _UnionFind) -> None
         head = (ev.type, planned, *mode)
         kind = _kind(item)
         idx = item.index
+        # one member tuple per kind it is listed with (its own kind, and 0 in the act
+        # blocks), shared by every block it joins: the blocks hold all items at once
+        member = (first, last, idx, kind)
+        as_act = member if kind == 0 else (first, last, idx, 0)
         for k in item.act_keys:
-            blocks[("act", *head, k)].append((first, last, idx, 0))
-            blocks[("own", *head, k)].append((first, last, idx, 0 if item.procedures else 1))
+            blocks[("act", *head, k)].append(as_act)
+            # by the act a document is: 0 with procedures, else 1 (the item's kind)
+            blocks[("own", *head, k)].append(member)
         if not item.act_keys and item.own:
-            blocks[("own", *head, item.own)].append(
-                (first, last, idx, 2 if item.procedures else 3)
-            )
+            # 2 with procedures, else 3 (the item's kind)
+            blocks[("own", *head, item.own)].append(member)
         if kind in (_ACTS_PROCS, _PROCS):
             for p in item.procedures:
-                blocks[("proc", *head, p)].append((first, last, idx, kind))
+                blocks[("proc", *head, p)].append(member)
         for d in item.doc_ids:
-            blocks[("doc", *head, d)].append((first, last, idx, kind))
+            blocks[("doc", *head, d)].append(member)
         if item.dossier is not None and dates.is_day(ev.date):
-            blocks[("dossier", *head, item.dossier, ev.date)].append((first, last, idx, kind))
+            blocks[("dossier", *head, item.dossier, ev.date)].append(member)
         for fam in {families[la] for la in item.labels}:
-            labelled[(*head, fam)].append((first, last, idx, kind))
+            labelled[(*head, fam)].append(member)
         if (
             ev.type in SINGULAR_TYPES
             and ev.date is not None
