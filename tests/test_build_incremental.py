@@ -62,8 +62,18 @@ def work(monkeypatch: pytest.MonkeyPatch) -> Iterator[Work]:
             seen.hits += 1
         return out
 
+    get_all = fragments.Fragments.get_all
+
+    def counted_get_all(self, kind, keys, make):  # type: ignore[no-untyped-def]
+        misses, hits = self.misses, self.hits
+        out = get_all(self, kind, keys, make)
+        seen.made += self.misses - misses
+        seen.hits += self.hits - hits
+        return out
+
     monkeypatch.setattr(shards, "link_part", counted_link)
     monkeypatch.setattr(fragments.Fragments, "get", counted_get)
+    monkeypatch.setattr(fragments.Fragments, "get_all", counted_get_all)
     yield seen
 
 
