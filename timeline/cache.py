@@ -48,10 +48,8 @@ from timeline.model import (
     Amount,
     Document,
     Dossier,
-    Entry,
     Event,
     Extraction,
-    Source,
     Timeline,
     Timex,
 )
@@ -815,21 +813,13 @@ def encode_timeline(digest: str, events: int, timeline: Timeline) -> bytes:
     """A build's timeline as plain data pickled, with the digest of what it was made of and
     its number of events (:func:`decode_timeline` reads it back): what a rebuild that finds
     every output current returns without linking."""
+    from timeline.link.shards import entry_row
+
     data = (
         TIMELINE_VERSION,
         digest,
         events,
-        [
-            (
-                *(getattr(e, f) for f in _ENTRY_SLOTS[:8]),
-                tuple(_fields(a) for a in e.acts),
-                e.procedures,
-                e.actors,
-                tuple(_fields(s) for s in e.sources),
-                *(getattr(e, f) for f in _ENTRY_SLOTS[12:]),
-            )
-            for e in timeline.entries
-        ],
+        [entry_row(e) for e in timeline.entries],
         [_fields(d) for d in timeline.dossiers],
         [_fields(d) for d in timeline.documents],
         timeline.open_plans,
@@ -851,7 +841,7 @@ def read_timeline(data: bytes) -> tuple[str, int, Callable[[], Timeline]]:
     """:func:`decode_timeline` in two steps: the stored data read now (plain data only, its
     version and head checked; ValueError else), its objects made by the function returned
     (about 0.3 CPU-s for 12,000 entries; ValueError when the data is not a timeline's)."""
-    from timeline.link.shards import plain_loads
+    from timeline.link.shards import entry_of_row, plain_loads
 
     try:
         (version, digest, events, entries, dossiers, documents, open_plans, title,
@@ -866,17 +856,7 @@ def read_timeline(data: bytes) -> tuple[str, int, Callable[[], Timeline]]:
     def make() -> Timeline:
         try:
             return Timeline(
-                entries=tuple(
-                    Entry(  # type: ignore[call-arg]  # fields in order, as encoded
-                        *e[:8],
-                        tuple(ActRef(*a) for a in e[8]),
-                        e[9],
-                        e[10],
-                        tuple(Source(*s) for s in e[11]),
-                        *e[12:],
-                    )
-                    for e in entries
-                ),
+                entries=tuple(entry_of_row(e) for e in entries),
                 dossiers=tuple(Dossier(*d) for d in dossiers),
                 documents=tuple(Document(*d) for d in documents),
                 open_plans=open_plans,
@@ -891,4 +871,3 @@ def read_timeline(data: bytes) -> tuple[str, int, Callable[[], Timeline]]:
 
 #: Bump when what :func:`encode_timeline` writes changes.
 TIMELINE_VERSION = 1
-_ENTRY_SLOTS = Entry.__slots__

@@ -613,17 +613,7 @@ def encode_part(part: LinkedPart) -> bytes:
     building them again)."""
     data = (
         VERSION,
-        [
-            (
-                *(getattr(e, f) for f in _ENTRY[:8]),
-                tuple(_flat(a) for a in e.acts),
-                e.procedures,
-                e.actors,
-                tuple(_flat(s) for s in e.sources),
-                *(getattr(e, f) for f in _ENTRY[12:]),
-            )
-            for e in part.entries
-        ],
+        [entry_row(e) for e in part.entries],
         [_flat(d) for d in part.documents],
         part.dossiers,
         part.open_plans,
@@ -644,17 +634,7 @@ def decode_part(data: bytes) -> LinkedPart:
         raise ValueError(f"a linked part of version {version!r}, not {VERSION}")
     return LinkedPart(
         documents=tuple(Document(*d) for d in documents),
-        entries=tuple(
-            Entry(  # type: ignore[call-arg]  # fields in order, as encoded
-                *e[:8],
-                tuple(ActRef(*a) for a in e[8]),
-                e[9],
-                e[10],
-                tuple(Source(*s) for s in e[11]),
-                *e[12:],
-            )
-            for e in entries
-        ),
+        entries=tuple(entry_of_row(e) for e in entries),
         dossiers=dossiers,
         open_plans=open_plans,
         corrections=corrections,
@@ -670,6 +650,31 @@ _ENTRY = Entry.__slots__
 
 def _flat(obj: Any) -> tuple[Any, ...]:
     return tuple(getattr(obj, f) for f in obj.__slots__)
+
+
+def entry_row(e: Entry) -> tuple[Any, ...]:
+    """An entry as plain tuples, its fields in order (acts and sources flattened too): what
+    the memo pickles for linked parts and stored timelines (:func:`entry_of_row` inverts it)."""
+    return (
+        *(getattr(e, f) for f in _ENTRY[:8]),
+        tuple(_flat(a) for a in e.acts),
+        e.procedures,
+        e.actors,
+        tuple(_flat(s) for s in e.sources),
+        *(getattr(e, f) for f in _ENTRY[12:]),
+    )
+
+
+def entry_of_row(e: Sequence[Any]) -> Entry:
+    """The entry :func:`entry_row` flattened (TypeError or ValueError for a foreign row)."""
+    return Entry(  # type: ignore[call-arg]  # fields in order, as encoded
+        *e[:8],
+        tuple(ActRef(*a) for a in e[8]),
+        e[9],
+        e[10],
+        tuple(Source(*s) for s in e[11]),
+        *e[12:],
+    )
 
 
 class _PlainLoader(pickle.Unpickler):
