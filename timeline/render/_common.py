@@ -372,3 +372,14 @@ def stamp(timeline: Timeline) -> dt.datetime:
 def known_types() -> tuple[str, ...]:
     """Every event type of the contract, in contract order."""
     return EVENT_TYPES
+
+
+def utf8_once(piece: str, seen: dict[str, bytes]) -> bytes:
+    """``piece`` as UTF-8 (lone surrogates passed through), kept in ``seen`` when short: the
+    same few separators between a streamed output's entries are encoded once."""
+    done = seen.get(piece)
+    if done is None:
+        done = piece.encode("utf-8", "surrogatepass")
+        if len(piece) < 256:
+            seen[piece] = done
+    return done

@@ -49,6 +49,7 @@ from timeline.render._common import (
     title,
     type_group,
     type_label,
+    utf8_once,
 )
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
@@ -425,12 +426,7 @@ def _interleave(
                 yield text.encode("utf-8", "surrogatepass")
             yield after.encode("utf-8", "surrogatepass")
             continue
-        done = encoded.get(piece)
-        if done is None:
-            done = piece.encode("utf-8", "surrogatepass")
-            if len(piece) < 256:
-                encoded[piece] = done
-        yield done
+        yield utf8_once(piece, encoded)
 
 
 def _document_rows(timeline: Timeline, doc_ids: dict[str, str]) -> Iterator[str]:

@@ -26,6 +26,7 @@ from timeline.render._common import (
     parse_partial,
     title,
     type_label,
+    utf8_once,
 )
 from timeline.render.html import safe_url
 
@@ -152,12 +153,7 @@ def _interleave(pieces: list[str], parts: list[bytes]) -> Iterator[bytes]:
     yield pieces[0].encode("utf-8", "surrogatepass")
     for part, piece in zip(parts, pieces[1:], strict=True):
         yield part
-        done = encoded.get(piece)
-        if done is None:
-            done = piece.encode("utf-8", "surrogatepass")
-            if len(piece) < 256:
-                encoded[piece] = done
-        yield done
+        yield utf8_once(piece, encoded)
 
 
 def _slide_json(entry: Entry, group: str) -> str:
