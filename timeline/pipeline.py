@@ -1098,13 +1098,20 @@ class _Outputs:
     def record(self, written: Sequence[Path]) -> None:
         """Remember the signature and digest of each output this build wrote (among
         ``written``): the outputs are current from now on (the build is done)."""
-        if self.cache is None:
-            return
-        done = set(written)
-        for target in self.paths:
-            signature = _plain_signature(target) if target in done else None
-            if signature is not None:
-                self.cache.put_written(self.PREFIX + target.name, signature, self.digest)
+        if self.cache is not None:
+            _record_written(self.cache, self.PREFIX, self.paths, written, self.digest)
+
+
+def _record_written(
+    cache: ExtractionCache, prefix: str, targets: Iterable[Path], written: Sequence[Path], digest: str
+) -> None:
+    """Keep in ``cache`` the file signature and ``digest`` of each of ``targets`` this build
+    wrote (among ``written``), under ``prefix`` and its name."""
+    done = set(written)
+    for target in targets:
+        signature = _plain_signature(target) if target in done else None
+        if signature is not None:
+            cache.put_written(prefix + target.name, signature, digest)
 
 
 class _CurrentImages:
@@ -1160,13 +1167,8 @@ class _CurrentImages:
     def record(self, written: Sequence[Path]) -> None:
         """Remember the signature and digest of each image this build drew (among
         ``written``)."""
-        if self.cache is None or not self.drawn:
-            return
-        done = set(written)
-        for target in self.drawn:
-            signature = _plain_signature(target) if target in done else None
-            if signature is not None:
-                self.cache.put_written(self.PREFIX + target.name, signature, self.digest)
+        if self.cache is not None and self.drawn:
+            _record_written(self.cache, self.PREFIX, self.drawn, written, self.digest)
 
 
 
