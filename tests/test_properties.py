@@ -74,10 +74,10 @@ def test_any_bytes_decoded_leniently(data: bytes) -> None:
 def test_a_long_line_of_date_like_noise_stays_linear() -> None:
     unit = "3.3.2009/12-05 March mars 2009 "
     small, large = unit * 2_000, unit * 16_000
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU: a wall-clock ratio failed at load 10 (0.37 s -> 7.4 s)
     _check(small, "fr", "2010-05-05")
-    t_small = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t_small = time.process_time() - t0
+    t0 = time.process_time()
     _check(large, "fr", "2010-05-05")
-    t_large = time.perf_counter() - t0
+    t_large = time.process_time() - t0
     assert t_large < max(8 * t_small * 2.5, 1.0), (t_small, t_large)
