@@ -27,6 +27,8 @@ Two parts, each tool measured in a fresh process (so its peak memory is its own)
    of text at each size (1,000 for the 1 GB run; long documents, so the files stay few),
    reporting the peak memory of the build process and of its workers and the bytes per event;
    with two or more sizes, the peak's line through them extrapolated to 1,000 MB.
+6. **Page** (``--page-entries N[,N...]``, default 5,000): the HTML page grown to N entries
+   (``bench/page.py``'s copies of the dev timeline) opened in headless Chromium.
 
 The same-text and stage rows time ``--passes`` passes over the texts (default 5) and report the
 mean pass: one pass over the 71 KB of dev texts takes a tenth of a second, and single passes
@@ -437,33 +439,40 @@ def measure(tool: str, texts: list[Text], arg: str = "") -> dict[str, Any]:
     return result
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-def _page_row(n: int, entries: int, page: Path) -> str:
-    """Open ``page`` in headless Chromium and time it (a row of the page table)."""
-    size = page.stat().st_size / 1000
+def _page_section(entries: Sequence[int], seed: int) -> list[str]:
+    """The page at ``entries`` entries (``bench/page.py``'s grown dev timeline) opened in Chromium."""
     try:
-        from playwright.sync_api import sync_playwright
+        from bench.page import dev_timeline, grow, page_open_stats
     except ImportError:
-        return f"| {n} | {entries} | {size:,.0f} | playwright missing | — | — |"
-    if not CHROMIUM.exists():
-        return f"| {n} | {entries} | {size:,.0f} | {CHROMIUM} missing | — | — |"
-    args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=args, headless=True)
-        try:
-            tab = browser.new_page()
-            t0 = time.perf_counter()
-            tab.goto(page.as_uri(), wait_until="load")
-            seconds = time.perf_counter() - t0
-            nav = tab.evaluate(
-                "(() => { const n = performance.getEntriesByType('navigation')[0];"
-                " return [n.domContentLoadedEventEnd, n.loadEventEnd]; })()"
+        return ["The page table needs bench/page.py.", ""]
+    from timeline.render.html import render_html
+
+    lines = [
+        "### The HTML page at a given number of entries, opened in headless Chromium",
+        "",
+        "`bench/page.py`'s timelines: the dev corpus extracted and linked, copied with years"
+        " shifted until it has the entries asked for; open s is the median of 3 opens, from"
+        " navigation start to usable (load event and the page's `timeline-ready` mark).",
+        "",
+        "| entries | dossiers | page KB | open s (to usable) | renderer CPU s |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+    ]
+    base = dev_timeline()
+    with tempfile.TemporaryDirectory(prefix="bench-page-") as tmp:
+        for n in entries:
+            timeline = grow(base, n, seed)
+            path = Path(tmp) / f"timeline-{n}.html"
+            path.write_text(render_html(timeline), encoding="utf-8")
+            try:
+                seconds, busy = page_open_stats(path)
+                opened = f"{seconds:.2f} | {busy:.2f}"
+            except Exception as exc:  # no browser on this machine: say so, keep the other figures
+                opened = f"failed: {type(exc).__name__} | —"
+            lines.append(
+                f"| {len(timeline.entries):,} | {len(timeline.dossiers)} |"
+                f" {path.stat().st_size / 1000:,.0f} | {opened} |"
             )
-        finally:
-            browser.close()
-    return f"| {n} | {entries} | {size:,.0f} | {seconds:.2f} | {nav[0]:,.0f} | {nav[1]:,.0f} |"
+    return [*lines, ""]
 
 
 def _page_seconds(page: Path) -> str:
@@ -628,6 +637,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--passes", type=int, default=5,
         help="timed passes over the same texts and stages (the mean pass is reported)",
     )
+    ap.add_argument(
+        "--page-entries", default="5000",
+        help="also open the HTML page grown to these many entries in Chromium ('' skips)",
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--write", action="store_true", help="write bench/results/speed.md")
     args = ap.parse_args(argv)
@@ -710,7 +723,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     peer_sizes = {int(s) for s in args.peer_sizes.split(",") if s.strip()}
     if sizes:
         scale_rows: list[str] = []
-        page_rows: list[str] = []
         build_rows: list[str] = []
         os.environ["BENCH_JOBS"] = str(args.jobs)
         with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
@@ -756,16 +768,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 *build_rows,
                 "",
             ]
-        if page_rows:
-            lines += [
-                "### The built HTML page opened in headless Chromium (Debian's, via Playwright)",
-                "",
-                "| corpus docs | timeline entries | page KB | open s (goto → load) |"
-                " DOMContentLoaded ms | load event ms |",
-                "| ---: | ---: | ---: | ---: | ---: | ---: |",
-                *page_rows,
-                "",
-            ]
+
+    entries = [int(n) for n in args.page_entries.split(",") if n.strip()]
+    if entries:
+        lines += _page_section(entries, args.seed)
 
     if _stream_sizes(args.stream_mb):
         os.environ["BENCH_JOBS"] = str(args.jobs)
