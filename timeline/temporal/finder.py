@@ -22,11 +22,10 @@ from typing import Any
 from timeline.model import Timex
 from timeline.temporal import grammar as _grammar
 from timeline.temporal.firstchars import DIGITS_CAP, follower
-from timeline.temporal.grammar import LEFT, PAIR, Grammar, norm_word
+from timeline.temporal.grammar import PAIR, Grammar, norm_word
 from timeline.temporal.lowered import fold
 
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
-_LEFT_AT = LEFT.match
 _DIGITS = re.compile(r"\d+")
 
 
@@ -405,14 +404,14 @@ def _match_at(
     """The first rule (in priority order) that matches at ``s`` and normalizes: the timex and
     the end of the match (context included); None when there is none, or when its match
     ends at or before ``reach`` (its timex is then not made). ``low``: the text lower-cased
-    by :func:`fold`, on which rules that do not mind case are matched in lower case.
+    by :func:`fold`, on which rules that do not mind case are matched in lower case. ``s``
+    is a position of :func:`starts`, which has the left boundary every rule opens with: the
+    rules' own patterns (:meth:`Grammar.bare`) do not test it again.
 
     The rules that can start at a token with ``key`` (see :func:`_key_at`) are tried one by
     one, each through its own small pattern (a combined pattern of every rule costs far more
     per try: its groups are reset and its alternatives entered one after the other); a key
     met very often gets one combined pattern of its rules (:meth:`Grammar.plan`)."""
-    if _LEFT_AT(text, s) is None:
-        return None  # every rule opens with this boundary
     after = -1
     plan = g.plan(key, low is not None)
     pat = plan[1]
@@ -491,17 +490,24 @@ def _opens_at(g: Grammar, text: str, s: int) -> bool:
 
 
 def starts(g: Grammar, text: str, low: str | None = None) -> list[int]:
-    """The positions of :meth:`Grammar.starts` in ``text``, in order: the ends of the matches
-    of :meth:`Grammar.openings` (a token start after a character other than a letter, digit
+    """The positions of :meth:`Grammar.starts` in ``text`` that have a left boundary
+    (:data:`timeline.temporal.grammar.LEFT`), in order: the ends of the matches of
+    :meth:`Grammar.openings` (a token start after a character other than a letter, digit
     or underscore), with the text's start and the digits glued to a word when they open.
-    The openings are searched on ``low``, the text lower-cased by :func:`fold`, when given."""
+    With ``low``, the text lower-cased by :func:`fold`, everything is searched on it, in
+    lower case (:meth:`Grammar.openings_lowered`, :meth:`Grammar.opens_lowered`): a few more
+    positions perhaps, where no rule matches, never fewer."""
     if low is not None:
         found = [m.end() for m in g.openings_lowered().finditer(low)]
+        opens = g.opens_lowered().match
+        extra = [s for m in _GLUED.finditer(low) if opens(low, s := m.start())]
+        if low and opens(low, 0):
+            extra.append(0)
     else:
         found = [m.end() for m in g.openings().finditer(text)]
-    extra = [m.start() for m in _GLUED.finditer(text) if _opens_at(g, text, m.start())]
-    if text and _opens_at(g, text, 0):
-        extra.append(0)
+        extra = [m.start() for m in _GLUED.finditer(text) if _opens_at(g, text, m.start())]
+        if text and _opens_at(g, text, 0):
+            extra.append(0)
     return sorted(found + extra) if extra else found
 
 
