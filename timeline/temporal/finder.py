@@ -165,15 +165,32 @@ def _group_plan(rule_index: int, groups: tuple[str, ...]) -> tuple[tuple[str, st
 
 
 def _fields(g: Grammar, rule_index: int, m: re.Match[str], text: str) -> dict[str, str]:
-    """The normalized groups of a match, read from ``text`` at the groups' offsets."""
+    """The normalized groups of a match, read from ``text`` at the groups' offsets (raises
+    :class:`Reject`). A group's value depends on its kind and text alone: memoized per
+    grammar (texts that shift their dates still repeat their months, days and years)."""
     out: dict[str, str] = {}
+    memo = g.field_memo
     for name, key, kind in _group_plan(rule_index, g.rules[rule_index].groups):
         a, b = m.span(key)
         if a < 0:
             continue  # the group did not take part
         raw = text[a:b]
         norm = _NORMALIZERS.get(kind)
-        out[name] = norm(g, raw) if norm is not None else raw
+        if norm is None:
+            out[name] = raw
+            continue
+        got = memo.get((kind, raw))
+        if got is None:
+            try:
+                got = norm(g, raw)
+            except Reject as exc:
+                got = exc
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[kind, raw] = got
+        if isinstance(got, Reject):
+            raise Reject(got.args[0])  # a new one: a raised exception keeps its traceback
+        out[name] = got
     return out
 
 
@@ -218,8 +235,21 @@ def fill(template: str, fields: dict[str, str]) -> str:
 _DATE = re.compile(r"^(\d{4}|XXXX)(?:-(\d\d|XX)(?:-(\d\d|XX))?)?")
 
 
+#: values found possible by :func:`validate` (its answer depends on the value alone)
+_VALID: set[str] = set()
+
+
 def validate(value: str) -> None:
     """Raise :class:`Reject` if a calendar value names an impossible day or month."""
+    if value in _VALID:
+        return
+    _check(value)
+    if len(_VALID) >= _MEMO_SIZE:
+        _VALID.clear()
+    _VALID.add(value)
+
+
+def _check(value: str) -> None:
     m = _DATE.match(value)
     if m is None:
         return
@@ -276,10 +306,11 @@ _MEMO_SIZE = 4096
 _Settled = tuple[str, str | None, str | None, int, int]  # value, end value, mod, start, end
 
 
-def _settle(g: Grammar, index: int, m: re.Match[str], text: str) -> _Settled:
-    """The value, end value and mod of rule ``index``'s match and the extent of its timex
-    (raises :class:`Reject`). Normalization depends only on the rule and the matched text,
-    so it is memoized per grammar (texts repeat their dates)."""
+def _settle(g: Grammar, index: int, m: re.Match[str], text: str) -> _Settled | None:
+    """The value, end value and mod of rule ``index``'s match and the extent of its timex,
+    or None when its groups do not normalize (see :class:`Reject`). Normalization depends
+    only on the rule and the matched text, so it is memoized per grammar (texts repeat their
+    dates)."""
     whole, t_group, _ = g.build_names(index)
     memo = g.memo
     a, b = m.span(whole)
@@ -294,13 +325,13 @@ def _settle(g: Grammar, index: int, m: re.Match[str], text: str) -> _Settled:
             memo.clear()
         memo[mkey] = got
     if isinstance(got, Reject):
-        raise got
+        return None
     if t_group is not None and m.group(t_group) is not None:
         start, end = m.span(t_group)
     else:
         start, end = m.span(whole)
     if start >= end:
-        raise Reject("empty")
+        return None  # empty
     return (*got, start, end)
 
 
@@ -322,7 +353,10 @@ def _timex(g: Grammar, index: int, settled: _Settled, text: str) -> Timex:
 
 def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
     """The timex of rule ``index``'s match (raises :class:`Reject`)."""
-    return _timex(g, index, _settle(g, index, m, text), text)
+    settled = _settle(g, index, m, text)
+    if settled is None:
+        raise Reject(text[m.start() : m.end()])
+    return _timex(g, index, settled, text)
 
 
 Found = tuple[Timex, int, tuple[int, int, int, int] | None]  # timex, match end, range split
@@ -425,9 +459,8 @@ def _match_at(
         if m is None:
             return None
         index = _index(m)
-        try:
-            settled = _settle(g, index, m, text)
-        except Reject:
+        settled = _settle(g, index, m, text)
+        if settled is None:
             after = index
         else:
             return _found(g, index, m, text, settled) if m.end() > reach else None
@@ -437,9 +470,8 @@ def _match_at(
         mj = match(low if on_low else text, s)  # type: ignore[arg-type]
         if mj is None:
             continue
-        try:
-            settled = _settle(g, j, mj, text)
-        except Reject:
+        settled = _settle(g, j, mj, text)
+        if settled is None:
             continue
         return _found(g, j, mj, text, settled) if mj.end() > reach else None
     return None

@@ -151,6 +151,8 @@ class Grammar:
     rule_keys: tuple[frozenset[str] | None, ...] = ()
     #: normalized values by (rule index, matched text); see finder._build
     memo: dict[tuple[int, str], Any] = field(default_factory=dict)
+    #: normalized groups by (kind, text), or the Reject they raise; see finder._fields
+    field_memo: dict[tuple[str, str], Any] = field(default_factory=dict)
     _single: dict[int, re.Pattern[str]] = field(default_factory=dict)
     _bare: dict[int, re.Pattern[str]] = field(default_factory=dict)
     _by_key: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
@@ -356,7 +358,8 @@ class Grammar:
             seqs = self._opening_trie()
             pat = self._compile(
                 "openings",
-                lambda: r"\W" + _NOT_AFTER_NUMBER + r"(?=[^\W_])" + (f"(?={seqs})" if seqs else ""),
+                # the look-behind last: tried only where the prefixes match, not at every \W
+                lambda: r"\W(?=[^\W_])" + (f"(?={seqs})" if seqs else "") + _NOT_AFTER_NUMBER,
             )
             self._by_key["^openings"] = pat
         return pat
