@@ -19,7 +19,6 @@ Without an anchor date these stay underspecified (``XXXX-03-03``); relative valu
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
@@ -40,6 +39,12 @@ _WINDOW_BEFORE = 80
 #: (the verb usually comes first: "met on Monday and will meet").
 AFTER_PENALTY = 20
 _WINDOW_AFTER = 60
+
+
+def _with(t: Timex, value: str, end_value: str | None) -> Timex:
+    """``t`` with another value and end value (what ``dataclasses.replace`` makes, made
+    directly: anchoring makes one per expression that needs it)."""
+    return Timex(t.start, t.end, t.text, t.type, value, t.mod, t.rule, end_value, t.language)
 
 
 def parse_dct(dct: str | None) -> dt.date | None:
@@ -462,7 +467,7 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
     for t in timexes:
         anaphoric = t.value.endswith("^")
         if anaphoric:
-            t = dataclasses.replace(t, value=t.value[:-1])
+            t = _with(t, t.value[:-1], t.end_value)
         original = t.value
         needs = (
             t.value.startswith(("R", "WD", "WE~", "XXXX-", "SAME"))
@@ -521,7 +526,7 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
                 value = quarter[0]  # "the quarter": the one the report is about
             if anaphoric and narrative_doc and focus is not None:
                 value = _from_focus(original, focus) or value
-            t = dataclasses.replace(t, value=value, end_value=end_value)
+            t = _with(t, value, end_value)
         if (
             _QUARTER.match(t.value)
             and (
@@ -563,5 +568,5 @@ def _clock_then_day(out: list[Timex], originals: Sequence[Timex], text: str) -> 
         before = out[i - 1] if i > 0 else None
         if before and _DAY_VALUE.match(before.value) and t.start - before.end <= _CLOCK_BEFORE:
             continue
-        out[i] = dataclasses.replace(t, value=nxt.value[:10] + t.value[10:])
+        out[i] = _with(t, nxt.value[:10] + t.value[10:], t.end_value)
     return out

@@ -311,7 +311,7 @@ def _settle(g: Grammar, index: int, m: re.Match[str], text: str) -> _Settled | N
     or None when its groups do not normalize (see :class:`Reject`). Normalization depends
     only on the rule and the matched text, so it is memoized per grammar (texts repeat their
     dates)."""
-    whole, t_group, _ = g.build_names(index)
+    whole, t_group, _ = g.build_names(index)  # per rule, made once
     memo = g.memo
     a, b = m.span(whole)
     mkey = (index, text[a:b])  # the text's own letters (``m`` may be on the lower-cased text)
@@ -337,17 +337,17 @@ def _settle(g: Grammar, index: int, m: re.Match[str], text: str) -> _Settled | N
 
 def _timex(g: Grammar, index: int, settled: _Settled, text: str) -> Timex:
     value, end_value, mod, start, end = settled
-    rule = g.rules[index]
+    # by position: start, end, text, type, value, mod, rule, end value, language
     return Timex(
-        start=start,
-        end=end,
-        text=text[start:end],
-        type=rule.type,
-        value=value,
-        mod=mod,
-        rule=g.build_names(index)[2],
-        end_value=end_value,
-        language=g.language,
+        start,
+        end,
+        text[start:end],
+        g.rules[index].type,
+        value,
+        mod,
+        g.build_names(index)[2],
+        end_value,
+        g.language,
     )
 
 
@@ -447,12 +447,14 @@ def _match_at(
     per try: its groups are reset and its alternatives entered one after the other); a key
     met very often gets one combined pattern of its rules (:meth:`Grammar.plan`)."""
     after = -1
-    plan = g.plan(key, low is not None)
+    lowered = low is not None
+    # Grammar.plan's table read here first: most keys have their plan already
+    plan = (g._plans_lowered if lowered else g._plans).get(key) or g.plan(key, lowered)
     pat = plan[1]
     if pat is None and plan[0] < _grammar.HOT_KEY:
         plan[0] += 1
         if plan[0] == _grammar.HOT_KEY:
-            pat, plan[2] = g.combined(key, low is not None)
+            pat, plan[2] = g.combined(key, lowered)
             plan[1] = pat
     if pat is not None:
         m = pat.match(low if plan[2] else text, s)  # type: ignore[arg-type]
@@ -572,6 +574,7 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
     token_at = _TOKEN.match
     next_token = _TOKEN.search
     by_pair = g.by_pair
+    split = g._split  # by_pair's answers, read here first
     n = len(text)
     positions = starts(g, text, low)
     count = len(positions)
@@ -595,7 +598,7 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
             key = f"#{min(len(word), DIGITS_CAP)}{follower(src[e]) if e < n else ''}"
             if not everywhere and key not in triggers:
                 continue
-        if lowered and by_pair(key):
+        if lowered and (split.get(key) or (key not in split and by_pair(key))):
             nxt = next_token(src, tok.end())
             key += PAIR + (_LAST if nxt is None else _key_lowered(nxt.group(), src, nxt.end()))
         found = _match_at(g, text, s, key, -1, low)
