@@ -352,15 +352,33 @@ def _year_text(year: int) -> str:
     return f"BC{-year:04d}" if year < 0 else f"{year:04d}"
 
 
+#: explicit years by value (see :func:`_explicit_year`); values repeat across documents
+_YEARS: dict[str, int | None] = {}
+_YEARS_SIZE = 4096
+
+
+def _explicit_year(value: str) -> int | None:
+    """The year a value writes explicitly (:data:`_EXPLICIT_YEAR`; before Christ: negative),
+    or None."""
+    try:
+        return _YEARS[value]
+    except KeyError:
+        pass
+    m = _EXPLICIT_YEAR.match(value)
+    year = None if m is None else _year_int(m)
+    if len(_YEARS) >= _YEARS_SIZE:
+        _YEARS.clear()
+    _YEARS[value] = year
+    return year
+
+
 def _is_narrative(timexes: Sequence[Timex], when: dt.date | None) -> bool:
     """Whether most explicit years of a document lie far from its date (a history, not news):
     then a day or month without a year belongs to the year last written, not the anchor's."""
     if when is None:
         return True
     years = [
-        _year_int(m)
-        for t in timexes
-        if t.type == "DATE" and (m := _EXPLICIT_YEAR.match(t.value)) is not None
+        y for t in timexes if t.type == "DATE" and (y := _explicit_year(t.value)) is not None
     ]
     if not years:
         return False
@@ -473,7 +491,7 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
             t.value.startswith(("R", "WD", "WE~", "XXXX-", "SAME"))
             and t.value not in ("PRESENT_REF",)
         ) or (t.end_value or "").startswith(("R", "WD", "XXXX-"))
-        explicit = _EXPLICIT_YEAR.match(t.value) if t.type in ("DATE", "TIME") else None
+        explicit = _explicit_year(t.value) if t.type in ("DATE", "TIME") else None
         if needs and t.type in ("DATE", "TIME"):
             narrative = (
                 last_year is not None
@@ -537,8 +555,8 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
         ):  # a quarter ended before the anchor (a report's "fourth-quarter outlook" is none)
             quarter = (t.value, t.end)
         if explicit is not None:
-            last_year = (_year_int(explicit), t.end)
-        elif needs and _EXPLICIT_YEAR.match(t.value) and last_year is not None:
+            last_year = (explicit, t.end)
+        elif needs and _explicit_year(t.value) is not None and last_year is not None:
             last_year = (last_year[0], t.end)  # a date in the same year keeps it in view
         if _DAY_VALUE.match(t.value) and not original.startswith("R+0DT"):
             # a day, or a time on a day it names ("dimanche après-midi"); a bare clock time

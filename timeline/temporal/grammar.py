@@ -37,6 +37,7 @@ from typing import Any
 from timeline.errors import ResourceError, UsageError
 from timeline.temporal.firstchars import (
     ANY_NEXT,
+    first_chars,
     first_keys,
     first_pairs,
     lookahead,
@@ -359,7 +360,7 @@ class Grammar:
             pat = self._compile(
                 "openings",
                 # the look-behind last: tried only where the prefixes match, not at every \W
-                lambda: r"\W(?=[^\W_])" + (f"(?={seqs})" if seqs else "") + _NOT_AFTER_NUMBER,
+                lambda: r"\W" + _token_ahead(seqs) + _NOT_AFTER_NUMBER,
             )
             self._by_key["^openings"] = pat
         return pat
@@ -471,6 +472,19 @@ class Grammar:
             pat = self._compile(f"bare:{index}", lambda: _wrap(index, self.rules[index].pattern))
             self._bare[index] = pat
         return pat
+
+
+def _token_ahead(seqs: str) -> str:
+    """A token's first character (a letter or a digit), then the opening prefixes ``seqs``,
+    as look-aheads; the prefixes alone when they can only open with a letter or a digit
+    (one step fewer wherever the scan stops: at each character other than a letter, digit
+    or underscore)."""
+    if not seqs:
+        return r"(?=[^\W_])"
+    chars = first_chars(seqs)
+    if chars is not None and all(c.isalnum() for c in chars):
+        return f"(?={seqs})"
+    return f"(?=[^\\W_])(?={seqs})"
 
 
 def _wrap(index: int, pattern: str) -> str:
