@@ -249,7 +249,12 @@ def validate(value: str) -> None:
     _VALID.add(value)
 
 
+#: days per month in a common year, as :func:`calendar.monthrange` counts them
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _check(value: str) -> None:
+    """:func:`validate` without its memo."""
     m = _DATE.match(value)
     if m is None:
         return
@@ -260,7 +265,8 @@ def _check(value: str) -> None:
         d = int(day)
         if month and month != "XX":
             y = int(year) if year != "XXXX" else 2000  # leap year: 29 February stays possible
-            if not 1 <= d <= calendar.monthrange(y, int(month))[1]:
+            mo = int(month)  # the month's days as calendar.monthrange counts them
+            if not 1 <= d <= _MONTH_DAYS[mo] + (mo == 2 and calendar.isleap(y)):
                 raise Reject(value)
 
 
