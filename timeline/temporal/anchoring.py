@@ -19,7 +19,6 @@ Without an anchor date these stay underspecified (``XXXX-03-03``); relative valu
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
@@ -40,6 +39,12 @@ _WINDOW_BEFORE = 80
 #: (the verb usually comes first: "met on Monday and will meet").
 AFTER_PENALTY = 20
 _WINDOW_AFTER = 60
+
+
+def _with(t: Timex, value: str, end_value: str | None) -> Timex:
+    """``t`` with another value and end value (what ``dataclasses.replace`` makes, made
+    directly: anchoring makes one per expression that needs it)."""
+    return Timex(t.start, t.end, t.text, t.type, value, t.mod, t.rule, end_value, t.language)
 
 
 def parse_dct(dct: str | None) -> dt.date | None:
@@ -347,15 +352,33 @@ def _year_text(year: int) -> str:
     return f"BC{-year:04d}" if year < 0 else f"{year:04d}"
 
 
+#: explicit years by value (see :func:`_explicit_year`); values repeat across documents
+_YEARS: dict[str, int | None] = {}
+_YEARS_SIZE = 4096
+
+
+def _explicit_year(value: str) -> int | None:
+    """The year a value writes explicitly (:data:`_EXPLICIT_YEAR`; before Christ: negative),
+    or None."""
+    try:
+        return _YEARS[value]
+    except KeyError:
+        pass
+    m = _EXPLICIT_YEAR.match(value)
+    year = None if m is None else _year_int(m)
+    if len(_YEARS) >= _YEARS_SIZE:
+        _YEARS.clear()
+    _YEARS[value] = year
+    return year
+
+
 def _is_narrative(timexes: Sequence[Timex], when: dt.date | None) -> bool:
     """Whether most explicit years of a document lie far from its date (a history, not news):
     then a day or month without a year belongs to the year last written, not the anchor's."""
     if when is None:
         return True
     years = [
-        _year_int(m)
-        for t in timexes
-        if t.type == "DATE" and (m := _EXPLICIT_YEAR.match(t.value)) is not None
+        y for t in timexes if t.type == "DATE" and (y := _explicit_year(t.value)) is not None
     ]
     if not years:
         return False
@@ -462,13 +485,13 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
     for t in timexes:
         anaphoric = t.value.endswith("^")
         if anaphoric:
-            t = dataclasses.replace(t, value=t.value[:-1])
+            t = _with(t, t.value[:-1], t.end_value)
         original = t.value
         needs = (
             t.value.startswith(("R", "WD", "WE~", "XXXX-", "SAME"))
             and t.value not in ("PRESENT_REF",)
         ) or (t.end_value or "").startswith(("R", "WD", "XXXX-"))
-        explicit = _EXPLICIT_YEAR.match(t.value) if t.type in ("DATE", "TIME") else None
+        explicit = _explicit_year(t.value) if t.type in ("DATE", "TIME") else None
         if needs and t.type in ("DATE", "TIME"):
             narrative = (
                 last_year is not None
@@ -521,7 +544,7 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
                 value = quarter[0]  # "the quarter": the one the report is about
             if anaphoric and narrative_doc and focus is not None:
                 value = _from_focus(original, focus) or value
-            t = dataclasses.replace(t, value=value, end_value=end_value)
+            t = _with(t, value, end_value)
         if (
             _QUARTER.match(t.value)
             and (
@@ -532,8 +555,8 @@ def anchor(timexes: Sequence[Timex], dct: str | None, text: str) -> list[Timex]:
         ):  # a quarter ended before the anchor (a report's "fourth-quarter outlook" is none)
             quarter = (t.value, t.end)
         if explicit is not None:
-            last_year = (_year_int(explicit), t.end)
-        elif needs and _EXPLICIT_YEAR.match(t.value) and last_year is not None:
+            last_year = (explicit, t.end)
+        elif needs and _explicit_year(t.value) is not None and last_year is not None:
             last_year = (last_year[0], t.end)  # a date in the same year keeps it in view
         if _DAY_VALUE.match(t.value) and not original.startswith("R+0DT"):
             # a day, or a time on a day it names ("dimanche après-midi"); a bare clock time
@@ -563,5 +586,5 @@ def _clock_then_day(out: list[Timex], originals: Sequence[Timex], text: str) -> 
         before = out[i - 1] if i > 0 else None
         if before and _DAY_VALUE.match(before.value) and t.start - before.end <= _CLOCK_BEFORE:
             continue
-        out[i] = dataclasses.replace(t, value=nxt.value[:10] + t.value[10:])
+        out[i] = _with(t, nxt.value[:10] + t.value[10:], t.end_value)
     return out

@@ -22,11 +22,10 @@ from typing import Any
 from timeline.model import Timex
 from timeline.temporal import grammar as _grammar
 from timeline.temporal.firstchars import DIGITS_CAP, follower
-from timeline.temporal.grammar import LEFT, PAIR, Grammar, norm_word
+from timeline.temporal.grammar import PAIR, Grammar, norm_word
 from timeline.temporal.lowered import fold
 
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
-_LEFT_AT = LEFT.match
 _DIGITS = re.compile(r"\d+")
 
 
@@ -166,15 +165,32 @@ def _group_plan(rule_index: int, groups: tuple[str, ...]) -> tuple[tuple[str, st
 
 
 def _fields(g: Grammar, rule_index: int, m: re.Match[str], text: str) -> dict[str, str]:
-    """The normalized groups of a match, read from ``text`` at the groups' offsets."""
+    """The normalized groups of a match, read from ``text`` at the groups' offsets (raises
+    :class:`Reject`). A group's value depends on its kind and text alone: memoized per
+    grammar (texts that shift their dates still repeat their months, days and years)."""
     out: dict[str, str] = {}
+    memo = g.field_memo
     for name, key, kind in _group_plan(rule_index, g.rules[rule_index].groups):
         a, b = m.span(key)
         if a < 0:
             continue  # the group did not take part
         raw = text[a:b]
         norm = _NORMALIZERS.get(kind)
-        out[name] = norm(g, raw) if norm is not None else raw
+        if norm is None:
+            out[name] = raw
+            continue
+        got = memo.get((kind, raw))
+        if got is None:
+            try:
+                got = norm(g, raw)
+            except Reject as exc:
+                got = exc
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[kind, raw] = got
+        if isinstance(got, Reject):
+            raise Reject(got.args[0])  # a new one: a raised exception keeps its traceback
+        out[name] = got
     return out
 
 
@@ -219,8 +235,26 @@ def fill(template: str, fields: dict[str, str]) -> str:
 _DATE = re.compile(r"^(\d{4}|XXXX)(?:-(\d\d|XX)(?:-(\d\d|XX))?)?")
 
 
+#: values found possible by :func:`validate` (its answer depends on the value alone)
+_VALID: set[str] = set()
+
+
 def validate(value: str) -> None:
     """Raise :class:`Reject` if a calendar value names an impossible day or month."""
+    if value in _VALID:
+        return
+    _check(value)
+    if len(_VALID) >= _MEMO_SIZE:
+        _VALID.clear()
+    _VALID.add(value)
+
+
+#: days per month in a common year, as :func:`calendar.monthrange` counts them
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _check(value: str) -> None:
+    """:func:`validate` without its memo."""
     m = _DATE.match(value)
     if m is None:
         return
@@ -231,7 +265,8 @@ def validate(value: str) -> None:
         d = int(day)
         if month and month != "XX":
             y = int(year) if year != "XXXX" else 2000  # leap year: 29 February stays possible
-            if not 1 <= d <= calendar.monthrange(y, int(month))[1]:
+            mo = int(month)  # the month's days as calendar.monthrange counts them
+            if not 1 <= d <= _MONTH_DAYS[mo] + (mo == 2 and calendar.isleap(y)):
                 raise Reject(value)
 
 
@@ -277,11 +312,12 @@ _MEMO_SIZE = 4096
 _Settled = tuple[str, str | None, str | None, int, int]  # value, end value, mod, start, end
 
 
-def _settle(g: Grammar, index: int, m: re.Match[str], text: str) -> _Settled:
-    """The value, end value and mod of rule ``index``'s match and the extent of its timex
-    (raises :class:`Reject`). Normalization depends only on the rule and the matched text,
-    so it is memoized per grammar (texts repeat their dates)."""
-    whole, t_group, _ = g.build_names(index)
+def _settle(g: Grammar, index: int, m: re.Match[str], text: str) -> _Settled | None:
+    """The value, end value and mod of rule ``index``'s match and the extent of its timex,
+    or None when its groups do not normalize (see :class:`Reject`). Normalization depends
+    only on the rule and the matched text, so it is memoized per grammar (texts repeat their
+    dates)."""
+    whole, t_group, _ = g.build_names(index)  # per rule, made once
     memo = g.memo
     a, b = m.span(whole)
     mkey = (index, text[a:b])  # the text's own letters (``m`` may be on the lower-cased text)
@@ -295,35 +331,38 @@ def _settle(g: Grammar, index: int, m: re.Match[str], text: str) -> _Settled:
             memo.clear()
         memo[mkey] = got
     if isinstance(got, Reject):
-        raise got
+        return None
     if t_group is not None and m.group(t_group) is not None:
         start, end = m.span(t_group)
     else:
         start, end = m.span(whole)
     if start >= end:
-        raise Reject("empty")
+        return None  # empty
     return (*got, start, end)
 
 
 def _timex(g: Grammar, index: int, settled: _Settled, text: str) -> Timex:
     value, end_value, mod, start, end = settled
-    rule = g.rules[index]
+    # by position: start, end, text, type, value, mod, rule, end value, language
     return Timex(
-        start=start,
-        end=end,
-        text=text[start:end],
-        type=rule.type,
-        value=value,
-        mod=mod,
-        rule=g.build_names(index)[2],
-        end_value=end_value,
-        language=g.language,
+        start,
+        end,
+        text[start:end],
+        g.rules[index].type,
+        value,
+        mod,
+        g.build_names(index)[2],
+        end_value,
+        g.language,
     )
 
 
 def _build(g: Grammar, index: int, m: re.Match[str], text: str) -> Timex:
     """The timex of rule ``index``'s match (raises :class:`Reject`)."""
-    return _timex(g, index, _settle(g, index, m, text), text)
+    settled = _settle(g, index, m, text)
+    if settled is None:
+        raise Reject(text[m.start() : m.end()])
+    return _timex(g, index, settled, text)
 
 
 Found = tuple[Timex, int, tuple[int, int, int, int] | None]  # timex, match end, range split
@@ -405,30 +444,31 @@ def _match_at(
     """The first rule (in priority order) that matches at ``s`` and normalizes: the timex and
     the end of the match (context included); None when there is none, or when its match
     ends at or before ``reach`` (its timex is then not made). ``low``: the text lower-cased
-    by :func:`fold`, on which rules that do not mind case are matched in lower case.
+    by :func:`fold`, on which rules that do not mind case are matched in lower case. ``s``
+    is a position of :func:`starts`, which has the left boundary every rule opens with: the
+    rules' own patterns (:meth:`Grammar.bare`) do not test it again.
 
     The rules that can start at a token with ``key`` (see :func:`_key_at`) are tried one by
     one, each through its own small pattern (a combined pattern of every rule costs far more
     per try: its groups are reset and its alternatives entered one after the other); a key
     met very often gets one combined pattern of its rules (:meth:`Grammar.plan`)."""
-    if _LEFT_AT(text, s) is None:
-        return None  # every rule opens with this boundary
     after = -1
-    plan = g.plan(key, low is not None)
+    lowered = low is not None
+    # Grammar.plan's table read here first: most keys have their plan already
+    plan = (g._plans_lowered if lowered else g._plans).get(key) or g.plan(key, lowered)
     pat = plan[1]
     if pat is None and plan[0] < _grammar.HOT_KEY:
         plan[0] += 1
         if plan[0] == _grammar.HOT_KEY:
-            pat, plan[2] = g.combined(key, low is not None)
+            pat, plan[2] = g.combined(key, lowered)
             plan[1] = pat
     if pat is not None:
         m = pat.match(low if plan[2] else text, s)  # type: ignore[arg-type]
         if m is None:
             return None
         index = _index(m)
-        try:
-            settled = _settle(g, index, m, text)
-        except Reject:
+        settled = _settle(g, index, m, text)
+        if settled is None:
             after = index
         else:
             return _found(g, index, m, text, settled) if m.end() > reach else None
@@ -438,9 +478,8 @@ def _match_at(
         mj = match(low if on_low else text, s)  # type: ignore[arg-type]
         if mj is None:
             continue
-        try:
-            settled = _settle(g, j, mj, text)
-        except Reject:
+        settled = _settle(g, j, mj, text)
+        if settled is None:
             continue
         return _found(g, j, mj, text, settled) if mj.end() > reach else None
     return None
@@ -491,17 +530,24 @@ def _opens_at(g: Grammar, text: str, s: int) -> bool:
 
 
 def starts(g: Grammar, text: str, low: str | None = None) -> list[int]:
-    """The positions of :meth:`Grammar.starts` in ``text``, in order: the ends of the matches
-    of :meth:`Grammar.openings` (a token start after a character other than a letter, digit
+    """The positions of :meth:`Grammar.starts` in ``text`` that have a left boundary
+    (:data:`timeline.temporal.grammar.LEFT`), in order: the ends of the matches of
+    :meth:`Grammar.openings` (a token start after a character other than a letter, digit
     or underscore), with the text's start and the digits glued to a word when they open.
-    The openings are searched on ``low``, the text lower-cased by :func:`fold`, when given."""
+    With ``low``, the text lower-cased by :func:`fold`, everything is searched on it, in
+    lower case (:meth:`Grammar.openings_lowered`, :meth:`Grammar.opens_lowered`): a few more
+    positions perhaps, where no rule matches, never fewer."""
     if low is not None:
         found = [m.end() for m in g.openings_lowered().finditer(low)]
+        opens = g.opens_lowered().match
+        extra = [s for m in _GLUED.finditer(low) if opens(low, s := m.start())]
+        if low and opens(low, 0):
+            extra.append(0)
     else:
         found = [m.end() for m in g.openings().finditer(text)]
-    extra = [m.start() for m in _GLUED.finditer(text) if _opens_at(g, text, m.start())]
-    if text and _opens_at(g, text, 0):
-        extra.append(0)
+        extra = [m.start() for m in _GLUED.finditer(text) if _opens_at(g, text, m.start())]
+        if text and _opens_at(g, text, 0):
+            extra.append(0)
     return sorted(found + extra) if extra else found
 
 
@@ -534,6 +580,7 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
     token_at = _TOKEN.match
     next_token = _TOKEN.search
     by_pair = g.by_pair
+    split = g._split  # by_pair's answers, read here first
     n = len(text)
     positions = starts(g, text, low)
     count = len(positions)
@@ -557,7 +604,7 @@ def scan(g: Grammar, text: str, *, split_ranges: bool = False) -> list[Timex]:
             key = f"#{min(len(word), DIGITS_CAP)}{follower(src[e]) if e < n else ''}"
             if not everywhere and key not in triggers:
                 continue
-        if lowered and by_pair(key):
+        if lowered and (split.get(key) or (key not in split and by_pair(key))):
             nxt = next_token(src, tok.end())
             key += PAIR + (_LAST if nxt is None else _key_lowered(nxt.group(), src, nxt.end()))
         found = _match_at(g, text, s, key, -1, low)

@@ -37,6 +37,7 @@ from typing import Any
 from timeline.errors import ResourceError, UsageError
 from timeline.temporal.firstchars import (
     ANY_NEXT,
+    first_chars,
     first_keys,
     first_pairs,
     lookahead,
@@ -62,6 +63,10 @@ LEFT = re.compile(_LEFT, re.IGNORECASE)
 # A token's first character (a letter or a digit) at a left boundary, looser than _LEFT (the
 # digit test first: most positions fail it at once).
 _LEFT_TOKEN = r"(?:(?<!\w)|(?=\d)(?<=[^\W\d_]))(?=[^\W_])"
+# The left boundary's last condition (not after a digit and a separator), written where a
+# match of Grammar.openings ends: after its character other than a letter, digit or underscore,
+# which is the boundary's first condition. Every position the scan tries then has a left boundary.
+_NOT_AFTER_NUMBER = r"(?<!\d[./-])"
 # Right boundary: not inside a word or a number ("2011/93/EU", "1.2-1.5").
 _RIGHT = r"(?!\w)(?![./-]\d)"
 
@@ -147,6 +152,8 @@ class Grammar:
     rule_keys: tuple[frozenset[str] | None, ...] = ()
     #: normalized values by (rule index, matched text); see finder._build
     memo: dict[tuple[int, str], Any] = field(default_factory=dict)
+    #: normalized groups by (kind, text), or the Reject they raise; see finder._fields
+    field_memo: dict[tuple[str, str], Any] = field(default_factory=dict)
     _single: dict[int, re.Pattern[str]] = field(default_factory=dict)
     _bare: dict[int, re.Pattern[str]] = field(default_factory=dict)
     _by_key: dict[str, re.Pattern[str] | None] = field(default_factory=dict)
@@ -216,6 +223,7 @@ class Grammar:
         self.starts()
         self.openings()
         self.openings_lowered()
+        self.opens_lowered()
         for i in range(len(self.rules)):
             self.bare(i)
             self.bare_lowered(i)
@@ -343,11 +351,17 @@ class Grammar:
         next without trying the pattern in between (the pattern opens with a character
         class), where :meth:`starts` tries its left boundary at every position.
         The other positions of :meth:`starts` are the text's start and a digit glued to a word
-        ("Presseartikel11"); :func:`timeline.temporal.finder.scan` looks for those apart."""
+        ("Presseartikel11"); :func:`timeline.temporal.finder.scan` looks for those apart.
+        A position after a digit and a separator ("19/1234") has no left boundary (see
+        :data:`LEFT`) and is left out: every position found has one."""
         pat = self._by_key.get("^openings")
         if pat is None:
             seqs = self._opening_trie()
-            pat = self._compile("openings", lambda: r"\W(?=[^\W_])" + (f"(?={seqs})" if seqs else ""))
+            pat = self._compile(
+                "openings",
+                # the look-behind last: tried only where the prefixes match, not at every \W
+                lambda: r"\W" + _token_ahead(seqs) + _NOT_AFTER_NUMBER,
+            )
             self._by_key["^openings"] = pat
         return pat
 
@@ -360,6 +374,20 @@ class Grammar:
             pat = self._compile_lowered("openings-lowered", self.openings().pattern, True)
             assert pat is not None  # a superset rewriting refuses only back references
             self._by_key["^openings-lowered"] = pat
+        return pat
+
+    def opens_lowered(self) -> re.Pattern[str]:
+        """Whether some rule's opening prefix starts right at a position of the lower-cased
+        text: a token's first character, then the prefixes (:meth:`openings` without the
+        character before). Tried where a digit is glued to a word and at the text's start;
+        like :meth:`openings_lowered` it matches at least where a rule can."""
+        pat = self._by_key.get("^opens-lowered")
+        if pat is None:
+            seqs = self._opening_trie()
+            src = r"(?=[^\W_])" + (f"(?={seqs})" if seqs else "")
+            pat = self._compile_lowered("opens-lowered", src, True)
+            assert pat is not None  # a superset rewriting refuses only back references
+            self._by_key["^opens-lowered"] = pat
         return pat
 
     def plan(self, key: str, lowered: bool = False) -> list[Any]:
@@ -422,6 +450,7 @@ class Grammar:
     def warm(self) -> None:
         """Compile the patterns of a scan now (timings then measure tagging, not compiling)."""
         self.openings_lowered()
+        self.opens_lowered()
         for i in range(len(self.rules)):
             self.bare(i)
             self.bare_lowered(i)
@@ -443,6 +472,19 @@ class Grammar:
             pat = self._compile(f"bare:{index}", lambda: _wrap(index, self.rules[index].pattern))
             self._bare[index] = pat
         return pat
+
+
+def _token_ahead(seqs: str) -> str:
+    """A token's first character (a letter or a digit), then the opening prefixes ``seqs``,
+    as look-aheads; the prefixes alone when they can only open with a letter or a digit
+    (one step fewer wherever the scan stops: at each character other than a letter, digit
+    or underscore)."""
+    if not seqs:
+        return r"(?=[^\W_])"
+    chars = first_chars(seqs)
+    if chars is not None and all(c.isalnum() for c in chars):
+        return f"(?={seqs})"
+    return f"(?=[^\\W_])(?={seqs})"
 
 
 def _wrap(index: int, pattern: str) -> str:

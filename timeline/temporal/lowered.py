@@ -30,15 +30,28 @@ from timeline.temporal.store import Parts, from_parts, parts_of
 _WIDEST_RANGE = 4096
 
 
+#: the last text folded and its fold: the scan folds a document's text, then anchoring asks
+#: again for its tense cues (one reference swapped at once, safe across threads)
+_LAST: tuple[str | None, str | None] = (None, None)
+
+
 def fold(text: str) -> str | None:
     """``text`` lower-cased character for character, or None when lower-casing changes its
     length (a capital I with a dot becomes two characters: offsets would no longer agree) or
     depends on context (a capital sigma: a word's lower case, as the scan keys it, could end
     otherwise than the text's). Then the caller matches ignoring case on ``text`` itself."""
+    global _LAST
+    last = _LAST
+    if last[0] is text:
+        return last[1]
     if "\u03a3" in text:
-        return None
-    low = text.lower()
-    return low if len(low) == len(text) else None
+        low: str | None = None
+    else:
+        low = text.lower()
+        if len(low) != len(text):
+            low = None
+    _LAST = (text, low)
+    return low
 
 
 def _lower_class(code: int) -> tuple[int, ...] | None:
