@@ -437,10 +437,8 @@ def _oj_before(ctx: _Context, t: Timex) -> str | None:
     if oj is None:
         return None
     ls = ctx.text.rfind("\n", 0, t.start) + 1
-    b0 = max(ls, t.start - 60)
-    before = ctx.text[b0 : t.start]
-    folded = ctx.doc.folded() if ctx.doc is not None else None
-    if searcher(oj).excludes(before, None if folded is None else folded[b0 : t.start]):
+    before = ctx.text[max(ls, t.start - 60) : t.start]
+    if searcher(oj).excludes(before):
         return None  # no word of an OJ reference in the line before the date
     for m in oj.finditer(before):
         # "OJ L 335, 17.12.2011", "ABl. C 62E vom 27.2.2001": only a series and number between
