@@ -105,14 +105,31 @@ _PLACE_COMMA = re.compile(r"(?-i:\b[A-ZÀ-Þ][\w’'.-]+), ?(?:\w{1,4} )?$")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+#: How many characters :func:`_nonempty_lines_before` reads first (then four times more).
+_LINES_CHUNK = 2048
+
+
 def _nonempty_lines_before(text: str, pos: int, limit: int | None = None) -> int:
-    """How many lines of ``text[:pos]`` hold text; counting stops past ``limit``."""
-    count = 0
-    for _ in _LINE_WITH_TEXT.finditer(text, 0, pos):
-        count += 1
-        if limit is not None and count > limit:
-            break
-    return count
+    """How many lines of ``text[:pos]`` hold text; counting stops past ``limit`` (at
+    ``limit + 1``): what counting the matches of ``_LINE_WITH_TEXT`` gives.
+
+    ``str.splitlines`` cuts lines in C where the pattern, having no literal to scan for, is
+    tried at every character of a long line. Lines are counted in a growing head of the text,
+    so that the work stays bounded by the ``limit + 1`` lines read: a head cut inside a line
+    counts that line's start, which holds text only if the whole line does, so a count past
+    ``limit`` in a head is past it in the whole."""
+    size = _LINES_CHUNK
+    while True:
+        stop = pos if limit is None else min(pos, size)
+        count = 0
+        for line in text[:stop].splitlines():
+            if line and not line.isspace():
+                count += 1
+                if limit is not None and count > limit:
+                    return count
+        if stop >= pos:
+            return count
+        size *= 4
 
 
 #: How far into a text the header of a document (its date line, OJ reference) may be found.
@@ -262,7 +279,12 @@ def find_document_date(text: str, language: str, timexes: Sequence[Timex]) -> Do
             ):
                 candidates.append((2, t.start, DocDate(date, t, "oj_header")))
                 continue
-        if oj is not None and t.start < HEADER_CHARS:
+        if (
+            oj is not None
+            and oj_s is not None
+            and t.start < HEADER_CHARS
+            and not oj_s.excludes(before, folded_before)
+        ):
             m = next(iter(reversed(list(oj.finditer(before)))), None)
             if m is not None and len(before) - m.end() < 45 and not searcher(cp["footnote"]).search(
                 before, folded_before

@@ -38,6 +38,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
+from itertools import islice
 from typing import NamedTuple
 
 from timeline.events.acts import (
@@ -92,7 +93,7 @@ CROSSING_PENALTY = 120
 #: A trigger further than this (after weighting) does not type the date.
 MAX_COST = 160
 _SHORT = 80
-_NON_WORD = re.compile(r"[^\w]")
+_WORD_CHAR = re.compile(r"\w")
 _DIGIT = re.compile(r"\d")
 _BREAK = re.compile(r"[.;:!?]\s|\n\s*\n\s*\S.*\n")
 _LONG_WORD = re.compile(r"[^\W\d_]{5,}")
@@ -294,7 +295,8 @@ def _mostly_date(ctx: _Context, unit: Unit) -> bool:
         if o.end <= unit.end:
             starts = starts or o.start == unit.start
             rest = rest.replace(o.text, " ")
-    return starts and len(_NON_WORD.sub("", rest)) <= 10
+    # at most ten word characters left (counting stops at the eleventh)
+    return starts and sum(1 for _ in islice(_WORD_CHAR.finditer(rest), 11)) <= 10
 
 
 def _table_header(ctx: _Context, j: int) -> Unit | None:
@@ -436,6 +438,8 @@ def _oj_before(ctx: _Context, t: Timex) -> str | None:
         return None
     ls = ctx.text.rfind("\n", 0, t.start) + 1
     before = ctx.text[max(ls, t.start - 60) : t.start]
+    if searcher(oj).excludes(before):
+        return None  # no word of an OJ reference in the line before the date
     for m in oj.finditer(before):
         # "OJ L 335, 17.12.2011", "ABl. C 62E vom 27.2.2001": only a series and number between
         between = before[m.end() :]

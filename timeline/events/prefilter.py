@@ -917,6 +917,21 @@ class Searcher:
             0 if lead is None else lead[2],
         )
 
+    def excludes(self, text: str, folded: str | None = None) -> bool:
+        """Whether ``text`` holds none of the literals every match contains, so that no search
+        or ``finditer`` of the pattern over it finds anything (False when unknown);
+        ``folded`` is ``fold(text)`` when the caller has it."""
+        needed = self.needed
+        if needed is None:
+            return False
+        if not self.needed_folded:
+            return needed.search(text) is None
+        if folded is None:
+            folded = fold(text)
+        if folded is None or len(folded) != len(text):
+            return False
+        return needed.search(folded) is None
+
     def search(self, text: str, folded: str | None = None) -> re.Match[str] | None:
         """``self.pattern.search(text)``; ``folded`` is ``fold(text)`` when the caller has it."""
         if (self.needed_folded or self.folded) and folded is None:

@@ -32,6 +32,35 @@ MAX_UNIT = 3000
 _WORD_BEFORE = re.compile(r"([\w.ºª°]+)$")
 _SPACE_DIGIT = re.compile(r"\s+\d")
 _SHORT_WORD_END = re.compile(r"(?:^|\s)[^\W\d_]{1,3}$")
+#: the characters after which _TERMINAL finds a line's end
+_TERMINAL_CHARS = frozenset(".!?:;»”\"')")
+#: _WORD_BEFORE read backwards: the word before a dot is the reversed run this matches at the
+#: start of the reversed text (one anchored match instead of a search from every character)
+_WORD_REVERSED = re.compile(r"[\w.ºª°]+")
+
+
+def _ends_terminal(stripped: str) -> bool:
+    r"""``_TERMINAL.search(stripped)`` for a right-stripped line: its last character closes a
+    sentence (``\s*$`` finds no blank after it)."""
+    return stripped[-1:] in _TERMINAL_CHARS
+
+
+def _short_word_end(stripped: str) -> bool:
+    """``_SHORT_WORD_END.search(stripped)`` for a right-stripped line: its last word (what
+    follows its last blank) is one to three letters."""
+    if not stripped:
+        return False
+    tail = stripped.rsplit(None, 1)[-1]
+    return len(tail) <= 3 and all(c.isalnum() and not c.isdecimal() and c != "_" for c in tail)
+
+
+def _word_before(text: str) -> str:
+    """``_WORD_BEFORE.search(text).group(1)``, else "": the run of word characters and dots
+    that ends ``text`` (``$`` also matches before a final line break)."""
+    if text.endswith("\n"):
+        text = text[:-1]
+    m = _WORD_REVERSED.match(text[::-1])
+    return m.group()[::-1] if m else ""
 
 _SENT_END = re.compile(r"[.!?](?=[\"'»”’)]*\s+[\"'«“‘(\[]?[A-ZÀ-ÖØ-ÞĀ-ſΆ-ΏΑ-ΩА-ЯЁ0-9])")
 
@@ -98,8 +127,15 @@ def _starts_with_date(text: str, span: tuple[int, int], timexes: Sequence[tuple[
 
 
 def _split_sentences(
-    text: str, start: int, end: int, spans: Sequence[tuple[int, int]] = ()
+    text: str,
+    start: int,
+    end: int,
+    spans: Sequence[tuple[int, int]] = (),
+    first: int | None = None,
 ) -> list[Unit]:
+    """The sentences of ``text[start:end]``; ``first``: where the first sentence end of that
+    window is, when the caller searched for it already (the scan goes on from there: the same
+    matches, since none lies before it)."""
     units: list[Unit] = []
     pos = start
     abbrev = _abbreviations()
@@ -110,14 +146,13 @@ def _split_sentences(
     reach: list[int] = []
     for _, te in ordered:
         reach.append(max(te, reach[-1]) if reach else te)
-    for m in _SENT_END.finditer(text, start, end):
+    for m in _SENT_END.finditer(text, start if first is None else first, end):
         dot = m.start()
         i = bisect.bisect_right(starts, dot) - 1
         if i >= 0 and dot < reach[i] - 1:
             continue  # never inside a date: "am 24. Februar 1997"
         if text[dot] == ".":
-            before = _WORD_BEFORE.search(text[max(start, dot - 20) : dot])
-            word = before.group(1).lower() if before else ""
+            word = _word_before(text[max(start, dot - 20) : dot]).lower()
             if word in abbrev or (len(word) == 1 and word.isalpha()):
                 continue
             if word[-1:].isdigit() and _SPACE_DIGIT.match(text[dot + 1 : dot + 4]):
@@ -181,15 +216,15 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
             # a table row or log line, unless a sentence was broken before its date ("on\n12 May")
             split = not (
                 prev_text.endswith(",")
-                or _SHORT_WORD_END.search(prev_text)
+                or _short_word_end(prev_text)
                 and prev_text[-1:].islower()
             )
-        elif _TERMINAL.search(prev_text):
+        elif _ends_terminal(prev_text):
             split = not first.islower()
         elif first.isupper() or first.isdigit():
             # a heading-like line ("Key dates", "1.1. Reasons for the proposal") ends a unit,
             # a line broken after an article or preposition ("Les\nÉtats membres") does not
-            short_word_end = _SHORT_WORD_END.search(prev_text) is not None
+            short_word_end = _short_word_end(prev_text)
             split = not prev_text.endswith(",") and (
                 not prev_text[-1:].islower() or (len(prev_text) < 70 and not short_word_end)
             )
@@ -203,7 +238,8 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
         chunks.append(cur)
     units: list[Unit] = []
     for s, e in chunks:
-        if _SENT_END.search(text, s, e) is None:
+        first_end = _SENT_END.search(text, s, e)
+        if first_end is None:
             # no sentence ends inside: the chunk is one unit, trimmed
             chunk = text[s:e]
             us = s + len(chunk) - len(chunk.lstrip())
@@ -216,7 +252,7 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
                     units.extend(_bounded(text, us, ue, inside))
             continue
         inside = [(ts, te) for ts, te in _near(spans, max(0, s - 200), e) if ts < e and te > s]
-        for u in _split_sentences(text, s, e, inside):
+        for u in _split_sentences(text, s, e, inside, first_end.start()):
             us, ue = u.start, u.end
             while us < ue and text[us].isspace():
                 us += 1
