@@ -990,33 +990,58 @@ def _link_plans(
 
 
 def _components(items: list[_Item], relations: list[ActRelation], ctx: _Context) -> list[set[str]]:
-    """Connected acts ("act:KEY") and procedures ("proc:REF")."""
-    import networkx as nx  # the one seam: only timeline.link imports networkx
+    """Connected acts ("act:KEY") and procedures ("proc:REF"): the connected components of the
+    graph whose edges join the acts and procedures of one item, the two acts of a relation,
+    a procedure file's procedure and its items' main acts, and a document's own act and
+    header procedures; in the order of each component's first node (as networkx gives them;
+    a union-find here, so that linking imports no networkx)."""
+    parent: dict[str, str] = {}
 
-    g = nx.Graph()
+    def find(a: str) -> str:
+        while (up := parent[a]) != a:
+            parent[a] = parent[up]
+            a = parent[a]
+        return a
+
+    def join(nodes: Sequence[str]) -> None:
+        for n in nodes:
+            if n not in parent:
+                parent[n] = n
+        if len(nodes) > 1:
+            first = find(nodes[0])
+            for n in nodes[1:]:
+                r = find(n)
+                if r != first:
+                    parent[r] = first
+
+    seen: set[tuple[frozenset[str], frozenset[str]]] = set()
     for item in items:
-        nodes = [f"act:{k}" for k in sorted(item.act_keys)]
-        nodes += [f"proc:{p}" for p in sorted(item.procedures)]
-        g.add_nodes_from(nodes)
-        for a, b in zip(nodes, nodes[1:], strict=False):
-            g.add_edge(a, b)
+        subject = (item.act_keys, item.procedures)
+        if subject in seen:
+            continue
+        seen.add(subject)
+        join(
+            [f"act:{k}" for k in sorted(item.act_keys)]
+            + [f"proc:{p}" for p in sorted(item.procedures)]
+        )
     for rel in relations:
-        g.add_edge(f"act:{rel.source}", f"act:{rel.target}")
+        join((f"act:{rel.source}", f"act:{rel.target}"))
     for item in items:
         # the acts a procedure file's events are about are the procedure's
         for proc in ctx.procedure_files.get(item.document.path, ()):
             if item.primary:
-                g.add_edge(f"act:{item.primary}", f"proc:{proc}")
+                join((f"act:{item.primary}", f"proc:{proc}"))
     with_events = {item.document.path for item in items}
     for path in sorted(with_events):
         own = ctx.own_acts.get(path)
-        nodes = ([f"act:{own}"] if own else []) + [
-            f"proc:{p}" for p in ctx.own_procedures.get(path, ())
-        ]
-        g.add_nodes_from(nodes)
-        for a, b in zip(nodes, nodes[1:], strict=False):
-            g.add_edge(a, b)
-    return [set(c) for c in nx.connected_components(g)]
+        join(
+            ([f"act:{own}"] if own else [])
+            + [f"proc:{p}" for p in ctx.own_procedures.get(path, ())]
+        )
+    out: dict[str, set[str]] = {}
+    for node in parent:  # in the order the nodes came
+        out.setdefault(find(node), set()).add(node)
+    return list(out.values())
 
 
 def _vote(values: Iterable[str | None]) -> str | None:
