@@ -47,9 +47,9 @@ def work(monkeypatch: pytest.MonkeyPatch) -> Iterator[Work]:
     seen = Work()
     link_part = shards.link_part
 
-    def counted_link(xs, facts):  # type: ignore[no-untyped-def]
+    def counted_link(xs, facts, **kw):  # type: ignore[no-untyped-def]
         seen.linked.append(len(xs))
-        return link_part(xs, facts)
+        return link_part(xs, facts, **kw)
 
     get = fragments.Fragments.get
 

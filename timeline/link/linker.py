@@ -36,7 +36,16 @@ from typing import Any
 
 from timeline.link import acts as actmod
 from timeline.link import dates, resources
-from timeline.link.acts import ActRelation, TitleIndex, TitleMatch, act_key, normalize, similarity
+from timeline.link.acts import (
+    TITLE_THRESHOLD,
+    ActRelation,
+    KnownTitle,
+    TitleIndex,
+    TitleMatch,
+    act_key,
+    normalize,
+    similarity,
+)
 from timeline.link.facts import DocumentFacts, Quote, facts_by_path
 from timeline.model import (
     EVENT_TYPES,
@@ -187,29 +196,76 @@ def _read_documents(
     facts: Mapping[str, DocumentFacts],
     ctx: _Context,
     read: _Read,
+    rows: dict[str, list[Any]] | None = None,
 ) -> None:
     """The first pass over some documents of a part (in path order, after those read before):
-    their titles into the index, and what every document tells before any event is linked."""
-    ctx.index.add_extractions(extractions, facts)
+    their titles into the index, and what every document tells before any event is linked.
+    With ``rows`` each document's :func:`_doc_row` is kept there too (:class:`PartState`)."""
+    index = ctx.index
     for x in extractions:
         doc = x.document
         known = facts[doc.path]
-        read.documents.append(doc)
-        read.relations.extend(known.relations)
-        ctx.own_acts[doc.path] = act_key(actmod.document_act(doc))
+        before = len(index.titles)
+        index.add_extractions((x,), facts)
+        row = _doc_row(x, known, index.titles[before:])
+        _read_row(row, ctx, read, doc, known.relations)
+        if rows is not None:
+            rows[doc.path] = row
+
+
+def _doc_row(x: Extraction, known: DocumentFacts, titles: Sequence[KnownTitle]) -> list[Any]:
+    """What the first pass reads of one document, as plain data (:func:`_read_row` applies
+    it): its fields, the titles it gave the index, its relations, own act, header and
+    procedure-file procedures, the (act, text) of each act mention, and its head's mentions.
+    Its items and title matches are appended by the second pass (:class:`PartState`)."""
+    doc = x.document
+    own = actmod.document_act(doc)
+    return [
+        tuple(getattr(doc, f) for f in Document.__slots__),
+        tuple(tuple(getattr(t, f) for f in KnownTitle.__slots__) for t in titles),
+        tuple(tuple(getattr(r, f) for f in ActRelation.__slots__) for r in known.relations),
+        act_key(own),
+        tuple(sorted(_doc_ids(doc, own))),
         # The procedures a document's header names ("2010/0064(COD) Combating ...",
         # "/* COM/2010/0094 final - COD 2010/0064 */"): where its act-less events belong.
-        ctx.own_procedures[doc.path] = known.header_procedures
-        ctx.doc_titles[doc.path] = (doc.language or "", doc.title or "")
-        ctx.procedure_files[doc.path] = tuple(
-            sorted({p for _, _, p in actmod.find_procedures(doc.reference or "")})
-        )
-        for mention in known.mentions:
-            key = act_key(mention.celex)
-            if key:
-                ctx.mentions.setdefault(key, Counter())[(doc.language or "", mention.text)] += 1
-                read.named_in[key].add(doc.path)
-        read.heads[doc.path] = [m for m in known.mentions if m.start < actmod.HEAD_ZONE]
+        known.header_procedures,
+        tuple(sorted({p for _, _, p in actmod.find_procedures(doc.reference or "")})),
+        tuple((k, m.text) for m in known.mentions if (k := act_key(m.celex))),
+        tuple(
+            tuple(getattr(m, f) for f in actmod.ActMention.__slots__)
+            for m in known.mentions
+            if m.start < actmod.HEAD_ZONE
+        ),
+    ]
+
+
+def _read_row(
+    row: Sequence[Any],
+    ctx: _Context,
+    read: _Read,
+    doc: Document | None = None,
+    relations: Iterable[ActRelation] | None = None,
+) -> Document:
+    """The first pass's work for one document made of its :func:`_doc_row` (its document and
+    relations made again unless given; its titles are added to the index by the caller);
+    returns the document."""
+    if doc is None:
+        doc = Document(*row[0])
+    path = doc.path
+    read.documents.append(doc)
+    read.relations.extend(
+        relations if relations is not None else (ActRelation(*r) for r in row[2])
+    )
+    ctx.own_acts[path] = row[3]
+    ctx.own_procedures[path] = row[5]
+    ctx.doc_titles[path] = (doc.language or "", doc.title or "")
+    ctx.procedure_files[path] = row[6]
+    lang = doc.language or ""
+    for key, text in row[7]:
+        ctx.mentions.setdefault(key, Counter())[(lang, text)] += 1
+        read.named_in[key].add(path)
+    read.heads[path] = [actmod.ActMention(*m) for m in row[8]]
+    return doc
 
 
 def _misprints(ctx: _Context, read: _Read) -> dict[tuple[str, str], str]:
@@ -258,12 +314,16 @@ def _add_items(
     shared: dict[Any, Any],
     items: list[_Item],
     slim: bool = False,
+    rows: dict[str, list[Any]] | None = None,
 ) -> None:
     """The items of some documents of a part (in path order, after those made before); with
-    ``slim`` their events keep only what merging reads (:func:`_slim`)."""
+    ``slim`` their events keep only what merging reads (:func:`_slim`). With ``rows`` each
+    document's items and title matches are added to its row (:func:`_doc_row`) as plain
+    data."""
     for x in extractions:
         doc = x.document
         known = facts[doc.path]
+        first, first_match = len(items), len(ctx.title_matches)
         own = actmod.document_act(doc)
         ids = _doc_ids(doc, own)
         for event, quote in zip(x.events, known.quotes, strict=True):
@@ -309,6 +369,58 @@ def _add_items(
                     act_key(own),
                 )
             )
+        if rows is not None:
+            rows[doc.path].append(tuple(_item_row(i) for i in items[first:]))
+            rows[doc.path].append(
+                tuple(
+                    tuple(getattr(m, f) for f in TitleMatch.__slots__)
+                    for m in ctx.title_matches[first_match:]
+                )
+            )
+
+
+def _item_row(item: _Item) -> tuple[Any, ...]:
+    """An item as plain data (:func:`_item_of_row` makes it again): what merging reads of its
+    event, its acts, act keys, procedures, labels, source and main act."""
+    ev = item.event
+    return (
+        (ev.date, ev.precision, ev.earliest, ev.latest, ev.status, ev.type, ev.actors,
+         ev.language, ev.page),
+        tuple(tuple(getattr(a, f) for f in ActRef.__slots__) for a in item.acts),
+        tuple(sorted(item.act_keys)),
+        tuple(sorted(item.procedures)),
+        item.labels,
+        tuple(getattr(item.source, f) for f in Source.__slots__),
+        item.primary,
+    )
+
+
+def _item_of_row(
+    row: Sequence[Any],
+    index: int,
+    doc: Document,
+    ids: frozenset[str],
+    own: str | None,
+    shared: dict[Any, Any],
+) -> _Item:
+    """The item :func:`_item_row` wrote, numbered ``index``, its event slim (:func:`_slim`)."""
+    (date, precision, earliest, latest, status, kind, actors, language, page) = row[0]
+    keys = frozenset(row[2])
+    procs = frozenset(row[3])
+    return _Item(
+        index,
+        Event(date, precision, earliest, latest, status, kind, (), (), actors, "", None,
+              language=language, page=page),
+        doc,
+        tuple(ActRef(*a) for a in row[1]),
+        shared.setdefault(keys, keys),
+        shared.setdefault(procs, procs),
+        ids,
+        shared.setdefault(row[4], row[4]),
+        Source(*row[5]),
+        row[6],
+        own,
+    )
 
 
 # --- merging ------------------------------------------------------------------------------
@@ -878,33 +990,58 @@ def _link_plans(
 
 
 def _components(items: list[_Item], relations: list[ActRelation], ctx: _Context) -> list[set[str]]:
-    """Connected acts ("act:KEY") and procedures ("proc:REF")."""
-    import networkx as nx  # the one seam: only timeline.link imports networkx
+    """Connected acts ("act:KEY") and procedures ("proc:REF"): the connected components of the
+    graph whose edges join the acts and procedures of one item, the two acts of a relation,
+    a procedure file's procedure and its items' main acts, and a document's own act and
+    header procedures; in the order of each component's first node (as networkx gives them;
+    a union-find here, so that linking imports no networkx)."""
+    parent: dict[str, str] = {}
 
-    g = nx.Graph()
+    def find(a: str) -> str:
+        while (up := parent[a]) != a:
+            parent[a] = parent[up]
+            a = parent[a]
+        return a
+
+    def join(nodes: Sequence[str]) -> None:
+        for n in nodes:
+            if n not in parent:
+                parent[n] = n
+        if len(nodes) > 1:
+            first = find(nodes[0])
+            for n in nodes[1:]:
+                r = find(n)
+                if r != first:
+                    parent[r] = first
+
+    seen: set[tuple[frozenset[str], frozenset[str]]] = set()
     for item in items:
-        nodes = [f"act:{k}" for k in sorted(item.act_keys)]
-        nodes += [f"proc:{p}" for p in sorted(item.procedures)]
-        g.add_nodes_from(nodes)
-        for a, b in zip(nodes, nodes[1:], strict=False):
-            g.add_edge(a, b)
+        subject = (item.act_keys, item.procedures)
+        if subject in seen:
+            continue
+        seen.add(subject)
+        join(
+            [f"act:{k}" for k in sorted(item.act_keys)]
+            + [f"proc:{p}" for p in sorted(item.procedures)]
+        )
     for rel in relations:
-        g.add_edge(f"act:{rel.source}", f"act:{rel.target}")
+        join((f"act:{rel.source}", f"act:{rel.target}"))
     for item in items:
         # the acts a procedure file's events are about are the procedure's
         for proc in ctx.procedure_files.get(item.document.path, ()):
             if item.primary:
-                g.add_edge(f"act:{item.primary}", f"proc:{proc}")
+                join((f"act:{item.primary}", f"proc:{proc}"))
     with_events = {item.document.path for item in items}
     for path in sorted(with_events):
         own = ctx.own_acts.get(path)
-        nodes = ([f"act:{own}"] if own else []) + [
-            f"proc:{p}" for p in ctx.own_procedures.get(path, ())
-        ]
-        g.add_nodes_from(nodes)
-        for a, b in zip(nodes, nodes[1:], strict=False):
-            g.add_edge(a, b)
-    return [set(c) for c in nx.connected_components(g)]
+        join(
+            ([f"act:{own}"] if own else [])
+            + [f"proc:{p}" for p in ctx.own_procedures.get(path, ())]
+        )
+    out: dict[str, set[str]] = {}
+    for node in parent:  # in the order the nodes came
+        out.setdefault(find(node), set()).add(node)
+    return list(out.values())
 
 
 def _vote(values: Iterable[str | None]) -> str | None:
@@ -1045,13 +1182,18 @@ class LinkedPart:
 
 
 def link_part(
-    extractions: Sequence[Extraction], facts: Mapping[str, DocumentFacts] | None = None
+    extractions: Sequence[Extraction],
+    facts: Mapping[str, DocumentFacts] | None = None,
+    *,
+    keep: list[PartState] | None = None,
 ) -> LinkedPart:
     """Link a group of documents that shares nothing with any other document of the corpus
-    (a shard, :mod:`timeline.link.shards`); :func:`combine` makes the timeline of the parts."""
+    (a shard, :mod:`timeline.link.shards`); :func:`combine` makes the timeline of the parts.
+    With ``keep``, what linking made of each document is appended to it (a :class:`PartState`,
+    from which :func:`relink_part` links the part with more documents)."""
     extractions = sorted(extractions, key=lambda x: x.document.path)
     facts = facts_by_path(extractions, dict(facts or {}))
-    return _link_groups(lambda: iter([(extractions, facts)]), hold=None)
+    return _link_groups(lambda: iter([(extractions, facts)]), hold=None, keep=keep)
 
 
 #: Documents a part read a group at a time (:func:`link_part_streamed`) reads at once.
@@ -1070,6 +1212,7 @@ def link_part_streamed(
     *,
     group: int | None = None,
     hold: int | None = None,
+    keep: list[PartState] | None = None,
 ) -> LinkedPart:
     """:func:`link_part` of the documents at ``paths``, read by ``load(paths)`` (their
     extractions and facts) ``group`` documents at a time, in path order; the same part.
@@ -1078,7 +1221,7 @@ def link_part_streamed(
     documents are read twice unless their events are ``hold`` or fewer: then the records of
     the first reading are kept. Otherwise each group's records are let go once read, and an
     item keeps only its source and what merging reads of its event. ``group`` and ``hold``
-    default to :data:`STREAM_DOCS` and :data:`HOLD_EVENTS`.
+    default to :data:`STREAM_DOCS` and :data:`HOLD_EVENTS`; ``keep`` as :func:`link_part`'s.
     """
     ordered = sorted(paths)
     size = STREAM_DOCS if group is None else group
@@ -1095,19 +1238,22 @@ def link_part_streamed(
         for start in range(0, len(ordered), size):
             yield one(ordered[start : start + size])
 
-    return _link_groups(groups, hold=limit)
+    return _link_groups(groups, hold=limit, keep=keep)
 
 
-def _link_groups(groups: _Groups, hold: int | None) -> LinkedPart:
+def _link_groups(
+    groups: _Groups, hold: int | None, keep: list[PartState] | None = None
+) -> LinkedPart:
     """:func:`link_part` of the documents ``groups()`` gives (called once or twice, the same
     groups each time, in path order): records held between the passes up to ``hold`` events
-    (None: all)."""
+    (None: all); with ``keep``, the :class:`PartState` appended to it."""
     ctx = _Context(index=TitleIndex(), relations=[], title_matches=[])
     read = _Read()
+    rows: dict[str, list[Any]] | None = {} if keep is not None else None
     held: list[tuple[Sequence[Extraction], Mapping[str, DocumentFacts]]] | None = []
     events = 0
     for xs, fs in groups():
-        _read_documents(xs, fs, ctx, read)
+        _read_documents(xs, fs, ctx, read, rows)
         if held is not None:
             events += sum(len(x.events) for x in xs)
             if hold is None or events <= hold:
@@ -1120,9 +1266,19 @@ def _link_groups(groups: _Groups, hold: int | None) -> LinkedPart:
     items: list[_Item] = []
     shared: dict[Any, Any] = {}
     for xs, fs in held if held is not None else groups():
-        _add_items(xs, fs, ctx, misprints, shared, items, slim=held is None)
+        _add_items(xs, fs, ctx, misprints, shared, items, slim=held is None, rows=rows)
         del xs, fs
     del held, shared
+    if keep is not None and rows is not None:
+        keep.append(PartState(tuple(rows.values()), _lookups(index, ()), _misprint_rows(misprints)))
+        del rows
+    return _finish(ctx, read, items)
+
+
+def _finish(ctx: _Context, read: _Read, items: list[_Item]) -> LinkedPart:
+    """The part once every document is read and every item made: relations, dossiers,
+    entries and plans."""
+    index = ctx.index
     ctx.relations = _unique_relations([*read.relations, *index.proposal_relations()])
     components = _components(items, ctx.relations, ctx)
     node_dossier: dict[str, str] = {}
@@ -1161,6 +1317,151 @@ def _link_groups(groups: _Groups, hold: int | None) -> LinkedPart:
         mentions=ctx.mentions,
         titles=_best_titles(index),
     )
+
+
+#: What :func:`relink_part` checks a new title against: (subject, whole?, proposal, kind) of a
+#: label the title index was asked for (as ``TitleIndex._resolve`` reads it).
+Lookup = tuple[str, bool, bool, "str | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class PartState:
+    """What linking a part made of each of its documents, kept so that the part linked with
+    more documents need not read or link these again (:func:`relink_part`).
+
+    ``rows`` are the documents' :func:`_doc_row` in path order, each with its items and title
+    matches appended (plain data: the build's cache pickles it). An item depends on other
+    documents only through the title index (``lookups``: every label the index was asked
+    for) and the misprints read off every document (``misprints``: (document, act, read
+    as)); both are checked before the rows are used.
+    """
+
+    rows: tuple[Sequence[Any], ...]
+    lookups: frozenset[Lookup]
+    misprints: tuple[tuple[str, str, str], ...]
+
+
+def _lookups(index: TitleIndex, known: Iterable[Lookup]) -> frozenset[Lookup]:
+    """``known`` and what the index was asked for since its last title (its memo of labels),
+    as :data:`Lookup`; labels ``_resolve`` looks up nothing for are left out."""
+    out = set(known)
+    for label, language in index._resolved:
+        parsed = actmod.parse_title(label, language)
+        subject = parsed.subject
+        whole = False
+        if subject is None:
+            subject = normalize(label)
+            whole = True
+            if len(subject.split()) < 5:
+                continue
+        if not whole and not (parsed.kind or parsed.proposal):
+            continue
+        out.add((subject, whole, parsed.proposal, parsed.kind))
+    return frozenset(out)
+
+
+def _misprint_rows(misprints: Mapping[tuple[str, str], str]) -> tuple[tuple[str, str, str], ...]:
+    return tuple(sorted((path, key, own) for (path, key), own in misprints.items()))
+
+
+def _reaches(title: KnownTitle, lookups: Iterable[Lookup]) -> bool:
+    """Whether ``title`` could be a candidate of a lookup (``TitleIndex._resolve``'s filters and
+    floors): a part whose labels it reaches may resolve them otherwise with it."""
+    whole_title = None
+    for subject, whole, proposal, kind in lookups:
+        if title.proposal != proposal or (kind and title.kind and kind != title.kind):
+            continue
+        floor = 0.95 if whole else TITLE_THRESHOLD
+        if similarity(subject, title.subject, floor) >= floor:
+            return True
+        if whole:
+            if whole_title is None:
+                whole_title = normalize(title.title)
+            if similarity(subject, whole_title, floor) >= floor:
+                return True
+    return False
+
+
+#: Documents :func:`relink_part` adds at most, and at most this share of the part's.
+RELINK_DOCS = 256
+RELINK_SHARE = 0.25
+
+
+def relink_part(
+    state: PartState,
+    extractions: Sequence[Extraction],
+    facts: Mapping[str, DocumentFacts] | None = None,
+    *,
+    keep: list[PartState] | None = None,
+) -> LinkedPart | None:
+    """:func:`link_part` of the documents of ``state`` and ``extractions`` (documents not in
+    it), the stored ones not read again: their rows give the index, what the first pass reads
+    and their items; the new documents are read and their items made, then every item is
+    merged, dossiers, entries and plans made as :func:`link_part` does. The same part.
+
+    None when the new documents may change what a stored document gives (a title of theirs
+    within reach of a label the stored ones looked up, or other misprints), or when they
+    are too many (:data:`RELINK_DOCS`, :data:`RELINK_SHARE`): the caller links the part
+    whole. With ``keep``, the part's state is appended to it.
+    """
+    extractions = sorted(extractions, key=lambda x: x.document.path)
+    if not extractions or len(extractions) > min(
+        RELINK_DOCS, max(1, int(len(state.rows) * RELINK_SHARE))
+    ):
+        return None
+    facts = facts_by_path(extractions, dict(facts or {}))
+    stored = {row[0][0]: row for row in state.rows}
+    fresh: dict[str, list[Any]] = {}
+    for x in extractions:
+        path = x.document.path
+        if path in stored or path in fresh:
+            return None
+        titles = TitleIndex()
+        titles.add_extractions((x,), facts)
+        fresh[path] = _doc_row(x, facts[path], titles.titles)
+    new_titles = [KnownTitle(*t) for row in fresh.values() for t in row[1]]
+    if any(_reaches(t, state.lookups) for t in new_titles):
+        return None
+    ctx = _Context(index=TitleIndex(), relations=[], title_matches=[])
+    read = _Read()
+    order = sorted([*stored, *fresh])
+    index = ctx.index
+    for path in order:
+        row = stored[path] if path in stored else fresh[path]
+        for t in row[1]:
+            index.add(KnownTitle(*t))
+        _read_row(row, ctx, read)
+    misprints = _misprints(ctx, read)
+    if _misprint_rows({k: v for k, v in misprints.items() if k[0] in stored}) != state.misprints:
+        return None
+    by_path = {x.document.path: x for x in extractions}
+    items: list[_Item] = []
+    shared: dict[Any, Any] = {}
+    rows: dict[str, list[Any]] | None = {} if keep is not None else None
+    for doc in read.documents:
+        path = doc.path
+        if path not in stored:
+            if rows is not None:
+                rows[path] = fresh[path]
+            _add_items((by_path[path],), facts, ctx, misprints, shared, items, True, rows)
+            continue
+        row = stored[path]
+        if rows is not None:
+            rows[path] = list(row)
+        ids = frozenset(row[4])
+        own = row[3]
+        for item in row[9]:
+            items.append(_item_of_row(item, len(items), doc, ids, own, shared))
+        ctx.title_matches.extend(TitleMatch(*m) for m in row[10])
+    del shared
+    if keep is not None and rows is not None:
+        keep.append(
+            PartState(
+                tuple(rows.values()), _lookups(index, state.lookups), _misprint_rows(misprints)
+            )
+        )
+        del rows
+    return _finish(ctx, read, items)
 
 
 def combine(parts: Iterable[LinkedPart]) -> Timeline:

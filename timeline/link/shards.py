@@ -596,6 +596,13 @@ def link_sharded_all(
 STATE_KEY = f"link-joins:{VERSION}"
 #: The memo keys of linked parts start with this.
 PART_PREFIX = f"link-part:{VERSION}:"
+#: The memo keys of the states of linked parts (:class:`~timeline.link.linker.PartState`)
+#: start with this, then the part's key without :data:`PART_PREFIX`.
+RELINK_PREFIX = f"link-relink:{VERSION}:"
+#: Documents a shard has at least for its state to be kept: a rebuild that adds a document
+#: to it links the added one against the state (:func:`~timeline.link.linker.relink_part`)
+#: instead of reading and linking every document again.
+RELINK_MIN_DOCS = 128
 
 
 def part_key(shard: Sequence[str], versions: Mapping[str, str]) -> str:
@@ -675,6 +682,46 @@ def entry_of_row(e: Sequence[Any]) -> Entry:
         tuple(Source(*s) for s in e[11]),
         *e[12:],
     )
+
+
+def encode_relink(
+    state: linker.PartState, shard: Sequence[str], versions: Mapping[str, str]
+) -> bytes:
+    """A part's state for the memo, with its documents and their versions: plain data
+    pickled, the state itself pickled apart so that finding a state to start from reads only
+    the documents (:func:`relink_documents`)."""
+    inner = pickle.dumps(
+        (VERSION, state.rows, state.lookups, state.misprints), protocol=pickle.HIGHEST_PROTOCOL
+    )
+    docs = tuple(sorted((p, versions[p]) for p in shard))
+    return pickle.dumps((VERSION, docs, inner), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def relink_documents(data: bytes) -> tuple[tuple[tuple[str, str], ...], bytes]:
+    """The (path, version) of the documents of a state :func:`encode_relink` wrote, and the
+    state still encoded (:func:`decode_relink`); ValueError when it is not one."""
+    try:
+        version, docs, inner = _plain_loads(data)
+        if version != VERSION or type(docs) is not tuple or type(inner) is not bytes:
+            raise ValueError("not a part's state")
+        return docs, inner
+    except ValueError:
+        raise
+    except Exception as exc:  # damaged or foreign: the part is linked whole
+        raise ValueError(f"not a part's state ({type(exc).__name__})") from None
+
+
+def decode_relink(inner: bytes) -> linker.PartState:
+    """The state :func:`relink_documents` left encoded; ValueError when it is not one."""
+    try:
+        version, rows, lookups, misprints = _plain_loads(inner)
+        if version != VERSION or type(rows) is not tuple or type(lookups) is not frozenset:
+            raise ValueError("not a part's state")
+        return linker.PartState(rows, lookups, misprints)
+    except ValueError:
+        raise
+    except Exception as exc:  # damaged or foreign: the part is linked whole
+        raise ValueError(f"not a part's state ({type(exc).__name__})") from None
 
 
 class _PlainLoader(pickle.Unpickler):
@@ -766,10 +813,16 @@ PARALLEL_LINK_DOCS = 2000
 _FORKED: list[tuple[Sequence[Extraction], Mapping[str, DocumentFacts]]] = []
 
 
-def _link_forked() -> list[bytes]:
-    """The linked parts of the shards in :data:`_FORKED`, encoded (:func:`encode_part`): the
-    work of the process :func:`link_sharded` forks."""
-    return [encode_part(link_part(xs, fs)) for xs, fs in _FORKED]
+def _link_forked() -> list[tuple[bytes, linker.PartState | None]]:
+    """The linked parts of the shards in :data:`_FORKED`, encoded (:func:`encode_part`), and
+    the states of those of :data:`RELINK_MIN_DOCS` documents or more: the work of the process
+    :func:`link_sharded` forks."""
+    out = []
+    for xs, fs in _FORKED:
+        keep: list[linker.PartState] | None = [] if len(xs) >= RELINK_MIN_DOCS else None
+        part = encode_part(link_part(xs, fs, keep=keep))
+        out.append((part, keep[0] if keep else None))
+    return out
 
 
 def _share(shards: Sequence[Sequence[str]], todo: Sequence[int]) -> list[int]:
@@ -788,6 +841,73 @@ def _share(shards: Sequence[Sequence[str]], todo: Sequence[int]) -> list[int]:
         else:
             here += len(shards[i])
     return sorted(out)
+
+
+class _Relinks:
+    """The states of linked parts kept in a memo (:data:`RELINK_PREFIX`): which one a shard
+    can start from, storing new ones, deleting those of parts gone."""
+
+    def __init__(self, memo: MutableMapping[str, bytes], versions: Mapping[str, str]) -> None:
+        self.memo = memo
+        self.versions = versions
+        self._docs: dict[str, tuple[tuple[tuple[str, str], ...], bytes]] | None = None
+
+    def _stored(self) -> dict[str, tuple[tuple[tuple[str, str], ...], bytes]]:
+        if self._docs is None:
+            self._docs = {}
+            for key in [k for k in self.memo if k.startswith(RELINK_PREFIX)]:
+                try:
+                    self._docs[key] = relink_documents(self.memo[key])
+                except (KeyError, ValueError):  # damaged or foreign: not used, deleted
+                    del self.memo[key]
+        return self._docs
+
+    def base(self, shard: Sequence[str]) -> tuple[str, tuple[tuple[str, str], ...], bytes] | None:
+        """The largest stored state whose documents are all in ``shard`` as they were (same
+        versions), with fewer documents than it: (memo key, documents, encoded state)."""
+        members = set(shard)
+        versions = self.versions
+        best = None
+        for key, (docs, inner) in self._stored().items():
+            if len(docs) >= len(members) or (best is not None and len(docs) <= len(best[1])):
+                continue
+            if all(p in members and versions.get(p) == v for p, v in docs):
+                best = (key, docs, inner)
+        return best
+
+    def store(self, part: str, shard: Sequence[str], state: linker.PartState) -> None:
+        key = RELINK_PREFIX + part[len(PART_PREFIX) :]
+        self.memo[key] = encode_relink(state, shard, self.versions)
+
+    def sweep(self, parts: set[str]) -> None:
+        """Delete the states of parts not in ``parts`` (memo keys of the current parts)."""
+        current = {RELINK_PREFIX + p[len(PART_PREFIX) :] for p in parts}
+        for stale in [k for k in self.memo if k.startswith(RELINK_PREFIX) and k not in current]:
+            del self.memo[stale]
+
+
+def _relink(
+    shard: Sequence[str],
+    base: tuple[str, tuple[tuple[str, str], ...], bytes],
+    load: Callable[[list[str]], tuple[Sequence[Extraction], Mapping[str, DocumentFacts]]],
+    keep: list[linker.PartState] | None,
+) -> LinkedPart | None:
+    """A shard linked from a stored part's state (:func:`~timeline.link.linker.relink_part`),
+    reading only the documents not in it; None when the state cannot be used (the shard is
+    then linked whole)."""
+    _, docs, inner = base
+    known = {p for p, _ in docs}
+    added = sorted(p for p in shard if p not in known)
+    if len(added) > min(
+        linker.RELINK_DOCS, max(1, int(len(docs) * linker.RELINK_SHARE))
+    ):
+        return None
+    try:
+        state = decode_relink(inner)
+    except ValueError:
+        return None
+    extractions, facts = load(added)
+    return linker.relink_part(state, extractions, facts, keep=keep)
 
 
 def link_sharded(
@@ -840,9 +960,20 @@ def link_sharded(
             todo.append(i)
         parts.append(part)
         part_keys.append(key)
+    relinks = _Relinks(memo, versions) if memo is not None and versions is not None else None
+    # a shard with a state to start from (a stored part's, every document of it in the shard
+    # as it was) links its other documents against it, here
+    bases: dict[int, tuple[str, tuple[tuple[str, str], ...], bytes]] = {}
+    if relinks is not None:
+        for i in todo:
+            if len(found[i]) >= RELINK_MIN_DOCS:
+                base = relinks.base(found[i])
+                if base is not None:
+                    bases[i] = base
     away: list[int] = []  # shards the forked process links
-    if jobs > 1 and sum(len(found[i]) for i in todo) >= PARALLEL_LINK_DOCS:
-        away = _share(found, todo)
+    rest = [i for i in todo if i not in bases]
+    if jobs > 1 and sum(len(found[i]) for i in rest) >= PARALLEL_LINK_DOCS:
+        away = _share(found, rest)
     loaded = [load(list(found[i])) for i in away]
     collect = None
     if loaded:
@@ -854,25 +985,42 @@ def link_sharded(
         finally:
             _FORKED = []
 
-    def keep(i: int, part: LinkedPart, data: bytes | None = None) -> None:
+    def keep(
+        i: int,
+        part: LinkedPart,
+        data: bytes | None = None,
+        states: list[linker.PartState] | None = None,
+    ) -> None:
         parts[i] = part
         key = part_keys[i]
         if key is not None and memo is not None:
             memo[key] = data if data is not None else encode_part(part)
+            if relinks is not None and states:
+                relinks.store(key, found[i], states[0])
+
+    def states(i: int) -> list[linker.PartState] | None:
+        return [] if relinks is not None and len(found[i]) >= RELINK_MIN_DOCS else None
 
     elsewhere = set(away)
     try:
         for i in todo:
             if i in elsewhere and collect is not None:
                 continue
+            kept = states(i)
+            if i in bases:
+                part = _relink(found[i], bases[i], load, kept)
+                if part is not None:
+                    keep(i, part, states=kept)
+                    continue
+                kept = states(i)
             if i in elsewhere:  # no process could be forked: linked here
                 extractions, facts = loaded[away.index(i)]
             elif len(found[i]) > linker.STREAM_DOCS:  # read a group at a time (records let go)
-                keep(i, link_part_streamed(list(found[i]), load))
+                keep(i, link_part_streamed(list(found[i]), load, keep=kept), states=kept)
                 continue
             else:
                 extractions, facts = load(list(found[i]))
-            keep(i, link_part(extractions, facts))
+            keep(i, link_part(extractions, facts, keep=kept), states=kept)
             del extractions, facts
     finally:
         encoded = None
@@ -884,13 +1032,17 @@ def link_sharded(
     if collect is not None:
         for n, i in enumerate(away):
             if encoded is not None:
-                keep(i, decode_part(encoded[n]), encoded[n])
+                data, made = encoded[n]
+                keep(i, decode_part(data), data, [made] if made is not None else None)
             else:
-                keep(i, link_part(*loaded[n]))
+                kept = states(i)
+                keep(i, link_part(*loaded[n], keep=kept), states=kept)
     del loaded
     if memo is not None and versions is not None:
         for stale in [k for k in memo if k.startswith(PART_PREFIX) and k not in used]:
             del memo[stale]
+        if relinks is not None:
+            relinks.sweep(used)
     linked = [p for p in parts if p is not None]
     if len(linked) != len(parts):
         raise AssertionError("a shard left unlinked")

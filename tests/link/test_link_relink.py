@@ -1,0 +1,86 @@
+"""A part linked from a stored state with documents added (``linker.relink_part``) is the part
+linked whole: same entries, dossiers, lists and state, or no part at all (the caller links the
+whole part) when the added documents could change what a stored one gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from link_helpers import gold_extractions
+
+from timeline.link import linker
+from timeline.link.acts import KnownTitle, TitleIndex
+from timeline.link.facts import facts_by_path
+from timeline.model import Extraction
+
+
+def _state(xs: list[Extraction]) -> tuple[linker.LinkedPart, linker.PartState]:
+    keep: list[linker.PartState] = []
+    part = linker.link_part(xs, keep=keep)
+    return part, keep[0]
+
+
+def _check_added(xs: list[Extraction], added: list[Extraction]) -> bool:
+    """Whether ``added`` were relinked (True) or refused (False); a relinked part must equal the
+    part of every document linked whole, and so must its state."""
+    facts = facts_by_path(xs)
+    rest = [x for x in xs if x not in added]
+    _, state = _state(rest)
+    keep: list[linker.PartState] = []
+    got = linker.relink_part(state, added, {x.document.path: facts[x.document.path] for x in added},
+                             keep=keep)
+    if got is None:
+        return False
+    want_keep: list[linker.PartState] = []
+    # the stored items are slim (what merging reads of an event): so is a part read in groups
+    want = linker.link_part_streamed(
+        [x.document.path for x in xs],
+        lambda paths: ([x for x in xs if x.document.path in paths], facts),
+        hold=0,
+        keep=want_keep,
+    )
+    assert got == want
+    assert linker.combine([got]) == linker.combine([want]) == linker.link(xs, facts)
+    assert keep == want_keep
+    return True
+
+
+@pytest.mark.parametrize("drop_celex", [False, True], ids=["numbers", "titles-only"])
+def test_each_document_added_to_the_others(dev_dir: Path, drop_celex: bool) -> None:
+    xs = gold_extractions(dev_dir, drop_celex=drop_celex)
+    relinked = [_check_added(xs, [x]) for x in xs]
+    # most additions link against the state (the test would prove nothing otherwise)
+    assert sum(relinked) >= len(xs) // 2, relinked
+
+
+def test_several_documents_added(dev_dir: Path) -> None:
+    xs = gold_extractions(dev_dir)
+    triples = [[xs[i], xs[i + 7], xs[i + 14]] for i in range(0, len(xs) - 14, 2)]
+    relinked = [_check_added(xs, added) for added in triples]
+    assert any(relinked), relinked
+
+
+def test_refused_when_a_document_is_stored_already_or_too_many_are_added(dev_dir: Path) -> None:
+    xs = gold_extractions(dev_dir)
+    _, state = _state(xs[:-1])
+    assert linker.relink_part(state, [xs[0]]) is None  # in the state already
+    _, small = _state(xs[:4])
+    assert linker.relink_part(small, xs[4:10]) is None  # more than a quarter of the part
+
+
+def test_a_title_within_reach_of_a_stored_lookup_refuses() -> None:
+    index = TitleIndex()
+    index.resolve("Council Framework Decision on combating the sexual exploitation of children",
+                  "en")
+    lookups = linker._lookups(index, ())
+    assert lookups
+    subject = next(iter(lookups))[0]
+
+    def title(subject: str, proposal: bool = False) -> KnownTitle:
+        return KnownTitle("32004F0068", "Framework Decision " + subject, subject, proposal,
+                          "framework_decision", "en", "x.txt", "text")
+
+    assert linker._reaches(title(subject), lookups)
+    assert not linker._reaches(title(subject, proposal=True), lookups)  # _resolve's filter
+    assert not linker._reaches(title("the common fisheries policy"), lookups)
