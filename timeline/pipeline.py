@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from timeline.fragments import Fragments
     from timeline.link.facts import DocumentFacts
     from timeline.link.shards import DocKeys, JoinState
+    from timeline.render import WarmImages
+    from timeline.render.imageplan import Plan
 
 #: Seconds one document may take to load and extract before it is reported and skipped.
 DEFAULT_TIMEOUT = 120.0
@@ -658,6 +660,13 @@ def build(
     sweep_temporary_files(out)
     want_timeml = wanted is None or "timeml" in wanted
     fresh = use_cache and not (out / FILENAME).exists()
+    # the images' process, forked before any thread runs, imports matplotlib meanwhile
+    warm = (
+        render.start_warm_images()
+        if jobs > 1 and (wanted is None or any(f in render.IMAGE_FORMATS for f in wanted))
+        else None
+    )
+    warm_drawing = False
     # unchecked: a damaged page raises on read, and the build starts again without the file
     cache = ExtractionCache(out / FILENAME, check=False) if use_cache else None
     if cache is not None and cache.rebuilt is not None:
@@ -695,7 +704,6 @@ def build(
             timeline = linked.timeline
             if act or procedure or dossier:
                 timeline = link.select(timeline, act=act, procedure=procedure, dossier=dossier)
-            memo = _PersistedFragments(cache)
             written: list[Path] = [events_json.commit()]
             render_formats = (
                 None if wanted is None else [f for f in wanted if f in render.FORMATS]
@@ -703,6 +711,11 @@ def build(
             pictures = _CurrentImages(cache, out, timeline, render_formats)
             render_formats = pictures.to_draw
             written.extend(pictures.kept)
+            if warm is not None:  # the images first: drawn by the warm process at once
+                render_formats, warm_drawing = _draw_warm(
+                    warm, pictures, timeline, out, render_formats
+                )
+            memo = _PersistedFragments(cache)
             # the images (the longest writer) drawn in forked processes while this one
             # writes the rest
             images = None
@@ -732,8 +745,13 @@ def build(
                     memo.save(final=False)
                     cache.flush()
             finally:
-                if images is not None:
-                    written.extend(images())
+                try:
+                    if images is not None:
+                        written.extend(images())
+                finally:
+                    if warm_drawing:
+                        assert warm is not None
+                        written.extend(warm.wait())
             pictures.record(written)
             memo.save()
             outputs.record(written)
@@ -742,6 +760,8 @@ def build(
                 cache.close()
     finally:
         events_json.discard()
+        if warm is not None:
+            warm.stop()
     written.extend(corpus.timeml)
     return BuildResult(
         timeline,
@@ -752,6 +772,27 @@ def build(
         events=linked.events,
         loader=None if linked.held is not None else partial(_read_back, out / FILENAME, corpus),
     )
+
+
+def _draw_warm(
+    warm: WarmImages,
+    pictures: _CurrentImages,
+    timeline: Timeline,
+    out: Path,
+    render_formats: list[str] | None,
+) -> tuple[list[str] | None, bool]:
+    """Hand the images among ``render_formats`` (None: all) to the warm process; returns the
+    formats left to write and whether it draws (when it has nothing to draw it is stopped)."""
+    from timeline import render
+    from timeline.render.imageplan import plan
+
+    asked = render_formats if render_formats is not None else list(render.FORMATS)
+    drawn = [f for f in asked if f in render.IMAGE_FORMATS]
+    if not drawn:
+        warm.stop()
+        return render_formats, False
+    warm.draw(pictures.plan or plan(timeline), out, drawn)
+    return [f for f in asked if f not in render.IMAGE_FORMATS], True
 
 
 def _sorted_paths(paths: Iterable[Path]) -> tuple[Path, ...]:
@@ -1137,6 +1178,7 @@ class _CurrentImages:
         self.kept: list[Path] = []
         self.digest = ""
         self.drawn: list[Path] = []
+        self.plan: Plan | None = None  # what the images show, when made to check them
         images = [f for f in (formats or render.FORMATS) if f in render.IMAGE_FORMATS]
         if cache is None or not images:
             return
@@ -1145,8 +1187,9 @@ class _CurrentImages:
         from timeline.cache import engine_version
         from timeline.render.imageplan import plan
 
+        self.plan = plan(timeline)
         self.digest = hashlib.sha256(
-            f"{engine_version()}|{plan(timeline).digest()}".encode()
+            f"{engine_version()}|{self.plan.digest()}".encode()
         ).hexdigest()
         recorded = cache.written()
         for fmt in images:

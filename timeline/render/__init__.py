@@ -18,11 +18,15 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from timeline.errors import UsageError
 from timeline.fileio import paused_gc, write_atomic, write_atomic_pieces
 from timeline.fragments import Fragments
 from timeline.model import Timeline
+
+if TYPE_CHECKING:
+    from timeline.render.imageplan import Plan
 
 #: Every format :func:`render` knows, in the order they are written.
 FORMATS: tuple[str, ...] = ("html", "png", "svg", "pdf", "csv", "ics", "timelinejs", "summary")
@@ -42,7 +46,10 @@ FILENAMES: dict[str, str] = {
     "summary": "summary.md",
 }
 
-__all__ = ["FILENAMES", "FORMATS", "MEMO_FORMATS", "render", "start_images"]
+__all__ = [
+    "FILENAMES", "FORMATS", "MEMO_FORMATS", "WarmImages", "render", "start_images",
+    "start_warm_images",
+]
 
 
 #: The formats written from per-entry fragments a :class:`~timeline.fragments.Fragments` memoises.
@@ -261,3 +268,94 @@ def _write(
                     data = _renderer(fmt)(timeline)
             written.append(write_atomic(outdir / FILENAMES[fmt], data))
     return written
+
+
+class WarmImages:
+    """A process forked before a build's own work, which imports matplotlib (about 1 CPU-s)
+    while the build extracts and links, then draws the images of the plan it is handed
+    (:meth:`draw`) and writes them while the build writes the rest: the images, the longest
+    writer of a rebuild, start at once and warm. Made by :func:`start_warm_images`; call
+    :meth:`stop` in every case (it ends a process never asked to draw)."""
+
+    def __init__(self, process: Any, conn: Any) -> None:
+        self._process = process
+        self._conn = conn
+        self._asked = False
+
+    def draw(self, plan: Plan, outdir: Path, formats: Sequence[str]) -> None:
+        """Hand ``plan`` (:func:`~timeline.render.imageplan.plan` of the timeline) to the
+        process, which writes ``formats`` (image formats) of it into ``outdir``."""
+        self._conn.send((plan.plain(), Path(outdir), [f for f in IMAGE_FORMATS if f in formats]))
+        self._asked = True
+
+    def wait(self) -> list[Path]:
+        """The paths the process wrote, once it is done (sorted); raises what drawing raised."""
+        try:
+            paths, error = self._conn.recv()
+        except EOFError:
+            raise RuntimeError("the image process ended without drawing") from None
+        finally:
+            self.stop()
+        if error is not None:
+            raise error
+        return sorted(paths)
+
+    def stop(self) -> None:
+        """End the process (at once when it was never asked to draw, or drew already)."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        self._conn.close()
+        if process.is_alive():
+            process.kill()  # importing or waiting: nothing of it is needed
+        process.join()
+
+
+def start_warm_images() -> WarmImages | None:
+    """Fork a :class:`WarmImages` process, or None where processes cannot be forked here or
+    a thread runs (a fork copies no thread but the caller's, and a lock another thread
+    holds would stay held in the copy)."""
+    import threading
+
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return None
+    context = multiprocessing.get_context("fork")
+    here, there = context.Pipe()
+    process = context.Process(
+        target=_serve_images, args=(there, here), name="timeline-images", daemon=True
+    )
+    try:
+        process.start()
+    except OSError:  # no process to spare: the images are drawn as without it
+        here.close()
+        there.close()
+        return None
+    there.close()
+    return WarmImages(process, here)
+
+
+def _serve_images(conn: Any, other: Any) -> None:
+    """A :class:`WarmImages` process: import matplotlib, then draw the one plan asked for."""
+    other.close()  # the build's end of the pipe
+    try:
+        from timeline.render import image  # noqa: F401  (matplotlib, while the build works)
+    except Exception:  # pragma: no cover - raised again, and sent, when drawing
+        pass
+    try:
+        plain, outdir, formats = conn.recv()
+    except (EOFError, OSError):
+        return
+    from timeline.render.imageplan import Plan
+
+    try:
+        with paused_gc():
+            from timeline.render.image import render_images
+
+            images = render_images(Plan.of_plain(plain), formats)
+            written = [write_atomic(outdir / FILENAMES[f], images[f]) for f in formats]
+        conn.send((written, None))
+    except BaseException as exc:  # sent, raised by the build's wait
+        try:
+            conn.send(([], exc))
+        except Exception:  # not picklable: its text
+            conn.send(([], RuntimeError(f"{type(exc).__name__}: {exc}")))

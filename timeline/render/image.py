@@ -449,8 +449,11 @@ def render_image(timeline: Timeline, fmt: str = "png", dpi: int = 200) -> bytes:
     return render_images(timeline, (fmt,), dpi)[fmt]
 
 
-def render_images(timeline: Timeline, formats: Sequence[str], dpi: int = 200) -> dict[str, bytes]:
-    """The figure in each of ``formats`` (png, svg, pdf), laid out once and saved in each.
+def render_images(
+    timeline: Timeline | Plan, formats: Sequence[str], dpi: int = 200
+) -> dict[str, bytes]:
+    """The figure of ``timeline`` (or of its :func:`~timeline.render.imageplan.plan`) in each of
+    ``formats`` (png, svg, pdf), laid out once and saved in each.
 
     Saving one figure again gives the bytes a fresh figure gives (a test holds this), so the
     layout, the costliest part after drawing, is not repeated per format.
@@ -460,7 +463,7 @@ def render_images(timeline: Timeline, formats: Sequence[str], dpi: int = 200) ->
         raise UsageError(f"unknown image format {unknown[0]!r}; choose png, svg or pdf")
     out: dict[str, bytes] = {}
     with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
-        fig = _figure(make_plan(timeline))
+        fig = _figure(timeline)
         for fmt in dict.fromkeys(formats):
             buffer = io.BytesIO()
             fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_METADATA[fmt], facecolor="white")

@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
-from timeline.model import Entry, Timeline
+from timeline.model import ActRef, Entry, Timeline
 from timeline.render._common import Extent, Lane, extent, lanes, title
 
 WIDTH_IN = 11.69  # A4 landscape
@@ -71,6 +72,59 @@ class Plan:
     @property
     def days_per_in(self) -> float:
         return (self.t1 - self.t0) / (WIDTH_IN - GUTTER_IN - RIGHT_IN)
+
+    def plain(self) -> tuple[object, ...]:
+        """This plan as plain tuples of numbers and strings (:meth:`of_plain` makes it again),
+        each entry cut to what the figure reads: a few times cheaper to send to the process
+        that draws it (:class:`timeline.render.WarmImages`) than the plan's objects."""
+        lanes = [
+            (
+                name,
+                [
+                    (
+                        (e := it.entry).id, e.date, e.precision, e.earliest, e.latest, e.status,
+                        e.type, e.label, e.acts[0].label if e.acts else None, e.conflict,
+                        e.realised_by, it.ext.start.toordinal(), it.ext.end.toordinal(),
+                        it.ext.vague, it.ext.open_end, it.ext.open_start, it.x0, it.x1,
+                    )
+                    for it in items
+                ],
+            )
+            for name, items in self.placed
+        ]
+        return (
+            lanes, self.t0, self.t1, self.lo_day, self.hi_day, self.dated, self.title,
+            self.subtitle, self.realised, self.lanes_left, self.entries_left, self.undated,
+        )
+
+    @classmethod
+    def of_plain(cls, data: tuple[Any, ...]) -> Plan:
+        """The plan :meth:`plain` gave ``data`` of (entries without sources, procedures or
+        actors, and with their first act only: what the figure reads)."""
+        lanes, *head = data
+        date = dt.date.fromordinal
+        placed = [
+            (
+                name,
+                [
+                    Item(
+                        Entry(
+                            id=i, date=d, precision=p, earliest=lo, latest=hi, status=st,
+                            type=ty, label=la, acts=() if act is None else (ActRef(None, act),),
+                            procedures=(), actors=(), sources=(), conflict=co, realised_by=rb,
+                        ),
+                        Extent(date(s), date(en), va, oe, os_),
+                        x0,
+                        x1,
+                    )
+                    for (
+                        i, d, p, lo, hi, st, ty, la, act, co, rb, s, en, va, oe, os_, x0, x1
+                    ) in items
+                ],
+            )
+            for name, items in lanes
+        ]
+        return cls(placed, *head)
 
     def digest(self) -> str:
         """A digest of everything drawn and of the matplotlib drawing it (equal digests, equal
