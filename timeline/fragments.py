@@ -55,10 +55,18 @@ class Fragments:
     :meth:`get` answers a fragment from the store or makes and stores it; :attr:`hits` and
     :attr:`misses` count both; :meth:`prune` removes what no :meth:`get` asked for since this
     object was made (the fragments of entries gone from the corpus).
+
+    With ``remember`` False every fragment is made, never looked up nor stored, and no key is
+    recorded (:attr:`used`, :attr:`made` stay empty): the writers still stream their files
+    piece by piece, and memory does not grow with the output (a corpus too large to keep its
+    fragments).
     """
 
-    def __init__(self, store: MutableMapping[str, bytes] | None = None) -> None:
+    def __init__(
+        self, store: MutableMapping[str, bytes] | None = None, *, remember: bool = True
+    ) -> None:
         self.store: MutableMapping[str, bytes] = {} if store is None else store
+        self.remember = remember
         self.used: set[str] = set()
         #: The keys this object stored (fragments made this build): what a persistent store
         #: has to write back.
@@ -84,6 +92,9 @@ class Fragments:
         """The fragment ``kind`` of ``key`` (a digest of all it depends on) as UTF-8, made by
         ``make`` when unknown. Bytes: a writer joins the fragments of a 20 MB file as bytes,
         without decoding them (or widening the whole text for one emoji)."""
+        if not self.remember:
+            self.misses += 1
+            return make().encode("utf-8", "surrogatepass")
         full = f"{VERSION}:{kind}:{key}"
         self.used.add(full)
         found = self.store.get(full)
@@ -102,6 +113,9 @@ class Fragments:
         one pass over a writer's entries instead of one call each (at 10,000 documents the
         writers ask for about 200,000 fragments)."""
         prefix = f"{VERSION}:{kind}:"
+        if not self.remember:
+            self.misses += len(keys)
+            return [make(i).encode("utf-8", "surrogatepass") for i in range(len(keys))]
         full = [prefix + k for k in keys]
         self.used.update(full)
         store = self.store

@@ -715,7 +715,7 @@ def build(
                 render_formats, warm_drawing = _draw_warm(
                     warm, pictures, timeline, out, render_formats
                 )
-            memo = _PersistedFragments(cache)
+            memo = _PersistedFragments(cache, remember=linked.events <= HOLD_FRAGMENTS)
             # the images (the longest writer) drawn in forked processes while this one
             # writes the rest
             images = None
@@ -950,6 +950,9 @@ _OLD_FRAGMENTS_PREFIX = "fragment:"
 FRAGMENT_BUCKETS = 512
 #: Whether a cached build keeps the writers' fragments in its cache.
 PERSIST_FRAGMENTS = True
+#: Above this many events a build neither holds nor keeps the writers' fragments (about 5 KB
+#: per event, the size of the outputs): a rebuild of such a corpus writes every entry again.
+HOLD_FRAGMENTS = 50_000
 
 
 def _bucket(key: str) -> str:
@@ -967,9 +970,14 @@ class _PersistedFragments:
     memo in one read and written back with :meth:`save`: the buckets holding fragments made
     this build, or fragments no writer used (entries gone), are written again. A damaged or
     foreign bucket reads as missing (its fragments are made again). Without a cache, none (a
-    memo that lives one build only costs its digests)."""
+    memo that lives one build only costs its digests).
 
-    def __init__(self, cache: ExtractionCache | None) -> None:
+    Without ``remember`` (a corpus of more than :data:`HOLD_FRAGMENTS` events) the writers get
+    a memo that keeps nothing (``Fragments(remember=False)``: they still stream their files),
+    and the fragments an earlier build stored are dropped: held, they would grow with the
+    output (about 5 KB per event)."""
+
+    def __init__(self, cache: ExtractionCache | None, remember: bool = True) -> None:
         from timeline.fragments import Fragments
         from timeline.link.shards import plain_loads
 
@@ -977,7 +985,11 @@ class _PersistedFragments:
         self.fragments: Fragments | None = None
         self.loaded: dict[str, str] = {}  # each fragment read or stored: its bucket's row
         self.saved: set[str] = set()  # the fragments made and stored already
-        if cache is not None and PERSIST_FRAGMENTS:
+        if cache is not None and PERSIST_FRAGMENTS and not remember:
+            cache.memo.drop_under(FRAGMENTS_PREFIX)
+            cache.memo.drop_under(_OLD_FRAGMENTS_PREFIX)
+            self.fragments = Fragments(remember=False)
+        elif cache is not None and PERSIST_FRAGMENTS:
             store: dict[str, bytes] = {}
             for key, data in cache.memo.items_under(FRAGMENTS_PREFIX).items():
                 try:
@@ -1000,7 +1012,7 @@ class _PersistedFragments:
         """Write back to the cache the buckets holding fragments made since the last save,
         and when ``final`` (every writer done) those holding fragments no writer used (left
         out: entries gone)."""
-        if self.cache is None or self.fragments is None:
+        if self.cache is None or self.fragments is None or not self.fragments.remember:
             return
         import pickle
 
