@@ -21,7 +21,7 @@ def _by_pattern(text: str, pos: int, limit: int | None) -> int:
     return count
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.lists(st.sampled_from(_PIECES), max_size=80),
     st.integers(0, 400),
@@ -51,7 +51,7 @@ def test_nonempty_lines_before_long_head() -> None:
 _CHARS = list("aZé_1٣²½.ºª° \t\xa0\n\r!?:;»”\"')(-,xß")
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(_CHARS), max_size=30))
 def test_split_helpers_as_their_patterns(raw: str) -> None:
     from timeline.events import split
@@ -63,7 +63,7 @@ def test_split_helpers_as_their_patterns(raw: str) -> None:
     assert split._word_before(raw) == (found.group(1) if found else "")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from([*_CHARS, "2009", " March "]), max_size=60))
 def test_word_count_bound_as_removing_non_word(pieces: list[str]) -> None:
     import re
@@ -76,7 +76,7 @@ def test_word_count_bound_as_removing_non_word(pieces: list[str]) -> None:
     assert (sum(1 for _ in islice(_WORD_CHAR.finditer(rest), 11)) <= 10) == want
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.lists(
         st.sampled_from(["OJ", "oj", "Official", " ", "Journal", "ſ", "L 335", ",", "x", "(", "İ"]),
