@@ -71,6 +71,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import io
+import operator
 import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
@@ -653,22 +654,21 @@ def decode_part(data: bytes) -> LinkedPart:
 
 
 _ENTRY = Entry.__slots__
-
-
-def _flat(obj: Any) -> tuple[Any, ...]:
-    return tuple(getattr(obj, f) for f in obj.__slots__)
+_ENTRY_HEAD = operator.attrgetter(*_ENTRY[:8])
+_ENTRY_TAIL = operator.attrgetter(*_ENTRY[12:])
+_flat = linker.fields_of
 
 
 def entry_row(e: Entry) -> tuple[Any, ...]:
     """An entry as plain tuples, its fields in order (acts and sources flattened too): what
     the memo pickles for linked parts and stored timelines (:func:`entry_of_row` inverts it)."""
     return (
-        *(getattr(e, f) for f in _ENTRY[:8]),
-        tuple(_flat(a) for a in e.acts),
+        *_ENTRY_HEAD(e),
+        tuple(map(_flat, e.acts)),
         e.procedures,
         e.actors,
-        tuple(_flat(s) for s in e.sources),
-        *(getattr(e, f) for f in _ENTRY[12:]),
+        tuple(map(_flat, e.sources)),
+        *_ENTRY_TAIL(e),
     )
 
 
