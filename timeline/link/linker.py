@@ -1274,7 +1274,8 @@ def _link_groups(
             if hold is None or events <= hold:
                 held.append((xs, fs))
             else:
-                held = None
+                # a part too large to hold keeps no state either (it would hold as much)
+                held = rows = None
         del xs, fs
     index = ctx.index
     misprints = _misprints(ctx, read)
@@ -1348,7 +1349,8 @@ class PartState:
     matches appended (plain data: the build's cache pickles it). An item depends on other
     documents only through the title index (``lookups``: every label the index was asked
     for) and the misprints read off every document (``misprints``: (document, act, read
-    as)); both are checked before the rows are used.
+    as)); both are checked before the rows are used. A part read a group at a time that
+    holds more than ``hold`` events keeps no state (it would hold as much as the records).
     """
 
     rows: tuple[Sequence[Any], ...]
