@@ -58,7 +58,13 @@ key, so a rebuild reads no text and no facts to partition. :func:`link_sharded` 
 the union-find over every document's keys (linear, ~0.1 CPU-s for 10,000 documents), updates
 the joins kept in the memo with the new strings only, and links only shards whose member
 documents or their versions changed; every other shard's part is read back from the memo
-(:func:`encode_part`). **Memory.** It loads one shard's extractions and facts at a time
+(:func:`encode_part`). A shard of :data:`RELINK_MIN_DOCS` documents or more also keeps
+its part's state (:class:`~timeline.link.linker.PartState`: what linking made of each
+document); a rebuild whose shard holds a kept state's documents unchanged and a few more
+reads and links only those (:func:`~timeline.link.linker.relink_part`), so adding a document
+to a 5,958-document shard reads one record, not all. A removed or edited document, or an
+added one whose titles or misprints could change a kept document's items, links the shard
+whole. **Memory.** It loads one shard's extractions and facts at a time
 through the caller's ``load``, so linking holds the largest shard's events, not the
 corpus'.
 
