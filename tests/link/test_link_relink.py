@@ -33,13 +33,7 @@ def _check_added(xs: list[Extraction], added: list[Extraction]) -> bool:
     if got is None:
         return False
     want_keep: list[linker.PartState] = []
-    # the stored items are slim (what merging reads of an event): so is a part read in groups
-    want = linker.link_part_streamed(
-        [x.document.path for x in xs],
-        lambda paths: ([x for x in xs if x.document.path in paths], facts),
-        hold=0,
-        keep=want_keep,
-    )
+    want = linker.link_part(xs, facts, keep=want_keep)
     assert got == want
     assert linker.combine([got]) == linker.combine([want]) == linker.link(xs, facts)
     assert keep == want_keep
@@ -67,6 +61,21 @@ def test_refused_when_a_document_is_stored_already_or_too_many_are_added(dev_dir
     assert linker.relink_part(state, [xs[0]]) is None  # in the state already
     _, small = _state(xs[:4])
     assert linker.relink_part(small, xs[4:10]) is None  # more than a quarter of the part
+
+
+def test_a_part_too_large_to_hold_keeps_no_state(dev_dir: Path) -> None:
+    xs = gold_extractions(dev_dir)
+    facts = facts_by_path(xs)
+    keep: list[linker.PartState] = []
+
+    def load(paths: list[str]) -> tuple[list[Extraction], dict[str, object]]:
+        return [x for x in xs if x.document.path in paths], facts  # type: ignore[return-value]
+
+    paths = [x.document.path for x in xs]
+    part = linker.link_part_streamed(paths, load, group=4, hold=0, keep=keep)
+    assert keep == [] and part == linker.link_part(xs, facts)
+    linker.link_part_streamed(paths, load, group=4, keep=keep)
+    assert len(keep) == 1
 
 
 def test_a_title_within_reach_of_a_stored_lookup_refuses() -> None:

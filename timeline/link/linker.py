@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -221,9 +222,9 @@ def _doc_row(x: Extraction, known: DocumentFacts, titles: Sequence[KnownTitle]) 
     doc = x.document
     own = actmod.document_act(doc)
     return [
-        tuple(getattr(doc, f) for f in Document.__slots__),
-        tuple(tuple(getattr(t, f) for f in KnownTitle.__slots__) for t in titles),
-        tuple(tuple(getattr(r, f) for f in ActRelation.__slots__) for r in known.relations),
+        fields_of(doc),
+        tuple(map(fields_of, titles)),
+        tuple(map(fields_of, known.relations)),
         act_key(own),
         tuple(sorted(_doc_ids(doc, own))),
         # The procedures a document's header names ("2010/0064(COD) Combating ...",
@@ -231,11 +232,7 @@ def _doc_row(x: Extraction, known: DocumentFacts, titles: Sequence[KnownTitle]) 
         known.header_procedures,
         tuple(sorted({p for _, _, p in actmod.find_procedures(doc.reference or "")})),
         tuple((k, m.text) for m in known.mentions if (k := act_key(m.celex))),
-        tuple(
-            tuple(getattr(m, f) for f in actmod.ActMention.__slots__)
-            for m in known.mentions
-            if m.start < actmod.HEAD_ZONE
-        ),
+        tuple(fields_of(m) for m in known.mentions if m.start < actmod.HEAD_ZONE),
     ]
 
 
@@ -277,6 +274,15 @@ def _misprints(ctx: _Context, read: _Read) -> dict[tuple[str, str], str]:
     """
     owns = {k for k in ctx.own_acts.values() if k}
     out: dict[tuple[str, str], str] = {}
+    # act -> the own acts of the documents naming it (once per act: an act is named in the
+    # heads of thousands of documents of a large part)
+    owners: dict[str, set[str | None]] = {}
+
+    def only(key: str, own: str) -> bool:
+        if key not in owners:
+            owners[key] = {ctx.own_acts.get(p) for p in read.named_in.get(key, ())}
+        return owners[key] <= {own}
+
     for path, own in ctx.own_acts.items():
         if not own:
             continue
@@ -286,7 +292,7 @@ def _misprints(ctx: _Context, read: _Read) -> dict[tuple[str, str], str]:
                 key
                 and key != own
                 and key not in owns
-                and all(ctx.own_acts.get(p) == own for p in read.named_in[key])
+                and only(key, own)
                 and actmod.same_series(key, own)
             ):
                 out[(path, key)] = own
@@ -371,12 +377,21 @@ def _add_items(
             )
         if rows is not None:
             rows[doc.path].append(tuple(_item_row(i) for i in items[first:]))
-            rows[doc.path].append(
-                tuple(
-                    tuple(getattr(m, f) for f in TitleMatch.__slots__)
-                    for m in ctx.title_matches[first_match:]
-                )
-            )
+            rows[doc.path].append(tuple(map(fields_of, ctx.title_matches[first_match:])))
+
+
+#: class -> the getter of every field of its objects, as a tuple (:func:`fields_of`)
+_FIELDS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def fields_of(obj: Any) -> tuple[Any, ...]:
+    """A slotted object's fields in order, as a tuple (one attrgetter call per object)."""
+    get = _FIELDS.get(type(obj))
+    if get is None:
+        slots = type(obj).__slots__
+        many = operator.attrgetter(*slots)
+        get = _FIELDS[type(obj)] = many if len(slots) > 1 else lambda o: (many(o),)
+    return get(obj)
 
 
 def _item_row(item: _Item) -> tuple[Any, ...]:
@@ -386,11 +401,11 @@ def _item_row(item: _Item) -> tuple[Any, ...]:
     return (
         (ev.date, ev.precision, ev.earliest, ev.latest, ev.status, ev.type, ev.actors,
          ev.language, ev.page),
-        tuple(tuple(getattr(a, f) for f in ActRef.__slots__) for a in item.acts),
+        tuple(map(fields_of, item.acts)),
         tuple(sorted(item.act_keys)),
         tuple(sorted(item.procedures)),
         item.labels,
-        tuple(getattr(item.source, f) for f in Source.__slots__),
+        fields_of(item.source),
         item.primary,
     )
 
@@ -1259,7 +1274,8 @@ def _link_groups(
             if hold is None or events <= hold:
                 held.append((xs, fs))
             else:
-                held = None
+                # a part too large to hold keeps no state either (it would hold as much)
+                held = rows = None
         del xs, fs
     index = ctx.index
     misprints = _misprints(ctx, read)
@@ -1333,7 +1349,8 @@ class PartState:
     matches appended (plain data: the build's cache pickles it). An item depends on other
     documents only through the title index (``lookups``: every label the index was asked
     for) and the misprints read off every document (``misprints``: (document, act, read
-    as)); both are checked before the rows are used.
+    as)); both are checked before the rows are used. A part read a group at a time that
+    holds more than ``hold`` events keeps no state (it would hold as much as the records).
     """
 
     rows: tuple[Sequence[Any], ...]

@@ -58,7 +58,13 @@ key, so a rebuild reads no text and no facts to partition. :func:`link_sharded` 
 the union-find over every document's keys (linear, ~0.1 CPU-s for 10,000 documents), updates
 the joins kept in the memo with the new strings only, and links only shards whose member
 documents or their versions changed; every other shard's part is read back from the memo
-(:func:`encode_part`). **Memory.** It loads one shard's extractions and facts at a time
+(:func:`encode_part`). A shard of :data:`RELINK_MIN_DOCS` documents or more also keeps
+its part's state (:class:`~timeline.link.linker.PartState`: what linking made of each
+document); a rebuild whose shard holds a kept state's documents unchanged and a few more
+reads and links only those (:func:`~timeline.link.linker.relink_part`), so adding a document
+to a 5,958-document shard reads one record, not all. A removed or edited document, or an
+added one whose titles or misprints could change a kept document's items, links the shard
+whole. **Memory.** It loads one shard's extractions and facts at a time
 through the caller's ``load``, so linking holds the largest shard's events, not the
 corpus'.
 
@@ -71,6 +77,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import io
+import operator
 import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
@@ -653,22 +660,21 @@ def decode_part(data: bytes) -> LinkedPart:
 
 
 _ENTRY = Entry.__slots__
-
-
-def _flat(obj: Any) -> tuple[Any, ...]:
-    return tuple(getattr(obj, f) for f in obj.__slots__)
+_ENTRY_HEAD = operator.attrgetter(*_ENTRY[:8])
+_ENTRY_TAIL = operator.attrgetter(*_ENTRY[12:])
+_flat = linker.fields_of
 
 
 def entry_row(e: Entry) -> tuple[Any, ...]:
     """An entry as plain tuples, its fields in order (acts and sources flattened too): what
     the memo pickles for linked parts and stored timelines (:func:`entry_of_row` inverts it)."""
     return (
-        *(getattr(e, f) for f in _ENTRY[:8]),
-        tuple(_flat(a) for a in e.acts),
+        *_ENTRY_HEAD(e),
+        tuple(map(_flat, e.acts)),
         e.procedures,
         e.actors,
-        tuple(_flat(s) for s in e.sources),
-        *(getattr(e, f) for f in _ENTRY[12:]),
+        tuple(map(_flat, e.sources)),
+        *_ENTRY_TAIL(e),
     )
 
 
