@@ -270,75 +270,112 @@ def _write(
     return written
 
 
-class WarmImages:
-    """A process forked before a build's own work, which imports matplotlib (about 1 CPU-s)
-    while the build extracts and links, then draws the images of the plan it is handed
-    (:meth:`draw`) and writes them while the build writes the rest: the images, the longest
-    writer of a rebuild, start at once and warm. Made by :func:`start_warm_images`; call
-    :meth:`stop` in every case (it ends a process never asked to draw)."""
+#: Most items a plan may draw for :class:`WarmImages` to draw the PNG apart from the SVG and
+#: PDF (each process lays the figure out: at 1,000 documents, 1,488 items, about 0.2 CPU-s
+#: more for 3.8 CPU-s of drawing on one core made about 2.2; at 10,000, 9,427 items, a second
+#: layout costs 1 CPU-s while the build's own writers keep the other core busy).
+SPLIT_ITEMS = 4_000
 
-    def __init__(self, process: Any, conn: Any) -> None:
-        self._process = process
-        self._conn = conn
-        self._asked = False
+
+class WarmImages:
+    """Processes forked before a build's own work, which import matplotlib and its backends
+    (about 1 CPU-s) while the build extracts and links, then draw the images of the plan they
+    are handed (:meth:`draw`) and write them while the build writes the rest: the images, the
+    longest writer of a rebuild, start at once and warm. With two processes and a small plan
+    (:data:`SPLIT_ITEMS`), one draws the PNG and the other the SVG and PDF. Made by
+    :func:`start_warm_images`; call :meth:`stop` in every case (it ends a process never asked
+    to draw)."""
+
+    def __init__(self, workers: list[tuple[Any, Any]]) -> None:
+        self._workers = workers  # (process, connection), each
+        self._asked: list[tuple[Any, Any]] = []
 
     def draw(self, plan: Plan, outdir: Path, formats: Sequence[str]) -> None:
         """Hand ``plan`` (:func:`~timeline.render.imageplan.plan` of the timeline) to the
-        process, which writes ``formats`` (image formats) of it into ``outdir``."""
-        self._conn.send((plan.plain(), Path(outdir), [f for f in IMAGE_FORMATS if f in formats]))
-        self._asked = True
+        processes, which write ``formats`` (image formats) of it into ``outdir``."""
+        images = [f for f in IMAGE_FORMATS if f in formats]
+        items = sum(len(drawn) for _, drawn in plan.placed)
+        if len(self._workers) > 1 and len(images) > 1 and items <= SPLIT_ITEMS:
+            groups = [images[:1], images[1:]]
+        else:
+            groups = [images]
+        plain = plan.plain()
+        for (process, conn), group in zip(self._workers, groups, strict=False):
+            conn.send((plain, Path(outdir), group))
+            self._asked.append((process, conn))
+        for worker in self._workers[len(groups):]:
+            _end(*worker)
+        self._workers = []
 
     def wait(self) -> list[Path]:
-        """The paths the process wrote, once it is done (sorted); raises what drawing raised."""
+        """The paths the processes wrote, once they are done (sorted); raises what drawing
+        raised."""
+        written: list[Path] = []
+        error: BaseException | None = None
         try:
-            paths, error = self._conn.recv()
-        except EOFError:
-            raise RuntimeError("the image process ended without drawing") from None
+            for _process, conn in self._asked:
+                try:
+                    paths, failed = conn.recv()
+                except EOFError:
+                    paths, failed = [], RuntimeError("the image process ended without drawing")
+                written.extend(paths)
+                error = error or failed
         finally:
             self.stop()
         if error is not None:
             raise error
-        return sorted(paths)
+        return sorted(written)
 
     def stop(self) -> None:
-        """End the process (at once when it was never asked to draw, or drew already)."""
-        process, self._process = self._process, None
-        if process is None:
-            return
-        self._conn.close()
-        if process.is_alive():
-            process.kill()  # importing or waiting: nothing of it is needed
-        process.join()
+        """End the processes (at once when never asked to draw, or when done)."""
+        workers = [*self._workers, *self._asked]
+        self._workers, self._asked = [], []
+        for worker in workers:
+            _end(*worker)
 
 
-def start_warm_images() -> WarmImages | None:
-    """Fork a :class:`WarmImages` process, or None where processes cannot be forked here or
-    a thread runs (a fork copies no thread but the caller's, and a lock another thread
-    holds would stay held in the copy)."""
+def _end(process: Any, conn: Any) -> None:
+    """Close the pipe to a :class:`WarmImages` process and end it (killed when still
+    importing or waiting: nothing of it is needed)."""
+    conn.close()
+    if process.is_alive():
+        process.kill()
+    process.join()
+
+
+def start_warm_images(count: int = 2) -> WarmImages | None:
+    """Fork the ``count`` processes of a :class:`WarmImages`, or None where processes cannot
+    be forked here or a thread runs (a fork copies no thread but the caller's, and a lock
+    another thread holds would stay held in the copy)."""
     import threading
 
     if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return None
     context = multiprocessing.get_context("fork")
-    here, there = context.Pipe()
-    process = context.Process(
-        target=_serve_images, args=(there, here), name="timeline-images", daemon=True
-    )
-    try:
-        process.start()
-    except OSError:  # no process to spare: the images are drawn as without it
-        here.close()
+    workers = []
+    for _ in range(count):
+        here, there = context.Pipe()
+        process = context.Process(
+            target=_serve_images, args=(there, here), name="timeline-images", daemon=True
+        )
+        try:
+            process.start()
+        except OSError:  # no process to spare: the images are drawn as without it
+            here.close()
+            there.close()
+            break
         there.close()
-        return None
-    there.close()
-    return WarmImages(process, here)
+        workers.append((process, here))
+    return WarmImages(workers) if workers else None
 
 
 def _serve_images(conn: Any, other: Any) -> None:
     """A :class:`WarmImages` process: import matplotlib, then draw the one plan asked for."""
     other.close()  # the build's end of the pipe
-    try:
-        from timeline.render import image  # noqa: F401  (matplotlib, while the build works)
+    try:  # matplotlib and the backends it loads on a figure's first save, while the build works
+        from timeline.render.image import warm_up
+
+        warm_up()
     except Exception:  # pragma: no cover - raised again, and sent, when drawing
         pass
     try:
