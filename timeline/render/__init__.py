@@ -271,102 +271,80 @@ def _write(
 
 
 #: Most items a plan may draw for :class:`WarmImages` to draw the PNG apart from the SVG and
-#: PDF (each process lays the figure out: at 1,000 documents, 1,488 items, about 0.2 CPU-s
-#: more for 3.8 CPU-s of drawing on one core made about 2.2; at 10,000, 9,427 items, a second
-#: layout costs 1 CPU-s while the build's own writers keep the other core busy).
+#: PDF, in a copy of its process forked when the plan arrives (each copy lays the figure out:
+#: at 1,000 documents, 1,488 items, about 0.2 CPU-s more for 3.8 CPU-s of drawing on one core
+#: made about 2.2 on the longer of two; at 10,000, 9,427 items, a second layout costs 1 CPU-s
+#: while the build's own writers keep the other core busy).
 SPLIT_ITEMS = 4_000
 
 
 class WarmImages:
-    """Processes forked before a build's own work, which import matplotlib and its backends
-    (about 1 CPU-s) while the build extracts and links, then draw the images of the plan they
-    are handed (:meth:`draw`) and write them while the build writes the rest: the images, the
-    longest writer of a rebuild, start at once and warm. With two processes and a small plan
-    (:data:`SPLIT_ITEMS`), one draws the PNG and the other the SVG and PDF. Made by
-    :func:`start_warm_images`; call :meth:`stop` in every case (it ends a process never asked
-    to draw)."""
+    """A process forked before a build's own work, which imports matplotlib and its backends
+    (about 1.3 CPU-s) while the build extracts and links, then draws the images of the plan it
+    is handed (:meth:`draw`) and writes them while the build writes the rest: the images, the
+    longest writer of a rebuild, start at once and warm. For a small plan
+    (:data:`SPLIT_ITEMS`) a copy of it, forked then (warm already), draws the PNG while it
+    draws the SVG and PDF. Made by :func:`start_warm_images`; call :meth:`stop` in every case
+    (it ends a process never asked to draw)."""
 
-    def __init__(self, workers: list[tuple[Any, Any]]) -> None:
-        self._workers = workers  # (process, connection), each
-        self._asked: list[tuple[Any, Any]] = []
+    def __init__(self, process: Any, conn: Any) -> None:
+        self._process = process
+        self._conn = conn
+        self.split = False  # whether the last plan handed over is drawn by two processes
 
     def draw(self, plan: Plan, outdir: Path, formats: Sequence[str]) -> None:
         """Hand ``plan`` (:func:`~timeline.render.imageplan.plan` of the timeline) to the
-        processes, which write ``formats`` (image formats) of it into ``outdir``."""
+        process, which writes ``formats`` (image formats) of it into ``outdir``."""
         images = [f for f in IMAGE_FORMATS if f in formats]
         items = sum(len(drawn) for _, drawn in plan.placed)
-        if len(self._workers) > 1 and len(images) > 1 and items <= SPLIT_ITEMS:
-            groups = [images[:1], images[1:]]
-        else:
-            groups = [images]
-        plain = plan.plain()
-        for (process, conn), group in zip(self._workers, groups, strict=False):
-            conn.send((plain, Path(outdir), group))
-            self._asked.append((process, conn))
-        for worker in self._workers[len(groups):]:
-            _end(*worker)
-        self._workers = []
+        self.split = len(images) > 1 and items <= SPLIT_ITEMS
+        self._conn.send((plan.plain(), Path(outdir), images, self.split))
 
     def wait(self) -> list[Path]:
-        """The paths the processes wrote, once they are done (sorted); raises what drawing
+        """The paths the process wrote, once it is done (sorted); raises what drawing
         raised."""
-        written: list[Path] = []
-        error: BaseException | None = None
         try:
-            for _process, conn in self._asked:
-                try:
-                    paths, failed = conn.recv()
-                except EOFError:
-                    paths, failed = [], RuntimeError("the image process ended without drawing")
-                written.extend(paths)
-                error = error or failed
+            paths, error = self._conn.recv()
+        except EOFError:
+            raise RuntimeError("the image process ended without drawing") from None
         finally:
             self.stop()
         if error is not None:
             raise error
-        return sorted(written)
+        return sorted(paths)
 
     def stop(self) -> None:
-        """End the processes (at once when never asked to draw, or when done)."""
-        workers = [*self._workers, *self._asked]
-        self._workers, self._asked = [], []
-        for worker in workers:
-            _end(*worker)
+        """End the process (at once when never asked to draw, or when done)."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        self._conn.close()
+        if process.is_alive():
+            process.kill()  # importing or waiting: nothing of it is needed
+        process.join()
 
 
-def _end(process: Any, conn: Any) -> None:
-    """Close the pipe to a :class:`WarmImages` process and end it (killed when still
-    importing or waiting: nothing of it is needed)."""
-    conn.close()
-    if process.is_alive():
-        process.kill()
-    process.join()
-
-
-def start_warm_images(count: int = 2) -> WarmImages | None:
-    """Fork the ``count`` processes of a :class:`WarmImages`, or None where processes cannot
-    be forked here or a thread runs (a fork copies no thread but the caller's, and a lock
-    another thread holds would stay held in the copy)."""
+def start_warm_images() -> WarmImages | None:
+    """Fork a :class:`WarmImages` process, or None where processes cannot be forked here or
+    a thread runs (a fork copies no thread but the caller's, and a lock another thread holds
+    would stay held in the copy)."""
     import threading
 
     if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return None
     context = multiprocessing.get_context("fork")
-    workers = []
-    for _ in range(count):
-        here, there = context.Pipe()
-        process = context.Process(
-            target=_serve_images, args=(there, here), name="timeline-images", daemon=True
-        )
-        try:
-            process.start()
-        except OSError:  # no process to spare: the images are drawn as without it
-            here.close()
-            there.close()
-            break
+    here, there = context.Pipe()
+    process = context.Process(
+        target=_serve_images, args=(there, here), name="timeline-images", daemon=True
+    )
+    try:
+        process.start()
+    except OSError:  # no process to spare: the images are drawn as without it
+        here.close()
         there.close()
-        workers.append((process, here))
-    return WarmImages(workers) if workers else None
+        return None
+    there.close()
+    return WarmImages(process, here)
 
 
 def _serve_images(conn: Any, other: Any) -> None:
@@ -379,20 +357,51 @@ def _serve_images(conn: Any, other: Any) -> None:
     except Exception:  # pragma: no cover - raised again, and sent, when drawing
         pass
     try:
-        plain, outdir, formats = conn.recv()
+        plain, outdir, formats, split = conn.recv()
     except (EOFError, OSError):
         return
-    from timeline.render.imageplan import Plan
-
     try:
-        with paused_gc():
-            from timeline.render.image import render_images
-
-            images = render_images(Plan.of_plain(plain), formats)
-            written = [write_atomic(outdir / FILENAMES[f], images[f]) for f in formats]
-        conn.send((written, None))
+        conn.send((_draw_plan(plain, outdir, formats, split), None))
     except BaseException as exc:  # sent, raised by the build's wait
         try:
             conn.send(([], exc))
         except Exception:  # not picklable: its text
             conn.send(([], RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+def _draw_plan(
+    plain: tuple[Any, ...], outdir: Path, formats: list[str], split: bool
+) -> list[Path]:
+    """Draw and write ``formats`` of the plan given as :meth:`Plan.plain` data; with ``split``,
+    the first format in a forked copy of this process (no thread runs here) while this one
+    draws the others. Returns the paths written."""
+    import os
+
+    from timeline.render.image import render_images
+    from timeline.render.imageplan import Plan
+
+    def write(group: list[str]) -> list[Path]:
+        with paused_gc():
+            images = render_images(Plan.of_plain(plain), group)
+            return [write_atomic(outdir / FILENAMES[f], images[f]) for f in group]
+
+    if not split or len(formats) < 2:
+        return write(formats)
+    try:
+        pid = os.fork()
+    except OSError:
+        return write(formats)
+    if pid == 0:  # the copy: draws the first format, and its exit status says how it went
+        code = 1
+        try:
+            write(formats[:1])
+            code = 0
+        finally:
+            os._exit(code)
+    try:
+        written = write(formats[1:])
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if status != 0:
+        return [*write(formats[:1]), *written]  # raises what the copy met, or draws it here
+    return [outdir / FILENAMES[formats[0]], *written]
