@@ -444,6 +444,14 @@ def _dot(xy: tuple[float, float], r_in: float, days_per_in: float, **kwargs: Any
     return Ellipse(xy, 2 * r_in * days_per_in, 2 * r_in, **kwargs)
 
 
+def warm_up() -> None:
+    """Import what saving a figure loads on its first save (the PNG, SVG and PDF backends,
+    Pillow's PNG writer: about 0.4 CPU-s), so that a process forked to draw later draws at
+    once (:class:`timeline.render.WarmImages`)."""
+    from matplotlib.backends import backend_agg, backend_pdf, backend_svg  # noqa: F401
+    from PIL import PngImagePlugin  # noqa: F401
+
+
 def render_image(timeline: Timeline, fmt: str = "png", dpi: int = 200) -> bytes:
     """The figure as PNG, SVG or PDF bytes, identical for identical input."""
     return render_images(timeline, (fmt,), dpi)[fmt]
