@@ -62,6 +62,9 @@ SCHEMA = 5
 FILENAME = ".timeline-cache.sqlite"
 #: New entries per transaction.
 BATCH = 500
+#: Bytes of new build entries per transaction: long documents are written before
+#: :data:`BATCH` of them are held (500 documents of 100 KB of text held about 200 MB).
+BATCH_BYTES = 16_000_000
 
 
 @_memo
@@ -129,6 +132,7 @@ class ExtractionCache:
         self.misses = 0
         self._pending: list[tuple[str, str, str, bytes]] = []
         self._pending_built: list[tuple[Any, ...]] = []
+        self._pending_bytes = 0  # of the pending build entries
         self._pending_timeml: list[tuple[str, str, bytes]] = []
         self._pending_files: list[tuple[str, str, str]] = []
         self._pending_written: list[tuple[str, str, str]] = []
@@ -289,11 +293,13 @@ class ExtractionCache:
             (key, engine_version(), entry.checksum, entry.record, entry.fragment,
              entry.timeml_size, entry.timeml_sha256, entry.slim)
         )
+        self._pending_bytes += len(entry.record) + len(entry.fragment) + len(entry.slim)
         if entry.timeml is not None:
             self._pending_timeml.append(
                 (key, hashlib.sha256(entry.timeml).hexdigest(), entry.timeml)
             )
-        if len(self._pending_built) >= BATCH:
+            self._pending_bytes += len(entry.timeml)
+        if len(self._pending_built) >= BATCH or self._pending_bytes >= BATCH_BYTES:
             self.flush()
 
     def file_keys(self) -> dict[str, tuple[str, str]]:
@@ -386,6 +392,7 @@ class ExtractionCache:
             )
         self._pending.clear()
         self._pending_built.clear()
+        self._pending_bytes = 0
         self._pending_timeml.clear()
         self._pending_files.clear()
         self._pending_written.clear()
@@ -430,6 +437,7 @@ class ExtractionCache:
         """Drop every entry; returns how many."""
         self._pending.clear()
         self._pending_built.clear()
+        self._pending_bytes = 0
         self._pending_timeml.clear()
         self._pending_files.clear()
         self._pending_written.clear()
