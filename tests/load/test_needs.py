@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from timeline.load import metadata
 from timeline.load._data import reference_rules
-from timeline.load.needs import Needs, needs
+from timeline.load.needs import FOLD_SAFE, Needs, fold_case, needs
 
 DEV = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "dev"
 HOLDOUT = Path(__file__).resolve().parents[1] / "gold" / "holdout"
@@ -26,9 +26,17 @@ def test_words_and_runs_are_read_from_the_pattern() -> None:
     assert celex.words == () and celex.run is not None
     assert celex.run.pattern == "[0-9][0-9][0-9][0-9][0-9][A-Z]"
     assert celex.absent("CELEX 3201 6R0679") and not celex.absent("see 32016R0679.")
-    # ignoring case, \d-only or optional parts: nothing is needed, the rule is always searched
-    assert needs(r"(?i)reference: (?P<r>\w+)") == Needs()
+    # \d-only or optional parts: nothing is needed, the rule is always searched
     assert needs(r"(?:COM)?\d{4}") == Needs()
+    # ignoring case: the literal runs, in the text lower-cased ("İ" and "ſ" as "i" and "s")
+    label = needs(r"(?im)^(?:Referenz|Kenmerk|Ref\.)[ \t]*:(?P<r>\w+)")
+    assert label == Needs(words=("kenmerk", "ref.", "referenz"), folded=True)
+    assert label.absent("Reference 12") and not label.absent("KENMERK: 1")
+    assert not label.absent("REF.: 1") and not label.absent("ReferenZ")
+    assert not needs(r"(?i)rİf").absent("RİF") and not needs(r"(?i)rif").absent("RİF")
+    assert not needs(r"(?i)res").absent("REſ")
+    # a literal with a character whose case-insensitive matches are not checked: nothing needed
+    assert needs(r"(?i)straße") == Needs()
     assert not Needs().absent("")
     # a branch that ignores case tells nothing: the "/" alone is left
     assert needs(r"(?P<y>\d{4})/(?:(?i:cod)|CNS)") == Needs(words=("/",))
@@ -38,6 +46,7 @@ _PIECES = [
     "IP/09/342", "MEMO/10/1", "COM(2010) 94 final", "SEC (2009) 355", "2009/0012(COD)",
     "COD 2011/0901", "32016R0679", "CELEX:32002F0584", "2009/C 123/04", "Reference: ABC/12",
     "Kenmerk: 2021-0042", "Ref. X-1/2", "\n", " ", "(", ")", "/", "2009", "C", "final", "the",
+    "REFERENCIA: AB-1/2", "RİFERIMENTO: X/1", "rÉfÉrence:", "KENMERK:", "reF.", "REFERENZ",
 ]
 
 
@@ -68,3 +77,16 @@ def test_references_found_are_those_of_a_search_of_every_rule(
     monkeypatch.setattr(Needs, "absent", lambda self, text: False)
     assert fast == [metadata.find_reference(t) for t in texts]
     assert sum(1 for f in fast if f) >= 3
+
+
+def test_folded_characters_are_matched_ignoring_case_only_by_what_folds_to_them() -> None:
+    """Every code point that ``regex`` matches case-insensitively to a character of
+    FOLD_SAFE folds to that character's lower case: a folded text without a needed run has no
+    case-insensitive match of it."""
+    import regex
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for ch in sorted(FOLD_SAFE):
+        pattern = regex.compile("(?i)" + regex.escape(ch), regex.VERSION0)
+        for found in set(pattern.findall(every)):
+            assert fold_case(found) == ch.lower(), (ch, hex(ord(found)))

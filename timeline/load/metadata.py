@@ -46,6 +46,7 @@ _KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$"
 HEADER_BODY_WORDS = 20
 #: ...and never goes past this many characters.
 HEADER_MAX_CHARS = 1500
+_BODY_CHARS = 2 * HEADER_BODY_WORDS - 1
 
 
 def sidecar_path(path: Path) -> Path:
@@ -158,7 +159,13 @@ def header_area(text: str) -> str:
     """The lines before the first body paragraph, at most ``HEADER_MAX_CHARS`` characters."""
     end = 0
     for line in text[:HEADER_MAX_CHARS].splitlines(keepends=True):
-        if _SENTENCE_END.search(line) and len(line.split()) >= HEADER_BODY_WORDS:
+        # HEADER_BODY_WORDS words take at least twice as many characters less one: a shorter
+        # line (most header lines) is not a body paragraph, and needs no search
+        if (
+            len(line) >= _BODY_CHARS
+            and _SENTENCE_END.search(line)
+            and len(line.split()) >= HEADER_BODY_WORDS
+        ):
             break
         end += len(line)
     return text[: min(end, HEADER_MAX_CHARS)]

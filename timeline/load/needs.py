@@ -12,7 +12,9 @@ parsed pattern itself, so it holds for any rule the file adds:
   contain a match of that run, searched with ``re`` (explicit characters and ranges mean the
   same in both engines; ``\\d``, ``\\w`` and case-insensitive parts are never used).
 
-A pattern that ignores case, or whose parts cannot be told, needs nothing (always searched).
+A pattern that ignores case needs one of its literal runs in the text folded by
+:func:`fold_case` (when every character of them is one whose case-insensitive matches are
+known, :data:`FOLD_SAFE`); a pattern whose parts cannot be told needs nothing (always searched).
 """
 
 from __future__ import annotations
@@ -27,6 +29,25 @@ from typing import Any
 _STRONG = 2
 #: a class run shorter than this is not worth a search
 _MIN_RUN = 3
+#: characters whose case-insensitive matches in the ``regex`` engine (version 0) all become
+#: that character under :func:`fold_case` (a test checks every code point): the literal runs
+#: of a pattern that ignores case are needed in the folded text only when made of these
+FOLD_SAFE = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;-/_()'"
+    "àâäçéèêëîïôöùûüÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ"
+)
+
+
+def fold_case(text: str) -> str:
+    """``text`` lower-cased, with "İ" and "ı" read as "i" and "ſ" as "s": the characters that
+    ``regex`` matches case-insensitively to an ASCII letter that ``str.lower`` does not give
+    (and "İ" is the one character that lower-cases to two)."""
+    if "İ" in text:
+        text = text.replace("İ", "i")
+    text = text.lower()
+    if "ı" in text:
+        text = text.replace("ı", "i")
+    return text.replace("ſ", "s") if "ſ" in text else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +56,15 @@ class Needs:
 
     words: tuple[str, ...] = ()
     run: re.Pattern[str] | None = None
+    #: ``words`` are lower case, to be found in the text folded by :func:`fold_case` (the
+    #: pattern ignores case)
+    folded: bool = False
 
     def absent(self, text: str) -> bool:
         """Whether ``text`` lacks it, so that the rule cannot match in ``text``."""
         if self.words:
+            if self.folded:
+                text = fold_case(text)
             return not any(w in text for w in self.words)
         if self.run is not None:
             return self.run.search(text) is None
@@ -147,9 +173,14 @@ def needs(pattern: str) -> Needs:
         parsed = P.parse(pattern, 0)
     except (re.error, OverflowError, RecursionError):
         return Needs()
-    if parsed.state.flags & re.IGNORECASE:
-        return Needs()
     items = list(parsed)
+    if parsed.state.flags & re.IGNORECASE:
+        # the literal runs, lower-cased, in the folded text; a branch or group that sets its
+        # own case rule is left out by _words, and one that clears it only needs its letters
+        found = _words(items)
+        if found and min(map(len, found)) >= _STRONG and all(set(w) <= FOLD_SAFE for w in found):
+            return Needs(words=tuple(sorted({w.lower() for w in found})), folded=True)
+        return Needs()
     words = _words(items)
     if words and min(map(len, words)) >= _STRONG:
         return Needs(words=tuple(sorted(words)))
