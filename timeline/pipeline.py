@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec
 from timeline import load as load_stage
 from timeline.errors import InputError, TimelineError, UsageError
 from timeline.fileio import paused_gc, safe_stem, sweep_temporary_files
-from timeline.jsontext import json_text
+from timeline.jsontext import extractions_json
 from timeline.model import Document, Extraction, Timeline, Timex
 
 if TYPE_CHECKING:
@@ -1378,8 +1378,9 @@ class _Built:
 
 def _fragment(x: Extraction) -> str:
     """The document's object in ``events.json``, exactly as ``json.dumps`` of the whole list
-    with ``indent=2`` writes it (one level in), so the file is these joined by ``,\\n``."""
-    return "  " + json_text(x.to_dict(), indent=2, sort_keys=False, depth=1)
+    with ``indent=2`` writes it (one level in), so the file is these joined by ``,\\n``:
+    :func:`~timeline.jsontext.extractions_json` of it alone, without the list's brackets."""
+    return extractions_json((x,))[2:-2]
 
 
 def _build_one(job: _BuildJob) -> _Built | Failure:
