@@ -116,9 +116,22 @@ class _Context:
         return self._files[prefer]
 
 
+#: CELEX number -> :func:`~timeline.link.acts.act_key` of it (a pure function a large part
+#: calls some 70,000 times on a few thousand numbers)
+_ACT_KEYS: dict[str | None, str | None] = {}
+
+
+def _act_key(celex: str | None) -> str | None:
+    try:
+        return _ACT_KEYS[celex]
+    except KeyError:
+        key = _ACT_KEYS[celex] = act_key(celex)
+        return key
+
+
 def _keys(acts: Iterable[ActRef]) -> list[str]:
     """The sorted act keys of the acts that have a CELEX number."""
-    return sorted({k for k in (act_key(a.celex) for a in acts) if k})
+    return sorted({k for k in (_act_key(a.celex) for a in acts) if k})
 
 
 def _hash(*parts: Any) -> str:
@@ -133,7 +146,7 @@ def _doc_ids(doc: Document, own: str | None) -> frozenset[str]:
     if doc.parallel:
         ids.add(f"parallel:{doc.parallel}")
     if own:
-        ids.add(f"act:{act_key(own)}")
+        ids.add(f"act:{_act_key(own)}")
     return frozenset(ids)
 
 
@@ -225,13 +238,13 @@ def _doc_row(x: Extraction, known: DocumentFacts, titles: Sequence[KnownTitle]) 
         fields_of(doc),
         tuple(map(fields_of, titles)),
         tuple(map(fields_of, known.relations)),
-        act_key(own),
+        _act_key(own),
         tuple(sorted(_doc_ids(doc, own))),
         # The procedures a document's header names ("2010/0064(COD) Combating ...",
         # "/* COM/2010/0094 final - COD 2010/0064 */"): where its act-less events belong.
         known.header_procedures,
         tuple(sorted({p for _, _, p in actmod.find_procedures(doc.reference or "")})),
-        tuple((k, m.text) for m in known.mentions if (k := act_key(m.celex))),
+        tuple((k, m.text) for m in known.mentions if (k := _act_key(m.celex))),
         tuple(fields_of(m) for m in known.mentions if m.start < actmod.HEAD_ZONE),
     ]
 
@@ -287,7 +300,7 @@ def _misprints(ctx: _Context, read: _Read) -> dict[tuple[str, str], str]:
         if not own:
             continue
         for m in read.heads[path]:
-            key = act_key(m.celex)
+            key = _act_key(m.celex)
             if (
                 key
                 and key != own
@@ -345,13 +358,13 @@ def _add_items(
             ctx.title_matches.extend(matches)
             resolved = tuple(
                 ActRef(misprints[(doc.path, k)], a.label, a.span, a.kind)
-                if (k := act_key(a.celex)) and (doc.path, k) in misprints
+                if (k := _act_key(a.celex)) and (doc.path, k) in misprints
                 else a
                 for a in resolved
             )
             # one object per distinct set and label tuple: a corpus's events name the same few
             # acts and procedures over and over, and every item holds its sets while linking
-            keys = frozenset(k for k in (act_key(a.celex) for a in resolved) if k)
+            keys = frozenset(k for k in (_act_key(a.celex) for a in resolved) if k)
             keys = shared.setdefault(keys, keys)
             labels = tuple(
                 sorted({normalize(a.label) for a in resolved if not a.celex and a.label})
@@ -359,7 +372,7 @@ def _add_items(
             labels = shared.setdefault(labels, labels)
             procs = frozenset(actmod.canonical_procedure(p) for p in event.procedures if p.strip())
             procs = shared.setdefault(procs, procs)
-            ordered = [k for k in (act_key(a.celex) for a in resolved) if k]
+            ordered = [k for k in (_act_key(a.celex) for a in resolved) if k]
             items.append(
                 _Item(
                     len(items),
@@ -372,7 +385,7 @@ def _add_items(
                     labels,
                     _source(doc, event, quote),
                     ordered[0] if ordered else None,
-                    act_key(own),
+                    _act_key(own),
                 )
             )
         if rows is not None:
@@ -790,7 +803,7 @@ def _merge_acts(group: list[_Item], primary: str | None) -> tuple[ActRef, ...]:
     for item in group:
         lang = item.document.language or ""
         for act in item.acts:
-            key = act_key(act.celex) or f"label:{normalize(act.label)}"
+            key = _act_key(act.celex) or f"label:{normalize(act.label)}"
             by_key[key].append((lang != "en", len(act.label), act.label, act))
     out: list[ActRef] = []
     for key in sorted(by_key, key=lambda k: (k != primary, k)):
@@ -826,7 +839,7 @@ def _entry(group: list[_Item]) -> Entry:
         ev.type,
         ev.date,
         earliest if not ev.date else None,
-        sorted(act_key(a.celex) or normalize(a.label) for a in merged_acts),
+        sorted(_act_key(a.celex) or normalize(a.label) for a in merged_acts),
         sorted((s.document, list(s.quote_span), s.timex_text) for s in sources),
     )
     return Entry(
@@ -934,7 +947,7 @@ def _link_plans(
     by_proc: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for cand in actual:
         by_type[cand.type].append(cand)
-        for k in {k for k in (act_key(a.celex) for a in cand.acts) if k}:
+        for k in {k for k in (_act_key(a.celex) for a in cand.acts) if k}:
             by_act[(cand.type, k)].append(cand)
         for proc in set(cand.procedures):
             by_proc[(cand.type, proc)].append(cand)
@@ -943,7 +956,7 @@ def _link_plans(
     relation_index = _relation_index(relations)
     related_of: dict[tuple[str, ...], set[str]] = {}
     for plan in plans:
-        keys = {k for k in (act_key(a.celex) for a in plan.acts) if k}
+        keys = {k for k in (_act_key(a.celex) for a in plan.acts) if k}
         memo = tuple(sorted(keys))
         if memo not in related_of:
             related_of[memo] = _related(keys, relations, relation_index)
@@ -969,7 +982,7 @@ def _link_plans(
             iv = dates.interval(cand.date)
             if iv is None or (anchor_iv is not None and iv[0] < anchor_iv[0]):
                 continue
-            cand_keys = {k for k in (act_key(a.celex) for a in cand.acts) if k}
+            cand_keys = {k for k in (_act_key(a.celex) for a in cand.acts) if k}
             same = bool(cand_keys & related) or bool(set(plan.procedures) & set(cand.procedures))
             if not same and labels:
                 cand_labels = [normalize(a.label) for a in cand.acts]
@@ -1148,7 +1161,7 @@ def _best_titles(
     origin = {"document title": 0, "text": 1, "event": 2}
     best: dict[str, tuple[tuple[Any, ...], str]] = {}
     for t in index.titles:
-        key = act_key(t.celex)
+        key = _act_key(t.celex)
         if key is None:
             continue
         rank = (t.language != prefer, origin.get(t.origin, 3), len(t.raw_subject), t.document)
@@ -1159,7 +1172,7 @@ def _best_titles(
 
 def _label(entry: Entry, name_of: Callable[[str], str], labels: Mapping[str, str]) -> str:
     head = labels.get(entry.type, entry.type.replace("_", " ").capitalize())
-    keys = [k for k in (act_key(a.celex) for a in entry.acts) if k]
+    keys = [k for k in (_act_key(a.celex) for a in entry.acts) if k]
     if keys:
         what = name_of(keys[0])
     elif entry.acts and entry.acts[0].label:
