@@ -325,12 +325,16 @@ class WarmImages:
 
 
 def start_warm_images() -> WarmImages | None:
-    """Fork a :class:`WarmImages` process, or None where processes cannot be forked here or
-    a thread runs (a fork copies no thread but the caller's, and a lock another thread holds
-    would stay held in the copy)."""
+    """Fork a :class:`WarmImages` process, or None where processes cannot be forked here (or
+    by a daemonic process) or a thread runs (a fork copies no thread but the caller's, and a
+    lock another thread holds would stay held in the copy)."""
     import threading
 
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+    if (
+        "fork" not in multiprocessing.get_all_start_methods()
+        or threading.active_count() > 1
+        or multiprocessing.current_process().daemon  # may not start processes
+    ):
         return None
     context = multiprocessing.get_context("fork")
     here, there = context.Pipe()
