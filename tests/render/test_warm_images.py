@@ -5,6 +5,7 @@ the SVG and PDF for a small plan (in a copy forked then), and a process never as
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,25 @@ from timeline.render.imageplan import Plan, plan
 pytestmark = pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(), reason="no fork here"
 )
+
+
+@pytest.fixture()
+def alone() -> None:
+    """No thread but this one runs here (a session fixture's browser may leave some): else
+    no warm process is made, by design (see the test below)."""
+    if threading.active_count() > 1:
+        pytest.skip("a thread runs in this process: start_warm_images makes no process")
+
+
+def test_no_warm_process_while_a_thread_runs() -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert start_warm_images() is None
+    finally:
+        stop.set()
+        other.join()
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +65,7 @@ def test_a_plan_made_again_from_plain_data_draws_the_same(corpus: Timeline) -> N
 @pytest.mark.parametrize("split", [True, False], ids=["png-apart", "one-process"])
 def test_warm_images_equal_a_plain_render(
     corpus: Timeline, plain: dict[str, bytes], tmp_path: Path, split: bool,
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, alone: None,
 ) -> None:
     if not split:
         monkeypatch.setattr(render_module, "SPLIT_ITEMS", 0)
@@ -62,7 +82,7 @@ def test_warm_images_equal_a_plain_render(
         assert (tmp_path / FILENAMES[fmt]).read_bytes() == plain[fmt], fmt
 
 
-def test_a_warm_process_never_asked_is_ended() -> None:
+def test_a_warm_process_never_asked_is_ended(alone: None) -> None:
     warm = start_warm_images()
     assert warm is not None
     process = warm._process
@@ -72,7 +92,7 @@ def test_a_warm_process_never_asked_is_ended() -> None:
 
 
 def test_warm_images_raise_what_drawing_raised(
-    corpus: Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    corpus: Timeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, alone: None
 ) -> None:
     from timeline.render import image
 
