@@ -542,6 +542,23 @@ def _similarity(a: str, b: str, floor: float) -> float:
     return matcher.ratio()
 
 
+def title_lookup(label: str, language: str | None) -> tuple[ParsedTitle, str, bool] | None:
+    """What a :class:`TitleIndex` looks ``label`` up by: its parsed title, the subject and
+    whether that subject is the whole label (no subject parsed); None when it looks up
+    nothing (a whole label under five words, or a subject with neither a kind nor a
+    proposal: "a report on the European arrest warrant" is not the act on that subject)."""
+    parsed = parse_title(label, language)
+    subject = parsed.subject
+    if subject is not None:
+        if not (parsed.kind or parsed.proposal):
+            return None
+        return parsed, subject, False
+    subject = normalize(label)
+    if len(subject.split()) < 5:
+        return None
+    return parsed, subject, True
+
+
 class TitleIndex:
     """Titles of known acts seen anywhere in the corpus, in any language."""
 
@@ -685,17 +702,10 @@ class TitleIndex:
 
     def _resolve(self, label: str, language: str | None) -> TitleMatch | None:
         document = ""
-        parsed = parse_title(label, language)
-        subject = parsed.subject
-        whole = False
-        if subject is None:
-            subject = normalize(label)
-            whole = True
-            if len(subject.split()) < 5:
-                return None
-        if not whole and not (parsed.kind or parsed.proposal):
-            # "a report on the European arrest warrant" is not the act on that subject
+        looked = title_lookup(label, language)
+        if looked is None:
             return None
+        parsed, subject, whole = looked
         best: dict[str, tuple[float, KnownTitle]] = {}
         floor = 0.95 if whole else TITLE_THRESHOLD
         for i in self._candidates(subject, floor, whole):

@@ -1376,17 +1376,10 @@ def _lookups(index: TitleIndex, known: Iterable[Lookup]) -> frozenset[Lookup]:
     as :data:`Lookup`; labels ``_resolve`` looks up nothing for are left out."""
     out = set(known)
     for label, language in index._resolved:
-        parsed = actmod.parse_title(label, language)
-        subject = parsed.subject
-        whole = False
-        if subject is None:
-            subject = normalize(label)
-            whole = True
-            if len(subject.split()) < 5:
-                continue
-        if not whole and not (parsed.kind or parsed.proposal):
-            continue
-        out.add((subject, whole, parsed.proposal, parsed.kind))
+        looked = actmod.title_lookup(label, language)
+        if looked is not None:
+            parsed, subject, whole = looked
+            out.add((subject, whole, parsed.proposal, parsed.kind))
     return frozenset(out)
 
 
