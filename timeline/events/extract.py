@@ -65,6 +65,7 @@ from timeline.events.resources import (
     trigger_lead_set,
 )
 from timeline.events.split import Unit, split_units
+from timeline.events.store import checkpoint
 from timeline.model import ActRef, Document, Event, Timex
 
 #: Steps in the life of an act that the document itself may be the act of.
@@ -748,6 +749,13 @@ def _summary(text: str, span: tuple[int, int]) -> str:
 
 def extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
     """The policy events of a document, in text order (see the module docstring)."""
+    try:
+        return _extract_events(document, timexes)
+    finally:
+        checkpoint()  # patterns and analyses made for it kept for the next process
+
+
+def _extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]:
     text = document.text
     language = document.language or "en"
     p = pack(language)

@@ -39,6 +39,8 @@ from functools import cache
 from itertools import chain, compress
 from typing import Any
 
+from timeline.events.store import analysed
+
 try:  # Python 3.11+
     from re import _casefix as _sre_casefix  # type: ignore[attr-defined]
     from re import _constants as _sre_constants  # type: ignore[attr-defined]
@@ -186,7 +188,18 @@ def necessary_literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] 
     (to be looked up in the folded text), or None when no such set is known.
 
     A case-sensitive literal is still found in the folded text once folded, so a set that
-    mixes case-sensitive and case-insensitive literals is looked up folded."""
+    mixes case-sensitive and case-insensitive literals is looked up folded. Kept in the event
+    store (:mod:`timeline.events.store`): a new process does not parse the pattern again."""
+    got = analysed("need", pattern, lambda: _as_data(_necessary_literals(pattern)))
+    return None if got is None else (frozenset(got[0]), bool(got[1]))
+
+
+def _as_data(found: tuple[Any, ...] | None) -> list[Any] | None:
+    """An analysis as JSON data: its literals sorted, the rest as is."""
+    return None if found is None else [sorted(found[0]), *found[1:]]
+
+
+def _necessary_literals(pattern: re.Pattern[str]) -> tuple[frozenset[str], bool] | None:
     try:
         parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - an unparsable pattern is simply always run
@@ -322,7 +335,19 @@ def leading_literals(
     ``into_branches``: longer literals where a run is followed by alternatives ("t" then
     "ook|ake" gives "took", "take"). Worth it for a :class:`PatternSet` (a literal costs one
     entry in the lexicon, and a bare letter is too common to index), not for a
-    :class:`Searcher` (the regex engine scans for one literal fast, for an alternation slowly)."""
+    :class:`Searcher` (the regex engine scans for one literal fast, for an alternation slowly).
+    Kept in the event store, as :func:`necessary_literals`."""
+    got = analysed(
+        f"lead{int(into_branches)}",
+        pattern,
+        lambda: _as_data(_leading_literals(pattern, into_branches)),
+    )
+    return None if got is None else (frozenset(got[0]), bool(got[1]), int(got[2]), int(got[3]))
+
+
+def _leading_literals(
+    pattern: re.Pattern[str], into_branches: bool
+) -> tuple[frozenset[str], bool, int, int] | None:
     try:
         parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
     except Exception:  # noqa: BLE001 - an unparsable pattern is simply always run

@@ -21,6 +21,7 @@ from typing import Any
 
 from timeline.errors import ResourceError
 from timeline.events.prefilter import PatternSet
+from timeline.events.store import compiled
 
 RESOURCE_ROOT = Path(str(importlib_resources.files("timeline"))) / "resources"
 
@@ -75,9 +76,10 @@ def expand(pattern: str, blocks: dict[str, str]) -> str:
 def compile_pattern(
     pattern: str, blocks: dict[str, str], *, flags: int = re.IGNORECASE
 ) -> re.Pattern[str]:
-    """Compile one resource pattern (raises :class:`ResourceError` naming the pattern)."""
+    """Compile one resource pattern (raises :class:`ResourceError` naming the pattern), read
+    from the event store when a process made it before (:mod:`timeline.events.store`)."""
     try:
-        return re.compile(expand(pattern, blocks), flags)
+        return compiled(expand(pattern, blocks), flags)
     except re.error as exc:
         raise ResourceError(f"bad pattern {pattern!r}: {exc}") from exc
 
