@@ -108,11 +108,24 @@ def checkpoint() -> None:
     state.made += 1
     if state.made >= state.next_save:
         state.next_save = state.made * 2
-        store.save()
+        _save(store)
+
+
+def _save(store: Store) -> None:
+    """Write the store with what other processes wrote to its file since it was read (two
+    workers meeting different languages would otherwise each write theirs over the other's)."""
+    if store.path is not None:
+        other = Store.at(store.path, store.key)
+        if other.hit:
+            for name, parts in other.patterns.items():
+                store.patterns.setdefault(name, parts)
+            for name, value in other.facts.items():
+                store.facts.setdefault(name, value)
+    store.save()
 
 
 @atexit.register
 def _save_at_exit() -> None:
     store = _STATE.store
     if store is not None and store.dirty:
-        store.save()
+        _save(store)
