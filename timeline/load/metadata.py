@@ -222,13 +222,17 @@ def find_reference(text: str) -> tuple[str, str] | None:
         return None
     # Rules that share a pattern and a scope ("like") share its matches: searched once.
     searched: dict[tuple[str, int, str], list[regex.Match[str]]] = {}
+    # rules that need the same words in the same scope ("COD" or "CNS"...) share the answer
+    lacking: dict[tuple[object, str], bool] = {}
     for rule in reference_rules():
         scoped = top if rule.scope == "top" else header
         key = (rule.pattern.pattern, rule.pattern.flags, rule.scope)
         matches = searched.get(key)
         if matches is None:
             # most texts lack what a rule needs ("COM", "COD"...): no search then
-            absent = rule.needs.absent(scoped)
+            absent = lacking.get((rule.needs, rule.scope))
+            if absent is None:
+                absent = lacking[(rule.needs, rule.scope)] = rule.needs.absent(scoped)
             matches = searched[key] = [] if absent else list(rule.pattern.finditer(scoped))
         if not matches:
             continue
