@@ -1335,29 +1335,40 @@ def _batches(
     exclude: Sequence[str],
     follow_symlinks: bool,
     limit: int,
+    stats: dict[str, Any] | None = None,
 ) -> list[list[str | InputError | Failure]]:
     """The inputs in order, cut into runs of about ``limit`` bytes.
 
     A bad input is reported in its place (an InputError), except a second ``-``, reported
-    after its batch (a Failure), as :func:`extract` does.
+    after its batch (a Failure), as :func:`extract` does. ``stats`` is given each input's
+    ``os.stat`` result, by path, so that :meth:`_Keys.key` need not ask again.
     """
     import os
 
+    stat = os.stat
     batches: list[list[str | InputError | Failure]] = [[]]
+    batch = batches[-1]
     size = 0
     for item in load_stage.iter_inputs(
         [str(i) for i in sources], exclude=exclude, follow_symlinks=follow_symlinks
     ):
-        if isinstance(item, InputError):
-            batches[-1].append(Failure(item.path, item.problem) if item.path == "-" else item)
+        if type(item) is not str:
+            assert isinstance(item, InputError)
+            batch.append(Failure(item.path, item.problem) if item.path == "-" else item)
             continue
-        try:
-            size += os.stat(item).st_size if item != "-" else 0
-        except OSError:
-            pass
-        batches[-1].append(str(item))
+        if item != "-":
+            try:
+                info = stat(item)
+            except OSError:
+                pass
+            else:
+                size += info.st_size
+                if stats is not None:
+                    stats[item] = info
+        batch.append(item)
         if size >= limit:
             batches.append([])
+            batch = batches[-1]
             size = 0
     return [b for b in batches if b]
 
@@ -1516,21 +1527,27 @@ class _Keys:
         self._options: tuple[object, ...] = ()
         self._suffix = ""
 
-    def key(self, task: _Task) -> str | None:
+    def key(self, task: _Task, info: Any = None) -> str | None:
+        """The cache key of ``task``; ``info`` is its file's ``os.stat`` result when the
+        caller has it already (:func:`_batches`)."""
         import os
         import stat
 
         if task.data is not None:
             self.hashed += 1
             return _cache_key(task)
+        path = task.path
         try:
-            info = os.stat(task.path)
+            if info is None:
+                info = os.stat(path)
             racy = max(info.st_mtime_ns, info.st_ctime_ns) >= self.before
             side = "-"
             if task.use_sidecar:
-                folder, name = os.path.split(task.path)
+                # the sidecar _cache_key reads: the name's last suffix replaced
+                dot = path.rfind(".")
+                base = path[:dot] if dot > path.rfind("/") else path
                 try:
-                    sinfo = os.stat(os.path.join(folder, name.rsplit(".", 1)[0] + ".meta.json"))
+                    sinfo = os.stat(base + ".meta.json")
                     side = _signature(sinfo)
                     racy = racy or max(sinfo.st_mtime_ns, sinfo.st_ctime_ns) >= self.before
                 except FileNotFoundError:
@@ -1544,13 +1561,13 @@ class _Keys:
         if options != self._options:
             self._options, self._suffix = options, f"|{json.dumps(options)}|{self.engine}"
         signature = f"{_signature(info)}|{side}{self._suffix}"
-        known = self.memo.get(task.path)
+        known = self.memo.get(path)
         if known is not None and known[0] == signature and not racy:
             return known[1]
         self.hashed += 1
         key = _cache_key(task)
         if key is not None and not racy:
-            self.cache.put_file_key(task.path, signature, key)
+            self.cache.put_file_key(path, signature, key)
         return key
 
 
@@ -1594,6 +1611,7 @@ def _extract_streaming(
     first build links every shard), instead of being read back from the cache.
     """
     import dataclasses
+    import os
 
     from timeline.cache import BuiltHit, decode_record
     from timeline.link import linker
@@ -1602,7 +1620,8 @@ def _extract_streaming(
     date = _check_date(date)
     if timeml_dir is not None and timeml_dir.is_symlink():
         timeml_dir.unlink()  # replaced by a real folder, never written through
-    batches = _batches(sources, exclude, follow_symlinks, batch_bytes or BATCH_BYTES)
+    stats: dict[str, Any] = {}  # each input's os.stat, for its key
+    batches = _batches(sources, exclude, follow_symlinks, batch_bytes or BATCH_BYTES, stats)
     total = sum(1 for b in batches for i in b if not isinstance(i, Failure))
     done = 0
 
@@ -1631,6 +1650,7 @@ def _extract_streaming(
 
     files = _AtomicFiles(recorded)
     want_timeml = timeml_dir is not None
+    timeml_prefix = os.path.join(timeml_dir, "") if timeml_dir is not None else ""
     first = True
     held_paused = False
     ahead = None  # the shard joins made while the workers run (a cold build with workers)
@@ -1653,7 +1673,10 @@ def _extract_streaming(
                     item, data, date, language, use_sidecar, timeout, max_bytes, max_chars,
                     max_memory,
                 )
-                key = keys.key(task) if keys is not None and not fresh else None
+                key = (
+                    keys.key(task, stats.pop(item, None))
+                    if keys is not None and not fresh else None
+                )
                 slots.append((_BuildJob(task, want_timeml), key))
             hits: dict[str, BuiltHit] = {}
             if cache is not None and not fresh:
@@ -1711,7 +1734,8 @@ def _extract_streaming(
                     continue
                 job, key = slot
                 if fresh and keys is not None:
-                    key = keys.key(job.task)  # while the workers go on with the next ones
+                    # while the workers go on with the next ones
+                    key = keys.key(job.task, stats.pop(job.task.path, None))
                 tml: bytes | None = None
                 made: _Built | None = None
                 if key is not None and key in hits:
@@ -1728,8 +1752,12 @@ def _extract_streaming(
                     slim = entry.slim
                 path = job.task.path
                 if timeml_dir is not None:
-                    target = timeml_dir / (_stem(path, taken) + ".tml")
-                    if tml is None and not _unchanged(target, size, sha, written, cache):
+                    name = _stem(path, taken) + ".tml"
+                    target = timeml_dir / name
+                    if tml is None and not (
+                        # the usual case first: the file as this cache wrote or checked it
+                        sha is not None and _recorded(timeml_prefix + name, written.get(name), sha)
+                    ) and not _unchanged(target, size, sha, written, cache):
                         tml = cache.get_timeml(key) if cache is not None and key else None
                         if tml is None:  # lost from the cache: make it again
                             made = _kept(_build_one(job), key)
@@ -1845,6 +1873,22 @@ def _unchanged(
     if cache is not None and signature is not None:
         cache.put_written(target.name, signature, sha256)
     return True
+
+
+def _recorded(path: str, known: tuple[str, str] | None, sha256: str) -> bool:
+    """Whether the file at ``path`` is a plain file whose signature and content are ``known``
+    (as recorded in the cache's ``written`` table) and that content is ``sha256``: one
+    ``lstat``, on a plain string (:func:`_unchanged` without its ``Path``)."""
+    import os
+    import stat
+
+    if known is None or known[1] != sha256:
+        return False
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and _signature(info) == known[0]
 
 
 def _same_file(path: Path, size: int | None, sha256: str | None) -> bool:
