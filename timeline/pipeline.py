@@ -1527,22 +1527,23 @@ class _Keys:
         self._options: tuple[object, ...] = ()
         self._suffix = ""
 
-    def key(self, task: _Task, info: Any = None) -> str | None:
-        """The cache key of ``task``; ``info`` is its file's ``os.stat`` result when the
-        caller has it already (:func:`_batches`)."""
+    def known(
+        self, path: str, use_sidecar: bool, options: tuple[object, ...], info: Any = None
+    ) -> tuple[str | None, str | None]:
+        """The key remembered for the file at ``path`` (None unless its signature is the one
+        remembered and can be trusted), and its signature to remember a new key by (None when
+        it cannot be trusted: changed too recently, not a plain file, unreadable). ``info`` is
+        its ``os.stat`` result when the caller has it already (:func:`_batches`); ``options``
+        are those of :func:`_cache_key` beside the path."""
         import os
         import stat
 
-        if task.data is not None:
-            self.hashed += 1
-            return _cache_key(task)
-        path = task.path
         try:
             if info is None:
                 info = os.stat(path)
             racy = max(info.st_mtime_ns, info.st_ctime_ns) >= self.before
             side = "-"
-            if task.use_sidecar:
+            if use_sidecar:
                 # the sidecar _cache_key reads: the name's last suffix replaced
                 dot = path.rfind(".")
                 base = path[:dot] if dot > path.rfind("/") else path
@@ -1553,21 +1554,31 @@ class _Keys:
                 except FileNotFoundError:
                     pass
         except OSError:
-            racy, info = True, None
-        if info is None or not stat.S_ISREG(info.st_mode):
-            self.hashed += 1
-            return _cache_key(task)
-        options = (task.date, task.language, task.use_sidecar, task.max_bytes, task.max_chars)
+            return None, None
+        if racy or not stat.S_ISREG(info.st_mode):
+            return None, None
         if options != self._options:
             self._options, self._suffix = options, f"|{json.dumps(options)}|{self.engine}"
         signature = f"{_signature(info)}|{side}{self._suffix}"
         known = self.memo.get(path)
-        if known is not None and known[0] == signature and not racy:
-            return known[1]
+        if known is not None and known[0] == signature:
+            return known[1], signature
+        return None, signature
+
+    def key(self, task: _Task, info: Any = None) -> str | None:
+        """The cache key of ``task``: remembered (:meth:`known`), else its file hashed (and
+        remembered when its signature can be trusted)."""
+        if task.data is not None:
+            self.hashed += 1
+            return _cache_key(task)
+        options = (task.date, task.language, task.use_sidecar, task.max_bytes, task.max_chars)
+        found, signature = self.known(task.path, task.use_sidecar, options, info)
+        if found is not None:
+            return found
         self.hashed += 1
         key = _cache_key(task)
-        if key is not None and not racy:
-            self.cache.put_file_key(path, signature, key)
+        if key is not None and signature is not None:
+            self.cache.put_file_key(task.path, signature, key)
         return key
 
 
@@ -1656,38 +1667,53 @@ def _extract_streaming(
     ahead = None  # the shard joins made while the workers run (a cold build with workers)
     arrived: list[DocKeys] = []  # shard keys of documents not yet given to ``ahead``
     read_slims: dict[str, _Slim] = {}  # the slim rows ``ahead`` read, by path
+    options = (date, language, use_sidecar, max_bytes, max_chars)  # a key's, beside the path
+
+    def job_of(path: str) -> _BuildJob:
+        """The job of extracting the input at ``path`` (made once: ``-`` reads standard
+        input)."""
+        data = None
+        if path == "-":
+            import sys
+
+            data = sys.stdin.buffer.read()
+        task = _Task(
+            path, data, date, language, use_sidecar, timeout, max_bytes, max_chars, max_memory
+        )
+        return _BuildJob(task, want_timeml)
+
     with WorkerPool(jobs, dask_address) as pool, files, contextlib.ExitStack() as holding:
         for batch in batches:
             paths = [i for i in batch if not isinstance(i, Failure)]
-            slots: list[Failure | tuple[_BuildJob, str | None]] = []
+            # each input: its path, its job (made only when it is to be extracted) and key
+            slots: list[Failure | tuple[str, _BuildJob | None, str | None]] = []
             for item in paths:
                 if isinstance(item, InputError):
                     slots.append(Failure(item.path, item.problem))
                     continue
-                data = None
-                if item == "-":
-                    import sys
-
-                    data = sys.stdin.buffer.read()
-                task = _Task(
-                    item, data, date, language, use_sidecar, timeout, max_bytes, max_chars,
-                    max_memory,
-                )
-                key = (
-                    keys.key(task, stats.pop(item, None))
-                    if keys is not None and not fresh else None
-                )
-                slots.append((_BuildJob(task, want_timeml), key))
+                info = stats.pop(item, None)
+                if keys is None or fresh:  # every document is extracted
+                    slots.append((item, job_of(item), None))
+                    continue
+                if item != "-":
+                    found = keys.known(item, use_sidecar, options, info)[0]
+                    if found is not None:  # the usual case of a rebuild: no job made
+                        slots.append((item, None, found))
+                        continue
+                extract_it = job_of(item)
+                slots.append((item, extract_it, keys.key(extract_it.task, info)))
             hits: dict[str, BuiltHit] = {}
             if cache is not None and not fresh:
-                wanted = [s[1] for s in slots if not isinstance(s, Failure) and s[1] is not None]
+                wanted = [s[2] for s in slots if not isinstance(s, Failure) and s[2] is not None]
                 hits = {
                     k: r
                     for k, r in cache.get_hits(wanted).items()
                     if not want_timeml or r.timeml_size is not None
                 }
             todo = [
-                s[0] for s in slots if not isinstance(s, Failure) and (s[1] is None or s[1] not in hits)
+                s[1] or job_of(s[0])
+                for s in slots
+                if not isinstance(s, Failure) and (s[2] is None or s[2] not in hits)
             ]
             if len(todo) < MIN_TASKS_FOR_POOL:
                 # a handful of documents (a rebuild): no warming up for languages they may
@@ -1732,10 +1758,11 @@ def _extract_streaming(
                 if isinstance(slot, Failure):
                     failures.append(slot)
                     continue
-                job, key = slot
+                path, job, key = slot
                 if fresh and keys is not None:
+                    assert job is not None
                     # while the workers go on with the next ones
-                    key = keys.key(job.task, stats.pop(job.task.path, None))
+                    key = keys.key(job.task, stats.pop(path, None))
                 tml: bytes | None = None
                 made: _Built | None = None
                 if key is not None and key in hits:
@@ -1750,7 +1777,6 @@ def _extract_streaming(
                     fragment, size, sha = entry.fragment, entry.timeml_size, entry.timeml_sha256
                     tml = made.timeml
                     slim = entry.slim
-                path = job.task.path
                 if timeml_dir is not None:
                     name = _stem(path, taken) + ".tml"
                     target = timeml_dir / name
@@ -1760,7 +1786,7 @@ def _extract_streaming(
                     ) and not _unchanged(target, size, sha, written, cache):
                         tml = cache.get_timeml(key) if cache is not None and key else None
                         if tml is None:  # lost from the cache: make it again
-                            made = _kept(_build_one(job), key)
+                            made = _kept(_build_one(job or job_of(path)), key)
                             if made is None:
                                 continue
                             tml = made.timeml
