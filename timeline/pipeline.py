@@ -1335,29 +1335,40 @@ def _batches(
     exclude: Sequence[str],
     follow_symlinks: bool,
     limit: int,
+    stats: dict[str, Any] | None = None,
 ) -> list[list[str | InputError | Failure]]:
     """The inputs in order, cut into runs of about ``limit`` bytes.
 
     A bad input is reported in its place (an InputError), except a second ``-``, reported
-    after its batch (a Failure), as :func:`extract` does.
+    after its batch (a Failure), as :func:`extract` does. ``stats`` is given each input's
+    ``os.stat`` result, by path, so that :meth:`_Keys.key` need not ask again.
     """
     import os
 
+    stat = os.stat
     batches: list[list[str | InputError | Failure]] = [[]]
+    batch = batches[-1]
     size = 0
     for item in load_stage.iter_inputs(
         [str(i) for i in sources], exclude=exclude, follow_symlinks=follow_symlinks
     ):
-        if isinstance(item, InputError):
-            batches[-1].append(Failure(item.path, item.problem) if item.path == "-" else item)
+        if type(item) is not str:
+            assert isinstance(item, InputError)
+            batch.append(Failure(item.path, item.problem) if item.path == "-" else item)
             continue
-        try:
-            size += os.stat(item).st_size if item != "-" else 0
-        except OSError:
-            pass
-        batches[-1].append(str(item))
+        if item != "-":
+            try:
+                info = stat(item)
+            except OSError:
+                pass
+            else:
+                size += info.st_size
+                if stats is not None:
+                    stats[item] = info
+        batch.append(item)
         if size >= limit:
             batches.append([])
+            batch = batches[-1]
             size = 0
     return [b for b in batches if b]
 
@@ -1516,40 +1527,57 @@ class _Keys:
         self._options: tuple[object, ...] = ()
         self._suffix = ""
 
-    def key(self, task: _Task) -> str | None:
+    def known(
+        self, path: str, use_sidecar: bool, options: tuple[object, ...], info: Any = None
+    ) -> tuple[str | None, str | None]:
+        """The key remembered for the file at ``path`` (None unless its signature is the one
+        remembered and can be trusted), and its signature to remember a new key by (None when
+        it cannot be trusted: changed too recently, not a plain file, unreadable). ``info`` is
+        its ``os.stat`` result when the caller has it already (:func:`_batches`); ``options``
+        are those of :func:`_cache_key` beside the path."""
         import os
         import stat
 
-        if task.data is not None:
-            self.hashed += 1
-            return _cache_key(task)
         try:
-            info = os.stat(task.path)
+            if info is None:
+                info = os.stat(path)
             racy = max(info.st_mtime_ns, info.st_ctime_ns) >= self.before
             side = "-"
-            if task.use_sidecar:
-                folder, name = os.path.split(task.path)
+            if use_sidecar:
+                # the sidecar _cache_key reads: the name's last suffix replaced
+                dot = path.rfind(".")
+                base = path[:dot] if dot > path.rfind("/") else path
                 try:
-                    sinfo = os.stat(os.path.join(folder, name.rsplit(".", 1)[0] + ".meta.json"))
+                    sinfo = os.stat(base + ".meta.json")
                     side = _signature(sinfo)
                     racy = racy or max(sinfo.st_mtime_ns, sinfo.st_ctime_ns) >= self.before
                 except FileNotFoundError:
                     pass
         except OSError:
-            racy, info = True, None
-        if info is None or not stat.S_ISREG(info.st_mode):
-            self.hashed += 1
-            return _cache_key(task)
-        options = (task.date, task.language, task.use_sidecar, task.max_bytes, task.max_chars)
+            return None, None
+        if racy or not stat.S_ISREG(info.st_mode):
+            return None, None
         if options != self._options:
             self._options, self._suffix = options, f"|{json.dumps(options)}|{self.engine}"
         signature = f"{_signature(info)}|{side}{self._suffix}"
-        known = self.memo.get(task.path)
-        if known is not None and known[0] == signature and not racy:
-            return known[1]
+        known = self.memo.get(path)
+        if known is not None and known[0] == signature:
+            return known[1], signature
+        return None, signature
+
+    def key(self, task: _Task, info: Any = None) -> str | None:
+        """The cache key of ``task``: remembered (:meth:`known`), else its file hashed (and
+        remembered when its signature can be trusted)."""
+        if task.data is not None:
+            self.hashed += 1
+            return _cache_key(task)
+        options = (task.date, task.language, task.use_sidecar, task.max_bytes, task.max_chars)
+        found, signature = self.known(task.path, task.use_sidecar, options, info)
+        if found is not None:
+            return found
         self.hashed += 1
         key = _cache_key(task)
-        if key is not None and not racy:
+        if key is not None and signature is not None:
             self.cache.put_file_key(task.path, signature, key)
         return key
 
@@ -1594,6 +1622,7 @@ def _extract_streaming(
     first build links every shard), instead of being read back from the cache.
     """
     import dataclasses
+    import os
 
     from timeline.cache import BuiltHit, decode_record
     from timeline.link import linker
@@ -1602,7 +1631,8 @@ def _extract_streaming(
     date = _check_date(date)
     if timeml_dir is not None and timeml_dir.is_symlink():
         timeml_dir.unlink()  # replaced by a real folder, never written through
-    batches = _batches(sources, exclude, follow_symlinks, batch_bytes or BATCH_BYTES)
+    stats: dict[str, Any] = {}  # each input's os.stat, for its key
+    batches = _batches(sources, exclude, follow_symlinks, batch_bytes or BATCH_BYTES, stats)
     total = sum(1 for b in batches for i in b if not isinstance(i, Failure))
     done = 0
 
@@ -1631,40 +1661,59 @@ def _extract_streaming(
 
     files = _AtomicFiles(recorded)
     want_timeml = timeml_dir is not None
+    timeml_prefix = os.path.join(timeml_dir, "") if timeml_dir is not None else ""
     first = True
     held_paused = False
     ahead = None  # the shard joins made while the workers run (a cold build with workers)
     arrived: list[DocKeys] = []  # shard keys of documents not yet given to ``ahead``
     read_slims: dict[str, _Slim] = {}  # the slim rows ``ahead`` read, by path
+    options = (date, language, use_sidecar, max_bytes, max_chars)  # a key's, beside the path
+
+    def job_of(path: str) -> _BuildJob:
+        """The job of extracting the input at ``path`` (made once: ``-`` reads standard
+        input)."""
+        data = None
+        if path == "-":
+            import sys
+
+            data = sys.stdin.buffer.read()
+        task = _Task(
+            path, data, date, language, use_sidecar, timeout, max_bytes, max_chars, max_memory
+        )
+        return _BuildJob(task, want_timeml)
+
     with WorkerPool(jobs, dask_address) as pool, files, contextlib.ExitStack() as holding:
         for batch in batches:
             paths = [i for i in batch if not isinstance(i, Failure)]
-            slots: list[Failure | tuple[_BuildJob, str | None]] = []
+            # each input: its path, its job (made only when it is to be extracted) and key
+            slots: list[Failure | tuple[str, _BuildJob | None, str | None]] = []
             for item in paths:
                 if isinstance(item, InputError):
                     slots.append(Failure(item.path, item.problem))
                     continue
-                data = None
-                if item == "-":
-                    import sys
-
-                    data = sys.stdin.buffer.read()
-                task = _Task(
-                    item, data, date, language, use_sidecar, timeout, max_bytes, max_chars,
-                    max_memory,
-                )
-                key = keys.key(task) if keys is not None and not fresh else None
-                slots.append((_BuildJob(task, want_timeml), key))
+                info = stats.pop(item, None)
+                if keys is None or fresh:  # every document is extracted
+                    slots.append((item, job_of(item), None))
+                    continue
+                if item != "-":
+                    found = keys.known(item, use_sidecar, options, info)[0]
+                    if found is not None:  # the usual case of a rebuild: no job made
+                        slots.append((item, None, found))
+                        continue
+                extract_it = job_of(item)
+                slots.append((item, extract_it, keys.key(extract_it.task, info)))
             hits: dict[str, BuiltHit] = {}
             if cache is not None and not fresh:
-                wanted = [s[1] for s in slots if not isinstance(s, Failure) and s[1] is not None]
+                wanted = [s[2] for s in slots if not isinstance(s, Failure) and s[2] is not None]
                 hits = {
                     k: r
                     for k, r in cache.get_hits(wanted).items()
                     if not want_timeml or r.timeml_size is not None
                 }
             todo = [
-                s[0] for s in slots if not isinstance(s, Failure) and (s[1] is None or s[1] not in hits)
+                s[1] or job_of(s[0])
+                for s in slots
+                if not isinstance(s, Failure) and (s[2] is None or s[2] not in hits)
             ]
             if len(todo) < MIN_TASKS_FOR_POOL:
                 # a handful of documents (a rebuild): no warming up for languages they may
@@ -1709,9 +1758,11 @@ def _extract_streaming(
                 if isinstance(slot, Failure):
                     failures.append(slot)
                     continue
-                job, key = slot
+                path, job, key = slot
                 if fresh and keys is not None:
-                    key = keys.key(job.task)  # while the workers go on with the next ones
+                    assert job is not None
+                    # while the workers go on with the next ones
+                    key = keys.key(job.task, stats.pop(path, None))
                 tml: bytes | None = None
                 made: _Built | None = None
                 if key is not None and key in hits:
@@ -1726,13 +1777,16 @@ def _extract_streaming(
                     fragment, size, sha = entry.fragment, entry.timeml_size, entry.timeml_sha256
                     tml = made.timeml
                     slim = entry.slim
-                path = job.task.path
                 if timeml_dir is not None:
-                    target = timeml_dir / (_stem(path, taken) + ".tml")
-                    if tml is None and not _unchanged(target, size, sha, written, cache):
+                    name = _stem(path, taken) + ".tml"
+                    target = timeml_dir / name
+                    if tml is None and not (
+                        # the usual case first: the file as this cache wrote or checked it
+                        sha is not None and _recorded(timeml_prefix + name, written.get(name), sha)
+                    ) and not _unchanged(target, size, sha, written, cache):
                         tml = cache.get_timeml(key) if cache is not None and key else None
                         if tml is None:  # lost from the cache: make it again
-                            made = _kept(_build_one(job), key)
+                            made = _kept(_build_one(job or job_of(path)), key)
                             if made is None:
                                 continue
                             tml = made.timeml
@@ -1845,6 +1899,22 @@ def _unchanged(
     if cache is not None and signature is not None:
         cache.put_written(target.name, signature, sha256)
     return True
+
+
+def _recorded(path: str, known: tuple[str, str] | None, sha256: str) -> bool:
+    """Whether the file at ``path`` is a plain file whose signature and content are ``known``
+    (as recorded in the cache's ``written`` table) and that content is ``sha256``: one
+    ``lstat``, on a plain string (:func:`_unchanged` without its ``Path``)."""
+    import os
+    import stat
+
+    if known is None or known[1] != sha256:
+        return False
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and _signature(info) == known[0]
 
 
 def _same_file(path: Path, size: int | None, sha256: str | None) -> bool:

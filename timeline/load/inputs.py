@@ -45,16 +45,19 @@ def _skip_names() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{translate(str(p).lower())})" for p in skip) or "(?!)")
 
 
-def _walk(root: Path, follow_symlinks: bool) -> Iterator[tuple[str, str, str]]:
+def _walk(root: Path, follow_symlinks: bool) -> list[tuple[str, str, str]]:
     """(path, path relative to ``root`` with slashes, name) of each file, sorted, depth first.
 
     One ``scandir`` per folder: a plain file or folder is told by its directory entry's type,
     with no ``stat`` call of its own (a 10,000-file corpus is scanned on every rebuild); only
-    symbolic links (and file systems that give no type) are looked up.
+    symbolic links (and file systems that give no type) are looked up. A list, made by one
+    loop a folder: a rebuild lists every file of the corpus before anything else.
     """
     seen: set[tuple[int, int]] = set()
+    files: list[tuple[str, str, str]] = []
+    add = files.append
 
-    def walk(folder: str, rel: str) -> Iterator[tuple[str, str, str]]:
+    def walk(folder: str, rel: str) -> None:
         if follow_symlinks:  # a link back up the tree must not loop
             try:
                 st = os.stat(folder)
@@ -65,9 +68,10 @@ def _walk(root: Path, follow_symlinks: bool) -> Iterator[tuple[str, str, str]]:
             seen.add((st.st_dev, st.st_ino))
         try:
             with os.scandir(folder) as found:
-                entries = sorted(found, key=lambda e: e.name)
+                entries = sorted(found, key=_name)
         except OSError:  # unreadable, or gone: as os.walk, nothing from it
             return
+        prefix = f"{rel}/" if rel else ""
         dirs: list[os.DirEntry[str]] = []
         for entry in entries:
             name = entry.name
@@ -86,30 +90,38 @@ def _walk(root: Path, follow_symlinks: bool) -> Iterator[tuple[str, str, str]]:
                     continue  # a dangling link, a pipe, a socket: nothing to read
             except OSError:
                 continue
-            yield entry.path, f"{rel}/{name}" if rel else name, name
+            add((entry.path, prefix + name, name))
         for entry in dirs:
-            yield from walk(entry.path, f"{rel}/{entry.name}" if rel else entry.name)
+            walk(entry.path, prefix + entry.name)
 
-    yield from walk(os.fspath(root), "")
+    walk(os.fspath(root), "")
+    return files
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def _folder_items(
     root: Path, shown: str, include: Sequence[str], exclude: Sequence[str], follow_symlinks: bool
 ) -> Iterator[InputItem]:
     found = 0
-    skip = _skip_names()
+    skip = _skip_names().match
+    base = os.path.join(shown, "")  # the folder as given, and a separator unless it ends so
     for _path, relative, name in _walk(root, follow_symlinks):
-        if skip.match(name.lower()):
+        if skip(name.lower()):
             continue
         if include:
             if not _matches(relative, name, include):
                 continue
-        elif os.path.splitext(name)[1].lower() not in FORMATS:
-            continue
+        else:  # os.path.splitext's suffix: names starting with a dot were skipped already
+            dot = name.rfind(".")
+            if (name[dot:].lower() if dot > 0 else "") not in FORMATS:
+                continue
         if exclude and _matches(relative, name, exclude):
             continue
         found += 1
-        yield os.path.join(shown, relative)
+        yield base + relative
     if not found:
         kinds = " ".join(sorted(FORMATS))
         what = f"matching {', '.join(include)}" if include else f"({kinds})"
