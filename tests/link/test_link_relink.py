@@ -26,7 +26,7 @@ def _check_added(xs: list[Extraction], added: list[Extraction]) -> bool:
     part of every document linked whole, and so must its state."""
     facts = facts_by_path(xs)
     rest = [x for x in xs if x not in added]
-    _, state = _state(rest)
+    before, state = _state(rest)
     keep: list[linker.PartState] = []
     got = linker.relink_part(state, added, {x.document.path: facts[x.document.path] for x in added},
                              keep=keep)
@@ -37,6 +37,14 @@ def _check_added(xs: list[Extraction], added: list[Extraction]) -> bool:
     assert got == want
     assert linker.combine([got]) == linker.combine([want]) == linker.link(xs, facts)
     assert keep == want_keep
+    # the same from the part linked before, whose groups the added documents cannot change
+    # keep their entries
+    again: list[linker.PartState] = []
+    reused = linker.relink_part(
+        state, added, {x.document.path: facts[x.document.path] for x in added}, keep=again,
+        previous=before,
+    )
+    assert reused == want and again == want_keep
     return True
 
 
@@ -93,3 +101,33 @@ def test_a_title_within_reach_of_a_stored_lookup_refuses() -> None:
     assert linker._reaches(title(subject), lookups)
     assert not linker._reaches(title(subject, proposal=True), lookups)  # _resolve's filter
     assert not linker._reaches(title("the common fisheries policy"), lookups)
+
+
+def test_regroup_keeps_the_groups_an_added_document_cannot_change(
+    dev_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``_regroup`` really keeps stored entries (not always every group made again) and its
+    parts equal those linked whole (``_check_added``); a state without ``finish`` (kept by an
+    older build) or a part that does not fit it links every group."""
+    xs = gold_extractions(dev_dir)
+    kept: list[int] = []
+    real = linker._regroup
+
+    def counting(items: list[object], reuse: object) -> object:
+        got = real(items, reuse)  # type: ignore[arg-type]
+        kept.append(-1 if got is None else len(got[1]))
+        return got
+
+    monkeypatch.setattr(linker, "_regroup", counting)
+    monkeypatch.setattr(linker, "REGROUP_SHARE", 1.0)
+    for x in xs:
+        _check_added(xs, [x])
+    assert any(k > 0 for k in kept), kept
+    before, state = _state(xs[:-1])
+    older = linker.PartState(state.rows, state.lookups, state.misprints)
+    kept.clear()
+    assert linker.relink_part(older, xs[-1:], previous=before) == linker.link_part(xs)
+    assert kept == []
+    other, _ = _state(xs[:-2])  # entries of another part: fewer than the state's items name
+    got = linker.relink_part(state, xs[-1:], previous=other)
+    assert got == linker.link_part(xs)

@@ -734,7 +734,13 @@ def _merge(items: list[_Item], families: dict[str, str], uf: _UnionFind) -> None
 
 def _groups(items: list[_Item]) -> list[list[_Item]]:
     _mark_sole(items)
-    uf = _UnionFind(len(items))
+    return _cluster(items, len(items))
+
+
+def _cluster(items: list[_Item], size: int) -> list[list[_Item]]:
+    """The entries' groups of ``items`` (ascending indexes below ``size``, their sole marks
+    set): merged, then act-less steps joined to the one entry of their type and day."""
+    uf = _UnionFind(size)
     _merge(items, _label_families(items), uf)
     clusters: dict[int, list[_Item]] = defaultdict(list)
     for item in items:
@@ -859,23 +865,39 @@ def _entry(group: list[_Item]) -> Entry:
     )
 
 
-def _unique_ids(entries: list[Entry]) -> list[Entry]:
-    """Entries whose content is identical (an event stated twice, unmerged) get ``-2``, ``-3``..."""
+def _unique_ids(entries: list[Entry], order: list[int] | None = None) -> list[Entry]:
+    """Entries whose content is identical (an event stated twice, unmerged) get ``-2``, ``-3``...
+    Sorted by id; with ``order``, the index in ``entries`` of each one returned is appended."""
     seen: Counter[str] = Counter()
     out = []
     # by id, then (only among entries of one id) by their text
-    by_id: dict[str, list[Entry]] = defaultdict(list)
-    for e in entries:
-        by_id[e.id].append(e)
+    by_id: dict[str, list[int]] = defaultdict(list)
+    for n, e in enumerate(entries):
+        by_id[e.id].append(n)
     ordered = [
-        e
+        n
         for i in sorted(by_id)
-        for e in (by_id[i] if len(by_id[i]) == 1 else sorted(by_id[i], key=repr))
+        for n in (
+            by_id[i] if len(by_id[i]) == 1 else sorted(by_id[i], key=lambda n: repr(entries[n]))
+        )
     ]
-    for e in ordered:
+    for n in ordered:
+        e = entries[n]
         seen[e.id] += 1
         out.append(e if seen[e.id] == 1 else replace(e, id=f"{e.id}-{seen[e.id]}"))
+    if order is not None:
+        order.extend(ordered)
     return out
+
+
+def _unplanned(entry: Entry, dossier: str | None) -> Entry:
+    """A linked entry as :func:`_entry` made it, in ``dossier``: its id without the number
+    :func:`_unique_ids` gave it, no plan linked (what :func:`_link_plans` adds)."""
+    e = entry
+    return Entry(
+        "-".join(e.id.split("-")[:2]), e.date, e.precision, e.earliest, e.latest, e.status,
+        e.type, e.label, e.acts, e.procedures, e.actors, e.sources, dossier, e.conflict,
+    )
 
 
 # --- planned -> actual ------------------------------------------------------------------------
@@ -1298,15 +1320,156 @@ def _link_groups(
         _add_items(xs, fs, ctx, misprints, shared, items, slim=held is None, rows=rows)
         del xs, fs
     del held, shared
-    if keep is not None and rows is not None:
-        keep.append(PartState(tuple(rows.values()), _lookups(index, ()), _misprint_rows(misprints)))
-        del rows
-    return _finish(ctx, read, items)
+    track: list[Finish] | None = [] if keep is not None and rows is not None else None
+    lookups = _lookups(index, ()) if track is not None else frozenset()
+    part = _finish(ctx, read, items, track)
+    if keep is not None and rows is not None and track:
+        keep.append(
+            PartState(tuple(rows.values()), lookups, _misprint_rows(misprints), track[0])
+        )
+    return part
 
 
-def _finish(ctx: _Context, read: _Read, items: list[_Item]) -> LinkedPart:
+#: What :func:`_finish` made of a part's items, in item order: the index of each one's entry
+#: in the part's entries, its dossier and whether it is sole (:func:`_mark_sole`).
+Finish = tuple[tuple[int, ...], tuple["str | None", ...], tuple[bool, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Reuse:
+    """A part linked before with fewer documents, for :func:`_regroup`: the indexes its items
+    (in its order) have now, what :func:`_finish` made of them, and its entries."""
+
+    olds: Sequence[int]
+    finish: Finish
+    entries: Sequence[Entry]
+
+
+def _touch_keys(item: _Item, families: Mapping[str, str]) -> Iterator[tuple[Any, ...]]:
+    """A superset of the blocks of :func:`_merge` an item is in, by its type but not its
+    status, dates or kind of subject: two items merge directly only if they share one."""
+    ev = item.event
+    kind = ev.type
+    for k in item.act_keys:
+        yield ("a", kind, k)
+    if not item.act_keys and item.own:
+        yield ("a", kind, item.own)
+    for p in item.procedures:
+        yield ("p", kind, p)
+    for d in item.doc_ids:
+        yield ("d", kind, d)
+    if item.dossier is not None and dates.is_day(ev.date):
+        yield ("s", kind, item.dossier, ev.date)
+    for la in item.labels:
+        yield ("f", kind, families[la])
+    if item.primary is not None and kind in SINGULAR_TYPES:
+        yield ("c", kind, item.primary, item.act_keys)
+
+
+def _day_key(item: _Item) -> tuple[str, str] | None:
+    """The (type, day) by which :func:`_cluster` joins act-less steps, if the item has one."""
+    ev = item.event
+    if ev.status == "planned" or not dates.is_day(ev.date):
+        return None
+    return (ev.type, str(ev.date))
+
+
+#: Share of a part's items above which :func:`_regroup` groups every item again (the reuse
+#: would save little).
+REGROUP_SHARE = 0.5
+
+
+def _regroup(
+    items: list[_Item], reuse: _Reuse
+) -> tuple[list[list[_Item]], list[tuple[list[_Item], Entry]]] | None:
+    """The groups :func:`_groups` makes of ``items`` (dossiers assigned), from a part linked
+    before: (groups to make entries of, groups whose entry is the one made before). None when
+    the stored part does not fit or most groups would be made again.
+
+    Sole marks are read again for every item; a stored item whose mark or dossier changed
+    (other than a dossier renamed as a whole) is *dirty*. The groups made again are the stored
+    groups of dirty items and of stored items sharing a block of :func:`_merge`
+    (:func:`_touch_keys`) with a dirty or new item, closed over the (type, day) of act-less
+    joins (:func:`_day_key`); with the new items they are grouped as :func:`_cluster` does.
+    Any other stored group keeps its entry: no merge ties its items to an item outside it
+    (they were one group already), and no join by type and day can change.
+    """
+    entry_of, dossier_of, sole_of = reuse.finish
+    olds, old_entries = reuse.olds, reuse.entries
+    if not (len(entry_of) == len(dossier_of) == len(sole_of) == len(olds)):
+        return None
+    if entry_of and max(entry_of) >= len(old_entries):
+        return None
+    _mark_sole(items)
+    is_old = [False] * len(items)
+    for i in olds:
+        is_old[i] = True
+    members: list[list[_Item]] = [[] for _ in old_entries]
+    group = [-1] * len(items)
+    renamed: dict[str | None, str | None] = {}
+    back: dict[str | None, str | None] = {}
+    broken: set[str | None] = set()
+    for i, e, d in zip(olds, entry_of, dossier_of, strict=True):
+        item = items[i]
+        members[e].append(item)
+        group[i] = e
+        if renamed.setdefault(d, item.dossier) != item.dossier:
+            broken.add(d)
+        was = back.setdefault(item.dossier, d)
+        if was != d:
+            broken.update((was, d))
+    for m, old in zip(members, old_entries, strict=True):  # the entries are of these items
+        if len(m) != len(old.sources) or {i.source for i in m} != set(old.sources):
+            return None
+    families = _label_families(items)
+    touched: set[int] = set()
+    wanted: set[tuple[Any, ...]] = set()
+    for item in items:
+        if not is_old[item.index]:
+            wanted.update(_touch_keys(item, families))
+    for i, d, sole in zip(olds, dossier_of, sole_of, strict=True):
+        item = items[i]
+        if d in broken or item.sole != sole:
+            touched.add(group[i])
+            wanted.update(_touch_keys(item, families))
+    by_day: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for i in olds:
+        item = items[i]
+        if group[i] not in touched and any(k in wanted for k in _touch_keys(item, families)):
+            touched.add(group[i])
+        day = _day_key(item)
+        if day is not None:
+            by_day[day].add(group[i])
+    days = [y for item in items if not is_old[item.index] and (y := _day_key(item))]
+    days.extend(y for g in touched for item in members[g] if (y := _day_key(item)))
+    seen: set[tuple[str, str]] = set()
+    while days:
+        day = days.pop()
+        if day in seen:
+            continue
+        seen.add(day)
+        for g in by_day.get(day, ()):
+            if g not in touched:
+                touched.add(g)
+                days.extend(y for item in members[g] if (y := _day_key(item)))
+    redo = [item for item in items if not is_old[item.index] or group[item.index] in touched]
+    if len(redo) > len(items) * REGROUP_SHARE:
+        return None
+    kept = [(members[g], old_entries[g]) for g in range(len(members)) if g not in touched]
+    return _cluster(redo, len(items)), kept
+
+
+def _finish(
+    ctx: _Context,
+    read: _Read,
+    items: list[_Item],
+    track: list[Finish] | None = None,
+    reuse: _Reuse | None = None,
+) -> LinkedPart:
     """The part once every document is read and every item made: relations, dossiers,
-    entries and plans."""
+    entries and plans. With ``track``, what was made of each item is appended to it
+    (:data:`Finish`); with ``reuse``, the groups of a part linked before that nothing added
+    can change keep their entries (:func:`_regroup`)."""
     index = ctx.index
     ctx.relations = _unique_relations([*read.relations, *index.proposal_relations()])
     components = _components(items, ctx.relations, ctx)
@@ -1318,9 +1481,28 @@ def _finish(ctx: _Context, read: _Read, items: list[_Item]) -> LinkedPart:
         for m in members:
             node_dossier[m] = did
     _assign_dossiers(items, node_dossier, ctx)
-    entries = _unique_ids(
-        [replace(_entry(g), dossier=_vote(i.dossier for i in g)) for g in _groups(items)]
-    )
+    regrouped = _regroup(items, reuse) if reuse is not None else None
+    groups, kept = regrouped if regrouped is not None else (_groups(items), [])
+    made = [replace(_entry(g), dossier=_vote(i.dossier for i in g)) for g in groups]
+    made.extend(_unplanned(e, _vote(i.dossier for i in g)) for g, e in kept)
+    order: list[int] | None = [] if track is not None else None
+    entries = _unique_ids(made, order)
+    del made
+    if track is not None and order is not None:
+        position = [0] * len(order)
+        for n, k in enumerate(order):
+            position[k] = n
+        entry_of = [0] * len(items)
+        for k, g in enumerate([*groups, *(g for g, _ in kept)]):
+            for item in g:
+                entry_of[item.index] = position[k]
+        track.append(
+            (
+                tuple(entry_of),
+                tuple(i.dossier for i in items),
+                tuple(i.sole for i in items),
+            )
+        )
     entries, open_plans = _link_plans(entries, ctx.relations)
     used = {e.dossier for e in entries}
     dossiers = tuple(
@@ -1369,6 +1551,9 @@ class PartState:
     rows: tuple[Sequence[Any], ...]
     lookups: frozenset[Lookup]
     misprints: tuple[tuple[str, str, str], ...]
+    #: what :func:`_finish` made of the items (None: not kept): the part linked with more
+    #: documents keeps the entries of groups they cannot change (:func:`_regroup`)
+    finish: Finish | None = None
 
 
 def _lookups(index: TitleIndex, known: Iterable[Lookup]) -> frozenset[Lookup]:
@@ -1416,11 +1601,14 @@ def relink_part(
     facts: Mapping[str, DocumentFacts] | None = None,
     *,
     keep: list[PartState] | None = None,
+    previous: LinkedPart | None = None,
 ) -> LinkedPart | None:
     """:func:`link_part` of the documents of ``state`` and ``extractions`` (documents not in
     it), the stored ones not read again: their rows give the index, what the first pass reads
     and their items; the new documents are read and their items made, then every item is
     merged, dossiers, entries and plans made as :func:`link_part` does. The same part.
+    ``previous``, the part ``state`` was kept with, lends the entries of groups the new
+    documents cannot change (:func:`_regroup`, when the state kept :attr:`PartState.finish`).
 
     None when the new documents may change what a stored document gives (a title of theirs
     within reach of a label the stored ones looked up, or other misprints), or when they
@@ -1461,6 +1649,7 @@ def relink_part(
     items: list[_Item] = []
     shared: dict[Any, Any] = {}
     rows: dict[str, list[Any]] | None = {} if keep is not None else None
+    olds: list[int] = []  # the indexes of the stored items, in their order
     for doc in read.documents:
         path = doc.path
         if path not in stored:
@@ -1474,17 +1663,23 @@ def relink_part(
         ids = frozenset(row[4])
         own = row[3]
         for item in row[9]:
+            olds.append(len(items))
             items.append(_item_of_row(item, len(items), doc, ids, own, shared))
         ctx.title_matches.extend(TitleMatch(*m) for m in row[10])
     del shared
-    if keep is not None and rows is not None:
+    reuse = (
+        _Reuse(olds, state.finish, previous.entries)
+        if previous is not None and state.finish is not None
+        else None
+    )
+    track: list[Finish] | None = [] if keep is not None else None
+    lookups = _lookups(index, state.lookups) if track is not None else frozenset()
+    part = _finish(ctx, read, items, track, reuse)
+    if keep is not None and rows is not None and track:
         keep.append(
-            PartState(
-                tuple(rows.values()), _lookups(index, state.lookups), _misprint_rows(misprints)
-            )
+            PartState(tuple(rows.values()), lookups, _misprint_rows(misprints), track[0])
         )
-        del rows
-    return _finish(ctx, read, items)
+    return part
 
 
 def combine(parts: Iterable[LinkedPart]) -> Timeline:

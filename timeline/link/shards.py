@@ -697,7 +697,8 @@ def encode_relink(
     pickled, the state itself pickled apart so that finding a state to start from reads only
     the documents (:func:`relink_documents`)."""
     inner = pickle.dumps(
-        (VERSION, state.rows, state.lookups, state.misprints), protocol=pickle.HIGHEST_PROTOCOL
+        (VERSION, state.rows, state.lookups, state.misprints, state.finish),
+        protocol=pickle.HIGHEST_PROTOCOL,
     )
     docs = tuple(sorted((p, versions[p]) for p in shard))
     return pickle.dumps((VERSION, docs, inner), protocol=pickle.HIGHEST_PROTOCOL)
@@ -720,10 +721,16 @@ def relink_documents(data: bytes) -> tuple[tuple[tuple[str, str], ...], bytes]:
 def decode_relink(inner: bytes) -> linker.PartState:
     """The state :func:`relink_documents` left encoded; ValueError when it is not one."""
     try:
-        version, rows, lookups, misprints = _plain_loads(inner)
+        version, rows, lookups, misprints, *more = _plain_loads(inner)
         if version != VERSION or type(rows) is not tuple or type(lookups) is not frozenset:
             raise ValueError("not a part's state")
-        return linker.PartState(rows, lookups, misprints)
+        finish = more[0] if more else None  # none in a state kept before it was
+        if finish is not None and not (
+            type(finish) is tuple and len(finish) == 3
+            and all(type(f) is tuple for f in finish)
+        ):
+            raise ValueError("not a part's state")
+        return linker.PartState(rows, lookups, misprints, finish)
     except ValueError:
         raise
     except Exception as exc:  # damaged or foreign: the part is linked whole
@@ -897,10 +904,12 @@ def _relink(
     base: tuple[str, tuple[tuple[str, str], ...], bytes],
     load: Callable[[list[str]], tuple[Sequence[Extraction], Mapping[str, DocumentFacts]]],
     keep: list[linker.PartState] | None,
+    previous: bytes | None = None,
 ) -> LinkedPart | None:
     """A shard linked from a stored part's state (:func:`~timeline.link.linker.relink_part`),
     reading only the documents not in it; None when the state cannot be used (the shard is
-    then linked whole)."""
+    then linked whole). ``previous`` is the part kept with the state (:func:`encode_part`),
+    whose entries the groups the added documents cannot change keep."""
     _, docs, inner = base
     known = {p for p, _ in docs}
     added = sorted(p for p in shard if p not in known)
@@ -912,8 +921,14 @@ def _relink(
         state = decode_relink(inner)
     except ValueError:
         return None
+    before = None
+    if previous is not None and state.finish is not None:
+        try:
+            before = decode_part(previous)
+        except Exception:  # damaged or older: every group is made again
+            before = None
     extractions, facts = load(added)
-    return linker.relink_part(state, extractions, facts, keep=keep)
+    return linker.relink_part(state, extractions, facts, keep=keep, previous=before)
 
 
 def link_sharded(
@@ -1014,7 +1029,12 @@ def link_sharded(
                 continue
             kept = states(i)
             if i in bases:
-                part = _relink(found[i], bases[i], load, kept)
+                before = (
+                    memo.get(PART_PREFIX + bases[i][0][len(RELINK_PREFIX) :])
+                    if memo is not None
+                    else None
+                )
+                part = _relink(found[i], bases[i], load, kept, before)
                 if part is not None:
                     keep(i, part, states=kept)
                     continue
