@@ -1,6 +1,7 @@
 """Images drawn by the warm processes a build forks at its start (``start_warm_images``): the
-plan is handed over as plain data, the files equal a plain render's, the PNG is drawn apart from
-the SVG and PDF for a small plan (in a copy forked then), and a process never asked to draw is ended."""
+plan is handed over as plain data, the files equal a plain render's, the PNG is saved apart from
+the SVG and PDF (in a copy forked once the figure is laid out), and a process never asked to draw
+is ended."""
 
 from __future__ import annotations
 
@@ -96,14 +97,14 @@ def test_warm_images_raise_what_drawing_raised(
 ) -> None:
     from timeline.render import image
 
-    def broken(*_args: object, **_kwargs: object) -> dict[str, bytes]:
+    def broken(*_args: object, **_kwargs: object) -> object:
         raise RuntimeError("drawing failed")
 
-    monkeypatch.setattr(image, "render_images", broken)  # before the fork: the copy has it
+    monkeypatch.setattr(image, "_figure", broken)  # before the fork: the warm process has it
     warm = start_warm_images()
     assert warm is not None
     warm.draw(plan(corpus), tmp_path, ["png", "svg"])
-    assert warm.split  # the copy drawing the PNG fails too: its error is the one raised
+    assert warm.split  # the layout, before the copy saving the PNG is forked, fails
     with pytest.raises(RuntimeError, match="drawing failed"):
         warm.wait()
     assert not (tmp_path / "timeline.png").exists()

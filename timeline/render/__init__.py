@@ -270,21 +270,21 @@ def _write(
     return written
 
 
-#: Most items a plan may draw for :class:`WarmImages` to draw the PNG apart from the SVG and
-#: PDF, in a copy of its process forked when the plan arrives (each copy lays the figure out:
-#: at 1,000 documents, 1,488 items, about 0.2 CPU-s more for 3.8 CPU-s of drawing on one core
-#: made about 2.2 on the longer of two; at 10,000, 9,427 items, a second layout costs 1 CPU-s
-#: while the build's own writers keep the other core busy).
-SPLIT_ITEMS = 4_000
+#: Most items a plan may draw for :class:`WarmImages` to save the PNG apart from the SVG and
+#: PDF, in a copy of its process forked once the figure is laid out (so the copy lays nothing
+#: out again): at 10,000 documents (9,427 items) drawing the three took 4.6-4.9 CPU-s in one
+#: process and 3.8-4.7 in two (12.4-12.8 s wall against 13.7-13.8 at load 11); a copy forked
+#: before the layout, as before, took 5.2. So every plan is split.
+SPLIT_ITEMS = 1_000_000
 
 
 class WarmImages:
     """A process forked before a build's own work, which imports matplotlib and its backends
     (about 1.3 CPU-s) while the build extracts and links, then draws the images of the plan it
     is handed (:meth:`draw`) and writes them while the build writes the rest: the images, the
-    longest writer of a rebuild, start at once and warm. For a small plan
-    (:data:`SPLIT_ITEMS`) a copy of it, forked then (warm already), draws the PNG while it
-    draws the SVG and PDF. Made by :func:`start_warm_images`; call :meth:`stop` in every case
+    longest writer of a rebuild, start at once and warm. Once the figure is laid out, a copy
+    of the process (:data:`SPLIT_ITEMS`) saves the PNG while it saves the SVG and PDF. Made
+    by :func:`start_warm_images`; call :meth:`stop` in every case
     (it ends a process never asked to draw)."""
 
     def __init__(self, process: Any, conn: Any) -> None:
@@ -377,35 +377,34 @@ def _draw_plan(
     plain: tuple[Any, ...], outdir: Path, formats: list[str], split: bool
 ) -> list[Path]:
     """Draw and write ``formats`` of the plan given as :meth:`Plan.plain` data; with ``split``,
-    the first format in a forked copy of this process (no thread runs here) while this one
-    draws the others. Returns the paths written."""
+    the figure is laid out once, then the first format saved in a forked copy of this process
+    (no thread runs here) while this one saves the others. Returns the paths written."""
     import os
 
-    from timeline.render.image import render_images
+    from timeline.render.image import laid_out
     from timeline.render.imageplan import Plan
 
-    def write(group: list[str]) -> list[Path]:
-        with paused_gc():
-            images = render_images(Plan.of_plain(plain), group)
-            return [write_atomic(outdir / FILENAMES[f], images[f]) for f in group]
+    def write(save: Callable[[str], bytes], group: list[str]) -> list[Path]:
+        return [write_atomic(outdir / FILENAMES[f], save(f)) for f in group]
 
-    if not split or len(formats) < 2:
-        return write(formats)
-    try:
-        pid = os.fork()
-    except OSError:
-        return write(formats)
-    if pid == 0:  # the copy: draws the first format, and its exit status says how it went
-        code = 1
+    with paused_gc(), laid_out(Plan.of_plain(plain), formats) as save:
+        if not split or len(formats) < 2:
+            return write(save, formats)
         try:
-            write(formats[:1])
-            code = 0
+            pid = os.fork()
+        except OSError:
+            return write(save, formats)
+        if pid == 0:  # the copy: saves the first format, and its exit status says how it went
+            code = 1
+            try:
+                write(save, formats[:1])
+                code = 0
+            finally:
+                os._exit(code)
+        try:
+            written = write(save, formats[1:])
         finally:
-            os._exit(code)
-    try:
-        written = write(formats[1:])
-    finally:
-        _, status = os.waitpid(pid, 0)
-    if status != 0:
-        return [*write(formats[:1]), *written]  # raises what the copy met, or draws it here
-    return [outdir / FILENAMES[formats[0]], *written]
+            _, status = os.waitpid(pid, 0)
+        if status != 0:  # raises what the copy met, or saves it here
+            return [*write(save, formats[:1]), *written]
+        return [outdir / FILENAMES[formats[0]], *written]

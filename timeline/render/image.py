@@ -24,7 +24,8 @@ import datetime as dt
 import heapq
 import io
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -466,14 +467,29 @@ def render_images(
     Saving one figure again gives the bytes a fresh figure gives (a test holds this), so the
     layout, the costliest part after drawing, is not repeated per format.
     """
+    with laid_out(timeline, formats, dpi) as save:
+        return {fmt: save(fmt) for fmt in dict.fromkeys(formats)}
+
+
+@contextmanager
+def laid_out(
+    timeline: Timeline | Plan, formats: Sequence[str] = (), dpi: int = 200
+) -> Iterator[Callable[[str], bytes]]:
+    """The figure of ``timeline`` (or of its plan) laid out once, as a function that saves it in
+    one format (png, svg or pdf) and gives the bytes: :func:`render_images` in steps, so that a
+    process may fork after the layout and save some formats in the copy
+    (:class:`timeline.render.WarmImages`). ``formats`` are checked before the layout."""
     unknown = [f for f in formats if f not in _METADATA]
     if unknown:
         raise UsageError(f"unknown image format {unknown[0]!r}; choose png, svg or pdf")
-    out: dict[str, bytes] = {}
     with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
         fig = _figure(timeline)
-        for fmt in dict.fromkeys(formats):
+
+        def save(fmt: str) -> bytes:
+            if fmt not in _METADATA:
+                raise UsageError(f"unknown image format {fmt!r}; choose png, svg or pdf")
             buffer = io.BytesIO()
             fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_METADATA[fmt], facecolor="white")
-            out[fmt] = buffer.getvalue()
-    return out
+            return buffer.getvalue()
+
+        yield save
