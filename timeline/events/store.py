@@ -2,10 +2,10 @@
 does not make them again.
 
 A process meets each language's event resources once and pays for them at once: ``re`` parses
-and compiles some 120 patterns per language in Python, and :mod:`timeline.events.prefilter`
-parses each one again to find its literals (about 0.06 CPU-s per language, some 0.35 s for the
-six languages of the dev corpus: a tenth of extracting 1,000 short documents, more for a build
-that extracts one). The grammar store (:mod:`timeline.temporal.store`) already keeps compiled
+and compiles about a hundred patterns per language in Python, and
+:mod:`timeline.events.prefilter` parses each one again to find its literals. The first document
+of each of six languages cost 0.45-0.55 CPU-s of event work, 0.15-0.2 s with the store (a tenth
+of extracting 1,000 short documents in one process, most of extracting one). The grammar store (:mod:`timeline.temporal.store`) already keeps compiled
 patterns as plain data in a private, checksummed JSON file; this module keeps the event stage's
 in one more file of that folder (``events-<key>.json``):
 
