@@ -1662,6 +1662,11 @@ def _extract_streaming(
     files = _AtomicFiles(recorded)
     want_timeml = timeml_dir is not None
     timeml_prefix = os.path.join(timeml_dir, "") if timeml_dir is not None else ""
+    # a TimeML file's path from its plain name (no "/"): pathlib's own way of making a child
+    # without parsing it again where this Python has one (a rebuild makes one per document)
+    timeml_child: Callable[[str], Path] = getattr(
+        timeml_dir, "_make_child_relpath", timeml_dir.joinpath if timeml_dir else Path
+    )
     first = True
     held_paused = False
     ahead = None  # the shard joins made while the workers run (a cold build with workers)
@@ -1779,7 +1784,7 @@ def _extract_streaming(
                     slim = entry.slim
                 if timeml_dir is not None:
                     name = _stem(path, taken) + ".tml"
-                    target = timeml_dir / name
+                    target = timeml_child(name)
                     if tml is None and not (
                         # the usual case first: the file as this cache wrote or checked it
                         sha is not None and _recorded(timeml_prefix + name, written.get(name), sha)
