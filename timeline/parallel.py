@@ -62,6 +62,32 @@ class WorkerPool:
         self.dask_address = dask_address
         self._executor: Any = None
         self._workers = 0
+        self._early: _EarlyWorker | None = None
+
+    def prestart(self, warm: Callable[[], object]) -> bool:
+        """Fork one worker now, which runs ``warm()`` (loads rules) while the caller goes on;
+        a later run of fewer than :data:`MIN_TASKS_FOR_POOL` tasks runs on it, warm already
+        (a rebuild that adds a document or two; the rules cost about 15 times the extraction
+        of one document). Only with ``jobs`` > 1, no Dask, and where processes can be forked;
+        returns whether it started (not while another thread runs). A worker never used is
+        ended by :meth:`close`, warm or not."""
+        import multiprocessing
+        import threading
+
+        if (
+            self.jobs <= 1 or self.dask_address or self._early is not None
+            or "fork" not in multiprocessing.get_all_start_methods()
+            or multiprocessing.current_process().daemon  # may not start processes
+            # a fork copies no thread but the caller's: a lock another thread holds (an
+            # import's) would stay held in the copy while it warms up
+            or threading.active_count() > 1
+        ):
+            return False
+        try:
+            self._early = _EarlyWorker(warm)
+        except OSError:  # no process to spare: the pool starts when tasks come, as without
+            return False
+        return True
 
     def runs_here(self, n: int) -> bool:
         """Whether :meth:`imap` runs ``n`` tasks in this process, one by one as asked."""
@@ -81,7 +107,12 @@ class WorkerPool:
             return iter(_run_dask(func, tasks, self.dask_address, progress))
         if self.runs_here(total):
             results: Iterator[R] = (func(task) for task in tasks)
+        elif self._early is not None and total < MIN_TASKS_FOR_POOL:
+            results = self._early.imap(func, tasks)
         else:
+            if self._early is not None:  # more than a handful: the pool's processes do them
+                self._early.close()
+                self._early = None
             want = min(self.jobs, total)
             if self._executor is not None and self._workers < want:
                 self.close()  # a pool started for a few documents; this run wants more
@@ -96,6 +127,9 @@ class WorkerPool:
 
     def close(self) -> None:
         """Stop the worker processes."""
+        if self._early is not None:
+            self._early.close()
+            self._early = None
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
@@ -106,6 +140,83 @@ class WorkerPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _EarlyWorker:
+    """One forked process that runs ``warm()`` first, then the tasks it is sent, one at a
+    time, in order (:meth:`WorkerPool.prestart`). Plain ``multiprocessing`` with a pipe: no
+    thread in this process (a fork made later by the build copies none), and :meth:`close`
+    ends it at once, warming up or not."""
+
+    def __init__(self, warm: Callable[[], object]) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._conn, there = context.Pipe()
+        self._process = context.Process(
+            target=_serve_early, args=(there, self._conn, warm), name="timeline-worker",
+            daemon=True,
+        )
+        try:
+            self._process.start()
+        except BaseException:
+            self._conn.close()
+            raise
+        finally:
+            there.close()
+
+    def imap(self, func: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
+        """``func(t)`` for each task on the worker, in order: the first task is sent now (it
+        runs while the caller goes on), each next one when the one before is taken (the pipe
+        never holds two large messages at once)."""
+        if not tasks:
+            return iter(())
+        self._conn.send((func, tasks[0]))
+        return self._results(func, tasks)
+
+    def _results(self, func: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
+        for i in range(len(tasks)):
+            try:
+                ok, value = self._conn.recv()
+            except (EOFError, OSError):
+                raise RuntimeError(
+                    "a worker process ended unexpectedly (killed, or out of memory)"
+                ) from None
+            if i + 1 < len(tasks):
+                self._conn.send((func, tasks[i + 1]))
+            if not ok:
+                raise value
+            yield value
+
+    def close(self) -> None:
+        """End the process (it holds nothing to keep)."""
+        self._conn.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+def _serve_early(conn: Any, other: Any, warm: Callable[[], object]) -> None:
+    """An :class:`_EarlyWorker` process: warm up, then run each task sent until the pipe
+    closes; a task's exception is sent back and raised by the caller."""
+    other.close()  # the caller's end of the pipe
+    try:
+        warm()
+    except Exception:  # a warm-up is only a head start: the tasks load what they need
+        pass
+    while True:
+        try:
+            func, task = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[bool, Any] = (True, func(task))
+        except Exception as exc:
+            reply = (False, exc)
+        try:
+            conn.send(reply)
+        except Exception as exc:  # not picklable: its text
+            conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
 def fork_call(func: Callable[..., R], *args: Any) -> Callable[[], R] | None:

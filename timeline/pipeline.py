@@ -271,6 +271,14 @@ def warm_up() -> None:
         temporal.find("3 March 2009", "en")
 
 
+def _prewarm() -> None:
+    """What a worker started before the build knows its documents loads first
+    (:meth:`~timeline.parallel.WorkerPool.prestart`): the build of a short English document
+    (the text :func:`warm_up` uses) loads the modules, the link rules of every language and
+    the English rules, about all the first document of a rebuild costs."""
+    _build_one(_BuildJob(_Task("-", b"3 March 2009", None, "en", False, None), True))
+
+
 class _TimeLimit(BaseException):
     """Raised by the alarm when a document exceeds its time limit.
 
@@ -1637,8 +1645,17 @@ def _extract_streaming(
     date = _check_date(date)
     if timeml_dir is not None and timeml_dir.is_symlink():
         timeml_dir.unlink()  # replaced by a real folder, never written through
+    pool = WorkerPool(jobs, dask_address)
+    if cache is not None and not fresh:
+        # a rebuild: a document or two to extract, if any; a worker forked now loads the
+        # rules while this process lists the inputs and checks them against the cache
+        pool.prestart(_prewarm)
     stats: dict[str, Any] = {}  # each input's os.stat, for its key
-    batches = _batches(sources, exclude, follow_symlinks, batch_bytes or BATCH_BYTES, stats)
+    try:
+        batches = _batches(sources, exclude, follow_symlinks, batch_bytes or BATCH_BYTES, stats)
+    except BaseException:
+        pool.close()
+        raise
     total = sum(1 for b in batches for i in b if not isinstance(i, Failure))
     done = 0
 
@@ -1668,6 +1685,11 @@ def _extract_streaming(
     files = _AtomicFiles(recorded)
     want_timeml = timeml_dir is not None
     timeml_prefix = os.path.join(timeml_dir, "") if timeml_dir is not None else ""
+    # a TimeML file's path from its plain name (no "/"): pathlib's own way of making a child
+    # without parsing it again where this Python has one (a rebuild makes one per document)
+    timeml_child: Callable[[str], Path] = getattr(
+        timeml_dir, "_make_child_relpath", timeml_dir.joinpath if timeml_dir else Path
+    )
     first = True
     held_paused = False
     ahead = None  # the shard joins made while the workers run (a cold build with workers)
@@ -1688,7 +1710,7 @@ def _extract_streaming(
         )
         return _BuildJob(task, want_timeml)
 
-    with WorkerPool(jobs, dask_address) as pool, files, contextlib.ExitStack() as holding:
+    with pool, files, contextlib.ExitStack() as holding:
         for batch in batches:
             paths = [i for i in batch if not isinstance(i, Failure)]
             # each input: its path, its job (made only when it is to be extracted) and key
@@ -1785,7 +1807,7 @@ def _extract_streaming(
                     slim = entry.slim
                 if timeml_dir is not None:
                     name = _stem(path, taken) + ".tml"
-                    target = timeml_dir / name
+                    target = timeml_child(name)
                     if tml is None and not (
                         # the usual case first: the file as this cache wrote or checked it
                         sha is not None and _recorded(timeml_prefix + name, written.get(name), sha)
