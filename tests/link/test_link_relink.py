@@ -103,13 +103,14 @@ def test_a_title_within_reach_of_a_stored_lookup_refuses() -> None:
     assert not linker._reaches(title("the common fisheries policy"), lookups)
 
 
+@pytest.mark.parametrize("drop_celex", [False, True], ids=["numbers", "titles-only"])
 def test_regroup_keeps_the_groups_an_added_document_cannot_change(
-    dev_dir: Path, monkeypatch: pytest.MonkeyPatch
+    dev_dir: Path, monkeypatch: pytest.MonkeyPatch, drop_celex: bool
 ) -> None:
     """``_regroup`` really keeps stored entries (not always every group made again) and its
     parts equal those linked whole (``_check_added``); a state without ``finish`` (kept by an
     older build) or a part that does not fit it links every group."""
-    xs = gold_extractions(dev_dir)
+    xs = gold_extractions(dev_dir, drop_celex=drop_celex)
     kept: list[int] = []
     real = linker._regroup
 
