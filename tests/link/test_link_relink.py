@@ -132,3 +132,47 @@ def test_regroup_keeps_the_groups_an_added_document_cannot_change(
     other, _ = _state(xs[:-2])  # entries of another part: fewer than the state's items name
     got = linker.relink_part(state, xs[-1:], previous=other)
     assert got == linker.link_part(xs)
+
+
+@pytest.mark.parametrize("drop_celex", [False, True], ids=["numbers", "titles-only"])
+def test_groups_of_some_whole_groups_are_those_groups(
+    dev_dir: Path, monkeypatch: pytest.MonkeyPatch, drop_celex: bool
+) -> None:
+    """What ``_regroup`` rests on: grouping only the items of some groups (closed over the
+    (type, day) of act-less joins), found by index among all items, gives those groups."""
+    xs = gold_extractions(dev_dir, drop_celex=drop_celex)
+    seen: list[list[linker._Item]] = []
+    real = linker._finish
+
+    def capture(ctx, read, items, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(items)
+        return real(ctx, read, items, *args, **kwargs)
+
+    monkeypatch.setattr(linker, "_finish", capture)
+    linker.link_part(xs)
+    items = seen[0]
+    groups = linker._groups(items)
+    # groups sharing a (type, day) go together; every other such set is kept
+    by_day: dict[object, int] = {}
+    parent = list(range(len(groups)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for g, members in enumerate(groups):
+        for item in members:
+            day = linker._day_key(item)
+            if day is not None:
+                other = by_day.setdefault(day, g)
+                parent[find(g)] = find(other)
+    roots = sorted({find(g) for g in range(len(groups))})
+    chosen = set(roots[1::2])
+    some = [g for g in range(len(groups)) if find(g) in chosen]
+    subset = sorted((i for g in some for i in groups[g]), key=lambda i: i.index)
+    assert subset and len(subset) < len(items)
+    got = linker._cluster(subset, items)
+    assert sorted(tuple(i.index for i in g) for g in got) == sorted(
+        tuple(i.index for i in groups[g]) for g in some
+    )
