@@ -176,3 +176,36 @@ def test_groups_of_some_whole_groups_are_those_groups(
     assert sorted(tuple(i.index for i in g) for g in got) == sorted(
         tuple(i.index for i in groups[g]) for g in some
     )
+
+
+def test_a_relinked_state_is_stored_by_splicing_the_stored_rows(dev_dir: Path) -> None:
+    """``encode_relink`` with a splice keeps the stored pieces of rows and pickles only the
+    added documents' rows; it reads back as the same state as one pickled whole, also past
+    ``RELINK_PIECES`` pieces (pickled whole again) and from a state stored whole."""
+    from timeline.link import shards
+
+    xs = gold_extractions(dev_dir)
+    paths = [x.document.path for x in xs]
+    versions = {p: "v" for p in paths}
+    n = len(xs) - 3
+    _, state = _state(xs[:n])
+    data = shards.encode_relink(state, paths[:n], versions)
+    for k in range(n, len(xs)):
+        _, inner = shards.relink_documents(data)
+        stored = shards.decode_relink(inner)
+        keep: list[linker.PartState] = []
+        assert linker.relink_part(stored, xs[k : k + 1], keep=keep) is not None
+        pieces = shards.relink_pieces(inner)
+        data = shards.encode_relink(
+            keep[0], paths[: k + 1], versions, (pieces, frozenset({paths[k]}))
+        )
+        _, inner = shards.relink_documents(data)
+        assert len(shards.relink_pieces(inner)) == len(pieces) + 1
+        whole = shards.encode_relink(keep[0], paths[: k + 1], versions)
+        assert shards.decode_relink(inner) == keep[0] == shards.decode_relink(
+            shards.relink_documents(whole)[1]
+        )
+        assert len(shards.relink_pieces(shards.relink_documents(whole)[1])) == 1
+    many = (pieces * shards.RELINK_PIECES)[: shards.RELINK_PIECES]
+    again = shards.encode_relink(keep[0], paths, versions, (many, frozenset({paths[-1]})))
+    assert len(shards.relink_pieces(shards.relink_documents(again)[1])) == 1
