@@ -103,13 +103,14 @@ def test_a_title_within_reach_of_a_stored_lookup_refuses() -> None:
     assert not linker._reaches(title("the common fisheries policy"), lookups)
 
 
+@pytest.mark.parametrize("drop_celex", [False, True], ids=["numbers", "titles-only"])
 def test_regroup_keeps_the_groups_an_added_document_cannot_change(
-    dev_dir: Path, monkeypatch: pytest.MonkeyPatch
+    dev_dir: Path, monkeypatch: pytest.MonkeyPatch, drop_celex: bool
 ) -> None:
     """``_regroup`` really keeps stored entries (not always every group made again) and its
     parts equal those linked whole (``_check_added``); a state without ``finish`` (kept by an
     older build) or a part that does not fit it links every group."""
-    xs = gold_extractions(dev_dir)
+    xs = gold_extractions(dev_dir, drop_celex=drop_celex)
     kept: list[int] = []
     real = linker._regroup
 
@@ -131,3 +132,80 @@ def test_regroup_keeps_the_groups_an_added_document_cannot_change(
     other, _ = _state(xs[:-2])  # entries of another part: fewer than the state's items name
     got = linker.relink_part(state, xs[-1:], previous=other)
     assert got == linker.link_part(xs)
+
+
+@pytest.mark.parametrize("drop_celex", [False, True], ids=["numbers", "titles-only"])
+def test_groups_of_some_whole_groups_are_those_groups(
+    dev_dir: Path, monkeypatch: pytest.MonkeyPatch, drop_celex: bool
+) -> None:
+    """What ``_regroup`` rests on: grouping only the items of some groups (closed over the
+    (type, day) of act-less joins), found by index among all items, gives those groups."""
+    xs = gold_extractions(dev_dir, drop_celex=drop_celex)
+    seen: list[list[linker._Item]] = []
+    real = linker._finish
+
+    def capture(ctx, read, items, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(items)
+        return real(ctx, read, items, *args, **kwargs)
+
+    monkeypatch.setattr(linker, "_finish", capture)
+    linker.link_part(xs)
+    items = seen[0]
+    groups = linker._groups(items)
+    # groups sharing a (type, day) go together; every other such set is kept
+    by_day: dict[object, int] = {}
+    parent = list(range(len(groups)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for g, members in enumerate(groups):
+        for item in members:
+            day = linker._day_key(item)
+            if day is not None:
+                other = by_day.setdefault(day, g)
+                parent[find(g)] = find(other)
+    roots = sorted({find(g) for g in range(len(groups))})
+    chosen = set(roots[1::2])
+    some = [g for g in range(len(groups)) if find(g) in chosen]
+    subset = sorted((i for g in some for i in groups[g]), key=lambda i: i.index)
+    assert subset and len(subset) < len(items)
+    got = linker._cluster(subset, items)
+    assert sorted(tuple(i.index for i in g) for g in got) == sorted(
+        tuple(i.index for i in groups[g]) for g in some
+    )
+
+
+def test_a_relinked_state_is_stored_by_splicing_the_stored_rows(dev_dir: Path) -> None:
+    """``encode_relink`` with a splice keeps the stored pieces of rows and pickles only the
+    added documents' rows; it reads back as the same state as one pickled whole, also past
+    ``RELINK_PIECES`` pieces (pickled whole again) and from a state stored whole."""
+    from timeline.link import shards
+
+    xs = gold_extractions(dev_dir)
+    paths = [x.document.path for x in xs]
+    versions = {p: "v" for p in paths}
+    n = len(xs) - 3
+    _, state = _state(xs[:n])
+    data = shards.encode_relink(state, paths[:n], versions)
+    for k in range(n, len(xs)):
+        _, inner = shards.relink_documents(data)
+        stored = shards.decode_relink(inner)
+        keep: list[linker.PartState] = []
+        assert linker.relink_part(stored, xs[k : k + 1], keep=keep) is not None
+        pieces = shards.relink_pieces(inner)
+        data = shards.encode_relink(
+            keep[0], paths[: k + 1], versions, (pieces, frozenset({paths[k]}))
+        )
+        _, inner = shards.relink_documents(data)
+        assert len(shards.relink_pieces(inner)) == len(pieces) + 1
+        whole = shards.encode_relink(keep[0], paths[: k + 1], versions)
+        assert shards.decode_relink(inner) == keep[0] == shards.decode_relink(
+            shards.relink_documents(whole)[1]
+        )
+        assert len(shards.relink_pieces(shards.relink_documents(whole)[1])) == 1
+    many = (pieces * shards.RELINK_PIECES)[: shards.RELINK_PIECES]
+    again = shards.encode_relink(keep[0], paths, versions, (many, frozenset({paths[-1]})))
+    assert len(shards.relink_pieces(shards.relink_documents(again)[1])) == 1

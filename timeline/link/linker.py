@@ -648,7 +648,7 @@ def _sweep(
 
 
 def _merge_labelled(
-    members: list[tuple[int, int, int, int]], items: list[_Item], uf: _UnionFind
+    members: list[tuple[int, int, int, int]], items: Sequence[_Item], uf: _UnionFind
 ) -> None:
     """Items of one label family whose days meet: merged when their labels read alike (not
     transitive, so compared pair by pair; pairs already in one component are skipped)."""
@@ -663,7 +663,12 @@ def _merge_labelled(
                 uf.union(a, b)
 
 
-def _merge(items: list[_Item], families: dict[str, str], uf: _UnionFind) -> None:
+def _merge(
+    items: list[_Item],
+    families: dict[str, str],
+    uf: _UnionFind,
+    every: Sequence[_Item] | None = None,
+) -> None:
     """Union every two items :func:`_mergeable` accepts, without going through the pairs.
 
     Items are put in blocks whose members may merge: the same type and planned or not (when
@@ -673,7 +678,8 @@ def _merge(items: list[_Item], families: dict[str, str], uf: _UnionFind) -> None
     or label family) with the kinds of subject that reason decides for. Within a block,
     :func:`_sweep` unions the members whose days meet. Conflicts (:func:`_mergeable`'s second
     case) need no dates: the sole, not self-describing items of a singular type with one main
-    act and the same acts are all one event.
+    act and the same acts are all one event. ``every`` lists every item by index when
+    ``items`` are some of them.
     """
     blocks: dict[tuple[Any, ...], list[tuple[int, int, int, int]]] = defaultdict(list)
     conflicts: dict[tuple[Any, ...], list[int]] = defaultdict(list)
@@ -726,7 +732,7 @@ def _merge(items: list[_Item], families: dict[str, str], uf: _UnionFind) -> None
         _sweep(members, rules[key[0]], uf)
     for members in labelled.values():
         members.sort()
-        _merge_labelled(members, items, uf)
+        _merge_labelled(members, items if every is None else every, uf)
     for indexes in conflicts.values():
         for a, b in zip(indexes, indexes[1:], strict=False):
             uf.union(a, b)
@@ -734,14 +740,15 @@ def _merge(items: list[_Item], families: dict[str, str], uf: _UnionFind) -> None
 
 def _groups(items: list[_Item]) -> list[list[_Item]]:
     _mark_sole(items)
-    return _cluster(items, len(items))
+    return _cluster(items, items)
 
 
-def _cluster(items: list[_Item], size: int) -> list[list[_Item]]:
-    """The entries' groups of ``items`` (ascending indexes below ``size``, their sole marks
-    set): merged, then act-less steps joined to the one entry of their type and day."""
-    uf = _UnionFind(size)
-    _merge(items, _label_families(items), uf)
+def _cluster(items: list[_Item], every: Sequence[_Item]) -> list[list[_Item]]:
+    """The entries' groups of ``items`` (some of ``every``, which lists all by index, in
+    ascending index; their sole marks set): merged, then act-less steps joined to the one
+    entry of their type and day."""
+    uf = _UnionFind(len(every))
+    _merge(items, _label_families(items), uf, every)
     clusters: dict[int, list[_Item]] = defaultdict(list)
     for item in items:
         clusters[uf.find(item.index)].append(item)
@@ -1095,9 +1102,14 @@ def _components(items: list[_Item], relations: list[ActRelation], ctx: _Context)
 
 
 def _vote(values: Iterable[str | None]) -> str | None:
-    counts = Counter(v for v in values if v)
-    if not counts:
-        return None
+    """The value most given (the least of those most given), None when none is."""
+    # a plain dict: a Counter made per entry cost more than the vote (most have one value)
+    counts: dict[str, int] = {}
+    for v in values:
+        if v:
+            counts[v] = counts.get(v, 0) + 1
+    if len(counts) < 2:
+        return next(iter(counts), None)
     return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
@@ -1456,7 +1468,7 @@ def _regroup(
     if len(redo) > len(items) * REGROUP_SHARE:
         return None
     kept = [(members[g], old_entries[g]) for g in range(len(members)) if g not in touched]
-    return _cluster(redo, len(items)), kept
+    return _cluster(redo, items), kept
 
 
 def _finish(

@@ -690,14 +690,34 @@ def entry_of_row(e: Sequence[Any]) -> Entry:
     )
 
 
+#: Pieces of rows a kept state is stored in at most (:func:`encode_relink`); past it they are
+#: pickled again as one.
+RELINK_PIECES = 16
+
+
 def encode_relink(
-    state: linker.PartState, shard: Sequence[str], versions: Mapping[str, str]
+    state: linker.PartState,
+    shard: Sequence[str],
+    versions: Mapping[str, str],
+    splice: tuple[tuple[bytes, ...], frozenset[str]] | None = None,
 ) -> bytes:
     """A part's state for the memo, with its documents and their versions: plain data
     pickled, the state itself pickled apart so that finding a state to start from reads only
-    the documents (:func:`relink_documents`)."""
-    inner = pickle.dumps(
-        (VERSION, state.rows, state.lookups, state.misprints, state.finish),
+    the documents (:func:`relink_documents`).
+
+    Its rows are stored in pieces, each pickled apart and in path order. With ``splice`` (the
+    pieces of the stored state this one was relinked from, :func:`relink_pieces`, and the
+    paths added to it), those pieces are kept as they are and the added documents' rows make
+    one more: a relinked part does not pickle its thousands of stored rows again."""
+    dumps = pickle.dumps
+    if splice is not None and len(splice[0]) < RELINK_PIECES:
+        pieces, added = splice
+        rows = tuple(r for r in state.rows if r[0][0] in added)
+        pieces = (*pieces, dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+    else:
+        pieces = (dumps(state.rows, protocol=pickle.HIGHEST_PROTOCOL),)
+    inner = dumps(
+        (VERSION, pieces, state.lookups, state.misprints, state.finish),
         protocol=pickle.HIGHEST_PROTOCOL,
     )
     docs = tuple(sorted((p, versions[p]) for p in shard))
@@ -718,12 +738,34 @@ def relink_documents(data: bytes) -> tuple[tuple[tuple[str, str], ...], bytes]:
         raise ValueError(f"not a part's state ({type(exc).__name__})") from None
 
 
+def relink_pieces(inner: bytes) -> tuple[bytes, ...]:
+    """The pieces of rows of a state :func:`relink_documents` left encoded (what
+    :func:`encode_relink` splices); ValueError when it is not one."""
+    try:
+        pieces = _plain_loads(inner)[1]
+    except Exception as exc:  # damaged or foreign
+        raise ValueError(f"not a part's state ({type(exc).__name__})") from None
+    if type(pieces) is not tuple or not all(type(p) is bytes for p in pieces):
+        raise ValueError("not a part's state")
+    return pieces
+
+
 def decode_relink(inner: bytes) -> linker.PartState:
     """The state :func:`relink_documents` left encoded; ValueError when it is not one."""
     try:
-        version, rows, lookups, misprints, *more = _plain_loads(inner)
-        if version != VERSION or type(rows) is not tuple or type(lookups) is not frozenset:
+        version, pieces, lookups, misprints, *more = _plain_loads(inner)
+        if version != VERSION or type(pieces) is not tuple or type(lookups) is not frozenset:
             raise ValueError("not a part's state")
+        if pieces and all(type(p) is bytes for p in pieces):
+            parts = [_plain_loads(p) for p in pieces]
+            if not all(type(p) is tuple for p in parts):
+                raise ValueError("not a part's state")
+            rows = (
+                parts[0] if len(parts) == 1
+                else tuple(sorted((r for p in parts for r in p), key=lambda r: r[0][0]))
+            )
+        else:  # kept whole (before the rows were stored in pieces)
+            rows = pieces
         finish = more[0] if more else None  # none in a state kept before it was
         if finish is not None and not (
             type(finish) is tuple and len(finish) == 3
@@ -888,9 +930,15 @@ class _Relinks:
                 best = (key, docs, inner)
         return best
 
-    def store(self, part: str, shard: Sequence[str], state: linker.PartState) -> None:
+    def store(
+        self,
+        part: str,
+        shard: Sequence[str],
+        state: linker.PartState,
+        splice: tuple[tuple[bytes, ...], frozenset[str]] | None = None,
+    ) -> None:
         key = RELINK_PREFIX + part[len(PART_PREFIX) :]
-        self.memo[key] = encode_relink(state, shard, self.versions)
+        self.memo[key] = encode_relink(state, shard, self.versions, splice)
 
     def sweep(self, parts: set[str]) -> None:
         """Delete the states of parts not in ``parts`` (memo keys of the current parts)."""
@@ -1011,13 +1059,14 @@ def link_sharded(
         part: LinkedPart,
         data: bytes | None = None,
         states: list[linker.PartState] | None = None,
+        splice: tuple[tuple[bytes, ...], frozenset[str]] | None = None,
     ) -> None:
         parts[i] = part
         key = part_keys[i]
         if key is not None and memo is not None:
             memo[key] = data if data is not None else encode_part(part)
             if relinks is not None and states:
-                relinks.store(key, found[i], states[0])
+                relinks.store(key, found[i], states[0], splice)
 
     def states(i: int) -> list[linker.PartState] | None:
         return [] if relinks is not None and len(found[i]) >= RELINK_MIN_DOCS else None
@@ -1036,7 +1085,15 @@ def link_sharded(
                 )
                 part = _relink(found[i], bases[i], load, kept, before)
                 if part is not None:
-                    keep(i, part, states=kept)
+                    known = {p for p, _ in bases[i][1]}
+                    try:  # the stored rows kept as stored, the added ones pickled apart
+                        splice = (
+                            relink_pieces(bases[i][2]),
+                            frozenset(p for p in found[i] if p not in known),
+                        )
+                    except ValueError:
+                        splice = None
+                    keep(i, part, states=kept, splice=splice)
                     continue
                 kept = states(i)
             if i in elsewhere:  # no process could be forked: linked here
