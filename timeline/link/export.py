@@ -587,7 +587,11 @@ def _graphml_pieces(
         head = "\n".join([_GRAPHML_HEAD, *declared, '  <graph edgedefault="directed">', ""])
         end = "\n".join(["", *tail, "  </graph>", "</graphml>", ""])
         parts: Iterable[bytes]
-        if memo is None:
+        if memo is None or not memo.remember:
+            # a memo that keeps nothing (a large corpus) makes these same bytes, and its list
+            # of every piece would hold the whole text: each piece made as it is written
+            if memo is not None:
+                memo.misses += len(graph.nodes) + len(graph.edges)
             parts = chain(
                 (_graphml_node(node, data, node_keys).encode("ascii", "xmlcharrefreplace") for node, data in graph.nodes),
                 (_graphml_edge(u, v, k, data, edge_keys).encode("ascii", "xmlcharrefreplace") for u, v, k, data in graph.edges),
@@ -755,7 +759,10 @@ def _graph_json_pieces(graph: GraphData, memo: Fragments | None, errors: str) ->
         return _json_item(_edge_item(edges[i]) if i < len(edges) else {**nodes[i - len(edges)][1], "id": nodes[i - len(edges)][0]})
 
     items: Iterable[bytes]
-    if memo is None:
+    if memo is None or not memo.remember:
+        # a memo that keeps nothing would make the same bytes into a list of the whole text
+        if memo is not None:
+            memo.misses += len(edges) + len(nodes)
         items = (item(i).encode("utf-8", errors) for i in range(len(edges) + len(nodes)))
     else:
         node_digests, edge_digests = _item_digests(graph, memo)
