@@ -668,12 +668,7 @@ def build(
     sweep_temporary_files(out)
     want_timeml = wanted is None or "timeml" in wanted
     fresh = use_cache and not (out / FILENAME).exists()
-    # the images' process, forked before any thread runs, imports matplotlib meanwhile
-    warm = (
-        render.start_warm_images()
-        if jobs > 1 and (wanted is None or any(f in render.IMAGE_FORMATS for f in wanted))
-        else None
-    )
+    warm: WarmImages | None = None  # the images' process, once the build will draw
     warm_drawing = False
     # unchecked: a damaged page raises on read, and the build starts again without the file
     cache = ExtractionCache(out / FILENAME, check=False) if use_cache else None
@@ -708,6 +703,11 @@ def build(
                     loader=partial(_read_back, out / FILENAME, corpus),
                     timeline_loader=stored,
                 )
+            if jobs > 1 and (wanted is None or any(f in render.IMAGE_FORMATS for f in wanted)):
+                # forked now (no worker nor thread runs): it imports matplotlib while this
+                # process links, not while the workers extract (nor at all when every output
+                # is current)
+                warm = render.start_warm_images()
             linked = _link_corpus(corpus, cache, jobs)
             timeline = linked.timeline
             if act or procedure or dossier:
@@ -1640,10 +1640,6 @@ def _extract_streaming(
     if timeml_dir is not None and timeml_dir.is_symlink():
         timeml_dir.unlink()  # replaced by a real folder, never written through
     pool = WorkerPool(jobs, dask_address)
-    if cache is not None and not fresh:
-        # a rebuild: a document or two to extract, if any; a worker forked now loads the
-        # rules while this process lists the inputs and checks them against the cache
-        pool.prestart(_prewarm)
     stats: dict[str, Any] = {}  # each input's os.stat, for its key
     try:
         batches = _batches(sources, exclude, follow_symlinks, batch_bytes or BATCH_BYTES, stats)
@@ -1722,6 +1718,10 @@ def _extract_streaming(
                     if found is not None:  # the usual case of a rebuild: no job made
                         slots.append((item, None, found))
                         continue
+                # a new or changed file, likely to be extracted: a worker forked now loads
+                # the rules while this process checks the other documents against the cache
+                # (a rebuild that finds every file as it was forks none)
+                pool.prestart(_prewarm)
                 extract_it = job_of(item)
                 slots.append((item, extract_it, keys.key(extract_it.task, info)))
             hits: dict[str, BuiltHit] = {}
