@@ -397,3 +397,19 @@ def test_the_cache_memo_is_a_mapping_kept_across_builds(tmp_path: Path) -> None:
         cache.memo["c"] = b"3"
         cache.clear()
         assert dict(cache.memo) == {}
+
+
+def test_a_rebuild_that_writes_nothing_counts_its_timeline_without_reading_it(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    first = pipeline.build([corpus], out, formats=["csv"])
+    tl = first.timeline
+    assert first.counts == (len(tl.entries), len(tl.dossiers), len(tl.open_plans))
+    written = {p: p.stat().st_mtime_ns for p in first.outputs}
+    made = _count_calls(monkeypatch, "_link_corpus")
+    again = pipeline.build([corpus], out, formats=["csv"])
+    assert made == [] and {p: p.stat().st_mtime_ns for p in again.outputs} == written
+    assert again.counts == first.counts
+    assert again._timeline is None  # counted from the stored rows: no entry made
+    assert again.timeline == tl

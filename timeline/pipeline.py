@@ -94,8 +94,8 @@ class BuildResult:
     since). ``documents`` and ``events`` count them without reading them.
     """
 
-    __slots__ = ("_extractions", "_loader", "_timeline", "_timeline_loader", "documents",
-                 "events", "failures", "outputs")
+    __slots__ = ("_extractions", "_loader", "_sizes", "_timeline", "_timeline_loader",
+                 "documents", "events", "failures", "outputs")
 
     def __init__(
         self,
@@ -108,6 +108,7 @@ class BuildResult:
         events: int | None = None,
         loader: Callable[[], tuple[Extraction, ...]] | None = None,
         timeline_loader: Callable[[], Timeline] | None = None,
+        sizes: tuple[int, int, int] | None = None,
     ) -> None:
         if extractions is None and loader is None:
             raise ValueError("a BuildResult needs its extractions or a loader of them")
@@ -115,6 +116,7 @@ class BuildResult:
             raise ValueError("a BuildResult needs its timeline or a loader of it")
         self._timeline = timeline
         self._timeline_loader = timeline_loader
+        self._sizes = sizes
         self.failures = failures
         self.outputs = outputs
         self._extractions = extractions
@@ -133,6 +135,15 @@ class BuildResult:
             assert self._timeline_loader is not None
             self._timeline = self._timeline_loader()
         return self._timeline
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        """The timeline's numbers of entries, dossiers and open plans (a rebuild that wrote
+        nothing knows them without reading its timeline back)."""
+        if self._timeline is None and self._sizes is not None:
+            return self._sizes
+        tl = self.timeline
+        return len(tl.entries), len(tl.dossiers), len(tl.open_plans)
 
     @property
     def extractions(self) -> tuple[Extraction, ...]:
@@ -692,7 +703,7 @@ def build(
             current = outputs.current()
             if current is not None:  # every output is what this build would write: kept
                 events_json.discard()
-                stored, count = current
+                stored, count, sizes = current
                 return BuildResult(
                     None,
                     None,
@@ -702,6 +713,7 @@ def build(
                     events=count,
                     loader=partial(_read_back, out / FILENAME, corpus),
                     timeline_loader=stored,
+                    sizes=sizes,
                 )
             if jobs > 1 and (wanted is None or any(f in render.IMAGE_FORMATS for f in wanted)):
                 # forked now (no worker nor thread runs): it imports matplotlib while this
@@ -1108,14 +1120,14 @@ class _Outputs:
             digest.update(f"\x1e{path}\x1f{version}".encode("utf-8", "surrogatepass"))
         self.digest = digest.hexdigest()
 
-    def current(self) -> tuple[Callable[[], Timeline], int] | None:
-        """A loader of the timeline, and the number of events, of the build that wrote every
-        output, when each one is still the file it wrote and was made of what this build
-        would make it of; else None (a first build, a change, a file replaced or gone, no
-        sound stored timeline)."""
+    def current(self) -> tuple[Callable[[], Timeline], int, tuple[int, int, int]] | None:
+        """A loader of the timeline, the number of events, and the timeline's numbers of
+        entries, dossiers and open plans, of the build that wrote every output, when each one
+        is still the file it wrote and was made of what this build would make it of; else
+        None (a first build, a change, a file replaced or gone, no sound stored timeline)."""
         if self.cache is None or self.fresh:
             return None
-        from timeline.cache import read_timeline
+        from timeline.cache import read_timeline_sized
 
         recorded = self.cache.written()
         for target in self.paths:
@@ -1128,7 +1140,7 @@ class _Outputs:
         if data is None:
             return None
         try:
-            digest, events, make = read_timeline(data)
+            digest, events, sizes, make = read_timeline_sized(data)
         except ValueError:
             return None
         if digest != self.digest:
@@ -1144,7 +1156,7 @@ class _Outputs:
                         " build again with --no-cache"
                     ) from None
 
-        return load, events
+        return load, events, sizes
 
     def keep(self, timeline: Timeline, events: int) -> None:
         """Store the build's timeline and number of events (about 0.3 CPU-s at 10,000
