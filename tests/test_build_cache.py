@@ -397,3 +397,77 @@ def test_the_cache_memo_is_a_mapping_kept_across_builds(tmp_path: Path) -> None:
         cache.memo["c"] = b"3"
         cache.clear()
         assert dict(cache.memo) == {}
+
+
+def test_a_rebuild_that_writes_nothing_counts_its_timeline_without_reading_it(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    first = pipeline.build([corpus], out, formats=["csv"])
+    tl = first.timeline
+    assert first.counts == (len(tl.entries), len(tl.dossiers), len(tl.open_plans))
+    written = {p: p.stat().st_mtime_ns for p in first.outputs}
+    made = _count_calls(monkeypatch, "_link_corpus")
+    again = pipeline.build([corpus], out, formats=["csv"])
+    assert made == [] and {p: p.stat().st_mtime_ns for p in again.outputs} == written
+    assert again.counts == first.counts
+    assert again._timeline is None  # counted from the stored rows: no entry made
+    assert again.timeline == tl
+
+
+def _hits_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = ExtractionCache.get_hits
+
+    def counted(self: ExtractionCache, keys: object) -> object:
+        calls.append(1)
+        return real(self, keys)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ExtractionCache, "get_hits", counted)
+    return calls
+
+
+def test_a_rebuild_finding_all_as_it_was_reads_no_fragment(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "RACY_NS", -10**12)  # as if every file were old
+    out = tmp_path / "out"
+    first = pipeline.build([corpus], out, formats=["csv", "timeml"])
+    files = _files(out)
+    hits = _hits_read(monkeypatch)
+    linked = _count_calls(monkeypatch, "_link_corpus")
+    again = pipeline.build([corpus], out, formats=["csv", "timeml"])
+    assert hits == [] and linked == []  # settled from the keys and the TimeML files' stat
+    assert _files(out) == files
+    assert (again.documents, again.events, again.counts) == (
+        first.documents, first.events, first.counts
+    )
+    assert again.outputs == first.outputs
+    assert again.extractions == first.extractions
+
+
+def test_a_timeml_file_left_by_an_unfinished_build_is_not_taken_as_settled(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    monkeypatch.setattr(pipeline, "RACY_NS", -10**12)
+    out = tmp_path / "out"
+    pipeline.build([corpus], out, formats=["csv", "timeml"])
+    files = _files(out)
+    # as a build of an edited document that stopped before its end: the TimeML file written
+    # and recorded, the other outputs not
+    target = out / "timeml" / f"{STEMS[0]}.tml"
+    other = target.read_bytes().replace(b"2009", b"2008")
+    target.write_bytes(other)
+    with ExtractionCache(out / FILENAME) as cache:
+        cache.put_written(
+            target.name, pipeline._plain_signature(target) or "", hashlib.sha256(other).hexdigest()
+        )
+    hits = _hits_read(monkeypatch)
+    pipeline.build([corpus], out, formats=["csv", "timeml"])
+    assert hits == [1]  # checked one by one
+    assert _files(out) == files  # the file made again from the cache
+    hits.clear()
+    pipeline.build([corpus], out, formats=["csv", "timeml"])
+    assert hits == [] and _files(out) == files  # and settled again

@@ -849,6 +849,15 @@ def read_timeline(data: bytes) -> tuple[str, int, Callable[[], Timeline]]:
     """:func:`decode_timeline` in two steps: the stored data read now (plain data only, its
     version and head checked; ValueError else), its objects made by the function returned
     (about 0.3 CPU-s for 12,000 entries; ValueError when the data is not a timeline's)."""
+    digest, events, _sizes, make = read_timeline_sized(data)
+    return digest, events, make
+
+
+def read_timeline_sized(
+    data: bytes,
+) -> tuple[str, int, tuple[int, int, int], Callable[[], Timeline]]:
+    """:func:`read_timeline`, and the timeline's numbers of entries, dossiers and open plans
+    (known without making its objects: what ``timeline build`` prints of it)."""
     from timeline.link.shards import entry_of_row, plain_loads
 
     try:
@@ -874,7 +883,11 @@ def read_timeline(data: bytes) -> tuple[str, int, Callable[[], Timeline]]:
         except Exception as exc:  # foreign
             raise ValueError(f"not a stored timeline ({type(exc).__name__})") from None
 
-    return digest, events, make
+    try:
+        sizes = (len(entries), len(dossiers), len(open_plans))
+    except TypeError:  # foreign
+        raise ValueError("not a stored timeline") from None
+    return digest, events, sizes, make
 
 
 #: Bump when what :func:`encode_timeline` writes changes.

@@ -257,10 +257,10 @@ def build(
         return
     _report_failures(result.failures)
     if not quiet:
-        tl = result.timeline
+        entries, dossiers, plans = result.counts  # a rebuild that wrote nothing: not read
         click.echo(
-            f"{result.documents} documents, {result.events} events, {len(tl.entries)} timeline"
-            f" entries in {len(tl.dossiers)} dossier(s), {len(tl.open_plans)} open plan(s),"
+            f"{result.documents} documents, {result.events} events, {entries} timeline"
+            f" entries in {dossiers} dossier(s), {plans} open plan(s),"
             f" {len(result.failures)} error(s)",
             err=True,
         )

@@ -76,6 +76,7 @@ class WorkerPool:
 
         if (
             self.jobs <= 1 or self.dask_address or self._early is not None
+            or self._executor is not None  # the pool runs already
             or "fork" not in multiprocessing.get_all_start_methods()
             or multiprocessing.current_process().daemon  # may not start processes
             # a fork copies no thread but the caller's: a lock another thread holds (an

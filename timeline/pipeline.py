@@ -94,8 +94,8 @@ class BuildResult:
     since). ``documents`` and ``events`` count them without reading them.
     """
 
-    __slots__ = ("_extractions", "_loader", "_timeline", "_timeline_loader", "documents",
-                 "events", "failures", "outputs")
+    __slots__ = ("_extractions", "_loader", "_sizes", "_timeline", "_timeline_loader",
+                 "documents", "events", "failures", "outputs")
 
     def __init__(
         self,
@@ -108,6 +108,7 @@ class BuildResult:
         events: int | None = None,
         loader: Callable[[], tuple[Extraction, ...]] | None = None,
         timeline_loader: Callable[[], Timeline] | None = None,
+        sizes: tuple[int, int, int] | None = None,
     ) -> None:
         if extractions is None and loader is None:
             raise ValueError("a BuildResult needs its extractions or a loader of them")
@@ -115,6 +116,7 @@ class BuildResult:
             raise ValueError("a BuildResult needs its timeline or a loader of it")
         self._timeline = timeline
         self._timeline_loader = timeline_loader
+        self._sizes = sizes
         self.failures = failures
         self.outputs = outputs
         self._extractions = extractions
@@ -133,6 +135,15 @@ class BuildResult:
             assert self._timeline_loader is not None
             self._timeline = self._timeline_loader()
         return self._timeline
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        """The timeline's numbers of entries, dossiers and open plans (a rebuild that wrote
+        nothing knows them without reading its timeline back)."""
+        if self._timeline is None and self._sizes is not None:
+            return self._sizes
+        tl = self.timeline
+        return len(tl.entries), len(tl.dossiers), len(tl.open_plans)
 
     @property
     def extractions(self) -> tuple[Extraction, ...]:
@@ -668,18 +679,28 @@ def build(
     sweep_temporary_files(out)
     want_timeml = wanted is None or "timeml" in wanted
     fresh = use_cache and not (out / FILENAME).exists()
-    # the images' process, forked before any thread runs, imports matplotlib meanwhile
-    warm = (
-        render.start_warm_images()
-        if jobs > 1 and (wanted is None or any(f in render.IMAGE_FORMATS for f in wanted))
-        else None
-    )
+    warm: WarmImages | None = None  # the images' process, once the build will draw
     warm_drawing = False
     # unchecked: a damaged page raises on read, and the build starts again without the file
     cache = ExtractionCache(out / FILENAME, check=False) if use_cache else None
     if cache is not None and cache.rebuilt is not None:
         fresh = True  # a damaged or foreign file was replaced by an empty one
     events_json = _StreamedFile(out / "events.json")
+    found_current: list[tuple[Callable[[], Timeline], int, tuple[int, int, int]]] = []
+
+    def settled(probe: _Corpus) -> bool:
+        """Whether every output made of ``probe`` (a rebuild's documents, all as they were)
+        is current, and its TimeML files those the last complete build left."""
+        assert cache is not None
+        outputs = _Outputs(cache, out, probe, wanted, (act, procedure, dossier), fresh)
+        current = outputs.current()
+        if current is None or cache.memo.get(SETTLED_KEY) != (
+            f"{outputs.digest}:{probe.timeml_digest}".encode()
+        ):
+            return False
+        found_current.append(current)
+        return True
+
     try:
         try:
             corpus = _extract_streaming(
@@ -688,16 +709,19 @@ def build(
                 jobs=jobs, dask_address=dask_address, progress=progress, timeout=timeout,
                 max_bytes=max_bytes, max_chars=max_chars, follow_symlinks=follow_symlinks,
                 max_memory=max_memory, keep=cache is None, fresh=fresh,
+                settled=settled if cache is not None and not fresh else None,
             )
             if cache is not None:
                 cache.flush()  # what was extracted is kept, whatever happens next
             if not corpus.keys:
                 raise NothingUsableError(corpus.failures)
             outputs = _Outputs(cache, out, corpus, wanted, (act, procedure, dossier), fresh)
-            current = outputs.current()
+            current = found_current[0] if found_current else outputs.current()
             if current is not None:  # every output is what this build would write: kept
                 events_json.discard()
-                stored, count = current
+                if cache is not None and not found_current:  # checked one by one: settled
+                    cache.memo[SETTLED_KEY] = f"{outputs.digest}:{corpus.timeml_digest}".encode()
+                stored, count, sizes = current
                 return BuildResult(
                     None,
                     None,
@@ -707,7 +731,13 @@ def build(
                     events=count,
                     loader=partial(_read_back, out / FILENAME, corpus),
                     timeline_loader=stored,
+                    sizes=sizes,
                 )
+            if jobs > 1 and (wanted is None or any(f in render.IMAGE_FORMATS for f in wanted)):
+                # forked now (no worker nor thread runs): it imports matplotlib while this
+                # process links, not while the workers extract (nor at all when every output
+                # is current)
+                warm = render.start_warm_images()
             linked = _link_corpus(corpus, cache, jobs)
             timeline = linked.timeline
             if act or procedure or dossier:
@@ -763,6 +793,8 @@ def build(
             pictures.record(written)
             memo.save()
             outputs.record(written)
+            if cache is not None:  # what a rebuild finding all as it was checks (settled)
+                cache.memo[SETTLED_KEY] = f"{outputs.digest}:{corpus.timeml_digest}".encode()
         finally:
             if cache is not None:
                 cache.close()
@@ -1114,14 +1146,14 @@ class _Outputs:
             digest.update(f"\x1e{path}\x1f{version}".encode("utf-8", "surrogatepass"))
         self.digest = digest.hexdigest()
 
-    def current(self) -> tuple[Callable[[], Timeline], int] | None:
-        """A loader of the timeline, and the number of events, of the build that wrote every
-        output, when each one is still the file it wrote and was made of what this build
-        would make it of; else None (a first build, a change, a file replaced or gone, no
-        sound stored timeline)."""
+    def current(self) -> tuple[Callable[[], Timeline], int, tuple[int, int, int]] | None:
+        """A loader of the timeline, the number of events, and the timeline's numbers of
+        entries, dossiers and open plans, of the build that wrote every output, when each one
+        is still the file it wrote and was made of what this build would make it of; else
+        None (a first build, a change, a file replaced or gone, no sound stored timeline)."""
         if self.cache is None or self.fresh:
             return None
-        from timeline.cache import read_timeline
+        from timeline.cache import read_timeline_sized
 
         recorded = self.cache.written()
         for target in self.paths:
@@ -1134,7 +1166,7 @@ class _Outputs:
         if data is None:
             return None
         try:
-            digest, events, make = read_timeline(data)
+            digest, events, sizes, make = read_timeline_sized(data)
         except ValueError:
             return None
         if digest != self.digest:
@@ -1150,7 +1182,7 @@ class _Outputs:
                         " build again with --no-cache"
                     ) from None
 
-        return load, events
+        return load, events, sizes
 
     def keep(self, timeline: Timeline, events: int) -> None:
         """Store the build's timeline and number of events (about 0.3 CPU-s at 10,000
@@ -1315,6 +1347,8 @@ class _Corpus:
     joins: JoinState | None = None
     #: the slim rows read already (with ``joins``), by path: linking need not read them again
     read_slims: dict[str, _Slim] = field(default_factory=dict)
+    #: what the TimeML files hold (:func:`_timeml_digest` of their names and hashes)
+    timeml_digest: str = ""
 
     def load(
         self, cache: ExtractionCache | None, paths: Sequence[str] | None = None
@@ -1617,6 +1651,7 @@ def _extract_streaming(
     max_memory: int | None = DEFAULT_MAX_MEMORY,
     keep: bool = True,
     fresh: bool = False,
+    settled: Callable[[_Corpus], bool] | None = None,
 ) -> _Corpus:
     """Extract the corpus batch by batch; write each document's ``events.json`` fragment (to
     ``events_json``) and its TimeML, store its entry in the cache, and drop its text (see
@@ -1634,6 +1669,11 @@ def _extract_streaming(
     computed as its result is stored, instead of all keys before the workers start. Its
     records are decoded as they arrive, while the workers go on (linking reads them all: a
     first build links every shard), instead of being read back from the cache.
+
+    ``settled`` is asked, when every input of a corpus of one batch is found by its
+    remembered signature and every TimeML file is as recorded, whether the outputs made of
+    those documents are all current: a corpus of keys and TimeML files is then returned at
+    once (no fragment read, nothing written; see :func:`_settled_corpus`).
     """
     import dataclasses
     import os
@@ -1646,10 +1686,6 @@ def _extract_streaming(
     if timeml_dir is not None and timeml_dir.is_symlink():
         timeml_dir.unlink()  # replaced by a real folder, never written through
     pool = WorkerPool(jobs, dask_address)
-    if cache is not None and not fresh:
-        # a rebuild: a document or two to extract, if any; a worker forked now loads the
-        # rules while this process lists the inputs and checks them against the cache
-        pool.prestart(_prewarm)
     stats: dict[str, Any] = {}  # each input's os.stat, for its key
     try:
         batches = _batches(sources, exclude, follow_symlinks, batch_bytes or BATCH_BYTES, stats)
@@ -1668,6 +1704,7 @@ def _extract_streaming(
     facts: dict[str, DocumentFacts] = {}
     timeml: list[Path] = []
     order: list[tuple[str, str | None]] = []
+    timeml_pairs: list[str] = []  # each TimeML file's name and hash, for _timeml_digest
     slims: list[bytes] = []  # each document's slim row (:class:`_Slim`), in order
     versions: list[str] = []  # what each document is (its cache key, else its record's hash)
     decoded: dict[str, tuple[Extraction, DocumentFacts]] = {}  # a cold build's, by key
@@ -1728,8 +1765,21 @@ def _extract_streaming(
                     if found is not None:  # the usual case of a rebuild: no job made
                         slots.append((item, None, found))
                         continue
+                # a new or changed file, likely to be extracted: a worker forked now loads
+                # the rules while this process checks the other documents against the cache
+                # (a rebuild that finds every file as it was forks none)
+                pool.prestart(_prewarm)
                 extract_it = job_of(item)
                 slots.append((item, extract_it, keys.key(extract_it.task, info)))
+            if (
+                settled is not None and len(batches) == 1 and len(paths) == len(batch)
+                and all(type(s) is tuple and s[1] is None and s[2] is not None for s in slots)
+            ):  # every document as it was: the outputs may all be current
+                probe = _settled_corpus(
+                    [s for s in slots if type(s) is tuple], timeml_dir, written, timeml_child
+                )
+                if probe is not None and settled(probe):
+                    return probe
             hits: dict[str, BuiltHit] = {}
             if cache is not None and not fresh:
                 wanted = [s[2] for s in slots if not isinstance(s, Failure) and s[2] is not None]
@@ -1823,6 +1873,7 @@ def _extract_streaming(
                     if tml is not None:
                         files.write(target, tml, sha or "")
                     timeml.append(target)
+                    timeml_pairs.append(f"{name}\x1f{sha}")
                 if events_json is not None:
                     pieces.append(b"[\n" if first else b",\n")
                     pieces.append(fragment)
@@ -1882,6 +1933,54 @@ def _extract_streaming(
     return _Corpus(
         tuple(kept), facts, tuple(timeml), tuple(failures), tuple(order), tuple(slims),
         tuple(versions), decoded, ahead.state if ahead is not None else None, read_slims,
+        _timeml_digest(timeml_pairs),
+    )
+
+
+def _timeml_digest(pairs: Iterable[str]) -> str:
+    """A digest of the TimeML files a build leaves (each one's name and content hash)."""
+    import hashlib
+
+    return hashlib.sha256("\x1e".join(pairs).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+#: The memo key of what the last complete build's outputs and TimeML files were made of.
+SETTLED_KEY = "build:settled"
+
+
+def _settled_corpus(
+    slots: Sequence[tuple[str, _BuildJob | None, str | None]],
+    timeml_dir: Path | None,
+    written: dict[str, tuple[str, str]],
+    child: Callable[[str], Path],
+) -> _Corpus | None:
+    """The corpus of a rebuild that finds every document as it was, made of their keys and
+    TimeML files alone, when every TimeML file still has the signature and content recorded
+    (one ``lstat`` each); None when one does not (the build then checks them one by one).
+
+    Whether those contents are the ones the documents make is told by
+    :data:`SETTLED_KEY`: the last complete build stored the digest of its outputs with
+    :func:`_timeml_digest` of its TimeML files, so a file another build wrote since (one
+    that stopped before its end) does not pass for current.
+    """
+    import os
+
+    pairs: list[str] = []
+    paths: list[Path] = []
+    if timeml_dir is not None:
+        prefix = os.path.join(timeml_dir, "")
+        taken: set[str] = set()
+        for path, _job, _key in slots:
+            name = _stem(path, taken) + ".tml"
+            known = written.get(name)
+            if known is None or not _recorded(prefix + name, known, known[1]):
+                return None
+            pairs.append(f"{name}\x1f{known[1]}")
+            paths.append(child(name))
+    keys = tuple((path, key) for path, _job, key in slots)
+    return _Corpus(
+        (), {}, tuple(paths), (), keys, (), tuple(key or "" for _path, key in keys),
+        timeml_digest=_timeml_digest(pairs),
     )
 
 
