@@ -1357,25 +1357,47 @@ class _Reuse:
     entries: Sequence[Entry]
 
 
-def _touch_keys(item: _Item, families: Mapping[str, str]) -> Iterator[tuple[Any, ...]]:
-    """A superset of the blocks of :func:`_merge` an item is in, by its type but not its
-    status, dates or kind of subject: two items merge directly only if they share one."""
+def _blocks_of(
+    item: _Item, families: Mapping[str, str]
+) -> Iterator[tuple[tuple[Any, ...], tuple[frozenset[int], ...] | None, int, int, int]]:
+    """The blocks :func:`_merge` puts an item in, as (block, the kinds each kind meets there
+    or None for any, the item's kind there, its first and last day): two items merge directly
+    only if they share a block where their kinds meet and (unless None) their days meet. The
+    label families' blocks stand for :func:`_merge_labelled`'s (which also compares labels)."""
     ev = item.event
-    kind = ev.type
+    planned = None if ev.type in FIXED_TYPES else ev.status == "planned"
+    iv = dates.interval(ev.date)
+    mode: tuple[Any, ...]
+    if ev.date is None:
+        mode, first, last = ("undated", ev.status), 0, 0
+    elif iv is None:
+        mode, first, last = ("text", ev.date), 0, 0
+    else:
+        mode, first, last = ("days",), iv[0].toordinal(), iv[1].toordinal()
+    head = (ev.type, planned, *mode)
+    kind = _kind(item)
     for k in item.act_keys:
-        yield ("a", kind, k)
+        yield ("act", *head, k), _BY_ACT, 0, first, last
+        yield ("own", *head, k), _BY_OWN, kind, first, last
     if not item.act_keys and item.own:
-        yield ("a", kind, item.own)
-    for p in item.procedures:
-        yield ("p", kind, p)
+        yield ("own", *head, item.own), _BY_OWN, kind, first, last
+    if kind in (_ACTS_PROCS, _PROCS):
+        for p in item.procedures:
+            yield ("proc", *head, p), _BY_PROC, kind, first, last
     for d in item.doc_ids:
-        yield ("d", kind, d)
+        yield ("doc", *head, d), _REST, kind, first, last
     if item.dossier is not None and dates.is_day(ev.date):
-        yield ("s", kind, item.dossier, ev.date)
-    for la in item.labels:
-        yield ("f", kind, families[la])
-    if item.primary is not None and kind in SINGULAR_TYPES:
-        yield ("c", kind, item.primary, item.act_keys)
+        yield ("dossier", *head, item.dossier, ev.date), _REST, kind, first, last
+    for fam in {families[la] for la in item.labels}:
+        yield ("label", *head, fam), _REST, kind, first, last
+    if (
+        ev.type in SINGULAR_TYPES
+        and ev.date is not None
+        and item.primary is not None
+        and item.sole
+        and not _about_itself(item)
+    ):
+        yield ("conflict", ev.type, planned, item.primary, item.act_keys), None, 0, 0, 0
 
 
 def _day_key(item: _Item) -> tuple[str, str] | None:
@@ -1400,9 +1422,10 @@ def _regroup(
 
     Sole marks are read again for every item; a stored item whose mark or dossier changed
     (other than a dossier renamed as a whole) is *dirty*. The groups made again are the stored
-    groups of dirty items and of stored items sharing a block of :func:`_merge`
-    (:func:`_touch_keys`) with a dirty or new item, closed over the (type, day) of act-less
-    joins (:func:`_day_key`); with the new items they are grouped as :func:`_cluster` does.
+    groups of dirty items and of stored items that could merge directly with a dirty or new
+    item (a block of :func:`_merge` where their kinds and days meet, :func:`_blocks_of`),
+    closed over the (type, day) of act-less joins (:func:`_day_key`); with the new items
+    they are grouped as :func:`_cluster` does.
     Any other stored group keeps its entry: no merge ties its items to an item outside it
     (they were one group already), and no join by type and day can change.
     """
@@ -1435,23 +1458,36 @@ def _regroup(
             return None
     families = _label_families(items)
     touched: set[int] = set()
-    wanted: set[tuple[Any, ...]] = set()
+    # the blocks of the new and dirty items: (kinds met or None, kind, first day, last day)
+    asks: dict[tuple[Any, ...], list[tuple[tuple[frozenset[int], ...] | None, int, int, int]]]
+    asks = defaultdict(list)
     for item in items:
         if not is_old[item.index]:
-            wanted.update(_touch_keys(item, families))
+            for block, meets, kind, first, last in _blocks_of(item, families):
+                asks[block].append((meets, kind, first, last))
     for i, d, sole in zip(olds, dossier_of, sole_of, strict=True):
         item = items[i]
         if d in broken or item.sole != sole:
             touched.add(group[i])
-            wanted.update(_touch_keys(item, families))
+            for block, meets, kind, first, last in _blocks_of(item, families):
+                asks[block].append((meets, kind, first, last))
     by_day: dict[tuple[str, str], set[int]] = defaultdict(set)
     for i in olds:
         item = items[i]
-        if group[i] not in touched and any(k in wanted for k in _touch_keys(item, families)):
-            touched.add(group[i])
+        g = group[i]
+        if g not in touched:
+            for block, _, kind, first, last in _blocks_of(item, families):
+                found = asks.get(block)
+                if found is not None and any(
+                    meets is None
+                    or (kind in meets[other] and first <= end and start <= last)
+                    for meets, other, start, end in found
+                ):
+                    touched.add(g)
+                    break
         day = _day_key(item)
         if day is not None:
-            by_day[day].add(group[i])
+            by_day[day].add(g)
     days = [y for item in items if not is_old[item.index] and (y := _day_key(item))]
     days.extend(y for g in touched for item in members[g] if (y := _day_key(item)))
     seen: set[tuple[str, str]] = set()
