@@ -184,7 +184,9 @@ def _fields(g: Grammar, rule_index: int, m: re.Match[str], text: str) -> dict[st
             try:
                 got = norm(g, raw)
             except Reject as exc:
-                got = exc
+                # kept without its traceback, whose frames hold the whole text (and its
+                # lower-cased copy): a memo of raised ones kept every text a worker read
+                got = Reject(*exc.args)
             if len(memo) >= _MEMO_SIZE:
                 memo.clear()
             memo[kind, raw] = got
@@ -326,7 +328,7 @@ def _settle(g: Grammar, index: int, m: re.Match[str], text: str) -> _Settled | N
         try:
             got = _normalize(g, index, m, text)
         except Reject as exc:
-            got = exc
+            got = Reject(*exc.args)  # without the traceback that holds the text (_fields)
         if len(memo) >= _MEMO_SIZE:
             memo.clear()
         memo[mkey] = got
