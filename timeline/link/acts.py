@@ -177,9 +177,22 @@ def fill_celex(template: str, m: regex.Match[str]) -> str | None:
     return template.format(year=year, number=number.zfill(4))
 
 
+#: Texts longer than this are remembered by :func:`find_acts` only among the last few: a
+#: memo of 16,384 whole documents kept every text an extraction worker had read.
+LONG_TEXT = 4096
+
+
 def find_acts(text: str) -> list[ActMention]:
     """Every act reference in ``text``, left to right, never two overlapping."""
+    if len(text) > LONG_TEXT:
+        return list(_find_acts_long(text))
     return list(_find_acts(text))
+
+
+@lru_cache(maxsize=8)
+def _find_acts_long(text: str) -> tuple[ActMention, ...]:
+    # a document's text is read a few times in a row (facts, titles), then not again
+    return _find_acts.__wrapped__(text)
 
 
 @lru_cache(maxsize=1 << 14)
