@@ -663,6 +663,22 @@ def _merge_labelled(
                 uf.union(a, b)
 
 
+def _head(ev: Event) -> tuple[tuple[Any, ...], int, int]:
+    """An event's block head for :func:`_merge` and :func:`_blocks_of`: (type, planned or None
+    for a type whose date is fixed by law, its date mode), with its first and last day
+    (ordinals; 0 for an undated event or a text date outside the calendar)."""
+    planned = None if ev.type in FIXED_TYPES else ev.status == "planned"
+    iv = dates.interval(ev.date)
+    mode: tuple[Any, ...]
+    if ev.date is None:
+        mode, first, last = ("undated", ev.status), 0, 0
+    elif iv is None:
+        mode, first, last = ("text", ev.date), 0, 0
+    else:
+        mode, first, last = ("days",), iv[0].toordinal(), iv[1].toordinal()
+    return (ev.type, planned, *mode), first, last
+
+
 def _merge(
     items: list[_Item],
     families: dict[str, str],
@@ -686,16 +702,7 @@ def _merge(
     labelled: dict[tuple[Any, ...], list[tuple[int, int, int, int]]] = defaultdict(list)
     for item in items:
         ev = item.event
-        planned = None if ev.type in FIXED_TYPES else ev.status == "planned"
-        iv = dates.interval(ev.date)
-        mode: tuple[Any, ...]
-        if ev.date is None:
-            mode, first, last = ("undated", ev.status), 0, 0
-        elif iv is None:
-            mode, first, last = ("text", ev.date), 0, 0
-        else:
-            mode, first, last = ("days",), iv[0].toordinal(), iv[1].toordinal()
-        head = (ev.type, planned, *mode)
+        head, first, last = _head(ev)
         kind = _kind(item)
         idx = item.index
         # one member tuple per kind it is listed with (its own kind, and 0 in the act
@@ -725,7 +732,7 @@ def _merge(
             and item.sole
             and not _about_itself(item)
         ):
-            conflicts[(ev.type, planned, item.primary, item.act_keys)].append(idx)
+            conflicts[(ev.type, head[1], item.primary, item.act_keys)].append(idx)
     rules = {"act": _BY_ACT, "own": _BY_OWN, "proc": _BY_PROC, "doc": _REST, "dossier": _REST}
     for key, members in blocks.items():
         members.sort()
@@ -1365,16 +1372,7 @@ def _blocks_of(
     only if they share a block where their kinds meet and (unless None) their days meet. The
     label families' blocks stand for :func:`_merge_labelled`'s (which also compares labels)."""
     ev = item.event
-    planned = None if ev.type in FIXED_TYPES else ev.status == "planned"
-    iv = dates.interval(ev.date)
-    mode: tuple[Any, ...]
-    if ev.date is None:
-        mode, first, last = ("undated", ev.status), 0, 0
-    elif iv is None:
-        mode, first, last = ("text", ev.date), 0, 0
-    else:
-        mode, first, last = ("days",), iv[0].toordinal(), iv[1].toordinal()
-    head = (ev.type, planned, *mode)
+    head, first, last = _head(ev)
     kind = _kind(item)
     for k in item.act_keys:
         yield ("act", *head, k), _BY_ACT, 0, first, last
@@ -1397,7 +1395,7 @@ def _blocks_of(
         and item.sole
         and not _about_itself(item)
     ):
-        yield ("conflict", ev.type, planned, item.primary, item.act_keys), None, 0, 0, 0
+        yield ("conflict", ev.type, head[1], item.primary, item.act_keys), None, 0, 0, 0
 
 
 def _day_key(item: _Item) -> tuple[str, str] | None:
