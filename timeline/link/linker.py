@@ -679,6 +679,20 @@ def _head(ev: Event) -> tuple[tuple[Any, ...], int, int]:
     return (ev.type, planned, *mode), first, last
 
 
+def _may_conflict(item: _Item) -> bool:
+    """Whether an item is one of :func:`_merge`'s conflicts: a sole, dated, not self-describing
+    item of a singular type with a main act (all such items of one type, act and acts are one
+    event)."""
+    ev = item.event
+    return (
+        ev.type in SINGULAR_TYPES
+        and ev.date is not None
+        and item.primary is not None
+        and item.sole
+        and not _about_itself(item)
+    )
+
+
 def _merge(
     items: list[_Item],
     families: dict[str, str],
@@ -725,13 +739,7 @@ def _merge(
             blocks[("dossier", *head, item.dossier, ev.date)].append(member)
         for fam in {families[la] for la in item.labels}:
             labelled[(*head, fam)].append(member)
-        if (
-            ev.type in SINGULAR_TYPES
-            and ev.date is not None
-            and item.primary is not None
-            and item.sole
-            and not _about_itself(item)
-        ):
+        if _may_conflict(item):
             conflicts[(ev.type, head[1], item.primary, item.act_keys)].append(idx)
     rules = {"act": _BY_ACT, "own": _BY_OWN, "proc": _BY_PROC, "doc": _REST, "dossier": _REST}
     for key, members in blocks.items():
@@ -1388,13 +1396,7 @@ def _blocks_of(
         yield ("dossier", *head, item.dossier, ev.date), _REST, kind, first, last
     for fam in {families[la] for la in item.labels}:
         yield ("label", *head, fam), _REST, kind, first, last
-    if (
-        ev.type in SINGULAR_TYPES
-        and ev.date is not None
-        and item.primary is not None
-        and item.sole
-        and not _about_itself(item)
-    ):
+    if _may_conflict(item):
         yield ("conflict", ev.type, head[1], item.primary, item.act_keys), None, 0, 0, 0
 
 
