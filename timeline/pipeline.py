@@ -694,9 +694,7 @@ def build(
         assert cache is not None
         outputs = _Outputs(cache, out, probe, wanted, (act, procedure, dossier), fresh)
         current = outputs.current()
-        if current is None or cache.memo.get(SETTLED_KEY) != (
-            f"{outputs.digest}:{probe.timeml_digest}".encode()
-        ):
+        if current is None or cache.memo.get(SETTLED_KEY) != _settled_mark(outputs, probe):
             return False
         found_current.append(current)
         return True
@@ -720,7 +718,7 @@ def build(
             if current is not None:  # every output is what this build would write: kept
                 events_json.discard()
                 if cache is not None and not found_current:  # checked one by one: settled
-                    cache.memo[SETTLED_KEY] = f"{outputs.digest}:{corpus.timeml_digest}".encode()
+                    cache.memo[SETTLED_KEY] = _settled_mark(outputs, corpus)
                 stored, count, sizes = current
                 return BuildResult(
                     None,
@@ -799,7 +797,7 @@ def build(
             memo.save()
             outputs.record(written)
             if cache is not None:  # what a rebuild finding all as it was checks (settled)
-                cache.memo[SETTLED_KEY] = f"{outputs.digest}:{corpus.timeml_digest}".encode()
+                cache.memo[SETTLED_KEY] = _settled_mark(outputs, corpus)
         finally:
             if cache is not None:
                 cache.close()
@@ -1951,6 +1949,12 @@ def _timeml_digest(pairs: Iterable[str]) -> str:
 
 #: The memo key of what the last complete build's outputs and TimeML files were made of.
 SETTLED_KEY = "build:settled"
+
+
+def _settled_mark(outputs: _Outputs, corpus: _Corpus) -> bytes:
+    """What :data:`SETTLED_KEY` holds for ``outputs`` made of ``corpus``: the outputs' digest
+    and :func:`_timeml_digest` of its TimeML files."""
+    return f"{outputs.digest}:{corpus.timeml_digest}".encode()
 
 
 def _settled_corpus(

@@ -471,6 +471,11 @@ def render_images(
         return {fmt: save(fmt) for fmt in dict.fromkeys(formats)}
 
 
+def _check_format(fmt: str) -> None:
+    if fmt not in _METADATA:
+        raise UsageError(f"unknown image format {fmt!r}; choose png, svg or pdf")
+
+
 @contextmanager
 def laid_out(
     timeline: Timeline | Plan, formats: Sequence[str] = (), dpi: int = 200
@@ -479,15 +484,13 @@ def laid_out(
     one format (png, svg or pdf) and gives the bytes: :func:`render_images` in steps, so that a
     process may fork after the layout and save some formats in the copy
     (:class:`timeline.render.WarmImages`). ``formats`` are checked before the layout."""
-    unknown = [f for f in formats if f not in _METADATA]
-    if unknown:
-        raise UsageError(f"unknown image format {unknown[0]!r}; choose png, svg or pdf")
+    for fmt in formats:
+        _check_format(fmt)
     with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
         fig = _figure(timeline)
 
         def save(fmt: str) -> bytes:
-            if fmt not in _METADATA:
-                raise UsageError(f"unknown image format {fmt!r}; choose png, svg or pdf")
+            _check_format(fmt)
             buffer = io.BytesIO()
             fig.savefig(buffer, format=fmt, dpi=dpi, metadata=_METADATA[fmt], facecolor="white")
             return buffer.getvalue()
