@@ -13,6 +13,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from timeline._native import guard as _guard
+
+_guard()  # first: decides whether the compiled modules may load (timeline/_native.py)
+
 from timeline.errors import GoldError, InputError, ResourceError, TimelineError, UsageError
 from timeline.model import (
     ActRef,
