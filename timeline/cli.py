@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from timeline import __version__
+from timeline import __version__, _native
 from timeline.errors import TimelineError, UsageError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
@@ -46,7 +46,14 @@ class _Commands(click.Group):
 
 
 @click.group(cls=_Commands, context_settings=CONTEXT)
-@click.version_option(__version__, "-V", "--version", prog_name="timeline")
+@click.version_option(
+    __version__,
+    "-V",
+    "--version",
+    prog_name="timeline",
+    # which build of the hot path runs, and why (timeline/_native.py)
+    message=f"%(prog)s, version %(version)s\nbuild: {_native.build().describe()}",
+)
 def cli() -> None:
     """Find dated events in policy texts and build legislative timelines.
 
