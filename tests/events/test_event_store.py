@@ -38,6 +38,7 @@ def _analyses(pack: resources.LanguagePack) -> list[object]:
     ]
 
 
+@pytest.mark.pure_python  # compiled prefilter calls _necessary_literals in C, unpatched
 def test_a_second_process_reads_patterns_and_analyses(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

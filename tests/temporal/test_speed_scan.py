@@ -171,6 +171,7 @@ _PROSE = (
 )
 
 
+@pytest.mark.pure_python  # counts finder._match_at calls: compiled scan calls it in C
 def test_plain_prose_costs_almost_no_rule_tries(monkeypatch: pytest.MonkeyPatch) -> None:
     text = _PROSE * 400  # about 130,000 characters, 18,000 tokens
     for lang in ("en", "de", "fr"):
@@ -182,6 +183,7 @@ def test_plain_prose_costs_almost_no_rule_tries(monkeypatch: pytest.MonkeyPatch)
         assert tries <= 20 * positions, f"{lang}: {tries} rule tries at {positions} positions"
 
 
+@pytest.mark.pure_python  # counts finder._match_at calls: compiled scan calls it in C
 def test_rule_tries_grow_linearly_with_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
     unit = _PROSE + " On 3 March 2009 and from 1 January to 30 June 2010, 25.3.2009 (No 45/2001). "
     small = _tries(monkeypatch, unit * 50, "en")[1]
