@@ -653,11 +653,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     texts = dev_texts()
     os.environ["BENCH_PASSES"] = str(max(1, args.passes))  # read by the spawned measurements
     cmd = "python bench/speed.py " + shlex.join(argv if argv is not None else sys.argv[1:])
+    from timeline import _native  # which build the measurements' processes run (same env)
+
+    build = _native.build().describe()
+    print(f"timeline build: {build}", file=sys.stderr)
     lines = [
         "## Speed and memory: `timeline extract` against dateparser and HeidelTime",
         "",
         f"Command: `{cmd.strip()}`. Machine: {os.cpu_count()} cores (os.cpu_count()),"
         f" {platform.processor() or platform.machine()}, Python {platform.python_version()};"
+        f" timeline build: {build};"
         " one process per measurement, single-threaded (no `--jobs`); same-text and stage rows:"
         f" the mean of {max(1, args.passes)} timed passes (HeidelTime: one). KB = 1,000 characters;"
         " ratio = our KB/s ÷ the tool's KB/s on the same texts, by wall-clock time and by CPU"
