@@ -36,7 +36,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain, compress
+from itertools import chain, compress, repeat
+from operator import is_
 from typing import Any
 
 from timeline.events.store import analysed
@@ -569,11 +570,19 @@ class DocText:
         tokens = self._tokens
         held = list(map(lexicon.get, tokens))  # (get: no call of the subclass's lookup)
         if None in held:
-            for k, got in enumerate(held):
-                if got is None:
-                    got = held[k] = lexicon[tokens[k]]  # a new token (or a stored None)
+            # the new tokens (a document brings a few; or one stored as None), found without a
+            # Python loop over every token: looked up (their entries made), then every token
+            # read again
+            for tok in set(compress(tokens, map(is_, held, repeat(None)))):
+                if lexicon[tok] is None:
+                    return None  # a character with no one-character lower case
+            held = list(map(lexicon.get, tokens))
+            if None in held:  # the memo was cleared meanwhile (MEMO_WORDS): one by one
+                for k, got in enumerate(held):
                     if got is None:
-                        return None  # a character with no one-character lower case
+                        got = held[k] = lexicon[tokens[k]]
+                        if got is None:
+                            return None
         bases: list[int] = []
         add = bases.append
         pos = 0
