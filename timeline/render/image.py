@@ -183,17 +183,21 @@ class _Disjoint:
 
 
 def _layout_lane(items: list[_Item], days_per_in: float, upright: _Measure, italic: _Measure, t1: float) -> int:
-    """Give each item a row and, where it fits, a label. Returns the number of rows used."""
+    """Give each item a row and, where it fits, a label. Returns the number of rows used.
+
+    Ties are broken by each item's place in ``items`` (the plan's order), not by entry ids:
+    ids hash the sources' paths, and the figure of a corpus does not depend on its folder."""
     labels = [_Disjoint() for _ in range(MAX_ROWS)]
     pad = 0.07 * days_per_in  # 0.07 in around a mark
     gap = 0.06 * days_per_in
+    rank = {id(it): n for n, it in enumerate(items)}
     order = sorted(
         items,
         key=lambda it: (
             TYPE_RANK.get(it.entry.type, 99),
             it.entry.status != "planned",
             it.x0,
-            it.entry.id,
+            rank[id(it)],
         ),
     )
     # labels first, by importance (no mark is placed yet, so only labels can be in the way)
@@ -215,7 +219,7 @@ def _layout_lane(items: list[_Item], days_per_in: float, upright: _Measure, ital
     # a mark ending at or before the current start can never overlap again: each row keeps
     # the ends of its marks still open (a heap), and every open mark overlaps the current one.
     marks: list[list[float]] = [[] for _ in range(MAX_ROWS)]
-    for it in sorted(items, key=lambda it: (it.x0, it.entry.id)):
+    for it in sorted(items, key=lambda it: (it.x0, rank[id(it)])):
         if it.row >= 0:
             continue
         lo, hi = it.x0 - pad, max(it.x1, it.x0) + pad

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from timeline.model import ActRef, Entry, Timeline
-from timeline.render._common import Extent, Lane, extent, lanes, title
+from timeline.render._common import TYPE_RANK, Extent, Lane, extent, lanes, title
 
 WIDTH_IN = 11.69  # A4 landscape
 GUTTER_IN = 1.85  # lane names
@@ -67,7 +67,7 @@ class Item:
 
     def drawn(self) -> tuple[object, ...]:
         """Every value of the entry and its place that the figure shows, but its id and the id
-        of the entry it realises (see :meth:`Plan.digest`)."""
+        of the entry it realises (see :meth:`Plan.digest`); they sort."""
         e = self.entry
         return (
             e.type, e.status, title(e), e.conflict,
@@ -165,28 +165,25 @@ class Plan:
         """A digest of everything drawn and of the matplotlib drawing it (equal digests, equal
         figures, given the same code of this package).
 
-        Entry ids are not shown: the layout only compares them, to order the items of a lane
-        at the same ``x0``, and an arrow joins a plan to the item that realised it. So each
-        item stands for its place among those (its lane, ``x0`` and rank by id there), and a
-        new source that changes an entry's id (ids are content hashes) leaves the digest
-        alone.
+        Entry ids are not shown, and the drawing reads them only to join a plan to the item
+        that realised it by an arrow: the items of a lane are in the order :func:`plan` gives
+        (by what is drawn, ids last) and laid out by their place in it. So each item stands
+        for what it shows, in order, and for the place (lane, rank) of the item its arrow
+        points to: a new source that changes an entry's id (ids are content hashes of the
+        sources, whose paths are absolute), or the same corpus in another folder, leaves the
+        digest alone.
         """
         from importlib.metadata import version
 
-        place: dict[str, tuple[int, float, int]] = {}
+        place: dict[str, tuple[int, int]] = {}
         for index, (_name, items) in enumerate(self.placed):
-            ties: dict[float, list[str]] = {}
-            for it in items:
-                ties.setdefault(it.x0, []).append(it.entry.id)
-            for x0, ids in ties.items():
-                for rank, entry_id in enumerate(sorted(ids)):
-                    place[entry_id] = (index, x0, rank)
+            for rank, it in enumerate(items):
+                place[it.entry.id] = (index, rank)
         lanes = [
             (
                 name,
                 [
                     (
-                        place[it.entry.id][2],
                         place.get(it.entry.realised_by) if it.entry.realised_by else None,
                         it.drawn(),
                     )
@@ -201,6 +198,16 @@ class Plan:
         )
         data = repr((head, lanes))
         return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _drawn_order(it: Item) -> tuple[object, ...]:
+    """:func:`~timeline.render._common.sort_key` of the item's entry without its id, then
+    what the item shows and whether an arrow leaves it."""
+    e = it.entry
+    return (
+        it.ext.start, it.ext.end, TYPE_RANK.get(e.type, 99), e.label, it.drawn(),
+        bool(e.realised_by),
+    )
 
 
 def day(d: dt.date) -> float:
@@ -247,6 +254,9 @@ def plan(timeline: Timeline) -> Plan:
                 continue
             all_ext.append(ext)
             items.append(Item(entry, ext, day(ext.start), day(ext.end + dt.timedelta(days=1)) if ext.vague else day(ext.start)))
+        # the lane's order (chronological, ids last) with ties broken by what is drawn, so that
+        # only items drawn alike stay in the order of their ids (see Plan.digest)
+        items.sort(key=_drawn_order)
         if items:
             placed.append((lane.name, items))
     if all_ext:
