@@ -35,9 +35,10 @@ def _reference_layout(items, days_per_in, upright, italic, t1) -> int:
     marks: list[list[tuple[float, float]]] = [[] for _ in range(MAX_ROWS)]
     pad = 0.07 * days_per_in
     gap = 0.06 * days_per_in
+    rank = {id(it): n for n, it in enumerate(items)}  # ties: the place in the plan's order
     order = sorted(
         items,
-        key=lambda it: (TYPE_RANK.get(it.entry.type, 99), it.entry.status != "planned", it.x0, it.entry.id),
+        key=lambda it: (TYPE_RANK.get(it.entry.type, 99), it.entry.status != "planned", it.x0, rank[id(it)]),
     )
     for it in order:
         text = _short(title(it.entry))
@@ -53,7 +54,7 @@ def _reference_layout(items, days_per_in, upright, italic, t1) -> int:
                 it.row, it.label, it.label_left = r, text, left
                 it.label_x = it.x0 - gap if left else right
                 break
-    for it in sorted(items, key=lambda it: (it.x0, it.entry.id)):
+    for it in sorted(items, key=lambda it: (it.x0, rank[id(it)])):
         if it.row >= 0:
             continue
         lo, hi = it.x0 - pad, max(it.x1, it.x0) + pad

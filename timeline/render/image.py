@@ -9,8 +9,10 @@ entries that find no room keep their mark and are counted in the footer.
 
 At most :data:`MAX_LANES` lanes are drawn: those of the dossiers with the most entries (the
 main dossiers), in their usual order. A figure of hundreds of lanes is neither readable nor
-printable (and took minutes to draw); the footer says how many dossiers and entries are left to
-``timeline.html`` and ``events.csv``, which list everything.
+printable (and took minutes to draw). The figure then describes what it draws: the subtitle
+names the largest dossiers and counts their entries, and the footer says that smaller dossiers
+are left to ``timeline.html`` and ``events.csv``, which list everything
+(:mod:`timeline.render.imageplan`).
 
 Sized for A4 landscape (11.7 in wide, 8–9 pt text), so it prints at full page width and
 scales onto a slide. Output is byte-identical between runs: the font is DejaVu Sans (shipped with
@@ -181,17 +183,21 @@ class _Disjoint:
 
 
 def _layout_lane(items: list[_Item], days_per_in: float, upright: _Measure, italic: _Measure, t1: float) -> int:
-    """Give each item a row and, where it fits, a label. Returns the number of rows used."""
+    """Give each item a row and, where it fits, a label. Returns the number of rows used.
+
+    Ties are broken by each item's place in ``items`` (the plan's order), not by entry ids:
+    ids hash the sources' paths, and the figure of a corpus does not depend on its folder."""
     labels = [_Disjoint() for _ in range(MAX_ROWS)]
     pad = 0.07 * days_per_in  # 0.07 in around a mark
     gap = 0.06 * days_per_in
+    rank = {id(it): n for n, it in enumerate(items)}
     order = sorted(
         items,
         key=lambda it: (
             TYPE_RANK.get(it.entry.type, 99),
             it.entry.status != "planned",
             it.x0,
-            it.entry.id,
+            rank[id(it)],
         ),
     )
     # labels first, by importance (no mark is placed yet, so only labels can be in the way)
@@ -213,7 +219,7 @@ def _layout_lane(items: list[_Item], days_per_in: float, upright: _Measure, ital
     # a mark ending at or before the current start can never overlap again: each row keeps
     # the ends of its marks still open (a heap), and every open mark overlaps the current one.
     marks: list[list[float]] = [[] for _ in range(MAX_ROWS)]
-    for it in sorted(items, key=lambda it: (it.x0, it.entry.id)):
+    for it in sorted(items, key=lambda it: (it.x0, rank[id(it)])):
         if it.row >= 0:
             continue
         lo, hi = it.x0 - pad, max(it.x1, it.x0) + pad
@@ -247,7 +253,6 @@ def _figure(drawn: Plan | Timeline) -> Figure:
     plan = drawn if isinstance(drawn, Plan) else make_plan(drawn)
     placed = plan.placed
     t0, t1 = plan.t0, plan.t1
-    lanes_left, entries_left, undated = plan.lanes_left, plan.entries_left, plan.undated
     plot_w = WIDTH_IN - GUTTER_IN - RIGHT_IN
     days_per_in = plan.days_per_in
     upright, italic = _Measure(LABEL_PT), _Measure(LABEL_PT, "italic")
@@ -295,7 +300,7 @@ def _figure(drawn: Plan | Timeline) -> Figure:
         fig.text(0.2 / WIDTH_IN, top / height, "\n".join(wrapped), ha="left", va="top",
                  fontsize=8.2, fontweight="bold", color=INK, linespacing=1.15)
         fig.text(0.2 / WIDTH_IN, (top - 0.15 * len(wrapped) - 0.02) / height,
-                 f"{len(items)} entr{'y' if len(items) == 1 else 'ies'}", ha="left", va="top",
+                 f"{len(items):,} entr{'y' if len(items) == 1 else 'ies'}", ha="left", va="top",
                  fontsize=7, color=MUTED)
         for it in items:
             cy = y + LANE_PAD_IN + it.row * ROW_IN + ROW_IN / 2
@@ -331,18 +336,9 @@ def _figure(drawn: Plan | Timeline) -> Figure:
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.14 / WIDTH_IN, 1 - 0.74 / height),
                ncol=len(handles), frameon=False, fontsize=7.4, handlelength=1.3, columnspacing=1.1, handletextpad=0.45,
                borderaxespad=0)
-    unlabeled = sum(1 for _n, items in placed for it in items if it.label is None)
-    notes = []
-    if lanes_left:
-        notes.append(
-            f"{lanes_left} smaller dossiers ({entries_left} entries) are not drawn"
-        )
-    if unlabeled:
-        notes.append(f"{unlabeled} entries without room for a label are shown by their mark only")
-    if undated:
-        notes.append(f"{undated} undated entries are not drawn")
-    notes.append("full list with sources: timeline.html, events.csv")
-    fig.text(0.2 / WIDTH_IN, 0.14 / height, "; ".join(notes) + ".", ha="left", va="bottom", fontsize=7, color=MUTED)
+    unlabelled = sum(1 for _n, items in placed for it in items if it.label is None)
+    fig.text(0.2 / WIDTH_IN, 0.14 / height, plan.footer(unlabelled), ha="left", va="bottom",
+             fontsize=7, color=MUTED)
     return fig
 
 
