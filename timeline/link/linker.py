@@ -33,6 +33,7 @@ import operator
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import starmap
 from typing import Any
 
 from timeline.link import acts as actmod
@@ -202,7 +203,9 @@ class _Read:
     relations: list[ActRelation] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     named_in: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    heads: dict[str, list[actmod.ActMention]] = field(default_factory=dict)
+    #: the act mentions of the head of each document that is an act, as
+    #: :func:`fields_of` gives them (:func:`_misprints` reads their text and number)
+    heads: dict[str, Sequence[tuple[Any, ...]]] = field(default_factory=dict)
 
 
 def _read_documents(
@@ -263,19 +266,26 @@ def _read_row(
         doc = Document(*row[0])
     path = doc.path
     read.documents.append(doc)
-    read.relations.extend(
-        relations if relations is not None else (ActRelation(*r) for r in row[2])
-    )
+    read.relations.extend(relations if relations is not None else starmap(ActRelation, row[2]))
     ctx.own_acts[path] = row[3]
     ctx.own_procedures[path] = row[5]
     ctx.doc_titles[path] = (doc.language or "", doc.title or "")
     ctx.procedure_files[path] = row[6]
     lang = doc.language or ""
+    mentions, named_in = ctx.mentions, read.named_in
     for key, text in row[7]:
-        ctx.mentions.setdefault(key, Counter())[(lang, text)] += 1
-        read.named_in[key].add(path)
-    read.heads[path] = [actmod.ActMention(*m) for m in row[8]]
+        counts = mentions.get(key)
+        if counts is None:
+            counts = mentions[key] = Counter()
+        counts[(lang, text)] += 1
+        named_in[key].add(path)
+    if row[3]:  # only a document that is an act can misprint its number (_misprints)
+        read.heads[path] = row[8]
     return doc
+
+
+_MENTION_TEXT = actmod.ActMention.__slots__.index("text")
+_MENTION_CELEX = actmod.ActMention.__slots__.index("celex")
 
 
 def _misprints(ctx: _Context, read: _Read) -> dict[tuple[str, str], str]:
@@ -300,7 +310,7 @@ def _misprints(ctx: _Context, read: _Read) -> dict[tuple[str, str], str]:
         if not own:
             continue
         for m in read.heads[path]:
-            key = _act_key(m.celex)
+            key = _act_key(m[_MENTION_CELEX])
             if (
                 key
                 and key != own
@@ -310,7 +320,10 @@ def _misprints(ctx: _Context, read: _Read) -> dict[tuple[str, str], str]:
             ):
                 out[(path, key)] = own
                 ctx.corrections.append(
-                    {"document": path, "as_written": m.text, "read_as": own, "rule": "misprint"}
+                    {
+                        "document": path, "as_written": m[_MENTION_TEXT], "read_as": own,
+                        "rule": "misprint",
+                    }
                 )
     return out
 
@@ -985,13 +998,21 @@ def _link_plans(
         key=lambda e: (dates.sort_key(_anchor(e)), e.id),
     )
     actual = [e for e in entries if e.status != "planned" and e.date]
+    # what a plan reads of each candidate, made once per candidate (not once per plan that
+    # meets it): its first day, its (sort key, id) rank and its act keys
+    seen: dict[str, tuple[Any, tuple[str, str], set[str]]] = {}
     # candidates indexed by what they must share with a plan: type and act, or procedure
     by_type: dict[str, list[Entry]] = defaultdict(list)
     by_act: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     by_proc: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for cand in actual:
+        iv = dates.interval(cand.date)
+        cand_keys = {k for k in (_act_key(a.celex) for a in cand.acts) if k}
+        seen[cand.id] = (
+            iv, (iv[0].isoformat() if iv else "9999-99-99", cand.id), cand_keys
+        )
         by_type[cand.type].append(cand)
-        for k in {k for k in (_act_key(a.celex) for a in cand.acts) if k}:
+        for k in cand_keys:
             by_act[(cand.type, k)].append(cand)
         for proc in set(cand.procedures):
             by_proc[(cand.type, proc)].append(cand)
@@ -1008,7 +1029,9 @@ def _link_plans(
         labels = [normalize(a.label) for a in plan.acts if not a.celex and a.label]
         anchor = _anchor(plan)
         anchor_iv = dates.interval(anchor)
+        plan_procs = set(plan.procedures)
         best: Entry | None = None
+        best_rank: tuple[str, str] | None = None
         if labels:  # act labels read alike: any entry of the type may be the one
             pool: Iterable[Entry] = by_type.get(plan.type, ())
         else:
@@ -1023,11 +1046,12 @@ def _link_plans(
         for cand in pool:
             if cand.type != plan.type:
                 continue
-            iv = dates.interval(cand.date)
+            iv, rank, cand_keys = seen[cand.id]
             if iv is None or (anchor_iv is not None and iv[0] < anchor_iv[0]):
                 continue
-            cand_keys = {k for k in (_act_key(a.celex) for a in cand.acts) if k}
-            same = bool(cand_keys & related) or bool(set(plan.procedures) & set(cand.procedures))
+            if best_rank is not None and rank >= best_rank:
+                continue  # not better than the best so far, whether or not it is the same act
+            same = bool(cand_keys & related) or bool(plan_procs & set(cand.procedures))
             if not same and labels:
                 cand_labels = [normalize(a.label) for a in cand.acts]
                 same = any(
@@ -1037,11 +1061,7 @@ def _link_plans(
                 )
             if not same:
                 continue
-            if best is None or (dates.sort_key(cand.date), cand.id) < (
-                dates.sort_key(best.date),
-                best.id,
-            ):
-                best = cand
+            best, best_rank = cand, rank
         if best is None:
             open_plans.append(plan.id)
             continue
@@ -1472,10 +1492,12 @@ def _regroup(
             for block, meets, kind, first, last in _blocks_of(item, families):
                 asks[block].append((meets, kind, first, last))
     by_day: dict[tuple[str, str], set[int]] = defaultdict(set)
+    # every block's second part is its items' event type: an item of another type meets none
+    types = {block[1] for block in asks}
     for i in olds:
         item = items[i]
         g = group[i]
-        if g not in touched:
+        if g not in touched and item.event.type in types:
             for block, _, kind, first, last in _blocks_of(item, families):
                 found = asks.get(block)
                 if found is not None and any(
