@@ -1239,21 +1239,42 @@ def _best_titles(
     return best
 
 
-def _label(entry: Entry, name_of: Callable[[str], str], labels: Mapping[str, str]) -> str:
-    head = labels.get(entry.type, entry.type.replace("_", " ").capitalize())
-    keys = [k for k in (_act_key(a.celex) for a in entry.acts) if k]
-    if keys:
-        what = name_of(keys[0])
-    elif entry.acts and entry.acts[0].label:
-        what = entry.acts[0].label
-    elif entry.procedures:
-        what = entry.procedures[0]
-    else:
-        what = entry.sources[0].quote if entry.sources else ""
-    what = " ".join(what.split())
-    if len(what) > 80:
-        what = what[:79].rstrip() + "…"
-    return f"{head}: {what}" if what else head
+def _label(
+    entry: Entry,
+    name_of: Callable[[str], str],
+    labels: Mapping[str, str],
+    made: dict[tuple[str, str], str] | None = None,
+) -> str:
+    """An entry's label: its type's and what it is about (its first numbered act's name, else
+    its first act's label, its first procedure or its first quote). ``made`` remembers the
+    labels made by (type, what), for a caller labelling many entries."""
+    what = None
+    for a in entry.acts:
+        k = _act_key(a.celex)
+        if k:
+            what = name_of(k)
+            break
+    if what is None:
+        if entry.acts and entry.acts[0].label:
+            what = entry.acts[0].label
+        elif entry.procedures:
+            what = entry.procedures[0]
+        else:
+            what = entry.sources[0].quote if entry.sources else ""
+    if made is not None:
+        known = made.get((entry.type, what))
+        if known is not None:
+            return known
+    head = labels.get(entry.type)
+    if head is None:
+        head = entry.type.replace("_", " ").capitalize()
+    text = " ".join(what.split())
+    if len(text) > 80:
+        text = text[:79].rstrip() + "…"
+    label = f"{head}: {text}" if text else head
+    if made is not None:
+        made[(entry.type, what)] = label
+    return label
 
 
 @dataclass(frozen=True, slots=True)
@@ -1786,20 +1807,29 @@ def combine(parts: Iterable[LinkedPart]) -> Timeline:
         return names[key]
 
     labels = res.entry_labels
+    made: dict[tuple[str, str], str] = {}
     entries = [
         # replace(e, label=...) field by field, without dataclasses.replace's introspection
         Entry(
             e.id, e.date, e.precision, e.earliest, e.latest, e.status, e.type,
-            _label(e, name_of, labels), e.acts, e.procedures, e.actors, e.sources, e.dossier,
-            e.conflict, e.realised_by, e.realises, e.delay_days,
+            _label(e, name_of, labels, made), e.acts, e.procedures, e.actors, e.sources,
+            e.dossier, e.conflict, e.realised_by, e.realises, e.delay_days,
         )
         for p in parts
         for e in p.entries
     ]
+    del made
     type_order = {t: i for i, t in enumerate(EVENT_TYPES)}
-    entries.sort(
-        key=lambda e: (dates.sort_key(e.date or e.earliest), type_order.get(e.type, 99), e.id)
-    )
+    day_of: dict[str | None, str] = {}  # date -> its sort key, made once per date
+
+    def order(e: Entry) -> tuple[str, int, str]:
+        value = e.date or e.earliest
+        day = day_of.get(value)
+        if day is None:
+            day = day_of[value] = dates.sort_key(value)
+        return (day, type_order.get(e.type, 99), e.id)
+
+    entries.sort(key=order)
 
     by_dossier: dict[str | None, list[str]] = defaultdict(list)
     for e in entries:
