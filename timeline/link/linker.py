@@ -1692,14 +1692,15 @@ def relink_part(
     facts: Mapping[str, DocumentFacts] | None = None,
     *,
     keep: list[PartState] | None = None,
-    previous: LinkedPart | None = None,
+    previous: LinkedPart | Sequence[Entry] | None = None,
 ) -> LinkedPart | None:
     """:func:`link_part` of the documents of ``state`` and ``extractions`` (documents not in
     it), the stored ones not read again: their rows give the index, what the first pass reads
     and their items; the new documents are read and their items made, then every item is
     merged, dossiers, entries and plans made as :func:`link_part` does. The same part.
-    ``previous``, the part ``state`` was kept with, lends the entries of groups the new
-    documents cannot change (:func:`_regroup`, when the state kept :attr:`PartState.finish`).
+    ``previous``, the part ``state`` was kept with (or its entries alone), lends the entries
+    of groups the new documents cannot change (:func:`_regroup`, when the state kept
+    :attr:`PartState.finish`).
 
     None when the new documents may change what a stored document gives (a title of theirs
     within reach of a label the stored ones looked up, or other misprints), or when they
@@ -1759,7 +1760,11 @@ def relink_part(
         ctx.title_matches.extend(TitleMatch(*m) for m in row[10])
     del shared
     reuse = (
-        _Reuse(olds, state.finish, previous.entries)
+        _Reuse(
+            olds,
+            state.finish,
+            previous.entries if isinstance(previous, LinkedPart) else tuple(previous),
+        )
         if previous is not None and state.finish is not None
         else None
     )
