@@ -33,6 +33,7 @@ import operator
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import starmap
 from typing import Any
 
 from timeline.link import acts as actmod
@@ -202,7 +203,9 @@ class _Read:
     relations: list[ActRelation] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     named_in: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    heads: dict[str, list[actmod.ActMention]] = field(default_factory=dict)
+    #: the act mentions of the head of each document that is an act, as
+    #: :func:`fields_of` gives them (:func:`_misprints` reads their text and number)
+    heads: dict[str, Sequence[tuple[Any, ...]]] = field(default_factory=dict)
 
 
 def _read_documents(
@@ -263,19 +266,26 @@ def _read_row(
         doc = Document(*row[0])
     path = doc.path
     read.documents.append(doc)
-    read.relations.extend(
-        relations if relations is not None else (ActRelation(*r) for r in row[2])
-    )
+    read.relations.extend(relations if relations is not None else starmap(ActRelation, row[2]))
     ctx.own_acts[path] = row[3]
     ctx.own_procedures[path] = row[5]
     ctx.doc_titles[path] = (doc.language or "", doc.title or "")
     ctx.procedure_files[path] = row[6]
     lang = doc.language or ""
+    mentions, named_in = ctx.mentions, read.named_in
     for key, text in row[7]:
-        ctx.mentions.setdefault(key, Counter())[(lang, text)] += 1
-        read.named_in[key].add(path)
-    read.heads[path] = [actmod.ActMention(*m) for m in row[8]]
+        counts = mentions.get(key)
+        if counts is None:
+            counts = mentions[key] = Counter()
+        counts[(lang, text)] += 1
+        named_in[key].add(path)
+    if row[3]:  # only a document that is an act can misprint its number (_misprints)
+        read.heads[path] = row[8]
     return doc
+
+
+_MENTION_TEXT = actmod.ActMention.__slots__.index("text")
+_MENTION_CELEX = actmod.ActMention.__slots__.index("celex")
 
 
 def _misprints(ctx: _Context, read: _Read) -> dict[tuple[str, str], str]:
@@ -300,7 +310,7 @@ def _misprints(ctx: _Context, read: _Read) -> dict[tuple[str, str], str]:
         if not own:
             continue
         for m in read.heads[path]:
-            key = _act_key(m.celex)
+            key = _act_key(m[_MENTION_CELEX])
             if (
                 key
                 and key != own
@@ -310,7 +320,10 @@ def _misprints(ctx: _Context, read: _Read) -> dict[tuple[str, str], str]:
             ):
                 out[(path, key)] = own
                 ctx.corrections.append(
-                    {"document": path, "as_written": m.text, "read_as": own, "rule": "misprint"}
+                    {
+                        "document": path, "as_written": m[_MENTION_TEXT], "read_as": own,
+                        "rule": "misprint",
+                    }
                 )
     return out
 
@@ -985,13 +998,21 @@ def _link_plans(
         key=lambda e: (dates.sort_key(_anchor(e)), e.id),
     )
     actual = [e for e in entries if e.status != "planned" and e.date]
+    # what a plan reads of each candidate, made once per candidate (not once per plan that
+    # meets it): its first day, its (sort key, id) rank and its act keys
+    seen: dict[str, tuple[Any, tuple[str, str], set[str]]] = {}
     # candidates indexed by what they must share with a plan: type and act, or procedure
     by_type: dict[str, list[Entry]] = defaultdict(list)
     by_act: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     by_proc: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for cand in actual:
+        iv = dates.interval(cand.date)
+        cand_keys = {k for k in (_act_key(a.celex) for a in cand.acts) if k}
+        seen[cand.id] = (
+            iv, (iv[0].isoformat() if iv else "9999-99-99", cand.id), cand_keys
+        )
         by_type[cand.type].append(cand)
-        for k in {k for k in (_act_key(a.celex) for a in cand.acts) if k}:
+        for k in cand_keys:
             by_act[(cand.type, k)].append(cand)
         for proc in set(cand.procedures):
             by_proc[(cand.type, proc)].append(cand)
@@ -1008,7 +1029,9 @@ def _link_plans(
         labels = [normalize(a.label) for a in plan.acts if not a.celex and a.label]
         anchor = _anchor(plan)
         anchor_iv = dates.interval(anchor)
+        plan_procs = set(plan.procedures)
         best: Entry | None = None
+        best_rank: tuple[str, str] | None = None
         if labels:  # act labels read alike: any entry of the type may be the one
             pool: Iterable[Entry] = by_type.get(plan.type, ())
         else:
@@ -1023,11 +1046,12 @@ def _link_plans(
         for cand in pool:
             if cand.type != plan.type:
                 continue
-            iv = dates.interval(cand.date)
+            iv, rank, cand_keys = seen[cand.id]
             if iv is None or (anchor_iv is not None and iv[0] < anchor_iv[0]):
                 continue
-            cand_keys = {k for k in (_act_key(a.celex) for a in cand.acts) if k}
-            same = bool(cand_keys & related) or bool(set(plan.procedures) & set(cand.procedures))
+            if best_rank is not None and rank >= best_rank:
+                continue  # not better than the best so far, whether or not it is the same act
+            same = bool(cand_keys & related) or bool(plan_procs & set(cand.procedures))
             if not same and labels:
                 cand_labels = [normalize(a.label) for a in cand.acts]
                 same = any(
@@ -1037,11 +1061,7 @@ def _link_plans(
                 )
             if not same:
                 continue
-            if best is None or (dates.sort_key(cand.date), cand.id) < (
-                dates.sort_key(best.date),
-                best.id,
-            ):
-                best = cand
+            best, best_rank = cand, rank
         if best is None:
             open_plans.append(plan.id)
             continue
@@ -1219,21 +1239,42 @@ def _best_titles(
     return best
 
 
-def _label(entry: Entry, name_of: Callable[[str], str], labels: Mapping[str, str]) -> str:
-    head = labels.get(entry.type, entry.type.replace("_", " ").capitalize())
-    keys = [k for k in (_act_key(a.celex) for a in entry.acts) if k]
-    if keys:
-        what = name_of(keys[0])
-    elif entry.acts and entry.acts[0].label:
-        what = entry.acts[0].label
-    elif entry.procedures:
-        what = entry.procedures[0]
-    else:
-        what = entry.sources[0].quote if entry.sources else ""
-    what = " ".join(what.split())
-    if len(what) > 80:
-        what = what[:79].rstrip() + "…"
-    return f"{head}: {what}" if what else head
+def _label(
+    entry: Entry,
+    name_of: Callable[[str], str],
+    labels: Mapping[str, str],
+    made: dict[tuple[str, str], str] | None = None,
+) -> str:
+    """An entry's label: its type's and what it is about (its first numbered act's name, else
+    its first act's label, its first procedure or its first quote). ``made`` remembers the
+    labels made by (type, what), for a caller labelling many entries."""
+    what = None
+    for a in entry.acts:
+        k = _act_key(a.celex)
+        if k:
+            what = name_of(k)
+            break
+    if what is None:
+        if entry.acts and entry.acts[0].label:
+            what = entry.acts[0].label
+        elif entry.procedures:
+            what = entry.procedures[0]
+        else:
+            what = entry.sources[0].quote if entry.sources else ""
+    if made is not None:
+        known = made.get((entry.type, what))
+        if known is not None:
+            return known
+    head = labels.get(entry.type)
+    if head is None:
+        head = entry.type.replace("_", " ").capitalize()
+    text = " ".join(what.split())
+    if len(text) > 80:
+        text = text[:79].rstrip() + "…"
+    label = f"{head}: {text}" if text else head
+    if made is not None:
+        made[(entry.type, what)] = label
+    return label
 
 
 @dataclass(frozen=True, slots=True)
@@ -1472,10 +1513,12 @@ def _regroup(
             for block, meets, kind, first, last in _blocks_of(item, families):
                 asks[block].append((meets, kind, first, last))
     by_day: dict[tuple[str, str], set[int]] = defaultdict(set)
+    # every block's second part is its items' event type: an item of another type meets none
+    types = {block[1] for block in asks}
     for i in olds:
         item = items[i]
         g = group[i]
-        if g not in touched:
+        if g not in touched and item.event.type in types:
             for block, _, kind, first, last in _blocks_of(item, families):
                 found = asks.get(block)
                 if found is not None and any(
@@ -1649,14 +1692,15 @@ def relink_part(
     facts: Mapping[str, DocumentFacts] | None = None,
     *,
     keep: list[PartState] | None = None,
-    previous: LinkedPart | None = None,
+    previous: LinkedPart | Sequence[Entry] | None = None,
 ) -> LinkedPart | None:
     """:func:`link_part` of the documents of ``state`` and ``extractions`` (documents not in
     it), the stored ones not read again: their rows give the index, what the first pass reads
     and their items; the new documents are read and their items made, then every item is
     merged, dossiers, entries and plans made as :func:`link_part` does. The same part.
-    ``previous``, the part ``state`` was kept with, lends the entries of groups the new
-    documents cannot change (:func:`_regroup`, when the state kept :attr:`PartState.finish`).
+    ``previous``, the part ``state`` was kept with (or its entries alone), lends the entries
+    of groups the new documents cannot change (:func:`_regroup`, when the state kept
+    :attr:`PartState.finish`).
 
     None when the new documents may change what a stored document gives (a title of theirs
     within reach of a label the stored ones looked up, or other misprints), or when they
@@ -1716,7 +1760,11 @@ def relink_part(
         ctx.title_matches.extend(TitleMatch(*m) for m in row[10])
     del shared
     reuse = (
-        _Reuse(olds, state.finish, previous.entries)
+        _Reuse(
+            olds,
+            state.finish,
+            previous.entries if isinstance(previous, LinkedPart) else tuple(previous),
+        )
         if previous is not None and state.finish is not None
         else None
     )
@@ -1764,20 +1812,29 @@ def combine(parts: Iterable[LinkedPart]) -> Timeline:
         return names[key]
 
     labels = res.entry_labels
+    made: dict[tuple[str, str], str] = {}
     entries = [
         # replace(e, label=...) field by field, without dataclasses.replace's introspection
         Entry(
             e.id, e.date, e.precision, e.earliest, e.latest, e.status, e.type,
-            _label(e, name_of, labels), e.acts, e.procedures, e.actors, e.sources, e.dossier,
-            e.conflict, e.realised_by, e.realises, e.delay_days,
+            _label(e, name_of, labels, made), e.acts, e.procedures, e.actors, e.sources,
+            e.dossier, e.conflict, e.realised_by, e.realises, e.delay_days,
         )
         for p in parts
         for e in p.entries
     ]
+    del made
     type_order = {t: i for i, t in enumerate(EVENT_TYPES)}
-    entries.sort(
-        key=lambda e: (dates.sort_key(e.date or e.earliest), type_order.get(e.type, 99), e.id)
-    )
+    day_of: dict[str | None, str] = {}  # date -> its sort key, made once per date
+
+    def order(e: Entry) -> tuple[str, int, str]:
+        value = e.date or e.earliest
+        day = day_of.get(value)
+        if day is None:
+            day = day_of[value] = dates.sort_key(value)
+        return (day, type_order.get(e.type, 99), e.id)
+
+    entries.sort(key=order)
 
     by_dossier: dict[str | None, list[str]] = defaultdict(list)
     for e in entries:

@@ -640,6 +640,16 @@ def encode_part(part: LinkedPart) -> bytes:
     return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def decode_entries(data: bytes) -> tuple[Entry, ...]:
+    """The entries of a part :func:`encode_part` wrote, alone (its documents, relations,
+    mentions and matches are not made: :func:`_relink` reads only the entries it may keep);
+    ValueError for another version."""
+    version, entries, *_ = _plain_loads(data)
+    if version != VERSION:
+        raise ValueError(f"a linked part of version {version!r}, not {VERSION}")
+    return tuple(entry_of_row(e) for e in entries)
+
+
 def decode_part(data: bytes) -> LinkedPart:
     """The inverse of :func:`encode_part`; raises ValueError for another version."""
     (version, entries, documents, dossiers, open_plans, corrections, matches, relations,
@@ -972,7 +982,7 @@ def _relink(
     before = None
     if previous is not None and state.finish is not None:
         try:
-            before = decode_part(previous)
+            before = decode_entries(previous)
         except Exception:  # damaged or older: every group is made again
             before = None
     extractions, facts = load(added)
