@@ -386,17 +386,29 @@ def _add_items(
             procs = frozenset(actmod.canonical_procedure(p) for p in event.procedures if p.strip())
             procs = shared.setdefault(procs, procs)
             ordered = [k for k in (_act_key(a.celex) for a in resolved) if k]
+            source = _source(doc, event, quote)
+            kept: Event = event
+            if slim:
+                # an item of a part read a group at a time outlives its record: equal slim
+                # events, act lists and sources (events of one sentence) are one object each,
+                # and its acts keep no span (merging reads none: _merge_acts drops them), so
+                # no act, span or actor tuple of the record stays held by it
+                kept = _slim(event)
+                kept = shared.setdefault(kept, kept)
+                resolved = tuple(ActRef(a.celex, a.label, None, a.kind) for a in resolved)
+                resolved = shared.setdefault(resolved, resolved)
+                source = shared.setdefault(source, source)
             items.append(
                 _Item(
                     len(items),
-                    _slim(event) if slim else event,
+                    kept,
                     doc,
                     resolved,
                     keys,
                     procs,
                     ids,
                     labels,
-                    _source(doc, event, quote),
+                    source,
                     ordered[0] if ordered else None,
                     _act_key(own),
                 )
