@@ -164,7 +164,11 @@ def test_a_pdf_that_inflates_past_the_text_limit_is_refused(
     loader decodes the 6 that reach 1 million characters, plus at most a couple more (counted,
     not timed: a wall-clock bound failed under load).
     """
-    if "max_chars" not in inspect.signature(load_document).parameters:
+    try:
+        wired = "max_chars" in inspect.signature(load_document).parameters
+    except ValueError:  # compiled by mypyc (setup.py): no signature to read, and it is wired
+        wired = True
+    if not wired:
         pytest.skip(
             "not wired yet: load_document(..., max_chars=N) (and extract/build/--max-chars) should "
             "refuse a document whose extracted text exceeds N characters, checked page by page"
