@@ -354,7 +354,7 @@ def test_images_are_drawn_again_only_when_what_they_show_changes(
     drawn.clear()
     shutil.copytree(generated / "extra", docs, dirs_exist_ok=True)  # two more documents
     pipeline.build([docs], out, formats=formats, jobs=1)
-    assert drawn == [("png", "svg", "pdf")]  # the subtitle counts the entries, at least
+    assert drawn == [("png", "svg", "pdf")]  # their entries join drawn lanes
     _same_as_plain(docs, out, tmp_path, formats)
 
 

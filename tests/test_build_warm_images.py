@@ -76,5 +76,5 @@ def test_warm_images_in_a_build(tmp_path: Path) -> None:
     for p in sorted(extra.iterdir()):
         shutil.copy(p, docs)
     _build(docs, out)
-    assert all(t != drawn[n] for n, t in stamps().items())  # the subtitle counts the entries
+    assert all(t != drawn[n] for n, t in stamps().items())  # their entries join drawn lanes
     same_as_plain("plain-added")
