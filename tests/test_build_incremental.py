@@ -10,9 +10,11 @@ must be the same bytes either way.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import sqlite3
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -489,3 +491,35 @@ def test_a_rebuild_with_nothing_changed_writes_nothing(
     after = _stamps(out)
     assert all(after[name] != before[name] for name in before)
     _same_as_plain(docs, out, tmp_path)
+
+
+def test_a_rebuild_with_nothing_changed_reads_the_stored_timeline_only_when_asked(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild finding every output current takes its counts from the stored timeline's
+    head row, and reads the timeline itself (7 MB at 10,000 documents) only when its result
+    is asked for it; a head that is not the stored row's (an older build's, or damaged) is
+    not trusted: the row is read then."""
+    from timeline import cache as cache_module
+
+    out = tmp_path / "out"
+    first = pipeline.build([generated / "docs"], out, formats=["csv"], jobs=2)
+    reads: list[int] = []
+    read = cache_module.read_timeline_sized
+
+    def counted(data: bytes):  # type: ignore[no-untyped-def]
+        reads.append(len(data))
+        return read(data)
+
+    monkeypatch.setattr(cache_module, "read_timeline_sized", counted)
+    again = pipeline.build([generated / "docs"], out, formats=["csv"], jobs=2)
+    assert reads == [] and again.counts == first.counts and again.events == first.events
+    assert again.timeline == first.timeline and len(reads) == 1
+    # a head of another row: the stored row is read (and found current) at once
+    rows = dict(_memo_rows(out))
+    head = pickle.loads(rows[pipeline._Outputs.HEAD_KEY])
+    other = pickle.dumps((*head[:4], head[4] + 1, head[5]))
+    _set_memo(out, pipeline._Outputs.HEAD_KEY, other, zlib.crc32(other))
+    reads.clear()
+    third = pipeline.build([generated / "docs"], out, formats=["csv"], jobs=2)
+    assert len(reads) == 1 and third.counts == first.counts and third.events == first.events

@@ -1143,6 +1143,11 @@ class _Outputs:
 
     PREFIX = "output:"
     KEY = "build:timeline"
+    #: What a rebuild finding every output current reads instead of the whole stored
+    #: timeline (7 MB at 10,000 documents: 0.2-0.3 CPU-s to read): its digest, number of
+    #: events, numbers of entries, dossiers and open plans, and the stored row's length and
+    #: CRC-32 (the head of that row, and of no other).
+    HEAD_KEY = "build:timeline-head"
 
     def __init__(
         self,
@@ -1201,12 +1206,22 @@ class _Outputs:
         data = self.cache.memo.get(self.KEY)
         if data is None:
             return None
-        try:
-            digest, events, sizes, make = read_timeline_sized(data)
-        except ValueError:
-            return None
-        if digest != self.digest:
-            return None
+        head = self._head(data)
+        if head is not None:  # the stored timeline is read when asked for, not now
+            events, sizes = head
+
+            def make() -> Timeline:
+                digest, _events, _sizes, made = read_timeline_sized(data)
+                if digest != self.digest:
+                    raise ValueError("made of other documents")
+                return made()
+        else:  # no head, or not this row's (an older build's cache): the row read now
+            try:
+                digest, events, sizes, make = read_timeline_sized(data)
+            except ValueError:
+                return None
+            if digest != self.digest:
+                return None
 
         def load() -> Timeline:
             with paused_gc():  # the collector would walk the new objects again and again
@@ -1227,7 +1242,43 @@ class _Outputs:
             return
         encode = self.encoder(timeline, events)
         assert encode is not None
-        self.cache.memo[self.KEY] = encode()
+        self._store(encode(), timeline, events)
+
+    def _store(self, data: bytes, timeline: Timeline, events: int) -> None:
+        """Keep ``data`` (the encoded timeline) and its head (:data:`HEAD_KEY`)."""
+        import pickle
+        import zlib
+
+        assert self.cache is not None
+        sizes = (len(timeline.entries), len(timeline.dossiers), len(timeline.open_plans))
+        self.cache.memo[self.KEY] = data
+        self.cache.memo[self.HEAD_KEY] = pickle.dumps(
+            (1, self.digest, events, sizes, len(data), zlib.crc32(data))
+        )
+
+    def _head(self, data: bytes) -> tuple[int, tuple[int, int, int]] | None:
+        """The number of events and sizes the head row gives for ``data`` (the stored
+        timeline's row), when it is this build's digest and that row's; else None."""
+        import zlib
+
+        from timeline.link.shards import plain_loads
+
+        assert self.cache is not None
+        raw = self.cache.memo.get(self.HEAD_KEY)
+        if raw is None:
+            return None
+        try:
+            version, digest, events, sizes, length, crc = plain_loads(raw)
+        except Exception:  # damaged or foreign
+            return None
+        if (
+            version != 1 or digest != self.digest or type(events) is not int
+            or type(sizes) is not tuple or len(sizes) != 3
+            or not all(type(n) is int for n in sizes)
+            or length != len(data) or crc != zlib.crc32(data)
+        ):
+            return None
+        return events, sizes
 
     def encoder(self, timeline: Timeline, events: int) -> Callable[[], bytes] | None:
         """What :meth:`keep` stores, made by the function returned (run in a forked process
@@ -1250,7 +1301,7 @@ class _Outputs:
         if self.cache is None:
             return
         if len(encoded) == 1 and type(encoded[0]) is bytes:
-            self.cache.memo[self.KEY] = encoded[0]
+            self._store(encoded[0], timeline, events)
         else:
             self.keep(timeline, events)
 
