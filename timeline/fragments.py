@@ -90,6 +90,10 @@ class Fragments:
         # the fragments handed out since the last tracked file, and their keys, in the order
         # asked for (with ``locate``)
         self._asked: list[tuple[list[bytes], list[str]]] = []
+        #: Loaders of fragments into :attr:`store` by the file they lie in (its name): each is
+        #: called once, when a writer first asks for a kind of that file's (a kind is its
+        #: file's name, or that name, a space and more), in the process that writes it.
+        self.sources: dict[str, Callable[[], object]] = {}
 
     def entry_key(self, entry: Entry) -> str:
         """The digest of ``entry`` (:func:`entry_digest`), computed once per entry object."""
@@ -107,6 +111,8 @@ class Fragments:
         if not self.remember:
             self.misses += 1
             return make().encode("utf-8", "surrogatepass")
+        if self.sources:
+            self._load(kind)
         full = f"{VERSION}:{kind}:{key}"
         self.used.add(full)
         found = self.store.get(full)
@@ -130,6 +136,8 @@ class Fragments:
         if not self.remember:
             self.misses += len(keys)
             return [make(i).encode("utf-8", "surrogatepass") for i in range(len(keys))]
+        if self.sources:
+            self._load(kind)
         full = [prefix + k for k in keys]
         self.used.update(full)
         store = self.store
@@ -152,6 +160,12 @@ class Fragments:
             # a copy: a writer may extend the list it is given
             self._asked.append((list(found), full))  # type: ignore[arg-type]  # no None left
         return found  # type: ignore[return-value]  # every None replaced above
+
+    def _load(self, kind: str) -> None:
+        """Call the loader of the file ``kind`` lies in (:attr:`sources`), if not yet."""
+        load = self.sources.pop(kind.partition(" ")[0], None)
+        if load is not None:
+            load()
 
     def tracked(self, path: str | PathLike[str], pieces: Iterable[bytes]) -> Iterator[bytes]:
         """``pieces`` (a file's bytes in order), recording under the file's name in

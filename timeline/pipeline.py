@@ -1035,14 +1035,15 @@ class _PersistedFragments:
             self.fragments = Fragments(remember=False)
             return
         store: dict[str, bytes] = {}
-        out = cache.path.parent
-        with paused_gc():  # about 200,000 fragments at 10,000 documents
-            for key, data in sorted(cache.memo.items_under(FRAGMENTS_PREFIX).items()):
-                if not _fragments_in(out, key[len(FRAGMENTS_PREFIX) :], data, store):
-                    # damaged, planted, or the file is not the one written
-                    cache.memo.drop([key])
         self.fragments = Fragments(store)
         self.fragments.locate = True
+        # each file's fragments read when a writer first asks for them, by the process that
+        # writes it (a forked writer reads its files' while this one reads its own; a file
+        # not written is not read): about 200,000 fragments at 10,000 documents
+        out = cache.path.parent
+        for key, data in sorted(cache.memo.items_under(FRAGMENTS_PREFIX).items()):
+            name = key[len(FRAGMENTS_PREFIX) :]
+            self.fragments.sources[name] = partial(_fragments_in, out, name, data, store)
 
     def save(self, final: bool = True) -> None:
         """Record in the cache where the fragments lie in each file written through the memo
@@ -1078,7 +1079,8 @@ def _fragments_in(out: Path, name: str, data: bytes, store: dict[str, bytes]) ->
     """Add to ``store`` the fragments the row ``data`` (see :meth:`_PersistedFragments.save`)
     places in the output file ``name`` of ``out``, cut from the file's bytes read once;
     False (nothing added) when the row is not sound or the file not the one it was recorded
-    of (another signature or size, not a plain file)."""
+    of (another signature or size, not a plain file): its fragments are made again, and the
+    row replaced when the file is written."""
     import os
     from array import array
     from operator import add
@@ -1121,9 +1123,10 @@ def _fragments_in(out: Path, name: str, data: bytes, store: dict[str, bytes]) ->
     if len(content) != size:
         return False
     # copies (bytes, which the collector does not track), not views of the content
-    store.update(
-        zip(names, map(content.__getitem__, map(slice, starts, map(add, starts, sizes))), strict=True)
-    )
+    with paused_gc():
+        store.update(
+            zip(names, map(content.__getitem__, map(slice, starts, map(add, starts, sizes))), strict=True)
+        )
     return True
 
 
