@@ -12,6 +12,12 @@ The store is any ``MutableMapping[str, bytes]`` the caller keeps between builds 
 :data:`VERSION`, so fragments written by an older renderer are never used; :meth:`Fragments.prune`
 drops what this build did not use. Neither ``timeline.link`` nor ``timeline.render`` owns this
 module: both use it without importing each other.
+
+A build keeps no store of its own: with :attr:`Fragments.locate`, each file written through
+:meth:`Fragments.tracked` records where its fragments lie (:attr:`Fragments.located`), and the
+next build cuts them out of the files it finds unchanged (``timeline.pipeline``'s
+``_PersistedFragments``), each file read by the process that writes it again
+(:attr:`Fragments.sources`).
 """
 
 from __future__ import annotations
