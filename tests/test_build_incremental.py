@@ -10,9 +10,11 @@ must be the same bytes either way.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import sqlite3
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,11 +77,11 @@ def work(monkeypatch: pytest.MonkeyPatch) -> Iterator[Work]:
 
     merge = fragments.Fragments.merge
 
-    def counted_merge(self, made, used, hits=0):  # type: ignore[no-untyped-def]
+    def counted_merge(self, made, used, hits=0, located=None):  # type: ignore[no-untyped-def]
         # what a forked writer made and found (see timeline.render.start_images)
         seen.made += len(made)
         seen.hits += hits
-        return merge(self, made, used, hits)
+        return merge(self, made, used, hits, located)
 
     monkeypatch.setattr(shards, "link_part", counted_link)
     monkeypatch.setattr(fragments.Fragments, "get", counted_get)
@@ -395,22 +397,38 @@ def test_the_image_digest_follows_what_is_drawn(generated: Path, tmp_path: Path)
     assert plan(with_entry(replace(entry, status=status))).digest() != digest
 
 
-def test_fragments_are_kept_in_buckets_and_old_rows_go(generated: Path, tmp_path: Path) -> None:
-    """The writers' fragments sit in a few thousand bucket rows (reading 200k one-fragment
-    rows cost twice as much); the one-row-per-fragment rows of older builds are deleted."""
+def test_fragments_are_read_back_from_the_outputs_and_old_rows_go(
+    generated: Path, tmp_path: Path, work: Work
+) -> None:
+    """The writers' fragments are read back from the output files the last build wrote: the
+    cache keeps one row per file saying where each fragment lies (no fragment's bytes), and
+    the rows older builds kept (one per fragment, or buckets of fragments) are deleted. A
+    file changed since gives none of its fragments."""
     docs = generated / "docs"
     out = tmp_path / "out"
     pipeline.build([docs], out, formats=["csv"], jobs=1)
     db = sqlite3.connect(out / FILENAME)
     with db:
         db.execute("INSERT INTO memo VALUES ('fragment:1:csv:old', X'00', 0)")
+        db.execute("INSERT INTO memo VALUES ('fragments/events.csv/000', X'00', 0)")
     db.close()
-    (out / "events.csv").unlink()  # else every output is current: nothing is written
+    (out / "events.json").unlink()  # else every output is current: nothing is written
+    _reset(work)
     pipeline.build([docs], out, formats=["csv"], jobs=1)
-    keys = [k for k, _ in _memo_rows(out)]
-    assert not [k for k in keys if k.startswith("fragment:")]
-    buckets = [k for k in keys if k.startswith(pipeline.FRAGMENTS_PREFIX)]
-    assert 0 < len(buckets) <= pipeline.FRAGMENT_BUCKETS
+    assert work.hits > 0 and work.made == 0  # every fragment read back from the files
+    rows = dict(_memo_rows(out))
+    assert not [k for k in rows if k.startswith(("fragment:", "fragments/"))]
+    placed = sorted(k for k in rows if k.startswith(pipeline.FRAGMENTS_PREFIX))
+    assert placed == [pipeline.FRAGMENTS_PREFIX + n for n in ("events.csv", "timeline.json")]
+    assert sum(len(rows[k]) for k in placed) < (out / "events.csv").stat().st_size
+    _same_as_plain(docs, out, tmp_path, ["csv"])
+    # events.csv changed by hand (its first entry's row): its fragments are made again
+    csv = out / "events.csv"
+    lines = csv.read_bytes().split(b"\r\n")
+    csv.write_bytes(b"\r\n".join([lines[0], lines[1].replace(b",", b";", 1), *lines[2:]]))
+    _reset(work)
+    pipeline.build([docs], out, formats=["csv"], jobs=1)
+    assert work.made > 0 and work.hits > 0  # the CSV's made, timeline.json's read back
     _same_as_plain(docs, out, tmp_path, ["csv"])
 
 
@@ -473,3 +491,35 @@ def test_a_rebuild_with_nothing_changed_writes_nothing(
     after = _stamps(out)
     assert all(after[name] != before[name] for name in before)
     _same_as_plain(docs, out, tmp_path)
+
+
+def test_a_rebuild_with_nothing_changed_reads_the_stored_timeline_only_when_asked(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild finding every output current takes its counts from the stored timeline's
+    head row, and reads the timeline itself (7 MB at 10,000 documents) only when its result
+    is asked for it; a head that is not the stored row's (an older build's, or damaged) is
+    not trusted: the row is read then."""
+    from timeline import cache as cache_module
+
+    out = tmp_path / "out"
+    first = pipeline.build([generated / "docs"], out, formats=["csv"], jobs=2)
+    reads: list[int] = []
+    read = cache_module.read_timeline_sized
+
+    def counted(data: bytes):  # type: ignore[no-untyped-def]
+        reads.append(len(data))
+        return read(data)
+
+    monkeypatch.setattr(cache_module, "read_timeline_sized", counted)
+    again = pipeline.build([generated / "docs"], out, formats=["csv"], jobs=2)
+    assert reads == [] and again.counts == first.counts and again.events == first.events
+    assert again.timeline == first.timeline and len(reads) == 1
+    # a head of another row: the stored row is read (and found current) at once
+    rows = dict(_memo_rows(out))
+    head = pickle.loads(rows[pipeline._Outputs.HEAD_KEY])
+    other = pickle.dumps((*head[:4], head[4] + 1, head[5]))
+    _set_memo(out, pipeline._Outputs.HEAD_KEY, other, zlib.crc32(other))
+    reads.clear()
+    third = pipeline.build([generated / "docs"], out, formats=["csv"], jobs=2)
+    assert len(reads) == 1 and third.counts == first.counts and third.events == first.events

@@ -12,6 +12,12 @@ The store is any ``MutableMapping[str, bytes]`` the caller keeps between builds 
 :data:`VERSION`, so fragments written by an older renderer are never used; :meth:`Fragments.prune`
 drops what this build did not use. Neither ``timeline.link`` nor ``timeline.render`` owns this
 module: both use it without importing each other.
+
+A build keeps no store of its own: with :attr:`Fragments.locate`, each file written through
+:meth:`Fragments.tracked` records where its fragments lie (:attr:`Fragments.located`), and the
+next build cuts them out of the files it finds unchanged (``timeline.pipeline``'s
+``_PersistedFragments``), each file read by the process that writes it again
+(:attr:`Fragments.sources`).
 """
 
 from __future__ import annotations
@@ -19,7 +25,10 @@ from __future__ import annotations
 import hashlib
 import marshal
 import operator
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from itertools import islice
+from os import PathLike
+from pathlib import PurePath
 from typing import Any
 
 from timeline.model import ActRef, Entry, Source
@@ -78,6 +87,19 @@ class Fragments:
         # entry digests by object (the entry is kept so its id is not reused): every writer
         # asks for the same entries' digests
         self._digests: dict[int, tuple[Entry, str]] = {}
+        #: Whether :meth:`tracked` records where each fragment lands in the files written
+        #: (:attr:`located`): set by a caller that keeps the fragments in the output files.
+        self.locate = False
+        #: Each file written through :meth:`tracked` (by name): the keys of the fragments it
+        #: holds, each one's offset and length, in file order, and the file's size.
+        self.located: dict[str, tuple[list[str], list[int], list[int], int]] = {}
+        # the fragments handed out since the last tracked file, and their keys, in the order
+        # asked for (with ``locate``)
+        self._asked: list[tuple[list[bytes], list[str]]] = []
+        #: Loaders of fragments into :attr:`store` by the file they lie in (its name): each is
+        #: called once, when a writer first asks for a kind of that file's (a kind is its
+        #: file's name, or that name, a space and more), in the process that writes it.
+        self.sources: dict[str, Callable[[], object]] = {}
 
     def entry_key(self, entry: Entry) -> str:
         """The digest of ``entry`` (:func:`entry_digest`), computed once per entry object."""
@@ -95,17 +117,21 @@ class Fragments:
         if not self.remember:
             self.misses += 1
             return make().encode("utf-8", "surrogatepass")
+        if self.sources:
+            self._load(kind)
         full = f"{VERSION}:{kind}:{key}"
         self.used.add(full)
         found = self.store.get(full)
         if found is not None:
             self.hits += 1
-            return found
-        data = make().encode("utf-8", "surrogatepass")
-        self.store[full] = data
-        self.made.add(full)
-        self.misses += 1
-        return data
+        else:
+            found = make().encode("utf-8", "surrogatepass")
+            self.store[full] = found
+            self.made.add(full)
+            self.misses += 1
+        if self.locate:
+            self._asked.append(([found], [full]))
+        return found
 
     def get_all(self, kind: str, keys: Sequence[str], make: Callable[[int], str]) -> list[bytes]:
         """The fragments ``kind`` of ``keys``, in order, as :meth:`get` answers each (the same
@@ -116,6 +142,8 @@ class Fragments:
         if not self.remember:
             self.misses += len(keys)
             return [make(i).encode("utf-8", "surrogatepass") for i in range(len(keys))]
+        if self.sources:
+            self._load(kind)
         full = [prefix + k for k in keys]
         self.used.update(full)
         store = self.store
@@ -134,16 +162,73 @@ class Fragments:
                 hits += 1
             found[i] = data
         self.hits += hits
+        if self.locate:
+            # a copy: a writer may extend the list it is given
+            self._asked.append((list(found), full))  # type: ignore[arg-type]  # no None left
         return found  # type: ignore[return-value]  # every None replaced above
 
-    def merge(self, made: dict[str, bytes], used: set[str], hits: int = 0) -> None:
+    def _load(self, kind: str) -> None:
+        """Call the loader of the file ``kind`` lies in (:attr:`sources`), if not yet."""
+        load = self.sources.pop(kind.partition(" ")[0], None)
+        if load is not None:
+            load()
+
+    def tracked(self, path: str | PathLike[str], pieces: Iterable[bytes]) -> Iterator[bytes]:
+        """``pieces`` (a file's bytes in order), recording under the file's name in
+        :attr:`located` where the fragments this memo handed out since the last call land
+        (with :attr:`locate`; else the pieces pass as they are): what lets a later build read
+        the fragments back from the file instead of a store of their own. A writer gives its
+        fragments in the order it asked for them (skipping some, say), so each piece is
+        compared with the next fragment expected, by identity: a fragment found elsewhere is
+        simply not recorded. The pieces are given on joined, a few thousand at a time."""
+        if not self.locate or not self.remember:
+            yield from pieces
+            return
+        asked, self._asked = self._asked, []
+        # what the writer asked for, in order (a fragment of a byte or none is not worth it)
+        expected: list[tuple[bytes | None, str]] = [
+            (data, key)
+            for found, full in asked
+            for data, key in zip(found, full, strict=True)
+            if len(data) > 1
+        ]
+        expected.append((None, ""))  # a sentinel no piece is
+        keys: list[str] = []
+        offsets: list[int] = []
+        lengths: list[int] = []
+        position = 0
+        at = 0
+        want, key = expected[0]
+        items = iter(pieces)
+        while batch := list(islice(items, 4096)):
+            for data in batch:
+                size = len(data)
+                if data is want:
+                    keys.append(key)
+                    offsets.append(position)
+                    lengths.append(size)
+                    at += 1
+                    want, key = expected[at]
+                position += size
+            yield b"".join(batch)  # one piece: the file's writer loops once, not 4,096 times
+        self.located[PurePath(path).name] = (keys, offsets, lengths, position)
+
+    def merge(
+        self,
+        made: dict[str, bytes],
+        used: set[str],
+        hits: int = 0,
+        located: dict[str, tuple[list[str], list[int], list[int], int]] | None = None,
+    ) -> None:
         """Take in what a copy of this memo did in another process: the fragments it made
-        (stored here as if made here), the keys it used and how many it found."""
+        (stored here as if made here), the keys it used, how many it found and where the
+        fragments lie in the files it wrote (:attr:`located`)."""
         self.store.update(made)
         self.made.update(made)
         self.used.update(used)
         self.misses += len(made)
         self.hits += hits
+        self.located.update(located or {})
 
     def prune(self) -> int:
         """Remove every stored fragment no :meth:`get` used; returns how many were removed."""

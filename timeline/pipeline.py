@@ -755,6 +755,7 @@ def build(
             # the images (the longest writer) drawn in forked processes while this one
             # writes the rest
             images = None
+            encoded: list[object] = []  # the stored timeline, when the other process made it
             beside: tuple[str, ...] = ()
             if render_formats is None or render_formats:
                 drawn = [
@@ -770,6 +771,10 @@ def build(
                     images = render.start_images(
                         timeline, out, render_formats, jobs=jobs, memo=memo.fragments,
                         also=[f for f in beside if f in (render_formats or render.FORMATS)],
+                        # the stored timeline encoded there too (0.25-0.4 CPU-s at 10,000
+                        # documents), while this process writes the graph
+                        then=outputs.encoder(timeline, linked.events),
+                        collect=encoded.append,
                     )
             if images is not None:
                 render_formats = [
@@ -780,7 +785,8 @@ def build(
                 _write_rest(
                     timeline, linked, out, wanted, render_formats, jobs, memo, written
                 )
-                outputs.keep(timeline, linked.events)  # while the other process writes
+                if images is None:
+                    outputs.keep(timeline, linked.events)
                 if images is not None and cache is not None:
                     # this process's fragments stored while the images are still drawn
                     memo.save(final=False)
@@ -793,6 +799,8 @@ def build(
                     if warm_drawing:
                         assert warm is not None
                         written.extend(warm.wait())
+            if images is not None:
+                outputs.keep_encoded(encoded, timeline, linked.events)
             pictures.record(written)
             memo.save()
             outputs.record(written)
@@ -999,17 +1007,19 @@ BESIDE_IMAGES = ("ics", "timelinejs", "summary")
 #: 3.5 CPU-s).
 BESIDE_NO_IMAGES = ("html", "csv", "ics", "timelinejs", "summary")
 
-#: The cache memo's keys of output fragments start with this: the fragments are stored in
-#: buckets, one row each (``fragments/KIND/NNN``: a dict pickled as plain data), each kind of
-#: fragment (each writer's) in :data:`FRAGMENT_BUCKETS` buckets of its own, so that the
-#: fragments this process made are stored while the images' process still writes its own.
-FRAGMENTS_PREFIX = "fragments/"
-#: Where session 4's builds kept one row per fragment (deleted when found).
-_OLD_FRAGMENTS_PREFIX = "fragment:"
-#: Buckets of fragments per kind: reading 200k rows of one fragment each took 1.2 CPU-s at
-#: 10,000 documents, about twice 8 kinds of 512 buckets; a rebuild rewrites only the buckets
-#: whose fragments changed.
-FRAGMENT_BUCKETS = 512
+#: The cache memo's keys of where the writers' fragments lie start with this: one row per
+#: output file written from fragments (``fragments-in/NAME``), giving the file's stat
+#: signature and size and each fragment's key, offset and length in it. A rebuild reads the
+#: fragments back from the files the last build wrote (one read of each file, its signature
+#: unchanged) instead of a store of their own: session 8 kept 141 MB of fragments in the
+#: cache besides the 160 MB of outputs at 10,000 documents, and reading them took 0.7-1.0
+#: CPU-s, writing them back 0.3.
+FRAGMENTS_PREFIX = "fragments-in/"
+#: Where older builds kept the fragments themselves (deleted when found): session 4's one row
+#: per fragment, sessions 5-8's buckets of fragments.
+_OLD_FRAGMENTS_PREFIXES = ("fragment:", "fragments/")
+#: Bump when what :meth:`_PersistedFragments.save` writes changes.
+FRAGMENTS_VERSION = 1
 #: Whether a cached build keeps the writers' fragments in its cache.
 PERSIST_FRAGMENTS = True
 #: Above this many events a build neither holds nor keeps the writers' fragments (about 5 KB
@@ -1017,100 +1027,126 @@ PERSIST_FRAGMENTS = True
 HOLD_FRAGMENTS = 50_000
 
 
-def _bucket(key: str) -> str:
-    """The row of the bucket of a fragment's key (``VERSION:KIND:DIGEST``, see
-    :meth:`~timeline.fragments.Fragments.get`): one of its kind's buckets."""
-    import zlib
-
-    parts = key.split(":", 2)
-    kind = parts[1] if len(parts) == 3 else ""
-    number = zlib.crc32(key.encode("utf-8", "surrogatepass")) % FRAGMENT_BUCKETS
-    return f"{FRAGMENTS_PREFIX}{kind}/{number:03x}"
-
 class _PersistedFragments:
-    """The writers' :class:`~timeline.fragments.Fragments`, its store read from the cache's
-    memo in one read and written back with :meth:`save`: the buckets holding fragments made
-    this build, or fragments no writer used (entries gone), are written again. A damaged or
-    foreign bucket reads as missing (its fragments are made again). Without a cache, none (a
-    memo that lives one build only costs its digests).
+    """The writers' :class:`~timeline.fragments.Fragments`, its store read back from the
+    output files the last build wrote, where the cache's memo says each fragment lies
+    (:data:`FRAGMENTS_PREFIX`); :meth:`save` records where this build's writers put them. A
+    file whose signature or size is not the one recorded, or a row damaged or foreign, gives
+    no fragment (they are made again). Without a cache, none (a memo that lives one build
+    only costs its digests).
 
     Without ``remember`` (a corpus of more than :data:`HOLD_FRAGMENTS` events) the writers get
     a memo that keeps nothing (``Fragments(remember=False)``: they still stream their files),
-    and the fragments an earlier build stored are dropped: held, they would grow with the
-    output (about 5 KB per event)."""
+    and what an earlier build recorded is dropped."""
 
     def __init__(self, cache: ExtractionCache | None, remember: bool = True) -> None:
         from timeline.fragments import Fragments
-        from timeline.link.shards import plain_loads
 
         self.cache = cache
         self.fragments: Fragments | None = None
-        # each bucket read: its fragments (the dict unpickled, kept: its keys are the bucket's
-        # members, so no map of 200,000 keys to their buckets is made)
-        self.parts: dict[str, dict[str, bytes]] = {}
-        self.placed: dict[str, str] = {}  # each fragment made this build: its bucket's row
-        self.saved: set[str] = set()  # the fragments made and stored already
-        if cache is not None and PERSIST_FRAGMENTS and not remember:
+        self.saved: set[str] = set()  # the files whose fragments' places are stored
+        if cache is None or not PERSIST_FRAGMENTS:
+            return
+        for prefix in _OLD_FRAGMENTS_PREFIXES:  # an older build's (an index range: cheap)
+            cache.memo.drop_under(prefix)
+        if not remember:
             cache.memo.drop_under(FRAGMENTS_PREFIX)
-            cache.memo.drop_under(_OLD_FRAGMENTS_PREFIX)
             self.fragments = Fragments(remember=False)
-        elif cache is not None and PERSIST_FRAGMENTS:
-            store: dict[str, bytes] = {}
-            for key, data in cache.memo.items_under(FRAGMENTS_PREFIX).items():
-                try:
-                    int(key.rpartition("/")[2], 16)  # a bucket's row: KIND/NNN
-                    part = plain_loads(data)
-                    # every key a str and every value bytes (types compared in C: a Python
-                    # test per fragment took 0.07 CPU-s at 10,000 documents)
-                    if type(part) is not dict or not (
-                        set(map(type, part)) <= {str} and set(map(type, part.values())) <= {bytes}
-                    ):
-                        raise ValueError("not a bucket of fragments")
-                except Exception:  # damaged or planted: its fragments are made again
-                    cache.memo.drop([key])
-                    continue
-                store.update(part)
-                self.parts[key] = part
-            cache.memo.drop_under(_OLD_FRAGMENTS_PREFIX)  # an older build's, one row each
-            self.fragments = Fragments(store)
+            return
+        store: dict[str, bytes] = {}
+        self.fragments = Fragments(store)
+        self.fragments.locate = True
+        # each file's fragments read when a writer first asks for them, by the process that
+        # writes it (a forked writer reads its files' while this one reads its own; a file
+        # not written is not read): about 200,000 fragments at 10,000 documents
+        out = cache.path.parent
+        for key, data in sorted(cache.memo.items_under(FRAGMENTS_PREFIX).items()):
+            name = key[len(FRAGMENTS_PREFIX) :]
+            self.fragments.sources[name] = partial(_fragments_in, out, name, data, store)
 
     def save(self, final: bool = True) -> None:
-        """Write back to the cache the buckets holding fragments made since the last save,
-        and when ``final`` (every writer done) those holding fragments no writer used (left
-        out: entries gone)."""
+        """Record in the cache where the fragments lie in each file written through the memo
+        since the last save (``final``: every writer done; before, the files this process
+        wrote while another still writes)."""
         if self.cache is None or self.fragments is None or not self.fragments.remember:
             return
         import pickle
+        from array import array
 
-        store = self.fragments.store
-        used = self.fragments.used
-        fresh = self.fragments.made - self.saved
-        self.saved.update(fresh)
-        for key in fresh:  # stored from now on, in that bucket
-            self.placed[key] = _bucket(key)
-        touched = {self.placed[k] for k in fresh}
-        if final:  # the buckets holding a fragment no writer used (set operations, in C)
-            touched.update(b for b, part in self.parts.items() if not part.keys() <= used)
-            touched.update(b for k, b in self.placed.items() if k not in used)
-        if not touched:
-            return
-        # final: the fragments used; before (writers still at work): every one known
-        members: dict[str, set[str]] = {}
-        for name in touched:
-            part = self.parts.get(name, {})
-            members[name] = set(part.keys() & used if final else part)
-        for key, name in self.placed.items():
-            if name in members and (not final or key in used):
-                members[name].add(key)
-        memo = self.cache.memo
-        for name in sorted(touched):
-            keys = sorted(members[name])
-            if keys:
-                memo[name] = pickle.dumps(
-                    {k: store[k] for k in keys}, protocol=pickle.HIGHEST_PROTOCOL
-                )
-            else:
-                memo.drop([name])
+        out = self.cache.path.parent
+        for name, (keys, offsets, lengths, size) in sorted(self.fragments.located.items()):
+            if name in self.saved:
+                continue
+            self.saved.add(name)
+            row = FRAGMENTS_PREFIX + name
+            signature = _plain_signature(out / name)
+            if signature is None or not signature.startswith(f"{size}:") or any(
+                "\x00" in k for k in keys
+            ):
+                self.cache.memo.drop([row])
+                continue
+            self.cache.memo[row] = pickle.dumps(
+                (
+                    FRAGMENTS_VERSION, signature, size, "\x00".join(keys),
+                    array("q", offsets).tobytes(), array("q", lengths).tobytes(),
+                ),
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+
+
+def _fragments_in(out: Path, name: str, data: bytes, store: dict[str, bytes]) -> bool:
+    """Add to ``store`` the fragments the row ``data`` (see :meth:`_PersistedFragments.save`)
+    places in the output file ``name`` of ``out``, cut from the file's bytes read once;
+    False (nothing added) when the row is not sound or the file not the one it was recorded
+    of (another signature or size, not a plain file): its fragments are made again, and the
+    row replaced when the file is written."""
+    import os
+    from array import array
+    from operator import add
+
+    from timeline.link.shards import plain_loads
+
+    if not name or name in (".", "..") or "/" in name or "\x00" in name:
+        return False
+    try:
+        version, signature, size, keys, offsets, lengths = plain_loads(data)
+        if (
+            version != FRAGMENTS_VERSION or type(signature) is not str or type(size) is not int
+            or type(keys) is not str or type(offsets) is not bytes or type(lengths) is not bytes
+        ):
+            return False
+        starts, sizes = array("q"), array("q")
+        starts.frombytes(offsets)
+        sizes.frombytes(lengths)
+    except Exception:  # damaged or foreign
+        return False
+    names = keys.split("\x00") if keys else []
+    if not (len(names) == len(starts) == len(sizes)):
+        return False
+    if names and (min(starts) < 0 or min(sizes) < 0 or max(map(add, starts, sizes)) > size):
+        return False
+    try:
+        fd = os.open(out / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if _signature(info) != signature or info.st_size != size:
+            return False
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            content = handle.read(size + 1)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    if len(content) != size:
+        return False
+    # copies (bytes, which the collector does not track), not views of the content
+    with paused_gc():
+        store.update(
+            zip(names, map(content.__getitem__, map(slice, starts, map(add, starts, sizes))), strict=True)
+        )
+    return True
 
 
 class _Outputs:
@@ -1129,6 +1165,11 @@ class _Outputs:
 
     PREFIX = "output:"
     KEY = "build:timeline"
+    #: What a rebuild finding every output current reads instead of the whole stored
+    #: timeline (7 MB at 10,000 documents: 0.2-0.3 CPU-s to read): its digest, number of
+    #: events, numbers of entries, dossiers and open plans, and the stored row's length and
+    #: CRC-32 (the head of that row, and of no other).
+    HEAD_KEY = "build:timeline-head"
 
     def __init__(
         self,
@@ -1187,12 +1228,22 @@ class _Outputs:
         data = self.cache.memo.get(self.KEY)
         if data is None:
             return None
-        try:
-            digest, events, sizes, make = read_timeline_sized(data)
-        except ValueError:
-            return None
-        if digest != self.digest:
-            return None
+        head = self._head(data)
+        if head is not None:  # the stored timeline is read when asked for, not now
+            events, sizes = head
+
+            def make() -> Timeline:
+                digest, _events, _sizes, made = read_timeline_sized(data)
+                if digest != self.digest:
+                    raise ValueError("made of other documents")
+                return made()
+        else:  # no head, or not this row's (an older build's cache): the row read now
+            try:
+                digest, events, sizes, make = read_timeline_sized(data)
+            except ValueError:
+                return None
+            if digest != self.digest:
+                return None
 
         def load() -> Timeline:
             with paused_gc():  # the collector would walk the new objects again and again
@@ -1211,10 +1262,70 @@ class _Outputs:
         documents): what :meth:`current` gives back once :meth:`record` has run."""
         if self.cache is None:
             return
+        encode = self.encoder(timeline, events)
+        assert encode is not None
+        self._store(encode(), timeline, events)
+
+    def _store(self, data: bytes, timeline: Timeline, events: int) -> None:
+        """Keep ``data`` (the encoded timeline) and its head (:data:`HEAD_KEY`)."""
+        import pickle
+        import zlib
+
+        assert self.cache is not None
+        sizes = (len(timeline.entries), len(timeline.dossiers), len(timeline.open_plans))
+        self.cache.memo[self.KEY] = data
+        self.cache.memo[self.HEAD_KEY] = pickle.dumps(
+            (1, self.digest, events, sizes, len(data), zlib.crc32(data))
+        )
+
+    def _head(self, data: bytes) -> tuple[int, tuple[int, int, int]] | None:
+        """The number of events and sizes the head row gives for ``data`` (the stored
+        timeline's row), when it is this build's digest and that row's; else None."""
+        import zlib
+
+        from timeline.link.shards import plain_loads
+
+        assert self.cache is not None
+        raw = self.cache.memo.get(self.HEAD_KEY)
+        if raw is None:
+            return None
+        try:
+            version, digest, events, sizes, length, crc = plain_loads(raw)
+        except Exception:  # damaged or foreign
+            return None
+        if (
+            version != 1 or digest != self.digest or type(events) is not int
+            or type(sizes) is not tuple or len(sizes) != 3
+            or not all(type(n) is int for n in sizes)
+            or length != len(data) or crc != zlib.crc32(data)
+        ):
+            return None
+        return events, sizes
+
+    def encoder(self, timeline: Timeline, events: int) -> Callable[[], bytes] | None:
+        """What :meth:`keep` stores, made by the function returned (run in a forked process
+        that writes other files meanwhile, say); None without a cache."""
+        if self.cache is None:
+            return None
         from timeline.cache import encode_timeline
 
-        with paused_gc():
-            self.cache.memo[self.KEY] = encode_timeline(self.digest, events, timeline)
+        digest = self.digest
+
+        def encode() -> bytes:
+            with paused_gc():
+                return encode_timeline(digest, events, timeline)
+
+        return encode
+
+    def keep_encoded(self, encoded: Sequence[object], timeline: Timeline, events: int) -> None:
+        """:meth:`keep`, with the bytes another process made (``encoded``: them, or nothing
+        when it did not)."""
+        if self.cache is None:
+            return
+        if len(encoded) == 1 and type(encoded[0]) is bytes:
+            self._store(encoded[0], timeline, events)
+        else:
+            self.keep(timeline, events)
 
     def record(self, written: Sequence[Path]) -> None:
         """Remember the signature and digest of each output this build wrote (among

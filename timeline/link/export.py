@@ -330,7 +330,8 @@ def write_timeline_json(timeline: Timeline, path: str | Path, *, memo: Fragments
                 keys = [memo.entry_key(e) for e in entries]
                 parts = memo.get_all("timeline.json", keys, lambda i: entry_json(entries[i]))
             errors = "strict" if memo is None else "surrogatepass"  # as the text was encoded
-            return write_atomic_pieces(path, _around(before, parts, after, errors))
+            pieces = _around(before, parts, after, errors)
+            return write_atomic_pieces(path, pieces if memo is None else memo.tracked(path, pieces))
         except _Unsupported:  # a value of an unexpected type: the generic encoder decides
             text = json_text(timeline_to_dict(timeline), indent=1, sort_keys=True) + "\n"
             return write_atomic(path, text if memo is None else text.encode("utf-8", "surrogatepass"))
@@ -531,21 +532,26 @@ def _whole_graphml(given: nx.MultiDiGraph | GraphData) -> bytes:
 
 
 def _lines(head: bytes, parts: Iterable[bytes], end: bytes) -> Iterator[bytes]:
-    """``head``, ``parts`` joined by newlines, ``end``, in pieces of about 2,048 parts; raises
-    :class:`_Rewrite` at the first piece holding one of :data:`_BREAKS` (nothing of a piece
-    can combine with the next into one: each is a single byte)."""
+    """``head``, ``parts`` joined by newlines, ``end``: each part and each newline a piece of
+    its own, checked about 2,048 parts at a time; raises :class:`_Rewrite` before the first
+    batch holding one of :data:`_BREAKS` (nothing of a part can combine with the next into
+    one: each is a single byte)."""
     if _line_breaks(head) or _line_breaks(end):
         raise _Rewrite
     yield head
     items = iter(parts)
+    newline = b"\n"
     first = True
-    while True:
-        chunk = b"\n".join(islice(items, 2048))
-        if not chunk and not first:
-            break
-        if _line_breaks(chunk):
+    while batch := list(islice(items, 2048)):
+        if _line_breaks(b"".join(batch)):
             raise _Rewrite
-        yield chunk if first else b"\n" + chunk
+        # each part a piece of its own, as it came (a memo records where each lands)
+        if not first:
+            yield newline
+        yield batch[0]
+        for part in islice(batch, 1, None):
+            yield newline
+            yield part
         first = False
     yield end
 
@@ -627,7 +633,9 @@ def write_graphml_file(graph: nx.MultiDiGraph | GraphData, path: str | Path, *, 
     it or a line break makes it whole). Returns the path written."""
     with paused_gc():
         try:
-            return write_atomic_pieces(path, _graphml_pieces(graph, memo if isinstance(graph, GraphData) else None))
+            memo = memo if isinstance(graph, GraphData) else None
+            pieces = _graphml_pieces(graph, memo)
+            return write_atomic_pieces(path, pieces if memo is None else memo.tracked(path, pieces))
         except _Rewrite:
             return write_atomic(path, _whole_graphml(graph))
 
@@ -791,7 +799,8 @@ def write_graph_json_file(graph: nx.MultiDiGraph | GraphData, path: str | Path, 
             try:
                 pieces = _graph_json_pieces(graph, memo, errors)
                 if pieces is not None:
-                    return write_atomic_pieces(path, pieces)
+                    tracked = pieces if memo is None else memo.tracked(path, pieces)
+                    return write_atomic_pieces(path, tracked)
             except (_GenericUnsupported, RecursionError, TypeError):  # the generic path decides
                 pass
     text = graph_json_text(graph)

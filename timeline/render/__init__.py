@@ -169,6 +169,8 @@ def start_images(
     jobs: int = 2,
     also: Sequence[str] = (),
     memo: Fragments | None = None,
+    then: Callable[[], object] | None = None,
+    collect: Callable[[object], None] | None = None,
 ) -> Callable[[], list[Path]] | None:
     """Start drawing the image formats among ``formats`` (all when None) in forked processes,
     as :func:`render` does with ``jobs`` > 1, so that the caller writes other files meanwhile.
@@ -181,12 +183,16 @@ def start_images(
     With no image among ``formats``, one process writes ``also`` alone (a rebuild whose
     images are current spreads its writers over two cores so).
 
+    ``then``, when given, runs in the last process after its files (on what it inherited),
+    and its value (picklable) is handed to ``collect`` when the work is collected: the caller
+    moves work of its own there (a build's stored timeline, encoded while it writes the graph).
+
     Returns a function that waits for the images (and ``also``) and gives the paths written
     (call it once, also when the caller fails: it stops the processes), or None when nothing
     was started (neither an image nor ``also`` wanted, ``jobs`` < 2 or no fork):
     :func:`render` then draws them itself, and the caller writes ``also``.
     """
-    global _SHARED, _SHARED_MEMO
+    global _SHARED, _SHARED_MEMO, _SHARED_THEN
     wanted = list(FORMATS) if formats is None else [f.strip().lower() for f in formats]
     images = [f for f in IMAGE_FORMATS if f in wanted]
     extra = [f for f in FORMATS if f in also and f not in IMAGE_FORMATS]
@@ -198,52 +204,66 @@ def start_images(
     groups[-1] = [*groups[-1], *extra]
     _SHARED = timeline  # the forked workers inherit it: nothing to pickle
     _SHARED_MEMO = memo
+    _SHARED_THEN = then
     pool = ProcessPoolExecutor(
         max_workers=min(len(groups), jobs - 1), mp_context=multiprocessing.get_context("fork")
     )
     try:
-        futures = [pool.submit(_write_shared, Path(outdir), group) for group in groups]
+        futures = [
+            pool.submit(_write_shared, Path(outdir), group, i == len(groups) - 1)
+            for i, group in enumerate(groups)
+        ]
     except BaseException:
         pool.shutdown(cancel_futures=True)
-        _SHARED = None
+        _SHARED = _SHARED_MEMO = _SHARED_THEN = None
         raise
 
     def wait() -> list[Path]:
-        global _SHARED, _SHARED_MEMO
+        global _SHARED, _SHARED_MEMO, _SHARED_THEN
         try:
             written: list[Path] = []
             for future in futures:
-                paths, made, used, hits = future.result()
+                paths, made, used, hits, located, value = future.result()
                 written.extend(paths)
                 if memo is not None:
-                    memo.merge(made, used, hits)
+                    memo.merge(made, used, hits, located)
+                if value is not None and collect is not None:
+                    collect(value)
             return sorted(written)
         finally:
             pool.shutdown(cancel_futures=True)
-            _SHARED = _SHARED_MEMO = None
+            _SHARED = _SHARED_MEMO = _SHARED_THEN = None
 
     return wait
 
 
 #: The fragments memo :func:`start_images` hands to the process it forks.
 _SHARED_MEMO: Fragments | None = None
+#: What :func:`start_images`'s last process runs after its files (its ``then``).
+_SHARED_THEN: Callable[[], object] | None = None
 
 
 def _write_shared(
-    outdir: Path, formats: list[str]
-) -> tuple[list[Path], dict[str, bytes], set[str], int]:
+    outdir: Path, formats: list[str], last: bool = False
+) -> tuple[list[Path], dict[str, bytes], set[str], int, dict[str, Any], object]:
     """:func:`_write` in a forked worker, on the timeline (and memo) it inherited; returns the
-    paths written and, with a memo, the fragments made (key -> bytes), the keys used and the
-    number of fragments found (else empty)."""
+    paths written and, with a memo, the fragments made (key -> bytes), the keys used, the
+    number of fragments found and where the fragments lie in the files written
+    (:attr:`~timeline.fragments.Fragments.located`; else empty), and in the ``last`` process
+    the value of :data:`_SHARED_THEN` (else None)."""
     assert _SHARED is not None
     memo = _SHARED_MEMO
     if memo is None:
-        return _write(_SHARED, outdir, formats), {}, set(), 0
+        paths = _write(_SHARED, outdir, formats)
+        return paths, {}, set(), 0, {}, _SHARED_THEN() if last and _SHARED_THEN else None
     before = memo.hits
     made_before = set(memo.made)
+    located_before = set(memo.located)
     paths = _write(_SHARED, outdir, formats, memo)
     made = {k: memo.store[k] for k in memo.made if k not in made_before}
-    return paths, made, memo.used, memo.hits - before
+    located = {k: v for k, v in memo.located.items() if k not in located_before}
+    value = _SHARED_THEN() if last and _SHARED_THEN else None
+    return paths, made, memo.used, memo.hits - before, located, value
 
 
 def _write(
@@ -255,7 +275,8 @@ def _write(
     for fmt in FORMATS:
         if fmt in formats and memo is not None and fmt in MEMO_FORMATS:
             with paused_gc():
-                written.append(write_atomic_pieces(outdir / FILENAMES[fmt], _pieces(fmt)(timeline, memo)))
+                target = outdir / FILENAMES[fmt]
+                written.append(write_atomic_pieces(target, memo.tracked(target, _pieces(fmt)(timeline, memo))))
         elif fmt in formats:
             with paused_gc():
                 if fmt in IMAGE_FORMATS:
