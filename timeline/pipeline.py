@@ -737,6 +737,10 @@ def build(
                 # is current)
                 warm = render.start_warm_images()
             linked = _link_corpus(corpus, cache, jobs)
+            if cache is not None:
+                # the linked parts (pickled, about a tenth of a KB per event) stored now, not
+                # held among the pending rows while the outputs are written
+                cache.flush()
             timeline = linked.timeline
             if act or procedure or dossier:
                 timeline = link.select(timeline, act=act, procedure=procedure, dossier=dossier)
