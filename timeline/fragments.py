@@ -167,6 +167,17 @@ class Fragments:
             self._asked.append((list(found), full))  # type: ignore[arg-type]  # no None left
         return found  # type: ignore[return-value]  # every None replaced above
 
+    def each(self, kind: str, keys: Sequence[str], make: Callable[[int], str]) -> Iterable[bytes]:
+        """:meth:`get_all`'s fragments, in order, for a writer that streams them: with a memo
+        that keeps nothing each one is made as it is asked for and let go once written (a
+        list of them all would hold the whole file: about 0.9 MB per MB of a large corpus's
+        text for the page or the CSV); else :meth:`get_all`'s list (the same bytes and
+        counts either way)."""
+        if self.remember:
+            return self.get_all(kind, keys, make)
+        self.misses += len(keys)
+        return (make(i).encode("utf-8", "surrogatepass") for i in range(len(keys)))
+
     def _load(self, kind: str) -> None:
         """Call the loader of the file ``kind`` lies in (:attr:`sources`), if not yet."""
         load = self.sources.pop(kind.partition(" ")[0], None)

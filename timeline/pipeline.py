@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial, wraps
 from pathlib import Path
@@ -737,6 +737,10 @@ def build(
                 # is current)
                 warm = render.start_warm_images()
             linked = _link_corpus(corpus, cache, jobs)
+            if cache is not None:
+                # the linked parts (pickled, about a tenth of a KB per event) stored now, not
+                # held among the pending rows while the outputs are written
+                cache.flush()
             timeline = linked.timeline
             if act or procedure or dossier:
                 timeline = link.select(timeline, act=act, procedure=procedure, dossier=dossier)
@@ -922,19 +926,49 @@ def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None, jobs: int = 1) 
             return [everything.pop(p) for p in group], {p: every_fact.pop(p) for p in group}
         return corpus.load(cache, group)
 
+    # the graph reads each document's metadata (the timeline's documents: every document's)
+    # and the procedures its head names
+    facts = {
+        p: DocumentFacts(p, (), (), (), (), slims[p].heads, ()) for p in paths
+    }
+    events = sum(s.events for s in slims.values())
+    handed = _HandedKeys({p: slims[p].keys for p in paths})
+    # the shard keys (about 0.4 MB per MB of long documents' text) are held only by
+    # ``handed`` from now on, which lets each go once the partition has read it
+    slims.clear()
+    corpus.read_slims.clear()
     with paused_gc():
         timeline = link_sharded(
-            {p: slims[p].keys for p in paths}, load, memo=memo, versions=versions, jobs=jobs,
+            handed, load, memo=memo, versions=versions, jobs=jobs,
             state=corpus.joins if not any(k.startswith(PART_PREFIX) for k in memo) else None,
         )
-        # the graph reads each document's metadata (the timeline's documents: every
-        # document's) and the procedures its head names
         extractions = [Extraction(d, (), ()) for d in timeline.documents]
-        facts = {
-            p: DocumentFacts(p, (), (), (), (), slims[p].heads, ()) for p in paths
-        }
         _settle_gc()
-    return _Linked(timeline, extractions, facts, None, sum(s.events for s in slims.values()))
+    return _Linked(timeline, extractions, facts, None, events)
+
+
+class _HandedKeys(Mapping[str, "DocKeys"]):
+    """The documents' shard keys handed to :func:`~timeline.link.shards.link_sharded`, which
+    reads them once, through :meth:`values` (its partition): each is let go as it is given,
+    so that none is held while the shards are linked (a large shard's link is the build's
+    peak of memory). Read twice, the second reading finds none."""
+
+    def __init__(self, keys: dict[str, DocKeys]) -> None:
+        self._keys = keys
+
+    def __getitem__(self, path: str) -> DocKeys:
+        return self._keys[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def values(self) -> Iterator[DocKeys]:  # type: ignore[override]  # read once, let go
+        keys, self._keys = self._keys, {}
+        while keys:
+            yield keys.popitem()[1]
 
 
 def _settle_gc() -> None:
@@ -2041,6 +2075,7 @@ def _extract_streaming(
                     try:
                         read_slims[path] = read = _slim_of(slim)
                         arrived.append(read.keys)
+                        slims[-1] = b""  # read: linking takes it from read_slims
                     except ValueError:
                         pass  # linking reads it from the record, and joins its strings then
                     if len(arrived) >= JOINS_AHEAD_EVERY:

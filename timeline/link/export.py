@@ -328,7 +328,8 @@ def write_timeline_json(timeline: Timeline, path: str | Path, *, memo: Fragments
                 parts = (entry_json(e).encode("utf-8") for e in entries)
             else:
                 keys = [memo.entry_key(e) for e in entries]
-                parts = memo.get_all("timeline.json", keys, lambda i: entry_json(entries[i]))
+                # made one by one as written when the memo keeps nothing
+                parts = memo.each("timeline.json", keys, lambda i: entry_json(entries[i]))
             errors = "strict" if memo is None else "surrogatepass"  # as the text was encoded
             pieces = _around(before, parts, after, errors)
             return write_atomic_pieces(path, pieces if memo is None else memo.tracked(path, pieces))

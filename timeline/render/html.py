@@ -29,9 +29,10 @@ import base64
 import datetime as dt
 import hashlib
 import html
+import itertools
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -402,23 +403,25 @@ def html_pieces(timeline: Timeline, memo: Fragments) -> Iterator[bytes]:
         whole = _page(timeline, _entry_html).encode("utf-8", "surrogatepass")
         return iter([whole])
     anchors = links[0] if links else {}
-    fragments = memo.get_all("timeline.html", keys, lambda i: _entry_html(entries[i], anchors, links[1]))
-    fragments += memo.get_all(
-        "timeline.html data", row_keys, lambda i: _row_json(*rows[i], anchors)
+    # made one by one as written when the memo keeps nothing (a list would hold the page)
+    fragments = itertools.chain(
+        memo.each("timeline.html", keys, lambda i: _entry_html(entries[i], anchors, links[1])),
+        memo.each("timeline.html data", row_keys, lambda i: _row_json(*rows[i], anchors)),
     )
     doc_ids = links[1] if len(links) > 1 else {d.path: slug(d.path, "doc") for d in timeline.documents}
     return _interleave(pieces, fragments, lambda: _document_rows(timeline, doc_ids))
 
 
 def _interleave(
-    pieces: list[str], fragments: list[bytes], documents: Callable[[], Iterator[str]]
+    pieces: list[str], fragments: Iterable[bytes], documents: Callable[[], Iterator[str]]
 ) -> Iterator[bytes]:
     """``pieces[0]``, then each fragment followed by the next piece, as UTF-8; the rows of
     ``documents`` in the place of :data:`_DOCS`, one by one."""
     encoded: dict[str, bytes] = {}  # the same few pieces between entries again and again
+    made = iter(fragments)
     for index, piece in enumerate(pieces):
         if index:
-            yield fragments[index - 1]
+            yield next(made)
         if _DOCS in piece:
             before, after = piece.split(_DOCS)
             yield before.encode("utf-8", "surrogatepass")

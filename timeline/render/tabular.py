@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 
 from timeline.fragments import Fragments, context_key
 from timeline.model import Entry, Timeline
@@ -65,16 +66,16 @@ def render_csv(timeline: Timeline, memo: Fragments | None = None) -> str | bytes
     return b"".join(csv_pieces(timeline, memo))
 
 
-def csv_pieces(timeline: Timeline, memo: Fragments) -> list[bytes]:
+def csv_pieces(timeline: Timeline, memo: Fragments) -> Iterator[bytes]:
     """:func:`render_csv`'s bytes with ``memo``, in pieces (the header, each entry's rows),
-    looked up in one pass."""
+    looked up in one pass (made one by one as written when the memo keeps nothing)."""
     names = {lane.key: lane.name for lane in lanes(timeline)}
     entries = chronological(timeline)
     lane_of = [names.get(dossier_key(timeline, e), "") for e in entries]
     contexts = {name: context_key(name) for name in set(lane_of)}  # one digest per lane
     keys = [f"{memo.entry_key(e)}:{contexts[lane]}" for e, lane in zip(entries, lane_of, strict=True)]
-    parts = memo.get_all("events.csv", keys, lambda i: _entry_rows(entries[i], lane_of[i]))
-    return [_rows([COLUMNS]).encode("utf-8", "surrogatepass"), *parts]
+    parts = memo.each("events.csv", keys, lambda i: _entry_rows(entries[i], lane_of[i]))
+    return itertools.chain([_rows([COLUMNS]).encode("utf-8", "surrogatepass")], parts)
 
 
 def _rows(rows: Iterable[Sequence[object]]) -> str:
