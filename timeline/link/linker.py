@@ -1418,11 +1418,54 @@ Finish = tuple[tuple[int, ...], tuple["str | None", ...], tuple[bool, ...]]
 @dataclass(frozen=True, slots=True)
 class _Reuse:
     """A part linked before with fewer documents, for :func:`_regroup`: the indexes its items
-    (in its order) have now, what :func:`_finish` made of them, and its entries."""
+    (in its order) have now, what :func:`_finish` made of them, and its entries as stored
+    (:func:`entry_row`: the entries kept are made once, from these, by :func:`_kept_entry`)."""
 
     olds: Sequence[int]
     finish: Finish
-    entries: Sequence[Entry]
+    entries: Sequence[Sequence[Any]]
+
+
+_ENTRY_HEAD = operator.attrgetter(*Entry.__slots__[:8])
+_ENTRY_TAIL = operator.attrgetter(*Entry.__slots__[12:])
+#: where :func:`entry_row` puts an entry's sources
+_ROW_SOURCES = 11
+
+
+def entry_row(e: Entry) -> tuple[Any, ...]:
+    """An entry as plain tuples, its fields in order (acts and sources flattened too): what
+    the memo pickles for linked parts and stored timelines (:func:`entry_of_row` inverts it)."""
+    return (
+        *_ENTRY_HEAD(e),
+        tuple(map(fields_of, e.acts)),
+        e.procedures,
+        e.actors,
+        tuple(map(fields_of, e.sources)),
+        *_ENTRY_TAIL(e),
+    )
+
+
+def entry_of_row(e: Sequence[Any]) -> Entry:
+    """The entry :func:`entry_row` flattened (TypeError or ValueError for a foreign row)."""
+    return Entry(  # type: ignore[call-arg]  # fields in order, as encoded
+        *e[:8],
+        tuple(ActRef(*a) for a in e[8]),
+        e[9],
+        e[10],
+        tuple(Source(*s) for s in e[11]),
+        *e[12:],
+    )
+
+
+def _kept_entry(
+    row: Sequence[Any], sources: Mapping[tuple[Any, ...], Source], dossier: str | None
+) -> Entry:
+    """:func:`_unplanned` of the stored entry ``row`` (:func:`entry_row`) made at once (not
+    made, then made again): its sources are its items' own (``sources``: by their fields)."""
+    return Entry(  # type: ignore[call-arg]  # fields in order, as encoded
+        "-".join(row[0].split("-")[:2]), *row[1:8], tuple(starmap(ActRef, row[8])), row[9],
+        row[10], tuple([sources[s] for s in row[_ROW_SOURCES]]), dossier, row[13],
+    )
 
 
 def _blocks_of(
@@ -1468,7 +1511,7 @@ REGROUP_SHARE = 0.5
 
 def _regroup(
     items: list[_Item], reuse: _Reuse
-) -> tuple[list[list[_Item]], list[tuple[list[_Item], Entry]]] | None:
+) -> tuple[list[list[_Item]], list[tuple[list[_Item], Sequence[Any]]]] | None:
     """The groups :func:`_groups` makes of ``items`` (dossiers assigned), from a part linked
     before: (groups to make entries of, groups whose entry is the one made before). None when
     the stored part does not fit or most groups would be made again.
@@ -1507,7 +1550,8 @@ def _regroup(
         if was != d:
             broken.update((was, d))
     for m, old in zip(members, old_entries, strict=True):  # the entries are of these items
-        if len(m) != len(old.sources) or {i.source for i in m} != set(old.sources):
+        sources = old[_ROW_SOURCES]
+        if len(m) != len(sources) or {fields_of(i.source) for i in m} != set(sources):
             return None
     families = _label_families(items)
     touched: set[int] = set()
@@ -1587,7 +1631,10 @@ def _finish(
     regrouped = _regroup(items, reuse) if reuse is not None else None
     groups, kept = regrouped if regrouped is not None else (_groups(items), [])
     made = [replace(_entry(g), dossier=_vote(i.dossier for i in g)) for g in groups]
-    made.extend(_unplanned(e, _vote(i.dossier for i in g)) for g, e in kept)
+    made.extend(
+        _kept_entry(row, {fields_of(i.source): i.source for i in g}, _vote(i.dossier for i in g))
+        for g, row in kept
+    )
     order: list[int] | None = [] if track is not None else None
     entries = _unique_ids(made, order)
     del made
@@ -1705,6 +1752,7 @@ def relink_part(
     *,
     keep: list[PartState] | None = None,
     previous: LinkedPart | Sequence[Entry] | None = None,
+    previous_rows: Sequence[Sequence[Any]] | None = None,
 ) -> LinkedPart | None:
     """:func:`link_part` of the documents of ``state`` and ``extractions`` (documents not in
     it), the stored ones not read again: their rows give the index, what the first pass reads
@@ -1712,7 +1760,8 @@ def relink_part(
     merged, dossiers, entries and plans made as :func:`link_part` does. The same part.
     ``previous``, the part ``state`` was kept with (or its entries alone), lends the entries
     of groups the new documents cannot change (:func:`_regroup`, when the state kept
-    :attr:`PartState.finish`).
+    :attr:`PartState.finish`); ``previous_rows`` are those entries as the memo stores them
+    (:func:`entry_row`), of which only the entries kept are made.
 
     None when the new documents may change what a stored document gives (a title of theirs
     within reach of a label the stored ones looked up, or other misprints), or when they
@@ -1771,13 +1820,14 @@ def relink_part(
             items.append(_item_of_row(item, len(items), doc, ids, own, shared))
         ctx.title_matches.extend(TitleMatch(*m) for m in row[10])
     del shared
+    if previous_rows is None and previous is not None:
+        previous_rows = [
+            entry_row(e)
+            for e in (previous.entries if isinstance(previous, LinkedPart) else previous)
+        ]
     reuse = (
-        _Reuse(
-            olds,
-            state.finish,
-            previous.entries if isinstance(previous, LinkedPart) else tuple(previous),
-        )
-        if previous is not None and state.finish is not None
+        _Reuse(olds, state.finish, previous_rows)
+        if previous_rows is not None and state.finish is not None
         else None
     )
     track: list[Finish] | None = [] if keep is not None else None

@@ -77,7 +77,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import io
-import operator
 import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
@@ -96,7 +95,7 @@ from timeline.link.linker import (
     link_part,
     link_part_streamed,
 )
-from timeline.model import ActRef, Document, Entry, Extraction, Source, Timeline
+from timeline.model import Document, Entry, Extraction, Timeline
 
 #: Bump when what a shard's key or a linked part holds changes (memoised parts of older
 #: versions are not used).
@@ -642,12 +641,20 @@ def encode_part(part: LinkedPart) -> bytes:
 
 def decode_entries(data: bytes) -> tuple[Entry, ...]:
     """The entries of a part :func:`encode_part` wrote, alone (its documents, relations,
-    mentions and matches are not made: :func:`_relink` reads only the entries it may keep);
-    ValueError for another version."""
+    mentions and matches are not made); ValueError for another version."""
+    return tuple(entry_of_row(e) for e in entry_rows(data))
+
+
+def entry_rows(data: bytes) -> list[tuple[Any, ...]]:
+    """The entries of a part :func:`encode_part` wrote as it stores them (:func:`entry_row`),
+    no object made: :func:`_relink` makes only those of the groups it keeps; ValueError for
+    another version or anything else than a list of tuples."""
     version, entries, *_ = _plain_loads(data)
     if version != VERSION:
         raise ValueError(f"a linked part of version {version!r}, not {VERSION}")
-    return tuple(entry_of_row(e) for e in entries)
+    if type(entries) is not list or not all(type(e) is tuple for e in entries):
+        raise ValueError("not a linked part's entries")
+    return entries
 
 
 def decode_part(data: bytes) -> LinkedPart:
@@ -669,35 +676,10 @@ def decode_part(data: bytes) -> LinkedPart:
     )
 
 
-_ENTRY = Entry.__slots__
-_ENTRY_HEAD = operator.attrgetter(*_ENTRY[:8])
-_ENTRY_TAIL = operator.attrgetter(*_ENTRY[12:])
 _flat = linker.fields_of
-
-
-def entry_row(e: Entry) -> tuple[Any, ...]:
-    """An entry as plain tuples, its fields in order (acts and sources flattened too): what
-    the memo pickles for linked parts and stored timelines (:func:`entry_of_row` inverts it)."""
-    return (
-        *_ENTRY_HEAD(e),
-        tuple(map(_flat, e.acts)),
-        e.procedures,
-        e.actors,
-        tuple(map(_flat, e.sources)),
-        *_ENTRY_TAIL(e),
-    )
-
-
-def entry_of_row(e: Sequence[Any]) -> Entry:
-    """The entry :func:`entry_row` flattened (TypeError or ValueError for a foreign row)."""
-    return Entry(  # type: ignore[call-arg]  # fields in order, as encoded
-        *e[:8],
-        tuple(ActRef(*a) for a in e[8]),
-        e[9],
-        e[10],
-        tuple(Source(*s) for s in e[11]),
-        *e[12:],
-    )
+#: An entry as plain tuples and back (the memo's linked parts and stored timelines).
+entry_row = linker.entry_row
+entry_of_row = linker.entry_of_row
 
 
 #: Pieces of rows a kept state is stored in at most (:func:`encode_relink`); past it they are
@@ -982,11 +964,11 @@ def _relink(
     before = None
     if previous is not None and state.finish is not None:
         try:
-            before = decode_entries(previous)
+            before = entry_rows(previous)
         except Exception:  # damaged or older: every group is made again
             before = None
     extractions, facts = load(added)
-    return linker.relink_part(state, extractions, facts, keep=keep, previous=before)
+    return linker.relink_part(state, extractions, facts, keep=keep, previous_rows=before)
 
 
 def link_sharded(
