@@ -13,6 +13,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from built_files import output_files as _files
 
 from timeline import pipeline
 from timeline.cache import FILENAME, ExtractionCache, decode_built, encode_built
@@ -34,14 +35,6 @@ def corpus(tmp_path: Path) -> Path:
         shutil.copy(SOURCES / f"{stem}.txt", folder)
         shutil.copy(SOURCES / f"{stem}.meta.json", folder)
     return folder
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.name.startswith(FILENAME)
-    }
 
 
 @pytest.fixture(scope="module")

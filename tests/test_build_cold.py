@@ -7,19 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from built_files import output_files as _files
 
 from timeline import pipeline
-from timeline.cache import FILENAME, ExtractionCache
+from timeline.cache import ExtractionCache
 
 FORMATS = ["csv", "summary", "graph", "timeml"]
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.name.startswith(FILENAME)
-    }
 
 
 def test_cold_build_reads_no_record_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

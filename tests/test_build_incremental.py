@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from built_files import output_files as _files
 
 from timeline import fragments, pipeline
 from timeline.cache import FILENAME
@@ -88,14 +89,6 @@ def work(monkeypatch: pytest.MonkeyPatch) -> Iterator[Work]:
     monkeypatch.setattr(fragments.Fragments, "get_all", counted_get_all)
     monkeypatch.setattr(fragments.Fragments, "merge", counted_merge)
     yield seen
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.name.startswith(FILENAME)
-    }
 
 
 def _same_as_plain(

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from built_files import output_files as _files
 
 from timeline import pipeline
 from timeline.cache import FILENAME
@@ -16,14 +17,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "sources"
 DEV = ROOT / ".." / "shared" / "corpus" / "dev"
 FORMATS = ["graph", "timeml", "csv", "ics", "timelinejs", "summary"]  # no browser, no images
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.name.startswith(FILENAME)
-    }
 
 
 def test_a_build_in_many_batches_equals_one_batch(

@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from built_files import output_files as _files
 
 from timeline import pipeline
-from timeline.cache import FILENAME
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -31,14 +31,6 @@ IMAGES = ("timeline.png", "timeline.svg", "timeline.pdf")
 pytestmark = pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(), reason="no fork here"
 )
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.name.startswith(FILENAME)
-    }
 
 
 def _build(docs: Path, out: Path) -> None:

@@ -14,9 +14,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from built_files import output_files as _files
 
 from timeline import pipeline
-from timeline.cache import FILENAME
 from timeline.model import Dossier, Entry, Timeline
 from timeline.render import image, imageplan
 
@@ -141,14 +141,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _stamps(out: Path) -> dict[str, tuple[int, bytes]]:
     return {n: ((out / n).stat().st_mtime_ns, (out / n).read_bytes()) for n in IMAGES}
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.name.startswith(FILENAME)
-    }
 
 
 def test_a_document_outside_the_drawn_lanes_leaves_the_images(
