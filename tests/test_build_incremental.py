@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from built_files import count_drawings
 from built_files import output_files as _files
 
 from timeline import fragments, pipeline
@@ -320,16 +321,7 @@ def test_images_are_drawn_again_only_when_what_they_show_changes(
     """A cached build keeps timeline.png/.svg/.pdf when the digest of what they show and the
     files' signatures are those recorded; a change of either draws them again, and the files
     are always those a build without the cache writes."""
-    from timeline.render import image
-
-    drawn: list[tuple[str, ...]] = []
-    draw = image.render_images
-
-    def counted(timeline, formats, dpi=200):  # type: ignore[no-untyped-def]
-        drawn.append(tuple(formats))
-        return draw(timeline, formats, dpi)
-
-    monkeypatch.setattr(image, "render_images", counted)
+    drawn = count_drawings(monkeypatch)
     docs = tmp_path / "docs"
     shutil.copytree(generated / "docs", docs)
     out = tmp_path / "out"

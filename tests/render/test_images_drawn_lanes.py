@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from built_files import count_drawings
 from built_files import output_files as _files
 
 from timeline import pipeline
@@ -146,14 +147,7 @@ def _stamps(out: Path) -> dict[str, tuple[int, bytes]]:
 def test_a_document_outside_the_drawn_lanes_leaves_the_images(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    drawn: list[tuple[str, ...]] = []
-    draw = image.render_images
-
-    def counted(timeline, formats, dpi=200):  # type: ignore[no-untyped-def]
-        drawn.append(tuple(formats))
-        return draw(timeline, formats, dpi)
-
-    monkeypatch.setattr(image, "render_images", counted)
+    drawn = count_drawings(monkeypatch)
     docs, out = tmp_path / "docs", tmp_path / "out"
     shutil.copytree(corpus / "docs", docs)
     before = pipeline.build([docs], out, formats=FORMATS, jobs=1)
