@@ -224,15 +224,19 @@ def find_reference(text: str) -> tuple[str, str] | None:
     searched: dict[tuple[str, int, str], list[regex.Match[str]]] = {}
     # rules that need the same words in the same scope ("COD" or "CNS"...) share the answer
     lacking: dict[tuple[object, str], bool] = {}
+    # a header without a body paragraph is the whole top (a prefix of it, as long): both
+    # scopes are then one text, searched once
+    whole = len(header) == len(top)
     for rule in reference_rules():
-        scoped = top if rule.scope == "top" else header
-        key = (rule.pattern.pattern, rule.pattern.flags, rule.scope)
+        scope = "top" if whole else rule.scope
+        scoped = top if scope == "top" else header
+        key = (rule.pattern.pattern, rule.pattern.flags, scope)
         matches = searched.get(key)
         if matches is None:
             # most texts lack what a rule needs ("COM", "COD"...): no search then
-            absent = lacking.get((rule.needs, rule.scope))
+            absent = lacking.get((rule.needs, scope))
             if absent is None:
-                absent = lacking[(rule.needs, rule.scope)] = rule.needs.absent(scoped)
+                absent = lacking[(rule.needs, scope)] = rule.needs.absent(scoped)
             matches = searched[key] = [] if absent else list(rule.pattern.finditer(scoped))
         if not matches:
             continue
