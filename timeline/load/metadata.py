@@ -214,26 +214,63 @@ def apply_rule(
     return None
 
 
+#: per rule: (rule, scoped to the top?, its search's and its absence test's slots in its own
+#: scope, then in the top), and how many search and test slots a text needs
+_Steps = tuple[tuple[tuple[ReferenceRule, bool, int, int, int, int], ...], int, int]
+#: Steps of :func:`find_reference` per rule list (by identity): see :func:`_steps`.
+_STEPS: dict[int, tuple[tuple[ReferenceRule, ...], _Steps]] = {}
+
+
+def _steps(rules: tuple[ReferenceRule, ...]) -> _Steps:
+    """The rules with the slots of what they share, numbered once per rule list: rules that
+    share a pattern and a scope ("like") share its matches, and rules that need the same words
+    in the same scope ("COD" or "CNS"...) share the answer, so each is found once per text
+    (the slots replace a per-document dict keyed by the pattern and by the Needs, whose
+    hashing cost more than the look-ups saved)."""
+    got = _STEPS.get(id(rules))
+    if got is not None and got[0] is rules:
+        return got[1]
+    searches: dict[tuple[str, int, str], int] = {}
+    tests: dict[tuple[object, str], int] = {}
+
+    def slots(rule: ReferenceRule, scope: str) -> tuple[int, int]:
+        search = searches.setdefault(
+            (rule.pattern.pattern, rule.pattern.flags, scope), len(searches)
+        )
+        return search, tests.setdefault((rule.needs, scope), len(tests))
+
+    steps = tuple(
+        (rule, rule.scope == "top", *slots(rule, rule.scope), *slots(rule, "top")) for rule in rules
+    )
+    made: _Steps = (steps, len(searches), len(tests))
+    _STEPS[id(rules)] = (rules, made)
+    return made
+
+
 def find_reference(text: str) -> tuple[str, str] | None:
     """The document's own reference in its header area and the name of the rule that found it."""
     header = header_area(text)
     top = text[:HEADER_MAX_CHARS]
     if not top.strip():
         return None
-    # Rules that share a pattern and a scope ("like") share its matches: searched once.
-    searched: dict[tuple[str, int, str], list[regex.Match[str]]] = {}
-    # rules that need the same words in the same scope ("COD" or "CNS"...) share the answer
-    lacking: dict[tuple[object, str], bool] = {}
-    for rule in reference_rules():
-        scoped = top if rule.scope == "top" else header
-        key = (rule.pattern.pattern, rule.pattern.flags, rule.scope)
-        matches = searched.get(key)
+    steps, n_searches, n_tests = _steps(reference_rules())
+    searched: list[list[regex.Match[str]] | None] = [None] * n_searches
+    lacking: list[bool | None] = [None] * n_tests
+    # a header without a body paragraph is the whole top (a prefix of it, as long): both
+    # scopes are then one text, searched once
+    whole = len(header) == len(top)
+    for rule, on_top, search, test, top_search, top_test in steps:
+        if on_top or whole:
+            scoped, search, test = top, top_search, top_test
+        else:
+            scoped = header
+        matches = searched[search]
         if matches is None:
             # most texts lack what a rule needs ("COM", "COD"...): no search then
-            absent = lacking.get((rule.needs, rule.scope))
+            absent = lacking[test]
             if absent is None:
-                absent = lacking[(rule.needs, rule.scope)] = rule.needs.absent(scoped)
-            matches = searched[key] = [] if absent else list(rule.pattern.finditer(scoped))
+                absent = lacking[test] = rule.needs.absent(scoped)
+            matches = searched[search] = [] if absent else list(rule.pattern.finditer(scoped))
         if not matches:
             continue
         found = apply_rule(rule, scoped, matches)

@@ -65,7 +65,7 @@ class Needs:
         if self.words:
             if self.folded:
                 text = fold_case(text)
-            return not any(w in text for w in self.words)
+            return not any(map(text.__contains__, self.words))  # (in C: no generator)
         if self.run is not None:
             return self.run.search(text) is None
         return False
