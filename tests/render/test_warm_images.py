@@ -108,3 +108,80 @@ def test_warm_images_raise_what_drawing_raised(
     with pytest.raises(RuntimeError, match="drawing failed"):
         warm.wait()
     assert not (tmp_path / "timeline.png").exists()
+
+
+_IDLE_POLICY = pytest.mark.skipif(
+    not hasattr(__import__("os"), "SCHED_IDLE") or not render_module._may_renice(),
+    reason="no SCHED_IDLE here, or no right to give a process the normal policy back",
+)
+
+
+@_IDLE_POLICY
+def test_a_warm_process_runs_idle_until_asked_to_draw(
+    corpus: Timeline, plain: dict[str, bytes], tmp_path: Path, alone: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its import takes only CPU time nobody else wants while the build links; asked to
+    draw, it runs as any process again (before the plan is sent), and draws the same."""
+    import os
+
+    warm = start_warm_images()
+    assert warm is not None and warm._process is not None
+    pid = warm._process.pid
+    assert warm.idle and os.sched_getscheduler(pid) == os.SCHED_IDLE
+    policies: list[int] = []
+    send = warm._conn.send
+
+    def sent(data: object) -> None:  # the policy the process has when handed the plan
+        policies.append(os.sched_getscheduler(pid))
+        send(data)
+
+    monkeypatch.setattr(warm._conn, "send", sent)
+    try:
+        warm.draw(plan(corpus), tmp_path, ["png", "svg", "pdf"])
+        warm.wait()
+    finally:
+        warm.stop()
+    assert policies == [os.SCHED_OTHER] and not warm.idle
+    for fmt in IMAGE_FORMATS:
+        assert (tmp_path / FILENAMES[fmt]).read_bytes() == plain[fmt], fmt
+
+
+@_IDLE_POLICY
+def test_an_idle_warm_process_is_ended_as_any(alone: None) -> None:
+    """Given the normal policy back before it is killed: an idle process could wait for a CPU
+    to end on for as long as the machine is busy."""
+    import os
+
+    warm = start_warm_images()
+    assert warm is not None and warm._process is not None and warm.idle
+    process = warm._process
+    pid = process.pid
+    assert pid is not None
+    normal: list[int] = []
+    kill = process.kill
+
+    def killed() -> None:
+        normal.append(os.sched_getscheduler(pid))
+        kill()
+
+    process.kill = killed  # type: ignore[method-assign]
+    warm.stop()
+    assert normal in ([os.SCHED_OTHER], [])  # [] when it had ended already
+    assert not process.is_alive() and process.exitcode is not None
+
+
+def test_no_idle_warm_process_without_the_right_to_end_it(
+    monkeypatch: pytest.MonkeyPatch, alone: None
+) -> None:
+    import os
+
+    monkeypatch.setattr(render_module, "_may_renice", lambda: False)
+    warm = start_warm_images()
+    assert warm is not None and warm._process is not None
+    try:
+        assert not warm.idle
+        if hasattr(os, "sched_getscheduler"):
+            assert os.sched_getscheduler(warm._process.pid) != os.SCHED_IDLE
+    finally:
+        warm.stop()

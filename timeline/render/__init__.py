@@ -306,12 +306,25 @@ class WarmImages:
     longest writer of a rebuild, start at once and warm. Once the figure is laid out, a copy
     of the process (:data:`SPLIT_ITEMS`) saves the PNG while it saves the SVG and PDF. Made
     by :func:`start_warm_images`; call :meth:`stop` in every case
-    (it ends a process never asked to draw)."""
+    (it ends a process never asked to draw).
 
-    def __init__(self, process: Any, conn: Any) -> None:
+    Until it is handed a plan the process runs only on CPU time nobody else wants (Linux
+    ``SCHED_IDLE``, where this process may give it its normal policy back: ``idle``): most
+    rebuilds find their images current and end it unused, and its import then took nothing
+    from the link, the writers or another program. :meth:`draw` and :meth:`stop` give it the
+    normal policy back (an idle process may not get to run, not even to end, while the
+    machine is busy)."""
+
+    def __init__(self, process: Any, conn: Any, idle: bool = False) -> None:
         self._process = process
         self._conn = conn
+        self.idle = idle  # whether the process runs SCHED_IDLE (until draw or stop)
         self.split = False  # whether the last plan handed over is drawn by two processes
+
+    def _normal(self) -> None:
+        """Give the process the normal scheduling policy back (when it was made idle)."""
+        if self.idle and self._process is not None:
+            self.idle = not _set_policy(self._process.pid, idle=False)
 
     def draw(self, plan: Plan, outdir: Path, formats: Sequence[str]) -> None:
         """Hand ``plan`` (:func:`~timeline.render.imageplan.plan` of the timeline) to the
@@ -319,6 +332,7 @@ class WarmImages:
         images = [f for f in IMAGE_FORMATS if f in formats]
         items = sum(len(drawn) for _, drawn in plan.placed)
         self.split = len(images) > 1 and items <= SPLIT_ITEMS
+        self._normal()  # the images are now part of the build's work
         self._conn.send((plan.plain(), Path(outdir), images, self.split))
 
     def wait(self) -> list[Path]:
@@ -336,6 +350,7 @@ class WarmImages:
 
     def stop(self) -> None:
         """End the process (at once when never asked to draw, or when done)."""
+        self._normal()  # else it may wait long for a CPU to end on
         process, self._process = self._process, None
         if process is None:
             return
@@ -369,7 +384,55 @@ def start_warm_images() -> WarmImages | None:
         there.close()
         return None
     there.close()
-    return WarmImages(process, here)
+    pid = process.pid
+    idle = pid is not None and _may_renice() and _set_policy(pid, idle=True)
+    if idle and pid is not None and not _set_policy(pid, idle=False):
+        # idle for good (a user namespace may show the capability without granting it): not
+        # a process to wait for
+        process.kill()
+        process.join(1.0)
+        here.close()
+        return None
+    return WarmImages(process, here, idle=idle and pid is not None and _set_policy(pid, idle=True))
+
+
+def _set_policy(pid: int, *, idle: bool) -> bool:
+    """Make process ``pid`` run only on otherwise idle CPU (Linux ``SCHED_IDLE``) or give it
+    the normal policy back; whether that was done (False where the platform has no such
+    policy, the process is gone or this one may not)."""
+    import os
+
+    policy = getattr(os, "SCHED_IDLE" if idle else "SCHED_OTHER", None)
+    if policy is None or not hasattr(os, "sched_setscheduler"):
+        return False
+    try:
+        os.sched_setscheduler(pid, policy, os.sched_param(0))
+    except OSError:
+        return False
+    return True
+
+
+def _may_renice() -> bool:
+    """Whether this process may give a process of its own that runs ``SCHED_IDLE`` the normal
+    policy back (Linux allows it with CAP_SYS_NICE, or a RLIMIT_NICE of at least 20): only then
+    is the warm process made idle, since an idle process that may not leave it could wait for
+    a CPU for as long as the machine is busy."""
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NICE)[0]
+        if soft == resource.RLIM_INFINITY or soft >= 20:
+            return True
+    except (ImportError, AttributeError, OSError, ValueError):
+        pass
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("CapEff:"):
+                    return bool(int(line.split()[1], 16) >> 23 & 1)  # CAP_SYS_NICE
+    except (OSError, ValueError, IndexError):
+        pass
+    return False
 
 
 def _serve_images(conn: Any, other: Any) -> None:
