@@ -119,3 +119,18 @@ def test_two_entries_of_one_id_give_no_hints() -> None:
     twin = replace(timeline.entries[1], id=timeline.entries[0].id, sources=(Source("x.txt", None, "en", None, "q", (0, 1), None, None, None),))
     doubled = replace(timeline, entries=(*timeline.entries, twin))
     assert graph_data([], doubled, entry_key=Fragments().entry_key).hints is None
+
+
+@pytest.mark.parametrize("nul", [False, True])
+def test_edges_sorted_as_their_id_tuples(nul: bool) -> None:
+    """The edges come in the order of their (source, target, key) tuples, ids that are
+    prefixes of others and ids holding a NUL (joined keys would misorder them) alike."""
+    from timeline.link.graph import _Draft, _sorted
+
+    draft = _Draft(name="t")
+    ids = ["a", "a b", "ab", "a!", "b", "a\x00" if nul else "a\x01", ""]
+    for u in ids:
+        for v in ids:
+            for k in ("x", "x y", "xy"):
+                draft.add_edge(u, v, k, type=k)
+    assert [(u, v, k) for u, v, k, _ in _sorted(draft).edges] == sorted(draft.edges)

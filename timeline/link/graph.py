@@ -205,6 +205,7 @@ def graph_data(
     # the hints of the entries' own items, by node and by edge; none when two entries share
     # an id (their items would merge)
     node_hints: dict[str, str] = {}
+    complete: set[str] = set()  # document nodes holding a kind, a label and a path
     edge_hints: dict[tuple[str, str, str], str] = {}
     hinting = entry_key is not None and len({e.id for e in timeline.entries}) == len(
         timeline.entries
@@ -233,14 +234,22 @@ def graph_data(
         })
         for s in e.sources:
             document = f"doc:{s.document}"
-            seen = nodes.get(document)
-            if (
-                seen is None
-                or seen.get("kind") in (None, "", [])
-                or seen.get("label") in (None, "", [])
-                or seen.get("path") in (None, "", [])
-            ):
-                fill(document, {"kind": "document", "label": s.document, "path": s.document})
+            if document not in complete:
+                seen = nodes.get(document)
+                if (
+                    seen is None
+                    or seen.get("kind") in (None, "", [])
+                    or seen.get("label") in (None, "", [])
+                    or seen.get("path") in (None, "", [])
+                ):
+                    fill(document, {"kind": "document", "label": s.document, "path": s.document})
+                    seen = nodes[document]
+                if not (
+                    seen.get("kind") in (None, "", [])
+                    or seen.get("label") in (None, "", [])
+                    or seen.get("path") in (None, "", [])
+                ):
+                    complete.add(document)  # nothing a later source could fill
             edge(document, node, "reports", {
                 "date": s.date,
                 "language": s.language,
@@ -261,7 +270,7 @@ def graph_data(
             fill(act, {"celex": key, "kind": "act", "label": key})
             if (node, act, "concerns") in edges:
                 continue  # the first mention of the act decides the edge
-            attrs: dict[str, Any] = {"type": "concerns", "label_as_written": a.label}
+            attrs: dict[str, Any] = {"label_as_written": a.label}  # names in sorted order
             resolved = next(
                 (
                     matches[(s.document, a.label)]
@@ -272,11 +281,12 @@ def graph_data(
             )
             if resolved:
                 attrs.update(
-                    resolved_by="title",
-                    matched_title=resolved["matched_title"],
                     matched_document=resolved["matched_document"],
+                    matched_title=resolved["matched_title"],
+                    resolved_by="title",
                     score=resolved["score"],
                 )
+            attrs["type"] = "concerns"
             edge(node, act, "concerns", attrs)
             n += 1
             if hint and not resolved:  # a title match is no part of the entry
@@ -311,9 +321,11 @@ def graph_data(
             continue
         # "/* COM/2010/0094 final - COD 2010/0064 */": a document's own act is part of the
         # procedures its header names.
+        known = facts.get(x.document.path) if facts else None
+        if known is not None and not known.head_procedures:
+            continue  # no procedure named: its own act (read from its title...) not looked for
         own = act_key(document_act(x.document))
         if own and f"act:{own}" in g:
-            known = facts.get(x.document.path) if facts else None
             heads = (
                 known.head_procedures
                 if known is not None
@@ -384,17 +396,34 @@ def _sorted(
     ``hints`` given by node and by edge in that order."""
     first = itemgetter(0)
     nodes = sorted(g.nodes.items(), key=first)
-    edges = sorted(g.edges.items(), key=first)
-    aligned = None
-    if hints is not None:
-        aligned = (
-            list(map(hints[0].get, map(first, nodes))),
-            list(map(hints[1].get, map(first, edges))),
+    # edges sorted by their ids joined by NUL, which orders them as the (source, target, key)
+    # tuples do when no id holds a NUL (strings compare faster than tuples of them)
+    joined = list(map("\x00".join, g.edges))
+    if "".join(joined).count("\x00") == 2 * len(joined):
+        edges = [item for _, item in sorted(zip(joined, g.edges.items(), strict=True), key=first)]
+    else:
+        edges = sorted(g.edges.items(), key=first)
+    if hints is None:
+        return GraphData(
+            dict(g.graph),
+            [(node, _sorted_attrs(attrs)) for node, attrs in nodes],
+            [(u, v, k, _sorted_attrs(data)) for (u, v, k), data in edges],
         )
+    aligned = (
+        list(map(hints[0].get, map(first, nodes))),
+        list(map(hints[1].get, map(first, edges))),
+    )
+    # an entry's own items (hinted) are made with their names in sorted order
     return GraphData(
         dict(g.graph),
-        [(node, _sorted_attrs(attrs)) for node, attrs in nodes],
-        [(u, v, k, _sorted_attrs(data)) for (u, v, k), data in edges],
+        [
+            (node, attrs if hint else _sorted_attrs(attrs))
+            for (node, attrs), hint in zip(nodes, aligned[0], strict=True)
+        ],
+        [
+            (u, v, k, data if hint else _sorted_attrs(data))
+            for ((u, v, k), data), hint in zip(edges, aligned[1], strict=True)
+        ],
         aligned,
     )
 
