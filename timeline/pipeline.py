@@ -1459,7 +1459,14 @@ def _write_rest(
     with paused_gc():
         written.append(write_timeline_json(timeline, out / "timeline.json", memo=memo.fragments))
         if wanted is None or "graph" in wanted:
-            graph = graph_data(linked.extractions, timeline, linked.facts)
+            fragments = memo.fragments
+            graph = graph_data(
+                linked.extractions, timeline, linked.facts,
+                # the entries' own nodes and edges named by the entries' digests (made once
+                # per build for every writer): not digested again for the memo
+                entry_key=fragments.entry_key
+                if fragments is not None and fragments.remember else None,
+            )
             written.append(link.write_graphml(graph, out / "graph.graphml", memo=memo.fragments))
             written.append(link.write_graph_json(graph, out / "graph.json", memo=memo.fragments))
             del graph

@@ -676,14 +676,22 @@ def _ascii_edge(u: str, v: str, k: str, data: dict[str, Any], edge_keys: dict[st
 
 def _item_digests(graph: GraphData, memo: Fragments) -> tuple[list[str], list[str]]:
     """A digest of each node (id and attributes) and edge of ``graph``, once per graph object
-    for both exports (kept on the memo)."""
+    for both exports (kept on the memo): its hint where it has one (an entry's own items,
+    named by the entry's digest: :attr:`~timeline.link.graph.GraphData.hints`)."""
     cached = memo.shared.get("graph digests")
     if cached is not None and cached[0] is graph:
         return cast(tuple[list[str], list[str]], cached[1])
-    digests = (
-        [_digest((n, data)) for n, data in graph.nodes],
-        [_digest((u, v, k, data)) for u, v, k, data in graph.edges],
-    )
+    if graph.hints is None:
+        digests = (
+            [_digest((n, data)) for n, data in graph.nodes],
+            [_digest((u, v, k, data)) for u, v, k, data in graph.edges],
+        )
+    else:  # an entry's own items named by the entry's digest (GraphData.hints)
+        node_hints, edge_hints = graph.hints
+        digests = (
+            [h or _digest(item) for h, item in zip(node_hints, graph.nodes, strict=True)],
+            [h or _digest(item) for h, item in zip(edge_hints, graph.edges, strict=True)],
+        )
     memo.shared["graph digests"] = (graph, digests)
     return digests
 
