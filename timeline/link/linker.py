@@ -1162,13 +1162,23 @@ def _vote(values: Iterable[str | None]) -> str | None:
 
 def _assign_dossiers(items: list[_Item], node_dossier: dict[str, str], ctx: _Context) -> None:
     """Each item's dossier: its acts' or procedures', else its document's."""
+    # by subject, read once per distinct (acts, procedures): a part's items share a few
+    found: dict[tuple[frozenset[str], frozenset[str]], str | None] = {}
     for item in items:
-        for node in [f"act:{k}" for k in sorted(item.act_keys)] + [
-            f"proc:{p}" for p in sorted(item.procedures)
-        ]:
-            if node in node_dossier:
-                item.dossier = node_dossier[node]
-                break
+        subject = (item.act_keys, item.procedures)
+        if subject in found:
+            dossier = found[subject]
+        else:
+            dossier = None
+            for node in [f"act:{k}" for k in sorted(item.act_keys)] + [
+                f"proc:{p}" for p in sorted(item.procedures)
+            ]:
+                if node in node_dossier:
+                    dossier = node_dossier[node]
+                    break
+            found[subject] = dossier
+        if dossier is not None:
+            item.dossier = dossier
     by_doc: dict[str, list[_Item]] = defaultdict(list)
     for item in items:
         by_doc[item.document.path].append(item)

@@ -9,9 +9,11 @@ language is a new folder.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 
 import regex
 
@@ -95,11 +97,60 @@ def _load_common(
     return celex, tuple(procedures), examples
 
 
+class LazyPattern:
+    """A rule's pattern, compiled when it is first matched: its text and flags are read
+    without compiling it (the act, title and relation readers skip a pattern whose words a
+    text lacks, from its text), so a process compiles only the patterns its texts may match.
+    ``regex`` parses patterns in Python: compiling the 189 patterns of every language cost
+    0.1-0.15 CPU-s in each process that links, which a rebuild adding one document paid
+    for the few its document reads. ``flags`` are those given: the package's patterns open
+    with no global inline flag (a test checks they equal the compiled pattern's)."""
+
+    __slots__ = ("pattern", "flags", "_where", "_compiled")
+
+    def __init__(self, pattern: str, flags: int, where: str) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self._where = where
+        self._compiled: regex.Pattern[str] | None = None
+
+    def compiled(self) -> regex.Pattern[str]:
+        """The pattern compiled (once); ResourceError when it does not compile."""
+        got = self._compiled
+        if got is None:
+            try:
+                got = self._compiled = regex.compile(self.pattern, self.flags)
+            except regex.error as exc:  # pragma: no cover - a bug in the package data
+                raise ResourceError(
+                    f"{self._where}: bad pattern {self.pattern!r}: {exc}"
+                ) from exc
+        return got
+
+    def search(self, *args: Any, **kwargs: Any) -> regex.Match[str] | None:
+        return self.compiled().search(*args, **kwargs)
+
+    def match(self, *args: Any, **kwargs: Any) -> regex.Match[str] | None:
+        return self.compiled().match(*args, **kwargs)
+
+    def fullmatch(self, *args: Any, **kwargs: Any) -> regex.Match[str] | None:
+        return self.compiled().fullmatch(*args, **kwargs)
+
+    def finditer(self, *args: Any, **kwargs: Any) -> Iterator[regex.Match[str]]:
+        return self.compiled().finditer(*args, **kwargs)
+
+    def findall(self, *args: Any, **kwargs: Any) -> list[Any]:
+        return self.compiled().findall(*args, **kwargs)
+
+    def sub(self, *args: Any, **kwargs: Any) -> str:
+        return self.compiled().sub(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r}, {self.flags})"
+
+
 def _compile(source: str, where: str) -> regex.Pattern[str]:
-    try:
-        return regex.compile(source, _FLAGS)
-    except regex.error as exc:  # pragma: no cover - a bug in the package data
-        raise ResourceError(f"{where}: bad pattern {source!r}: {exc}") from exc
+    # typed as the pattern it stands for: every reader calls only what both have
+    return cast("regex.Pattern[str]", LazyPattern(source, _FLAGS, where))
 
 
 def _pairs(value: object, where: str) -> tuple[tuple[str, str], ...]:
