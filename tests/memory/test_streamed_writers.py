@@ -108,3 +108,12 @@ def test_timelinejs_streams_its_slides_counted_up_front(
         assert b"".join(timelinejs.timelinejs_pieces(cut, Fragments())) == plain
         if entries is timeline.entries:
             assert plain == whole
+
+
+def test_a_memo_that_keeps_nothing_digests_no_entry(timeline) -> None:  # type: ignore[no-untyped-def]
+    forgetting = Fragments(remember=False)
+    assert {forgetting.entry_key(e) for e in timeline.entries} == {""}
+    assert not forgetting._digests  # nothing held per entry
+    keeping = Fragments()
+    assert len({keeping.entry_key(e) for e in timeline.entries}) > 1
+    assert len(keeping._digests) == len(timeline.entries)
