@@ -26,7 +26,9 @@ Two parts, each tool measured in a fresh process (so its peak memory is its own)
 5. **Streaming** (``--stream-mb N[,N...]``): a cold build of a synthetic corpus of about N MB
    of text at each size (1,000 for the 1 GB run; long documents, so the files stay few),
    reporting the peak memory of the build process and of its workers and the bytes per event;
-   with two or more sizes, the peak's line through them extrapolated to 1,000 MB.
+   with two or more sizes, the peak's line through them extrapolated to 1,000 MB. The corpora
+   are made by ``--jobs`` processes; with ``--stream-dir DIR`` they are kept in DIR and a later
+   run reuses them (each build's output, about ten times its text, is removed once measured).
 6. **Page** (``--page-entries N[,N...]``, default 5,000): the HTML page grown to N entries
    (``bench/page.py``'s copies of the dev timeline) opened in headless Chromium.
 
@@ -44,13 +46,15 @@ said (the incremental build): every figure is computed in this run.
     python bench/speed.py --heideltime-docs 0     # skip HeidelTime
     python bench/speed.py --write                 # also write bench/results/speed.md
     python bench/speed.py --heideltime-docs 0 --sizes 100,1000,10000 --build --jobs 2
-    python bench/speed.py --heideltime-docs 0 --sizes '' --stream-mb 1000 --jobs 2   # 1 GB
+    python bench/speed.py --heideltime-docs 0 --sizes '' --page-entries '' --stream-mb 1000 \
+        --jobs 2 --stream-dir /var/tmp/bench-stream   # 1 GB (about 11 GB of disk while it runs)
     python bench/speed.py --heideltime-docs 0 --sizes '' --stream-mb 20,40,80 --jobs 2  # slope
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -532,30 +536,110 @@ def _build_row(
     )
 
 
+#: Dev texts per document of a streaming corpus: long documents, so the files stay few.
+STREAM_PER_DOC = 50
+#: What a streaming corpus's manifest (``stream.json``, written last) says it is: a folder
+#: with this manifest is reused instead of made again (``--stream-dir``).
+STREAM_FORMAT = 1
+
+
+def _long_document(texts: Sequence[Text], i: int, seed: int) -> str:
+    """The ``i``-th long document of a streaming corpus: :data:`STREAM_PER_DOC` synthetic
+    copies of ``texts`` (the same for a given ``seed``, whichever process makes it)."""
+    parts = synthetic_corpus(texts, STREAM_PER_DOC, seed=seed * 100_003 + i)
+    return "\n\n".join(t.text for t in parts)
+
+
+def _write_long_documents(
+    texts: Sequence[Text], numbers: Sequence[int], seed: int, folder: Path
+) -> int:
+    """Write the long documents ``numbers`` into ``folder`` (STEM.txt + STEM.meta.json);
+    their characters."""
+    chars = 0
+    meta = json.dumps({"language": "en", "date": "2015-06-01"})
+    for i in numbers:
+        doc = _long_document(texts, i, seed)
+        chars += len(doc)
+        (folder / f"long{i:05d}.txt").write_text(doc, encoding="utf-8")
+        (folder / f"long{i:05d}.meta.json").write_text(meta, encoding="utf-8")
+    return chars
+
+
+def stream_corpus(
+    texts: Sequence[Text], mb: float, seed: int, folder: Path, jobs: int = 1
+) -> tuple[int, int]:
+    """A streaming corpus of about ``mb`` MB of text in ``folder``: (documents, characters).
+
+    Each document joins :data:`STREAM_PER_DOC` synthetic copies of the English ``texts`` (a
+    fixed document date in the sidecar), made by ``jobs`` processes (each document depends
+    only on its number and ``seed``: the same files whichever makes them). A folder whose
+    manifest (``stream.json``, written once every file is) says it holds this corpus is
+    reused as it is: the 1,000 MB corpus takes minutes to make and a gigabyte to write.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    texts = [t for t in texts if t.language == "en"] or list(texts)  # one language a document
+    base_chars = sum(len(t.text) for t in texts) / len(texts)
+    n_docs = max(1, int(mb * 1_000_000 / (base_chars * STREAM_PER_DOC)))
+    wanted = {
+        "format": STREAM_FORMAT, "documents": n_docs, "seed": seed,
+        "per_doc": STREAM_PER_DOC, "base_chars": base_chars,
+    }
+    manifest = folder / "stream.json"
+    try:
+        found = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        found = None
+    if isinstance(found, dict) and {k: found.get(k) for k in wanted} == wanted:
+        return n_docs, int(found["chars"])
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    jobs = max(1, min(jobs, n_docs))
+    shares = [range(k, n_docs, jobs) for k in range(jobs)]
+    if jobs == 1:
+        chars = _write_long_documents(texts, shares[0], seed, folder)
+    else:
+        with ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork")) as pool:
+            chars = sum(
+                pool.map(_write_long_documents, [texts] * jobs, shares, [seed] * jobs,
+                         [folder] * jobs)
+            )
+    manifest.write_text(json.dumps({**wanted, "chars": chars}), encoding="utf-8")
+    return n_docs, chars
+
+
 def _stream_section(texts: list[Text], args: argparse.Namespace) -> list[str]:
     """Build corpora of about each ``--stream-mb`` size of long documents (cold, each in a
     fresh process); report time, memory and the peak's line through the sizes, extrapolated
-    to 1,000 MB (the issue's 1 GB within 2 GB)."""
-    per_doc = 50  # dev texts per document: long documents, few files
-    texts = [t for t in texts if t.language == "en"] or texts  # one language per document
-    base_chars = sum(len(t.text) for t in texts) / len(texts)
+    to 1,000 MB (the issue's 1 GB within 2 GB).
+
+    The corpora are made in a temporary folder, or with ``--stream-dir`` kept in that folder
+    and reused by a later run; each build's output folder (about ten times its text) is
+    removed once measured."""
     rows = []
     points: list[tuple[float, float, float]] = []  # (MB of text, events, peak RSS MB)
+    kept = Path(args.stream_dir) if getattr(args, "stream_dir", "") else None
     for mb in _stream_sizes(args.stream_mb):
-        n_docs = max(1, int(mb * 1_000_000 / (base_chars * per_doc)))
-        with tempfile.TemporaryDirectory(prefix="bench-stream-") as tmp:
-            folder = Path(tmp) / "stream"
-            folder.mkdir()
-            chars = 0
-            for i in range(n_docs):
-                parts = synthetic_corpus(texts, per_doc, seed=args.seed * 100_003 + i)
-                doc = "\n\n".join(t.text for t in parts)
-                chars += len(doc)
-                (folder / f"long{i:05d}.txt").write_text(doc, encoding="utf-8")
-                meta = {"language": "en", "date": "2015-06-01"}
-                (folder / f"long{i:05d}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
-            print(f"streaming: {n_docs} documents, {chars / 1e6:,.0f} MB", file=sys.stderr)
-            r = measure("build", [], str(folder))
+        with contextlib.ExitStack() as stack:
+            if kept is not None:
+                base = kept
+            else:
+                base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-stream-")))
+            folder = base / (f"stream-{mb:g}mb-seed{args.seed}" if kept is not None else "stream")
+            w0, c0 = time.perf_counter(), _cpu()
+            n_docs, chars = stream_corpus(texts, mb, args.seed, folder, args.jobs)
+            made = time.perf_counter() - w0
+            print(
+                f"streaming: {n_docs} documents, {chars / 1e6:,.0f} MB (ready in {made:.0f} s,"
+                f" {_cpu() - c0:.0f} CPU-s here)",
+                file=sys.stderr,
+            )
+            out = folder.parent / f"{folder.name}-out"
+            shutil.rmtree(out, ignore_errors=True)
+            try:
+                r = measure("build", [], str(folder))
+            finally:
+                shutil.rmtree(out, ignore_errors=True)
         peak = max(r["rss_peak"], r["rss_workers"])
         events = r.get("events") or 0
         points.append((chars / 1e6, events, peak))
@@ -565,12 +649,12 @@ def _stream_section(texts: list[Text], args: argparse.Namespace) -> list[str]:
             f" {r['cpu']:.0f} | {r['rss_peak']:.0f} / {r['rss_workers']:.0f} | {per_event} |"
             f" {r['failed']} |"
         )
-    out = [
+    out_lines = [
         f"### Streaming: cold builds of about {args.stream_mb} MB, `--jobs {args.jobs}`",
         "",
-        f"Each document joins {per_doc} synthetic copies of the English dev texts (a fixed"
-        " document date in the sidecar). Bytes per event: the larger peak (build or worker)"
-        " over the documents' events.",
+        f"Each document joins {STREAM_PER_DOC} synthetic copies of the English dev texts (a"
+        " fixed document date in the sidecar). Bytes per event: the larger peak (build or"
+        " worker) over the documents' events.",
         "",
         "| docs | MB of text | events | entries | wall s | CPU s"
         " | peak RSS MB (build / largest worker) | peak bytes per event | failed |",
@@ -580,13 +664,13 @@ def _stream_section(texts: list[Text], args: argparse.Namespace) -> list[str]:
     ]
     if len(points) >= 2:
         slope, at_zero = _line([(mb, peak) for mb, _, peak in points])
-        out += [
+        out_lines += [
             f"Peak RSS against MB of text: {at_zero:,.0f} MB + {slope:,.2f} MB per MB (least"
             f" squares through the {len(points)} sizes); at 1,000 MB: **{at_zero + 1000 * slope:,.0f}"
             " MB**.",
             "",
         ]
-    return out
+    return out_lines
 
 
 def _stream_sizes(spec: str) -> list[float]:
@@ -645,6 +729,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--stream-mb", default="",
         help="also build corpora of about these many MB (comma-separated: 20,40,80)",
+    )
+    ap.add_argument(
+        "--stream-dir", default="",
+        help="make the --stream-mb corpora in this folder and keep them (reused by a later run)",
     )
     ap.add_argument(
         "--passes", type=int, default=5,

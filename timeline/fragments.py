@@ -102,7 +102,12 @@ class Fragments:
         self.sources: dict[str, Callable[[], object]] = {}
 
     def entry_key(self, entry: Entry) -> str:
-        """The digest of ``entry`` (:func:`entry_digest`), computed once per entry object."""
+        """The digest of ``entry`` (:func:`entry_digest`), computed once per entry object;
+        ``""`` with a memo that keeps nothing (no fragment is looked up by its key then: a
+        digest of every entry, held by every writing process, would be work and memory
+        spent on nothing)."""
+        if not self.remember:
+            return ""
         known = self._digests.get(id(entry))
         if known is not None and known[0] is entry:
             return known[1]

@@ -72,3 +72,48 @@ def test_handed_keys_are_let_go_once_read() -> None:
     assert len(handed) == 2 and handed["a"] == "keys of a"
     assert sorted(handed.values()) == ["keys of a", "keys of b"]
     assert len(handed) == 0 and list(handed.values()) == []
+
+
+def test_timelinejs_streams_its_slides_counted_up_front(
+    timeline, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    """timelinejs.json's title counts the slides before any is made (no list of them all),
+    and its bytes are the whole document's, with a memo or without, at 0, 1, 2 and all
+    entries."""
+    import dataclasses
+
+    from timeline.render import timelinejs
+
+    made: list[object] = []
+    real = timelinejs._slide_json
+
+    def counted(*args: object) -> str:
+        made.append(args[0])
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(timelinejs, "_slide_json", counted)
+    streamed = iter(timelinejs.timelinejs_pieces(timeline, Fragments(remember=False)))
+    head = next(streamed)  # the text before the first slide, the title's count in it
+    assert made == []
+    whole = head + b"".join(streamed)
+    assert len(made) == len(timeline.entries)
+    monkeypatch.setattr(timelinejs, "_slide_json", real)
+    placed = [e for e in timeline.entries if timelinejs._slide(e, "") is not None]
+    unplaced = [e for e in timeline.entries if timelinejs._slide(e, "") is None]
+    assert len(placed) >= 2
+    for entries in (timeline.entries, placed[:2], placed[:1], [], unplaced[:1], [*unplaced, *placed[:1]]):
+        cut = dataclasses.replace(timeline, entries=tuple(entries))
+        plain = str(timelinejs.render_timelinejs(cut)).encode("utf-8")
+        assert b"".join(timelinejs.timelinejs_pieces(cut, Fragments(remember=False))) == plain
+        assert b"".join(timelinejs.timelinejs_pieces(cut, Fragments())) == plain
+        if entries is timeline.entries:
+            assert plain == whole
+
+
+def test_a_memo_that_keeps_nothing_digests_no_entry(timeline) -> None:  # type: ignore[no-untyped-def]
+    forgetting = Fragments(remember=False)
+    assert {forgetting.entry_key(e) for e in timeline.entries} == {""}
+    assert not forgetting._digests  # nothing held per entry
+    keeping = Fragments()
+    assert len({keeping.entry_key(e) for e in timeline.entries}) > 1
+    assert len(keeping._digests) == len(timeline.entries)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from timeline.fragments import Fragments, context_key
@@ -26,7 +26,6 @@ from timeline.render._common import (
     parse_partial,
     title,
     type_label,
-    utf8_once,
 )
 from timeline.render.html import safe_url
 
@@ -105,12 +104,17 @@ def _slides(timeline: Timeline) -> tuple[dict[str, str], list[tuple[Entry, dict[
     ]
 
 
-def _document(events: list[Any], dossiers: int, timeline: Timeline) -> dict[str, Any]:
+def _document(
+    events: list[Any], dossiers: int, timeline: Timeline, count: int | None = None
+) -> dict[str, Any]:
+    """The TimelineJS3 object around ``events``; the title counts ``count`` slides (default:
+    ``events``'s)."""
+    shown = len(events) if count is None else count
     return {
         "title": {
             "text": {
                 "headline": _esc(timeline.title),
-                "text": f"<p>{len(events)} dated entries in {dossiers} dossiers.</p>",
+                "text": f"<p>{shown} dated entries in {dossiers} dossiers.</p>",
             }
         },
         "events": events,
@@ -130,30 +134,57 @@ def render_timelinejs(timeline: Timeline, memo: Fragments | None = None) -> str 
 
 def timelinejs_pieces(timeline: Timeline, memo: Fragments) -> Iterator[bytes]:
     """:func:`render_timelinejs`'s bytes with ``memo``, in pieces: the document cut at each
-    slide's place and the slides (looked up in one pass)."""
+    slide's place and the slides (looked up in one pass; made one by one as written when the
+    memo keeps nothing).
+
+    The slides are counted first (the title says how many), so that none is held to count
+    them: the list of every slide was the forked writer's largest holding on a large corpus
+    (about 0.5 MB per MB of text)."""
     names = {lane.key: lane.name for lane in lanes(timeline)}
     entries = chronological(timeline)
     group_of = [names.get(dossier_key(timeline, e), "") for e in entries]
     contexts = {name: context_key(name) for name in set(group_of)}  # one digest per lane
     keys = [f"{memo.entry_key(e)}:{contexts[g]}" for e, g in zip(entries, group_of, strict=True)]
-    parts = [p for p in memo.get_all("timelinejs.json", keys, lambda i: _slide_json(entries[i], group_of[i])) if p]
+    count = sum(1 for e in entries if _placed(e))
     # the document around the slides: the generic encoder's, with a placeholder slide in each
-    # place, cut at the placeholders
+    # of (at most) two places, cut at the placeholders: the text before the first slide,
+    # between two slides (the same between any two) and after the last
     mark = "\x00slide\x00"
-    text = json_text(_document([mark] * len(parts), len(names), timeline), indent=2, sort_keys=True) + "\n"
+    shown = min(count, 2)
+    text = (
+        json_text(_document([mark] * shown, len(names), timeline, count), indent=2, sort_keys=True)
+        + "\n"
+    )
     pieces = text.split(json.dumps(mark))
-    if len(pieces) != len(parts) + 1:  # a title holding the placeholder: no cutting then
+    if len(pieces) != shown + 1:  # a title holding the placeholder: no cutting then
         whole = json_text(timelinejs_data(timeline), indent=2, sort_keys=True) + "\n"
         return iter([whole.encode("utf-8", "surrogatepass")])
-    return _interleave(pieces, parts)
+    made = memo.each("timelinejs.json", keys, lambda i: _slide_json(entries[i], group_of[i]))
+    return _interleave(pieces, count, (p for p in made if p))
 
 
-def _interleave(pieces: list[str], parts: list[bytes]) -> Iterator[bytes]:
-    encoded: dict[str, bytes] = {}  # the same separator between slides again and again
+def _placed(entry: Entry) -> bool:
+    """Whether ``entry`` has a slide (:func:`_slide` is not None), without making it."""
+    return extent(entry) is not None and any(
+        parse_partial(v) is not None for v in (entry.date, entry.earliest, entry.latest)
+    )
+
+
+def _interleave(pieces: list[str], count: int, parts: Iterable[bytes]) -> Iterator[bytes]:
+    """``pieces[0]``, the ``count`` slides of ``parts`` with ``pieces[1]`` between two, and
+    the last piece."""
     yield pieces[0].encode("utf-8", "surrogatepass")
-    for part, piece in zip(parts, pieces[1:], strict=True):
+    between = pieces[1].encode("utf-8", "surrogatepass") if count > 1 else b""
+    n = 0
+    for part in parts:
+        if n:
+            yield between
         yield part
-        yield utf8_once(piece, encoded)
+        n += 1
+    if n != count:  # _placed and _slide disagree: a bug, never a wrong file
+        raise AssertionError(f"timelinejs.json: {n} slides made, {count} counted")
+    if count:  # else pieces[0] was the whole document
+        yield pieces[-1].encode("utf-8", "surrogatepass")
 
 
 def _slide_json(entry: Entry, group: str) -> str:
