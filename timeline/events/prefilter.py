@@ -571,18 +571,12 @@ class DocText:
         held = list(map(lexicon.get, tokens))  # (get: no call of the subclass's lookup)
         if None in held:
             # the new tokens (a document brings a few; or one stored as None), found without a
-            # Python loop over every token: looked up (their entries made), then every token
-            # read again
-            for tok in set(compress(tokens, map(is_, held, repeat(None)))):
-                if lexicon[tok] is None:
+            # Python loop over every token: only their places are filled, each looked up (its
+            # entry made once, then read; a memo cleared meanwhile makes it again)
+            for k in compress(range(len(held)), map(is_, held, repeat(None))):
+                got = held[k] = lexicon[tokens[k]]
+                if got is None:
                     return None  # a character with no one-character lower case
-            held = list(map(lexicon.get, tokens))
-            if None in held:  # the memo was cleared meanwhile (MEMO_WORDS): one by one
-                for k, got in enumerate(held):
-                    if got is None:
-                        got = held[k] = lexicon[tokens[k]]
-                        if got is None:
-                            return None
         bases: list[int] = []
         add = bases.append
         pos = 0
