@@ -734,7 +734,8 @@ def build(
             if jobs > 1 and (wanted is None or any(f in render.IMAGE_FORMATS for f in wanted)):
                 # forked now (no worker nor thread runs): it imports matplotlib while this
                 # process links, not while the workers extract (nor at all when every output
-                # is current)
+                # is current), on CPU time nobody else wants until it is handed a plan (most
+                # rebuilds find the images current and end it unused: WarmImages)
                 warm = render.start_warm_images()
             linked = _link_corpus(corpus, cache, jobs)
             if cache is not None:
