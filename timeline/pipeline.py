@@ -736,7 +736,13 @@ def build(
                 # process links, not while the workers extract (nor at all when every output
                 # is current), on CPU time nobody else wants until it is handed a plan (most
                 # rebuilds find the images current and end it unused: WarmImages)
-                warm = render.start_warm_images()
+                # (idle only where the images may be current: not in a first build, whose
+                # large links keep both cores busy)
+                warm = render.start_warm_images(
+                    idle=cache is not None and not fresh and all(
+                        (out / render.FILENAMES[f]).exists() for f in render.IMAGE_FORMATS
+                    )
+                )
             linked = _link_corpus(corpus, cache, jobs)
             if cache is not None:
                 # the linked parts (pickled, about a tenth of a KB per event) stored now, not
