@@ -735,8 +735,15 @@ def build(
             if jobs > 1 and (wanted is None or any(f in render.IMAGE_FORMATS for f in wanted)):
                 # forked now (no worker nor thread runs): it imports matplotlib while this
                 # process links, not while the workers extract (nor at all when every output
-                # is current)
-                warm = render.start_warm_images()
+                # is current), on CPU time nobody else wants until it is handed a plan (most
+                # rebuilds find the images current and end it unused: WarmImages)
+                # (idle only where the images may be current: not in a first build, whose
+                # large links keep both cores busy)
+                warm = render.start_warm_images(
+                    idle=cache is not None and not fresh and all(
+                        (out / render.FILENAMES[f]).exists() for f in render.IMAGE_FORMATS
+                    )
+                )
             linked = _link_corpus(corpus, cache, jobs)
             if cache is not None:
                 # the linked parts (pickled, about a tenth of a KB per event) stored now, not

@@ -185,3 +185,16 @@ def test_no_idle_warm_process_without_the_right_to_end_it(
             assert os.sched_getscheduler(warm._process.pid) != os.SCHED_IDLE
     finally:
         warm.stop()
+
+
+@_IDLE_POLICY
+def test_a_warm_process_known_to_draw_runs_as_any(alone: None) -> None:
+    """A first build draws its images: its warm process imports at the normal policy."""
+    import os
+
+    warm = start_warm_images(idle=False)
+    assert warm is not None and warm._process is not None
+    try:
+        assert not warm.idle and os.sched_getscheduler(warm._process.pid) != os.SCHED_IDLE
+    finally:
+        warm.stop()

@@ -360,10 +360,11 @@ class WarmImages:
         process.join()
 
 
-def start_warm_images() -> WarmImages | None:
+def start_warm_images(idle: bool = True) -> WarmImages | None:
     """Fork a :class:`WarmImages` process, or None where processes cannot be forked here (or
     by a daemonic process) or a thread runs (a fork copies no thread but the caller's, and a
-    lock another thread holds would stay held in the copy)."""
+    lock another thread holds would stay held in the copy). With ``idle`` False it runs as
+    any process from the start (the caller knows it will draw: a first build)."""
     import threading
 
     if (
@@ -385,7 +386,7 @@ def start_warm_images() -> WarmImages | None:
         return None
     there.close()
     pid = process.pid
-    idle = pid is not None and _may_renice() and _set_policy(pid, idle=True)
+    idle = idle and pid is not None and _may_renice() and _set_policy(pid, idle=True)
     if idle and pid is not None and not _set_policy(pid, idle=False):
         # idle for good (a user namespace may show the capability without granting it): not
         # a process to wait for
