@@ -2031,7 +2031,7 @@ def _extract_streaming(
                 # this process links with them later anyway
                 from timeline.link import resources as link_resources
 
-                link_resources.load()
+                link_resources.load().compile_all()
             results = pool.imap(_build_one, todo, progress=step)
             if fresh and cache is not None and ahead is None and not pool.runs_here(len(todo)):
                 from timeline.link.shards import JoinsAhead

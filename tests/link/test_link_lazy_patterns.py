@@ -52,3 +52,14 @@ def test_loading_compiles_none_and_a_text_only_what_it_may_match() -> None:
     finally:
         resources.load.cache_clear()
         acts._find_acts.cache_clear()
+
+
+def test_compile_all_compiles_every_pattern() -> None:
+    # what a cold build does before forking its workers, so that they inherit them compiled
+    resources.load.cache_clear()
+    try:
+        res = resources.load()
+        assert res.compile_all() is res
+        assert all(p._compiled is not None for p in _patterns(res))
+    finally:
+        resources.load.cache_clear()

@@ -72,6 +72,20 @@ class LinkResources:
     procedures: tuple[tuple[str, regex.Pattern[str]], ...]
     common_examples: dict[str, tuple[tuple[str, str], ...]]
 
+    def compile_all(self) -> LinkResources:
+        """Compile every pattern now (they are otherwise compiled when first matched,
+        :class:`LazyPattern`): a build does so before forking its extraction workers, which
+        then inherit them compiled instead of each compiling those it meets."""
+        patterns: list[object] = [r.pattern for r in self.acts]
+        patterns += [r.pattern for r in self.relations]
+        for t in self.titles:
+            patterns += [p for p in (t.subject, t.proposal) if p is not None]
+            patterns += [p for _, p in t.kinds]
+        for p in patterns:
+            if isinstance(p, LazyPattern):
+                p.compiled()
+        return self
+
 
 def _load_common(
     path: Path,
