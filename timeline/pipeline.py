@@ -764,6 +764,10 @@ def build(
                     warm, pictures, timeline, out, render_formats
                 )
             memo = _PersistedFragments(cache, remember=linked.events <= HOLD_FRAGMENTS)
+            if linked.events > HOLD_FRAGMENTS:
+                # a large corpus: what linking freed goes back to the system before the
+                # writers are forked (each forked process's resident size starts at this one's)
+                _trim_heap()
             # the images (the longest writer) drawn in forked processes while this one
             # writes the rest
             images = None
@@ -945,6 +949,8 @@ def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None, jobs: int = 1) 
     # ``handed`` from now on, which lets each go once the partition has read it
     slims.clear()
     corpus.read_slims.clear()
+    if not few:  # the records a cold extraction decoded and freed: back to the system
+        _trim_heap()
     with paused_gc():
         timeline = link_sharded(
             handed, load, memo=memo, versions=versions, jobs=jobs,
@@ -953,6 +959,20 @@ def _link_corpus(corpus: _Corpus, cache: ExtractionCache | None, jobs: int = 1) 
         extractions = [Extraction(d, (), ()) for d in timeline.documents]
         _settle_gc()
     return _Linked(timeline, extractions, facts, None, events)
+
+
+def _trim_heap() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; nothing
+    where there is none): a large build frees hundreds of megabytes of records and rows
+    that the allocator would otherwise keep resident (10 MB of long documents: 72 -> 49 MB
+    after the extraction, in 7 ms)."""
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)
 
 
 class _HandedKeys(Mapping[str, "DocKeys"]):
