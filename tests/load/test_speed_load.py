@@ -49,7 +49,7 @@ def test_no_detection_when_the_sidecar_gives_the_language(
 def _old_body_sample(text: str, limit: int, min_words: int) -> str:
     """The body sample as first written: every line tested for prose, then ranked."""
     lines = [line.strip() for line in text.splitlines()]
-    prose = [line for line in lines if len(language._WORD.findall(line)) >= min_words]
+    prose = [line for line in lines if len(language._word().findall(line)) >= min_words]
     if not prose:
         return " ".join(line for line in lines if line)[:limit]
     ranked = sorted(range(len(prose)), key=lambda i: (-len(prose[i]), i))
@@ -89,19 +89,19 @@ def test_body_sample_same_as_testing_every_line(lines: list[str], limit: int) ->
 
 def test_body_sample_tests_few_lines_of_a_long_text(monkeypatch: pytest.MonkeyPatch) -> None:
     counted = {"n": 0}
-    word = language._WORD
+    word = language._word()
 
     class Counting:
         def findall(self, line: str) -> list[str]:
             counted["n"] += 1
             return word.findall(line)  # type: ignore[no-any-return]
 
-    monkeypatch.setattr(language, "_WORD", Counting())
+    monkeypatch.setattr(language, "_word", lambda: Counting())
     line = "The Council adopted the directive on 3 March 2009 after a long debate in Parliament."
     text = "\n".join([line] * 20_000)
     sample = language.body_sample(text)
     assert sample.startswith("The Council adopted")
-    assert counted["n"] <= 5  # a handful of the 20,000 lines, not all of them
+    assert 1 <= counted["n"] <= 5  # a handful of the 20,000 lines, not all of them
 
 
 def _old_walk(root: Path, shown: str) -> list[str]:

@@ -35,12 +35,6 @@ def _word() -> regex.Pattern[str]:
     return regex.compile(r"[\p{L}'’-]+")
 
 
-def __getattr__(name: str) -> Any:
-    if name == "_WORD":  # the pattern as a module attribute (tests read it)
-        return _word()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 @cache
 def _settings() -> dict[str, Any]:
     return dict(load_data()["language"])
