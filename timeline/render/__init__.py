@@ -386,15 +386,17 @@ def start_warm_images(idle: bool = True) -> WarmImages | None:
         return None
     there.close()
     pid = process.pid
-    idle = idle and pid is not None and _may_renice() and _set_policy(pid, idle=True)
-    if idle and pid is not None and not _set_policy(pid, idle=False):
+    if not (idle and pid is not None and _may_renice() and _set_policy(pid, idle=True)):
+        return WarmImages(process, here)
+    if not _set_policy(pid, idle=False):
         # idle for good (a user namespace may show the capability without granting it): not
         # a process to wait for
         process.kill()
         process.join(1.0)
         here.close()
         return None
-    return WarmImages(process, here, idle=idle and pid is not None and _set_policy(pid, idle=True))
+    # the way back works: idle until draw or stop
+    return WarmImages(process, here, idle=_set_policy(pid, idle=True))
 
 
 def _set_policy(pid: int, *, idle: bool) -> bool:
