@@ -194,6 +194,8 @@ def anchor_document(
     elif not dct:
         dct = events_stage.document_date(document.text, lang, found)
     timexes = temporal.anchor(found, dct, document.text)
+    if lang == document.language and dct == document.date:
+        return document, timexes  # what its metadata said (a frozen Document: no copy needed)
     return replace(document, language=lang, date=dct), timexes
 
 

@@ -175,3 +175,24 @@ def test_a_language_the_loader_could_not_tell_is_not_detected_again(
     other = "99/03/2009 - 4.5.2016 | 123 456"
     assert language.detect_language(other) is None
     assert len(calls) == 2  # another text is detected
+
+
+def test_a_normal_path_is_kept_as_pathlib_writes_it() -> None:
+    """``load_document`` skips ``str(Path(path))`` when the path is already in that form: every
+    path of up to seven characters of ``/``, ``.`` and ``a`` that it keeps is pathlib's own, and
+    the others (empty, ``./a``, ``a//b``, ``a/./b``, ``a/``, ``a/.``) are not kept."""
+    import itertools
+    import os
+
+    from timeline.load.document import _normal
+
+    kept = 0
+    for n in range(8):
+        for chars in itertools.product("/.a", repeat=n):
+            path = "".join(chars)
+            if _normal(path):
+                kept += 1
+                assert str(Path(path)) == path, path
+    assert kept > 300 and _normal("corpus/syn00001-en.txt") == (os.sep == "/")
+    for path in ("", "./a", "a//b", "a/./b", "a/", "a/."):
+        assert not _normal(path) and str(Path(path)) != path or path == "", path

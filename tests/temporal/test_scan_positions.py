@@ -109,3 +109,17 @@ def test_groups_are_normalized_once_per_text(monkeypatch: pytest.MonkeyPatch) ->
     # a rejected group rejects again, each time with an exception of its own
     bad = finder.scan(g, "on 45 March 2001 and 45 March 2002")
     assert all(t.value != "2001-03-45" for t in bad)
+
+
+def test_glued_digits_are_those_of_the_digit_category() -> None:
+    """``_GLUED`` searches from a set of explicit characters instead of ``\\d``: after any letter,
+    every code point is found exactly when ``\\d(?<=[^\\W\\d_]\\d)`` finds it."""
+    import re
+
+    plain = re.compile(r"\d(?<=[^\W\d_]\d)")
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for before in ("a", "é", "\u0915", "1", " ", "_"):
+        text = "".join(before + c for c in every)
+        got = [m.start() for m in finder._GLUED.finditer(text)]
+        assert got == [m.start() for m in plain.finditer(text)], before
+        assert bool(got) == (before not in " _"), before  # after "1": "a1", "b1"... are glued
