@@ -51,6 +51,7 @@ from timeline.events.acts import (
 from timeline.events.dates import DocDate, bounds, cut, find_document_date
 from timeline.events.entities import find_actors, find_amounts
 from timeline.events.prefilter import (
+    NEVER,
     DocText,
     PatternSet,
     Searcher,
@@ -345,7 +346,7 @@ def _attached_lead_set(language: str) -> PatternSet:
     """The ``_ATTACHED_KEYS`` patterns of ``language`` with the literals their matches begin
     with, else their keywords (a never-matching pattern where absent)."""
     patterns = pack(language).patterns
-    never = re.compile("(?!)")
+    never = re.compile(NEVER)
     return PatternSet.mixed([patterns.get(k, never) for k, _ in _ATTACHED_KEYS], domain=language)
 
 
@@ -674,7 +675,7 @@ def _label_lead_set(language: str) -> PatternSet:
     """The ``_LABEL_KEYS`` patterns of ``language`` with the literals their matches begin with,
     else their keywords."""
     patterns = pack(language).patterns
-    never = re.compile("(?!)")
+    never = re.compile(NEVER)
     return PatternSet.mixed([patterns.get(k, never) for k in _LABEL_KEYS], domain=language)
 
 

@@ -66,6 +66,9 @@ _ZERO_WIDTH = (_sre_constants.AT, _sre_constants.ASSERT, _sre_constants.ASSERT_N
 MEMO_WORDS = 200_000
 #: The literals of a set must be at least this long to be worth looking up.
 MIN_LITERAL = 2
+#: The source of a pattern that matches nowhere (a set's stand-in for a pattern a language
+#: lacks): a set never runs it, where a pattern without literals is run over every window.
+NEVER = "(?!)"
 
 
 @cache
@@ -103,7 +106,7 @@ def _fold_chars() -> re.Pattern[str]:
     """Any character :func:`fold` maps beyond lower case (none is ASCII)."""
     table = _fold_table()
     if not table:
-        return re.compile("(?!)")
+        return re.compile(NEVER)
     return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(table)) + "]")
 
 
@@ -501,7 +504,10 @@ class PatternSet:
                     by_literal.setdefault(lid, []).append(i)
                     ids.append(lid)
             literal_ids.append(tuple(dict.fromkeys(ids)))
-        always = frozenset(i for i, n in enumerate(needles) if n is None)
+        # a pattern without literals is run over every window, unless it matches nowhere
+        always = frozenset(
+            i for i, n in enumerate(needles) if n is None and patterns[i].pattern != NEVER
+        )
         entries = {
             lid: tuple(
                 (i, *(offsets[i] or (-1, -1))) if i < len(offsets) else (i, -1, -1) for i in found_by
