@@ -583,23 +583,24 @@ class DocText:
                 got = held[k] = lexicon[tokens[k]]
                 if got is None:
                     return None  # a character with no one-character lower case
-        bases: list[int] = []
-        add = bases.append
+        starts: list[int] = []
+        ends: list[int] = []
+        ids: list[int] = []
         pos = 0
         find = text.find
-        for tok in compress(tokens, held):
+        # one pass over the tokens that hold a literal (each with its literals): no list of
+        # their places, no pairs, no three passes over the pairs
+        for tok, lits in zip(compress(tokens, held), compress(held, held), strict=True):
             # the next occurrence of the token is the token itself: a token holding it
             # earlier would hold a literal too, and was passed already
             pos = find(tok, pos)
-            add(pos)
+            for o, e, lid in lits:  # type: ignore[union-attr]
+                starts.append(pos + o)
+                ends.append(pos + e)
+                ids.append(lid)
             pos += len(tok)
         # tokens come in text order and each one's literals are sorted: no sort needed
-        found = list(zip(bases, compress(held, held), strict=True))
-        return _Occurrences(
-            [base + o for base, lits in found for o, _, _ in lits],  # type: ignore[union-attr]
-            [base + e for base, lits in found for _, e, _ in lits],  # type: ignore[union-attr]
-            [lid for _, lits in found for _, _, lid in lits],  # type: ignore[union-attr]
-        )
+        return _Occurrences(starts, ends, ids)
 
 
 @dataclass(frozen=True, slots=True)
