@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from timeline.events import acts, extract
 from timeline.events.prefilter import (
+    NEVER,
     DocText,
     PatternSet,
     matches_in,
@@ -176,6 +177,34 @@ def test_matches_in_tries_only_where_a_literal_occurs() -> None:
         counted.tries = 0
         assert matches_in(pset, 0, doc, 0, len(prose)) == []
         assert counted.tries == 0
+
+
+def test_window_matches_never_runs_the_stand_in_for_a_missing_pattern() -> None:
+    """A set's ``(?!)`` (a pattern the language lacks: ``_attached_lead_set``) matches
+    nowhere: it is not run over each window, as a pattern without literals is (a scan of the
+    window, 90,000 instructions for the 220 characters before a date), and the matches of
+    the set's other patterns are the same."""
+    never = _Counted(NEVER)
+    bare = _Counted(r"\w+ed\b")  # no literal: run over every window
+    lead = _Counted(r"\badopt(?:ed|ion)\b")
+    pset = PatternSet.mixed([never, bare, lead], domain="test-never")  # type: ignore[list-item]
+    assert pset.always == frozenset({1})
+    text = "the act was adopted and signed; " * 20
+    doc = DocText(text, "test-never")
+    got = window_matches(pset, doc, 10, 300)
+    assert [(i, [m.span() for m in ms]) for i, ms in got] == [
+        (i, [m.span() for m in p._p.finditer(text, 10, 300)])
+        for i, p in enumerate((never, bare, lead))
+        if any(p._p.finditer(text, 10, 300))
+    ]
+    assert never.tries == 0 and bare.tries == 290
+    sliced = window_matches(pset, doc, 10, 300, text[10:300])
+    assert [(i, [m.span() for m in ms]) for i, ms in sliced] == [
+        (i, [m.span() for m in p._p.finditer(text[10:300])])
+        for i, p in enumerate((never, bare, lead))
+        if any(p._p.finditer(text[10:300]))
+    ]
+    assert never.tries == 0
 
 
 @pytest.mark.parametrize(

@@ -48,9 +48,10 @@ from timeline.events.acts import (
     kind_mentions,
     kind_spans,
 )
-from timeline.events.dates import DocDate, bounds, cut, find_document_date
+from timeline.events.dates import DocDate, _common_patterns, bounds, cut, find_document_date
 from timeline.events.entities import find_actors, find_amounts
 from timeline.events.prefilter import (
+    NEVER,
     DocText,
     PatternSet,
     Searcher,
@@ -197,41 +198,45 @@ def _best_trigger(
 ) -> tuple[_Hit, int] | None:
     best: tuple[_Hit, int] | None = None
     hits = _triggers_in(ctx, start, end)
+    # the date's and each hit's fields read once into locals (attribute reads of records that
+    # are not compiled classes cost a lookup each)
+    t_start, t_end = t.start, t.end
     # a reporting verb ("announced today") types the date only when nothing else does
     strong = [h for h in hits if h.trigger.priority > 0]
     for h in strong or hits:
-        if h.start >= t.end:
-            dist = h.start - t.end
-            lo, hi = t.end, h.start
-        elif h.end <= t.start:
-            dist = t.start - h.end
-            lo, hi = h.end, t.start
+        trig, h_start, h_end = h
+        if h_start >= t_end:
+            dist = h_start - t_end
+            lo, hi = t_end, h_start
+        elif h_end <= t_start:
+            dist = t_start - h_end
+            lo, hi = h_end, t_start
         else:
-            dist, lo, hi = 0, t.start, t.start
-        if h.trigger.attach == "before" and h.start < t.start:
+            dist, lo, hi = 0, t_start, t_start
+        attach = trig.attach
+        if attach == "before" and h_start < t_start:
             continue
-        if h.trigger.attach == "after" and h.start > t.end:
+        if attach == "after" and h_start > t_end:
             continue
         crossing = sum(
             1
             for o in _timexes_in(ctx, max(start, lo), min(end, hi))
             if o is not t and o.end <= hi
         )
-        if h.end <= t.start and _tied(ctx, h.end, t.start):
+        if h_end <= t_start and _tied(ctx, h_end, t_start):
             dist -= TIED_BONUS  # "published on 17 December 2011"
         elif any(
-            o is not t and (o.start <= h.end or _tied(ctx, h.end, o.start))
+            o is not t and (o.start <= h_end or _tied(ctx, h_end, o.start))
             # only a date right after the trigger can be tied to it (a preposition between)
-            for o in _timexes_in(ctx, max(start, h.start), min(end, h.end + 200))
+            for o in _timexes_in(ctx, max(start, h_start), min(end, h_end + 200))
         ):
             continue  # the trigger belongs to another date: "entered into force on the same day"
         if strict and crossing:
             continue
-        if h.trigger.priority <= 1 and dist > WEAK_REACH:
+        priority = trig.priority
+        if priority <= 1 and dist > WEAK_REACH:
             continue  # a weak noun only types a date right next to it
-        cost = (
-            dist + CROSSING_PENALTY * crossing - PRIORITY_WEIGHT * h.trigger.priority + extra_cost
-        )
+        cost = dist + CROSSING_PENALTY * crossing - PRIORITY_WEIGHT * priority + extra_cost
         if cost > MAX_COST:
             continue
         if best is None or cost < best[1]:
@@ -345,7 +350,7 @@ def _attached_lead_set(language: str) -> PatternSet:
     """The ``_ATTACHED_KEYS`` patterns of ``language`` with the literals their matches begin
     with, else their keywords (a never-matching pattern where absent)."""
     patterns = pack(language).patterns
-    never = re.compile("(?!)")
+    never = re.compile(NEVER)
     return PatternSet.mixed([patterns.get(k, never) for k, _ in _ATTACHED_KEYS], domain=language)
 
 
@@ -646,8 +651,6 @@ def _topic(acts: Sequence[ActRef], ctx: _Context) -> ActRef | None:
 
 def _self_act(text: str, acts: Sequence[ActRef]) -> ActRef | None:
     """The act the document itself is: a CELEX or COM number alone on a header line."""
-    from timeline.events.dates import _common_patterns
-
     shape = _common_patterns()["self_line"]
     for a in acts:
         if a.span is None or a.span[0] > 1500 or not a.celex:
@@ -674,7 +677,7 @@ def _label_lead_set(language: str) -> PatternSet:
     """The ``_LABEL_KEYS`` patterns of ``language`` with the literals their matches begin with,
     else their keywords."""
     patterns = pack(language).patterns
-    never = re.compile("(?!)")
+    never = re.compile(NEVER)
     return PatternSet.mixed([patterns.get(k, never) for k in _LABEL_KEYS], domain=language)
 
 
@@ -765,8 +768,6 @@ def _extract_events(document: Document, timexes: Sequence[Timex]) -> list[Event]
     units = split_units(text, [(t.start, t.end) for t in tx])
     doc = DocText(text, language)
     acts = find_acts(text, language, doc=doc)
-    from timeline.events.dates import _common_patterns
-
     ctx = _Context(
         text=text,
         language=language,

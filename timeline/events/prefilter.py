@@ -66,6 +66,9 @@ _ZERO_WIDTH = (_sre_constants.AT, _sre_constants.ASSERT, _sre_constants.ASSERT_N
 MEMO_WORDS = 200_000
 #: The literals of a set must be at least this long to be worth looking up.
 MIN_LITERAL = 2
+#: The source of a pattern that matches nowhere (a set's stand-in for a pattern a language
+#: lacks): a set never runs it, where a pattern without literals is run over every window.
+NEVER = "(?!)"
 
 
 @cache
@@ -103,7 +106,7 @@ def _fold_chars() -> re.Pattern[str]:
     """Any character :func:`fold` maps beyond lower case (none is ASCII)."""
     table = _fold_table()
     if not table:
-        return re.compile("(?!)")
+        return re.compile(NEVER)
     return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(table)) + "]")
 
 
@@ -501,7 +504,10 @@ class PatternSet:
                     by_literal.setdefault(lid, []).append(i)
                     ids.append(lid)
             literal_ids.append(tuple(dict.fromkeys(ids)))
-        always = frozenset(i for i, n in enumerate(needles) if n is None)
+        # a pattern without literals is run over every window, unless it matches nowhere
+        always = frozenset(
+            i for i, n in enumerate(needles) if n is None and patterns[i].pattern != NEVER
+        )
         entries = {
             lid: tuple(
                 (i, *(offsets[i] or (-1, -1))) if i < len(offsets) else (i, -1, -1) for i in found_by
@@ -577,23 +583,24 @@ class DocText:
                 got = held[k] = lexicon[tokens[k]]
                 if got is None:
                     return None  # a character with no one-character lower case
-        bases: list[int] = []
-        add = bases.append
+        starts: list[int] = []
+        ends: list[int] = []
+        ids: list[int] = []
         pos = 0
         find = text.find
-        for tok in compress(tokens, held):
+        # one pass over the tokens that hold a literal (each with its literals): no list of
+        # their places, no pairs, no three passes over the pairs
+        for tok, lits in zip(compress(tokens, held), compress(held, held), strict=True):
             # the next occurrence of the token is the token itself: a token holding it
             # earlier would hold a literal too, and was passed already
             pos = find(tok, pos)
-            add(pos)
+            for o, e, lid in lits:  # type: ignore[union-attr]
+                starts.append(pos + o)
+                ends.append(pos + e)
+                ids.append(lid)
             pos += len(tok)
         # tokens come in text order and each one's literals are sorted: no sort needed
-        found = list(zip(bases, compress(held, held), strict=True))
-        return _Occurrences(
-            [base + o for base, lits in found for o, _, _ in lits],  # type: ignore[union-attr]
-            [base + e for base, lits in found for _, e, _ in lits],  # type: ignore[union-attr]
-            [lid for _, lits in found for _, _, lid in lits],  # type: ignore[union-attr]
-        )
+        return _Occurrences(starts, ends, ids)
 
 
 @dataclass(frozen=True, slots=True)

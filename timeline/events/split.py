@@ -25,6 +25,11 @@ from typing import NamedTuple
 from timeline.events.resources import common
 
 _BULLET = re.compile(r"^[ \t]*(?:[-–—•·▪●*]|\(\d+\)|\[\d+\]|\d+\.\s|[a-z]\)\s)")
+#: What the first non-blank character of a line :data:`_BULLET` matches must be, besides a
+#: decimal digit and a letter a-z: a line whose first non-blank character is none of them is
+#: no bullet (a blank other than space or tab before it fails the match too), so the pattern
+#: is not run on it
+_BULLET_FIRST = frozenset("-–—•·▪●*([")
 _TERMINAL = re.compile(r"[.!?:;»”\"')]\s*$")
 #: Longest unit: a longer run of text with no sentence break (a table flattened into one line,
 #: noise) is cut at a space before this, so that work per event stays bounded.
@@ -201,7 +206,9 @@ def split_units(text: str, timex_spans: Sequence[tuple[int, int]] = ()) -> list[
         prev_text = pieces[i - 1].rstrip()  # prev is line i - 1
         first = content[0]
         split = False
-        if _BULLET.match(pieces[i]):
+        if (first in _BULLET_FIRST or first.isdecimal() or "a" <= first <= "z") and _BULLET.match(
+            pieces[i]
+        ):
             split = True
         elif dated[i - 1] and _is_date_only(text, prev, spans):  # prev is line i - 1
             split = first not in ",;.)" and not first.islower()
