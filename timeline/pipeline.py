@@ -283,12 +283,19 @@ def warm_up() -> None:
         temporal.find("3 March 2009", "en")
 
 
+#: The document a worker started early builds (:func:`_prewarm`): the text :func:`warm_up`
+#: uses, its language told by front matter, as a sidecar tells most documents'. Told only to
+#: the extraction (``_Task.language``), the loader would detect it: the language detector
+#: built for nothing (0.22 CPU-s, up to 0.7 s wall, the half of a prewarm; it read "fr").
+_PREWARM_TEXT = b"---\nlanguage: en\n---\n3 March 2009\n"
+
+
 def _prewarm() -> None:
     """What a worker started before the build knows its documents loads first
     (:meth:`~timeline.parallel.WorkerPool.prestart`): the build of a short English document
-    (the text :func:`warm_up` uses) loads the modules, the link rules of every language and
-    the English rules, about all the first document of a rebuild costs."""
-    _build_one(_BuildJob(_Task("-", b"3 March 2009", None, "en", False, None), True))
+    (:data:`_PREWARM_TEXT`) loads the modules, the link rules of every language and the
+    English rules, about all the first document of a rebuild costs."""
+    _build_one(_BuildJob(_Task("-", _PREWARM_TEXT, None, "en", False, None), True))
 
 
 class _TimeLimit(BaseException):
