@@ -2001,6 +2001,12 @@ def _extract_streaming(
         return _BuildJob(task, want_timeml)
 
     with pool, files, contextlib.ExitStack() as holding:
+        if keys is not None and not fresh and any(path not in keys.memo for path in stats):
+            # an input the cache has never seen (a document added): the worker that will
+            # extract it forked now, so that it loads the rules while this process checks the
+            # others against the cache, not once that check reaches it (after all of it when
+            # the new document is the last of 10,000)
+            pool.prestart(_prewarm)
         for batch in batches:
             paths = [i for i in batch if not isinstance(i, Failure)]
             # each input: its path, its job (made only when it is to be extracted) and key
