@@ -467,3 +467,38 @@ def test_a_timeml_file_left_by_an_unfinished_build_is_not_taken_as_settled(
     hits.clear()
     pipeline.build([corpus], out, formats=["csv", "timeml"])
     assert hits == [] and _files(out) == files  # and settled again
+
+
+@pytest.mark.parametrize("asked", ["all", "one"])
+def test_get_hits_leaves_out_and_drops_a_damaged_row(
+    corpus: Path, tmp_path: Path, asked: str
+) -> None:
+    """Asked for most of the table, get_hits reads it in one pass; for a few keys, by key:
+    either way a row whose bytes no longer match its checksum is left out and dropped."""
+    out = tmp_path / "out"
+    pipeline.build([corpus], out, formats=FORMATS)
+    with sqlite3.connect(out / FILENAME) as db:
+        keys = sorted(k for (k,) in db.execute("SELECT key FROM built"))
+        assert len(keys) == len(STEMS)
+        damaged = keys[1]
+        (fragment,) = db.execute("SELECT fragment FROM built WHERE key = ?", (damaged,)).fetchone()
+        db.execute("UPDATE built SET fragment = ? WHERE key = ?", (fragment + b" ", damaged))
+        # stale rows (of documents since changed): half the table
+        db.execute("INSERT INTO built SELECT 'stale' || key, engine, checksum, record, fragment,"
+                   " timeml_size, timeml_sha256, slim FROM built")
+    cache = ExtractionCache(out / FILENAME)
+    by_key: list[int] = []
+    real_rows = cache._rows
+    cache._rows = lambda sql, keys: by_key.append(len(keys)) or real_rows(sql, keys)  # type: ignore[method-assign]
+    try:
+        wanted = keys if asked == "all" else [keys[0], damaged]
+        hits = cache.get_hits([*wanted, "no such key"])
+        assert by_key == ([] if asked == "all" else [3])
+        assert sorted(hits) == [k for k in wanted if k != damaged]
+        assert hits[keys[0]].fragment.startswith(b"  {")
+        assert cache.get_hits([damaged]) == {}  # dropped, not read again
+    finally:
+        cache.close()
+    with sqlite3.connect(out / FILENAME) as db:
+        left = {k for (k,) in db.execute("SELECT key FROM built")}
+    assert damaged not in left and len(left) == 2 * len(STEMS) - 1  # the stale rows stay

@@ -248,11 +248,17 @@ class ExtractionCache:
         wanted = list(dict.fromkeys(keys))
         out: dict[str, BuiltHit] = {}
         bad: list[str] = []
-        sql = (
-            "SELECT key, checksum, record, fragment, timeml_size, timeml_sha256, slim FROM built"
-            " WHERE key IN"
-        )
-        for key, checksum, record, fragment, size, sha, slim in self._rows(sql, wanted):
+        sql = "SELECT key, checksum, record, fragment, timeml_size, timeml_sha256, slim FROM built"
+        rows: Iterable[tuple[Any, ...]]
+        stored = self._db.execute("SELECT count(*) FROM built").fetchone()[0] if wanted else 0
+        if wanted and 2 * len(wanted) >= stored:
+            # most of the table (a rebuild asks for nearly every row): read in its order, one
+            # pass, instead of one look-up by key each (10,000 documents: 88 -> 69 CPU-ms)
+            chosen = set(wanted)
+            rows = (row for row in self._db.execute(sql) if row[0] in chosen)
+        else:
+            rows = self._rows(sql + " WHERE key IN", wanted)
+        for key, checksum, record, fragment, size, sha, slim in rows:
             if _crc(record, fragment, slim) != checksum:
                 bad.append(key)
             else:
