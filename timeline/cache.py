@@ -317,12 +317,17 @@ class ExtractionCache:
         """Remember the key of the input at ``path`` while its signature stays ``signature``."""
         self._pending_files.append((path, signature, key))
 
-    def written(self) -> dict[str, tuple[str, str]]:
-        """Every output file recorded: its name, and its stat signature and SHA-256."""
+    def written(self, names: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
+        """Every output file recorded (or those among ``names``): its name, and its stat
+        signature and SHA-256. A dozen names are looked up, not the 10,000 TimeML files' rows
+        read (about 10 CPU-ms)."""
         self.flush()
-        return {
-            p: (s, h) for p, s, h in self._db.execute("SELECT path, signature, sha256 FROM written")
-        }
+        sql = "SELECT path, signature, sha256 FROM written"
+        if names is None:
+            rows: Iterable[tuple[Any, ...]] = self._db.execute(sql)
+        else:
+            rows = self._rows(f"{sql} WHERE path IN", list(names))
+        return {p: (s, h) for p, s, h in rows}
 
     def put_written(self, path: str, signature: str, sha256: str) -> None:
         """Record that the output file ``path`` held content of ``sha256`` at ``signature``."""

@@ -1287,7 +1287,7 @@ class _Outputs:
             return None
         from timeline.cache import read_timeline_sized
 
-        recorded = self.cache.written()
+        recorded = self.cache.written([self.PREFIX + target.name for target in self.paths])
         for target in self.paths:
             signature = _plain_signature(target)
             if signature is None or recorded.get(self.PREFIX + target.name) != (
