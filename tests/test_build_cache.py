@@ -10,7 +10,9 @@ import shutil
 import sqlite3
 import threading
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from built_files import output_files as _files
@@ -487,9 +489,14 @@ def test_get_hits_leaves_out_and_drops_a_damaged_row(
         db.execute("INSERT INTO built SELECT 'stale' || key, engine, checksum, record, fragment,"
                    " timeml_size, timeml_sha256, slim FROM built")
     cache = ExtractionCache(out / FILENAME)
-    by_key: list[int] = []
+    by_key: list[int] = []  # the keys looked up one by one, by call
     real_rows = cache._rows
-    cache._rows = lambda sql, keys: by_key.append(len(keys)) or real_rows(sql, keys)  # type: ignore[method-assign]
+
+    def rows(sql: str, keys: list[str]) -> Iterator[tuple[Any, ...]]:
+        by_key.append(len(keys))
+        return real_rows(sql, keys)
+
+    cache._rows = rows  # type: ignore[method-assign]
     try:
         wanted = keys if asked == "all" else [keys[0], damaged]
         hits = cache.get_hits([*wanted, "no such key"])
@@ -502,3 +509,38 @@ def test_get_hits_leaves_out_and_drops_a_damaged_row(
     with sqlite3.connect(out / FILENAME) as db:
         left = {k for (k,) in db.execute("SELECT key FROM built")}
     assert damaged not in left and len(left) == 2 * len(STEMS) - 1  # the stale rows stay
+
+
+def test_a_rebuild_forks_its_early_worker_before_checking_the_inputs(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An input the cache has never seen (added, sorting last) starts the worker that will
+    extract it before the other inputs are checked against the cache, not once the check
+    reaches it; a rebuild with nothing new starts none."""
+    from timeline.parallel import WorkerPool
+
+    monkeypatch.setattr(pipeline, "RACY_NS", -10**12)  # as if every file were old
+    out = tmp_path / "out"
+    pipeline.build([corpus], out, formats=FORMATS)
+    checked: list[str] = []
+    started: list[int] = []  # how many inputs were checked when a worker was asked for
+    real_known = pipeline._Keys.known
+
+    def known(self: pipeline._Keys, path: str, *args: object, **kwargs: object) -> object:
+        checked.append(path)
+        return real_known(self, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    def prestart(self: WorkerPool, warm: object) -> bool:
+        started.append(len(checked))
+        return False  # no fork: the document is extracted as without an early worker
+
+    monkeypatch.setattr(pipeline._Keys, "known", known)
+    monkeypatch.setattr(WorkerPool, "prestart", prestart)
+    pipeline.build([corpus], out, formats=FORMATS)
+    assert started == [] and len(checked) == len(STEMS)
+    checked.clear()
+    for suffix in (".txt", ".meta.json"):
+        shutil.copy(corpus / f"{STEMS[0]}{suffix}", corpus / f"zz-added{suffix}")
+    again = pipeline.build([corpus], out, formats=FORMATS)
+    assert started and started[0] == 0
+    assert again.documents == len(STEMS) + 1 and not again.failures
