@@ -10,7 +10,9 @@ import shutil
 import sqlite3
 import threading
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from built_files import output_files as _files
@@ -467,3 +469,78 @@ def test_a_timeml_file_left_by_an_unfinished_build_is_not_taken_as_settled(
     hits.clear()
     pipeline.build([corpus], out, formats=["csv", "timeml"])
     assert hits == [] and _files(out) == files  # and settled again
+
+
+@pytest.mark.parametrize("asked", ["all", "one"])
+def test_get_hits_leaves_out_and_drops_a_damaged_row(
+    corpus: Path, tmp_path: Path, asked: str
+) -> None:
+    """Asked for most of the table, get_hits reads it in one pass; for a few keys, by key:
+    either way a row whose bytes no longer match its checksum is left out and dropped."""
+    out = tmp_path / "out"
+    pipeline.build([corpus], out, formats=FORMATS)
+    with sqlite3.connect(out / FILENAME) as db:
+        keys = sorted(k for (k,) in db.execute("SELECT key FROM built"))
+        assert len(keys) == len(STEMS)
+        damaged = keys[1]
+        (fragment,) = db.execute("SELECT fragment FROM built WHERE key = ?", (damaged,)).fetchone()
+        db.execute("UPDATE built SET fragment = ? WHERE key = ?", (fragment + b" ", damaged))
+        # stale rows (of documents since changed): half the table
+        db.execute("INSERT INTO built SELECT 'stale' || key, engine, checksum, record, fragment,"
+                   " timeml_size, timeml_sha256, slim FROM built")
+    cache = ExtractionCache(out / FILENAME)
+    by_key: list[int] = []  # the keys looked up one by one, by call
+    real_rows = cache._rows
+
+    def rows(sql: str, keys: list[str]) -> Iterator[tuple[Any, ...]]:
+        by_key.append(len(keys))
+        return real_rows(sql, keys)
+
+    cache._rows = rows  # type: ignore[method-assign]
+    try:
+        wanted = keys if asked == "all" else [keys[0], damaged]
+        hits = cache.get_hits([*wanted, "no such key"])
+        assert by_key == ([] if asked == "all" else [3])
+        assert sorted(hits) == [k for k in wanted if k != damaged]
+        assert hits[keys[0]].fragment.startswith(b"  {")
+        assert cache.get_hits([damaged]) == {}  # dropped, not read again
+    finally:
+        cache.close()
+    with sqlite3.connect(out / FILENAME) as db:
+        left = {k for (k,) in db.execute("SELECT key FROM built")}
+    assert damaged not in left and len(left) == 2 * len(STEMS) - 1  # the stale rows stay
+
+
+def test_a_rebuild_forks_its_early_worker_before_checking_the_inputs(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An input the cache has never seen (added, sorting last) starts the worker that will
+    extract it before the other inputs are checked against the cache, not once the check
+    reaches it; a rebuild with nothing new starts none."""
+    from timeline.parallel import WorkerPool
+
+    monkeypatch.setattr(pipeline, "RACY_NS", -10**12)  # as if every file were old
+    out = tmp_path / "out"
+    pipeline.build([corpus], out, formats=FORMATS)
+    checked: list[str] = []
+    started: list[int] = []  # how many inputs were checked when a worker was asked for
+    real_known = pipeline._Keys.known
+
+    def known(self: pipeline._Keys, path: str, *args: object, **kwargs: object) -> object:
+        checked.append(path)
+        return real_known(self, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    def prestart(self: WorkerPool, warm: object) -> bool:
+        started.append(len(checked))
+        return False  # no fork: the document is extracted as without an early worker
+
+    monkeypatch.setattr(pipeline._Keys, "known", known)
+    monkeypatch.setattr(WorkerPool, "prestart", prestart)
+    pipeline.build([corpus], out, formats=FORMATS)
+    assert started == [] and len(checked) == len(STEMS)
+    checked.clear()
+    for suffix in (".txt", ".meta.json"):
+        shutil.copy(corpus / f"{STEMS[0]}{suffix}", corpus / f"zz-added{suffix}")
+    again = pipeline.build([corpus], out, formats=FORMATS)
+    assert started and started[0] == 0
+    assert again.documents == len(STEMS) + 1 and not again.failures

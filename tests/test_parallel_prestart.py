@@ -84,3 +84,23 @@ def test_closing_ends_a_worker_still_warming_up() -> None:
 def test_no_early_worker_with_one_job_or_dask() -> None:
     assert not WorkerPool(jobs=1).prestart(_warm_marker)
     assert not WorkerPool(jobs=2, dask_address="tcp://127.0.0.1:1").prestart(_warm_marker)
+
+
+def test_the_prewarm_document_is_english_without_the_language_detector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The document a build's early worker warms up on (pipeline._prewarm) tells its language
+    to the loader: building the detector for it cost half the warm-up (and read "fr")."""
+    from timeline import pipeline
+    from timeline.load import language
+    from timeline.model import Extraction
+
+    def no_detector(text: str) -> str | None:
+        raise AssertionError(f"language detected for {text!r}")
+
+    monkeypatch.setattr(language, "_detect", no_detector)
+    task = pipeline._Task("-", pipeline._PREWARM_TEXT, None, "en", False, None)
+    result = pipeline._run_task(task)
+    assert isinstance(result, Extraction), result
+    assert result.document.language == "en"
+    assert [t.value for t in result.timexes] == ["2009-03-03"]
