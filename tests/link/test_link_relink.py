@@ -276,3 +276,47 @@ def test_a_relinked_state_keeps_the_label_families_of_every_item(
     assert keep[0].finish[3] is not None and whole.finish[3] is not None
     assert _families(dict(keep[0].finish[3])) == _families(dict(whole.finish[3]))
     assert set(dict(state.finish[3])) <= set(dict(whole.finish[3]))
+
+
+def test_sole_marks_of_the_new_items_groups_are_those_marked_whole() -> None:
+    """``_mark_sole`` given the new items (the others marked among themselves, as a kept
+    state stores them) reads only the new items' groups and marks every item as when all are
+    marked at once, for day, month, year and text dates, shared document ids and one-item
+    groups that grow."""
+    import random
+    from types import SimpleNamespace
+
+    dates_ = ["2010-03-01", "2010-03-05", "2010-03", "2010", "2011-01-01", "XXXX-03", "2010-Q1"]
+    rng = random.Random(8)
+    for trial in range(200):
+        n = rng.randint(2, 14)
+
+        def item(k: int) -> SimpleNamespace:
+            return SimpleNamespace(
+                index=k,
+                primary=rng.choice(["32010L0001", "32011R0002", None]),
+                event=SimpleNamespace(
+                    date=rng.choice([*dates_, None]), type=rng.choice(["adoption", "proposal"])
+                ),
+                doc_ids=frozenset(rng.sample(["ref:a", "ref:b", "parallel:c", "path:d"], 2)),
+                sole=True,
+            )
+
+        items = [item(k) for k in range(n)]
+        whole = [SimpleNamespace(**vars(i)) for i in items]
+        linker._mark_sole(whole)  # type: ignore[arg-type]
+        new = rng.sample(items, rng.randint(1, n - 1))
+        olds = [i for i in items if i not in new]
+        linker._mark_sole(olds)  # type: ignore[arg-type]  # what the state keeps
+        linker._mark_sole(items, new)  # type: ignore[arg-type]
+        assert [i.sole for i in items] == [i.sole for i in whole], trial
+    # the new items' groups only: a group no new item is in keeps its marks as they are
+    a, b = (
+        SimpleNamespace(index=k, primary="32010L0001", sole=False, doc_ids=frozenset({"ref:a"}),
+                        event=SimpleNamespace(date="2010-03-01", type="adoption"))
+        for k in range(2)
+    )
+    c = SimpleNamespace(index=2, primary="32010L0001", sole=True, doc_ids=frozenset({"ref:z"}),
+                        event=SimpleNamespace(date="2010-03-01", type="adoption"))
+    linker._mark_sole([a, b, c], [c])  # type: ignore[list-item]
+    assert (a.sole, b.sole, c.sole) == (False, False, True)

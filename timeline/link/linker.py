@@ -558,7 +558,7 @@ class _UnionFind:
             self.parent[max(ri, rj)] = min(ri, rj)
 
 
-def _mark_sole(items: list[_Item]) -> None:
+def _mark_sole(items: list[_Item], new: Sequence[_Item] | None = None) -> None:
     """A document stating one step of one act at two dates tells two events, not a conflict.
 
     An item is sole when every item of its (document, type, main act) group has a date that
@@ -566,12 +566,24 @@ def _mark_sole(items: list[_Item]) -> None:
     date outside the calendar ("XXXX-03") only meets the same text. Read off each group's
     latest start and earliest end, not pair by pair (a document id such as a reference can
     be shared by thousands of documents).
+
+    With ``new`` (some of ``items``; the others marked already as they are among themselves)
+    only the groups of the new items are read again: the other groups are as they were, and
+    a member only loses its mark when its group grows (the latest start can only move later,
+    the earliest end earlier, and a text date stays).
     """
     by_key: dict[tuple[str, str, str], list[_Item]] = defaultdict(list)
+    wanted = (
+        None if new is None
+        else {(d, i.event.type, i.primary) for i in new if i.primary and i.event.date
+              for d in i.doc_ids}
+    )
     for item in items:
         if item.primary and item.event.date:
             for doc_id in item.doc_ids:
-                by_key[(doc_id, item.event.type, item.primary)].append(item)
+                key = (doc_id, item.event.type, item.primary)
+                if wanted is None or key in wanted:
+                    by_key[key].append(item)
     for group in by_key.values():
         if len(group) == 1:
             continue
@@ -1588,12 +1600,17 @@ REGROUP_SHARE = 0.5
 
 def _regroup(
     items: list[_Item], reuse: _Reuse, families_out: dict[str, str] | None = None
-) -> tuple[list[list[_Item]], list[tuple[list[_Item], Sequence[Any]]]] | None:
+) -> tuple[
+    list[list[_Item]],
+    list[tuple[list[_Item], Sequence[Any], Mapping[tuple[Any, ...], Source]]],
+] | None:
     """The groups :func:`_groups` makes of ``items`` (dossiers assigned), from a part linked
-    before: (groups to make entries of, groups whose entry is the one made before). None when
+    before: (groups to make entries of, groups whose entry is the one made before with their
+    items' sources by fields). None when
     the stored part does not fit or most groups would be made again.
 
-    Sole marks are read again for every item; a stored item whose mark or dossier changed
+    Sole marks are read again for the groups of the new items (:func:`_mark_sole`'s ``new``;
+    the stored items start from their stored marks); a stored item whose mark or dossier changed
     (other than a dossier renamed as a whole) is *dirty*. The groups made again are the stored
     groups of dirty items and of stored items that could merge directly with a dirty or new
     item (a block of :func:`_merge` where their kinds and days meet, :func:`_blocks_of`),
@@ -1612,10 +1629,11 @@ def _regroup(
         return None
     if entry_of and max(entry_of) >= len(old_entries):
         return None
-    _mark_sole(items)
     is_old = [False] * len(items)
-    for i in olds:
+    for i, sole in zip(olds, sole_of, strict=True):
         is_old[i] = True
+        items[i].sole = sole  # as marked among the stored items: only the new ones' groups
+    _mark_sole(items, [item for item in items if not is_old[item.index]])
     members: list[list[_Item]] = [[] for _ in old_entries]
     group = [-1] * len(items)
     renamed: dict[str | None, str | None] = {}
@@ -1630,10 +1648,14 @@ def _regroup(
         was = back.setdefault(item.dossier, d)
         if was != d:
             broken.update((was, d))
-    for m, old in zip(members, old_entries, strict=True):  # the entries are of these items
+    # the entries are of these items: their sources by fields (what _kept_entry reads)
+    sources_of: list[Mapping[tuple[Any, ...], Source]] = []
+    for m, old in zip(members, old_entries, strict=True):
         sources = old[_ROW_SOURCES]
-        if len(m) != len(sources) or {fields_of(i.source) for i in m} != set(sources):
+        by_fields = {fields_of(i.source): i.source for i in m}
+        if len(m) != len(sources) or by_fields.keys() != set(sources):
             return None
+        sources_of.append(by_fields)
     families = _label_families(items, None if known is None else dict(known))
     if families_out is not None:
         families_out.update(families)
@@ -1685,7 +1707,9 @@ def _regroup(
     redo = [item for item in items if not is_old[item.index] or group[item.index] in touched]
     if len(redo) > len(items) * REGROUP_SHARE:
         return None
-    kept = [(members[g], old_entries[g]) for g in range(len(members)) if g not in touched]
+    kept = [
+        (members[g], old_entries[g], sources_of[g]) for g in range(len(members)) if g not in touched
+    ]
     return _cluster(redo, items), kept
 
 
@@ -1717,10 +1741,7 @@ def _finish(
         families.clear()
     groups, kept = regrouped if regrouped is not None else (_groups(items, families), [])
     made = [replace(_entry(g), dossier=_vote(i.dossier for i in g)) for g in groups]
-    made.extend(
-        _kept_entry(row, {fields_of(i.source): i.source for i in g}, _vote(i.dossier for i in g))
-        for g, row in kept
-    )
+    made.extend(_kept_entry(row, sources, _vote(i.dossier for i in g)) for g, row, sources in kept)
     order: list[int] | None = [] if track is not None else None
     entries = _unique_ids(made, order)
     del made
@@ -1729,7 +1750,7 @@ def _finish(
         for n, k in enumerate(order):
             position[k] = n
         entry_of = [0] * len(items)
-        for k, g in enumerate([*groups, *(g for g, _ in kept)]):
+        for k, g in enumerate([*groups, *(g for g, _, _ in kept)]):
             for item in g:
                 entry_of[item.index] = position[k]
         track.append(
