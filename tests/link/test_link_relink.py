@@ -114,8 +114,8 @@ def test_regroup_keeps_the_groups_an_added_document_cannot_change(
     kept: list[int] = []
     real = linker._regroup
 
-    def counting(items: list[object], reuse: object) -> object:
-        got = real(items, reuse)  # type: ignore[arg-type]
+    def counting(items: list[object], reuse: object, *more: object) -> object:
+        got = real(items, reuse, *more)  # type: ignore[arg-type]
         kept.append(-1 if got is None else len(got[1]))
         return got
 
@@ -209,3 +209,114 @@ def test_a_relinked_state_is_stored_by_splicing_the_stored_rows(dev_dir: Path) -
     many = (pieces * shards.RELINK_PIECES)[: shards.RELINK_PIECES]
     again = shards.encode_relink(keep[0], paths, versions, (many, frozenset({paths[-1]})))
     assert len(shards.relink_pieces(shards.relink_documents(again)[1])) == 1
+
+
+def _families(families: dict[str, str]) -> set[frozenset[str]]:
+    """Label families as a partition of the labels (what their names are does not matter)."""
+    out: dict[str, set[str]] = {}
+    for label, family in families.items():
+        out.setdefault(family, set()).add(label)
+    return {frozenset(v) for v in out.values()}
+
+
+def test_label_families_from_known_ones_are_the_families_made_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``_label_families`` given the families of some items' labels (what a kept state
+    stores) compares only the other labels, and gives the same families as made whole: also
+    when a new label joins two known families (a chain) or several new ones join each other."""
+    from types import SimpleNamespace
+
+    base = [
+        "directive on the protection of wild birds in the union",
+        "regulation on the common organisation of agricultural markets",
+        "decision on the european year of volunteering activities",
+        "convention on the rights of the child of the united nations",
+    ]
+    labels: list[str] = []
+    for b in base:  # each a chain: every label alike its neighbours, not the ends
+        labels += [b, b + " x", b + " xy", b + " xyz", b + " xyzw", b + " xyzwv"]
+    labels += ["a label alike no other one", "framework decision on the fight against crime"]
+    items = [SimpleNamespace(labels=(la,)) for la in labels]
+    whole = linker._label_families(items)  # type: ignore[arg-type]
+    assert len(_families(whole)) == len(base) + 2  # the chains are families
+    similarity = linker.similarity
+    for drop in ([1], [2, 3], [8, 14], [0, 6, 12, 18, 24], [25]):
+        some = [i for n, i in enumerate(items) if n not in drop]
+        known = linker._label_families(some)  # type: ignore[arg-type]
+        calls = 0
+
+        def counted(a: str, b: str, floor: float = 0.0) -> float:
+            nonlocal calls
+            calls += 1
+            return similarity(a, b, floor)
+
+        monkeypatch.setattr(linker, "similarity", counted)
+        got = linker._label_families(items, known)  # type: ignore[arg-type]
+        monkeypatch.setattr(linker, "similarity", similarity)
+        assert _families(got) == _families(whole), drop
+        assert calls <= len(drop) * len(labels), (drop, calls)  # only the new labels compared
+    # known families that are not a partition of some of the labels: made whole
+    assert _families(linker._label_families(items, {"other": "label"})) == _families(whole)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("drop_celex", [False, True], ids=["numbers", "titles-only"])
+def test_a_relinked_state_keeps_the_label_families_of_every_item(
+    dev_dir: Path, drop_celex: bool
+) -> None:
+    """A part's state keeps its items' label families, and the part relinked from it keeps
+    those of every item (the stored ones and the added document's), the part linked whole."""
+    xs = gold_extractions(dev_dir, drop_celex=drop_celex)
+    before, state = _state(xs[:-1])
+    assert state.finish is not None and state.finish[3] is not None
+    keep: list[linker.PartState] = []
+    assert linker.relink_part(state, xs[-1:], previous=before, keep=keep) == linker.link_part(xs)
+    _, whole = _state(xs)
+    assert keep[0].finish is not None and whole.finish is not None
+    assert keep[0].finish[3] is not None and whole.finish[3] is not None
+    assert _families(dict(keep[0].finish[3])) == _families(dict(whole.finish[3]))
+    assert set(dict(state.finish[3])) <= set(dict(whole.finish[3]))
+
+
+def test_sole_marks_of_the_new_items_groups_are_those_marked_whole() -> None:
+    """``_mark_sole`` given the new items (the others marked among themselves, as a kept
+    state stores them) reads only the new items' groups and marks every item as when all are
+    marked at once, for day, month, year and text dates, shared document ids and one-item
+    groups that grow."""
+    import random
+    from types import SimpleNamespace
+
+    dates_ = ["2010-03-01", "2010-03-05", "2010-03", "2010", "2011-01-01", "XXXX-03", "2010-Q1"]
+    rng = random.Random(8)
+    for trial in range(200):
+        n = rng.randint(2, 14)
+
+        def item(k: int) -> SimpleNamespace:
+            return SimpleNamespace(
+                index=k,
+                primary=rng.choice(["32010L0001", "32011R0002", None]),
+                event=SimpleNamespace(
+                    date=rng.choice([*dates_, None]), type=rng.choice(["adoption", "proposal"])
+                ),
+                doc_ids=frozenset(rng.sample(["ref:a", "ref:b", "parallel:c", "path:d"], 2)),
+                sole=True,
+            )
+
+        items = [item(k) for k in range(n)]
+        whole = [SimpleNamespace(**vars(i)) for i in items]
+        linker._mark_sole(whole)  # type: ignore[arg-type]
+        new = rng.sample(items, rng.randint(1, n - 1))
+        olds = [i for i in items if i not in new]
+        linker._mark_sole(olds)  # type: ignore[arg-type]  # what the state keeps
+        linker._mark_sole(items, new)  # type: ignore[arg-type]
+        assert [i.sole for i in items] == [i.sole for i in whole], trial
+    # the new items' groups only: a group no new item is in keeps its marks as they are
+    a, b = (
+        SimpleNamespace(index=k, primary="32010L0001", sole=False, doc_ids=frozenset({"ref:a"}),
+                        event=SimpleNamespace(date="2010-03-01", type="adoption"))
+        for k in range(2)
+    )
+    c = SimpleNamespace(index=2, primary="32010L0001", sole=True, doc_ids=frozenset({"ref:z"}),
+                        event=SimpleNamespace(date="2010-03-01", type="adoption"))
+    linker._mark_sole([a, b, c], [c])  # type: ignore[list-item]
+    assert (a.sole, b.sole, c.sole) == (False, False, True)

@@ -558,7 +558,7 @@ class _UnionFind:
             self.parent[max(ri, rj)] = min(ri, rj)
 
 
-def _mark_sole(items: list[_Item]) -> None:
+def _mark_sole(items: list[_Item], new: Sequence[_Item] | None = None) -> None:
     """A document stating one step of one act at two dates tells two events, not a conflict.
 
     An item is sole when every item of its (document, type, main act) group has a date that
@@ -566,12 +566,24 @@ def _mark_sole(items: list[_Item]) -> None:
     date outside the calendar ("XXXX-03") only meets the same text. Read off each group's
     latest start and earliest end, not pair by pair (a document id such as a reference can
     be shared by thousands of documents).
+
+    With ``new`` (some of ``items``; the others marked already as they are among themselves)
+    only the groups of the new items are read again: the other groups are as they were, and
+    a member only loses its mark when its group grows (the latest start can only move later,
+    the earliest end earlier, and a text date stays).
     """
     by_key: dict[tuple[str, str, str], list[_Item]] = defaultdict(list)
+    wanted = (
+        None if new is None
+        else {(d, i.event.type, i.primary) for i in new if i.primary and i.event.date
+              for d in i.doc_ids}
+    )
     for item in items:
         if item.primary and item.event.date:
             for doc_id in item.doc_ids:
-                by_key[(doc_id, item.event.type, item.primary)].append(item)
+                key = (doc_id, item.event.type, item.primary)
+                if wanted is None or key in wanted:
+                    by_key[key].append(item)
     for group in by_key.values():
         if len(group) == 1:
             continue
@@ -591,12 +603,27 @@ def _mark_sole(items: list[_Item]) -> None:
                 a.sole = False
 
 
-def _label_families(items: list[_Item]) -> dict[str, str]:
+def _label_families(
+    items: list[_Item], known: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Each act label -> a family: labels alike at :data:`LABEL_THRESHOLD`, transitively, are
-    one family, so two items whose labels read alike share their family."""
+    one family, so two items whose labels read alike share their family (named by its first
+    label by length, then text).
+
+    ``known`` are the families of some of the labels (of a part linked before: every pair of
+    them compared already): only pairs with a label not in it are compared then, the same
+    families (each is a component of the labels' graph of alike pairs, whatever the order).
+    """
     import bisect
 
     labels = sorted({la for item in items for la in item.labels}, key=lambda t: (len(t), t))
+    f = LABEL_THRESHOLD
+    if known is not None:
+        new = [la for la in labels if la not in known]
+        if len(new) * 2 <= len(labels) and all(
+            known.get(r) == r for r in set(known.values())
+        ) and len(known) + len(new) == len(labels):
+            return _more_families(labels, new, known)
     parent = {la: la for la in labels}
 
     def find(la: str) -> str:
@@ -606,14 +633,49 @@ def _label_families(items: list[_Item]) -> dict[str, str]:
         return la
 
     lengths = [len(la) for la in labels]
-    f = LABEL_THRESHOLD
     for i, la in enumerate(labels):
         # similarity is 0 beyond this length (see acts.TitleIndex._candidates)
         hi = bisect.bisect_right(lengths, int(len(la) * (2 - f) / f) + 1)
         for lb in labels[i + 1 : hi]:
             if find(la) != find(lb) and similarity(la, lb, f) >= f:
                 parent[find(lb)] = find(la)
-    return {la: find(la) for la in labels}
+    return _by_first(labels, find)
+
+
+def _by_first(labels: list[str], find: Callable[[str], str]) -> dict[str, str]:
+    """Each label -> the first label (``labels`` are in order) of its family (``find``: its
+    root): a family's name that does not depend on the order its pairs were compared in."""
+    first: dict[str, str] = {}
+    return {la: first.setdefault(find(la), la) for la in labels}
+
+
+def _more_families(labels: list[str], new: list[str], known: Mapping[str, str]) -> dict[str, str]:
+    """:func:`_label_families` of ``labels`` (sorted by length, then text) given the families
+    ``known`` of all but ``new``: each new label compared with every label, in the order and
+    within the length :func:`_label_families` compares them (similarity is 0 beyond it)."""
+    f = LABEL_THRESHOLD
+    parent = dict(known)
+    for la in new:
+        parent[la] = la
+
+    def find(la: str) -> str:
+        while parent[la] != la:
+            parent[la] = parent[parent[la]]
+            la = parent[la]
+        return la
+
+    rank = {la: n for n, la in enumerate(labels)}
+    for la in new:
+        n = rank[la]
+        for lb in labels:
+            if lb == la or (lb not in known and rank[lb] < n):
+                continue  # two new labels: compared once, from the first of them
+            a, b = (la, lb) if n < rank[lb] else (lb, la)
+            if len(b) > int(len(a) * (2 - f) / f) + 1:
+                continue
+            if find(a) != find(b) and similarity(a, b, f) >= f:
+                parent[find(b)] = find(a)
+    return _by_first(labels, find)
 
 
 # Kinds of subject an item has, as :func:`_same_subject` reads them in turn: acts and
@@ -778,17 +840,27 @@ def _merge(
             uf.union(a, b)
 
 
-def _groups(items: list[_Item]) -> list[list[_Item]]:
+def _groups(
+    items: list[_Item], families: dict[str, str] | None = None
+) -> list[list[_Item]]:
+    """The entries' groups of every item of a part; with ``families``, the label families of
+    its items (:func:`_label_families`) are put there too."""
     _mark_sole(items)
-    return _cluster(items, items)
+    made = _label_families(items)
+    if families is not None:
+        families.update(made)
+    return _cluster(items, items, made)
 
 
-def _cluster(items: list[_Item], every: Sequence[_Item]) -> list[list[_Item]]:
+def _cluster(
+    items: list[_Item], every: Sequence[_Item], families: Mapping[str, str] | None = None
+) -> list[list[_Item]]:
     """The entries' groups of ``items`` (some of ``every``, which lists all by index, in
     ascending index; their sole marks set): merged, then act-less steps joined to the one
-    entry of their type and day."""
+    entry of their type and day. ``families`` are those of ``items``' labels when made
+    already (:func:`_label_families`)."""
     uf = _UnionFind(len(every))
-    _merge(items, _label_families(items), uf, every)
+    _merge(items, _label_families(items) if families is None else dict(families), uf, every)
     clusters: dict[int, list[_Item]] = defaultdict(list)
     for item in items:
         clusters[uf.find(item.index)].append(item)
@@ -1421,8 +1493,15 @@ def _link_groups(
 
 
 #: What :func:`_finish` made of a part's items, in item order: the index of each one's entry
-#: in the part's entries, its dossier and whether it is sole (:func:`_mark_sole`).
-Finish = tuple[tuple[int, ...], tuple["str | None", ...], tuple[bool, ...]]
+#: in the part's entries, its dossier and whether it is sole (:func:`_mark_sole`); then the
+#: label families of its items as (label, family) pairs (:func:`_label_families`; None in a
+#: state kept before they were).
+Finish = tuple[
+    tuple[int, ...],
+    tuple["str | None", ...],
+    tuple[bool, ...],
+    "tuple[tuple[str, str], ...] | None",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -1520,13 +1599,18 @@ REGROUP_SHARE = 0.5
 
 
 def _regroup(
-    items: list[_Item], reuse: _Reuse
-) -> tuple[list[list[_Item]], list[tuple[list[_Item], Sequence[Any]]]] | None:
+    items: list[_Item], reuse: _Reuse, families_out: dict[str, str] | None = None
+) -> tuple[
+    list[list[_Item]],
+    list[tuple[list[_Item], Sequence[Any], Mapping[tuple[Any, ...], Source]]],
+] | None:
     """The groups :func:`_groups` makes of ``items`` (dossiers assigned), from a part linked
-    before: (groups to make entries of, groups whose entry is the one made before). None when
+    before: (groups to make entries of, groups whose entry is the one made before with their
+    items' sources by fields). None when
     the stored part does not fit or most groups would be made again.
 
-    Sole marks are read again for every item; a stored item whose mark or dossier changed
+    Sole marks are read again for the groups of the new items (:func:`_mark_sole`'s ``new``;
+    the stored items start from their stored marks); a stored item whose mark or dossier changed
     (other than a dossier renamed as a whole) is *dirty*. The groups made again are the stored
     groups of dirty items and of stored items that could merge directly with a dirty or new
     item (a block of :func:`_merge` where their kinds and days meet, :func:`_blocks_of`),
@@ -1534,17 +1618,22 @@ def _regroup(
     they are grouped as :func:`_cluster` does.
     Any other stored group keeps its entry: no merge ties its items to an item outside it
     (they were one group already), and no join by type and day can change.
+
+    The label families of every item are made from the stored ones (only the new labels
+    compared) and, with ``families_out``, put there.
     """
-    entry_of, dossier_of, sole_of = reuse.finish
+    entry_of, dossier_of, sole_of, *more = reuse.finish
+    known = more[0] if more else None  # a finish kept before its label families were
     olds, old_entries = reuse.olds, reuse.entries
     if not (len(entry_of) == len(dossier_of) == len(sole_of) == len(olds)):
         return None
     if entry_of and max(entry_of) >= len(old_entries):
         return None
-    _mark_sole(items)
     is_old = [False] * len(items)
-    for i in olds:
+    for i, sole in zip(olds, sole_of, strict=True):
         is_old[i] = True
+        items[i].sole = sole  # as marked among the stored items: only the new ones' groups
+    _mark_sole(items, [item for item in items if not is_old[item.index]])
     members: list[list[_Item]] = [[] for _ in old_entries]
     group = [-1] * len(items)
     renamed: dict[str | None, str | None] = {}
@@ -1559,11 +1648,17 @@ def _regroup(
         was = back.setdefault(item.dossier, d)
         if was != d:
             broken.update((was, d))
-    for m, old in zip(members, old_entries, strict=True):  # the entries are of these items
+    # the entries are of these items: their sources by fields (what _kept_entry reads)
+    sources_of: list[Mapping[tuple[Any, ...], Source]] = []
+    for m, old in zip(members, old_entries, strict=True):
         sources = old[_ROW_SOURCES]
-        if len(m) != len(sources) or {fields_of(i.source) for i in m} != set(sources):
+        by_fields = {fields_of(i.source): i.source for i in m}
+        if len(m) != len(sources) or by_fields.keys() != set(sources):
             return None
-    families = _label_families(items)
+        sources_of.append(by_fields)
+    families = _label_families(items, None if known is None else dict(known))
+    if families_out is not None:
+        families_out.update(families)
     touched: set[int] = set()
     # the blocks of the new and dirty items: (kinds met or None, kind, first day, last day)
     asks: dict[tuple[Any, ...], list[tuple[tuple[frozenset[int], ...] | None, int, int, int]]]
@@ -1612,7 +1707,9 @@ def _regroup(
     redo = [item for item in items if not is_old[item.index] or group[item.index] in touched]
     if len(redo) > len(items) * REGROUP_SHARE:
         return None
-    kept = [(members[g], old_entries[g]) for g in range(len(members)) if g not in touched]
+    kept = [
+        (members[g], old_entries[g], sources_of[g]) for g in range(len(members)) if g not in touched
+    ]
     return _cluster(redo, items), kept
 
 
@@ -1638,13 +1735,13 @@ def _finish(
         for m in members:
             node_dossier[m] = did
     _assign_dossiers(items, node_dossier, ctx)
-    regrouped = _regroup(items, reuse) if reuse is not None else None
-    groups, kept = regrouped if regrouped is not None else (_groups(items), [])
+    families: dict[str, str] | None = {} if track is not None else None
+    regrouped = _regroup(items, reuse, families) if reuse is not None else None
+    if regrouped is None and families is not None:
+        families.clear()
+    groups, kept = regrouped if regrouped is not None else (_groups(items, families), [])
     made = [replace(_entry(g), dossier=_vote(i.dossier for i in g)) for g in groups]
-    made.extend(
-        _kept_entry(row, {fields_of(i.source): i.source for i in g}, _vote(i.dossier for i in g))
-        for g, row in kept
-    )
+    made.extend(_kept_entry(row, sources, _vote(i.dossier for i in g)) for g, row, sources in kept)
     order: list[int] | None = [] if track is not None else None
     entries = _unique_ids(made, order)
     del made
@@ -1653,7 +1750,7 @@ def _finish(
         for n, k in enumerate(order):
             position[k] = n
         entry_of = [0] * len(items)
-        for k, g in enumerate([*groups, *(g for g, _ in kept)]):
+        for k, g in enumerate([*groups, *(g for g, _, _ in kept)]):
             for item in g:
                 entry_of[item.index] = position[k]
         track.append(
@@ -1661,6 +1758,7 @@ def _finish(
                 tuple(entry_of),
                 tuple(i.dossier for i in items),
                 tuple(i.sole for i in items),
+                tuple(sorted(families.items())) if families is not None else None,
             )
         )
     entries, open_plans = _link_plans(entries, ctx.relations)

@@ -760,8 +760,18 @@ def decode_relink(inner: bytes) -> linker.PartState:
             rows = pieces
         finish = more[0] if more else None  # none in a state kept before it was
         if finish is not None and not (
-            type(finish) is tuple and len(finish) == 3
-            and all(type(f) is tuple for f in finish)
+            type(finish) is tuple and len(finish) in (3, 4)
+            and all(type(f) is tuple for f in finish[:3])
+        ):
+            raise ValueError("not a part's state")
+        if finish is not None and len(finish) == 3:  # kept before its label families were
+            finish = (*finish, None)
+        if finish is not None and finish[3] is not None and not (
+            type(finish[3]) is tuple
+            and all(
+                type(f) is tuple and len(f) == 2 and type(f[0]) is str and type(f[1]) is str
+                for f in finish[3]
+            )
         ):
             raise ValueError("not a part's state")
         return linker.PartState(rows, lookups, misprints, finish)
