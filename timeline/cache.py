@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, replace
 from functools import cache as _memo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from timeline import __version__
 from timeline.model import (
@@ -56,6 +56,9 @@ from timeline.model import (
 
 if TYPE_CHECKING:
     from timeline.link.facts import DocumentFacts
+
+#: Bytes :meth:`ExtractionCache.put_memo_file` copies at a time.
+MEMO_CHUNK = 1 << 20
 
 APPLICATION = "policy-timeline"
 SCHEMA = 5
@@ -338,6 +341,36 @@ class ExtractionCache:
         """A mapping of bytes kept in this file for later builds (linked parts of a sharded
         link, say): written with the next batch of entries, read at once."""
         return Memo(self)
+
+    def put_memo_file(self, key: str, path: str | Path, length: int, crc: int) -> bool:
+        """Store the ``length`` bytes of the file ``path`` (CRC-32 ``crc``) as :attr:`memo`'s
+        ``key`` now, in its own transaction, copied a megabyte at a time into the row (SQLite's
+        incremental blob I/O): a value of hundreds of megabytes (the stored timeline of a
+        large corpus) is never whole in memory. False, and nothing stored, when the file is
+        not of that length."""
+        path = Path(path)
+        try:
+            if path.stat().st_size != length:
+                return False
+        except OSError:
+            return False
+        self.flush()  # a pending value of ``key`` (or its deletion) goes first
+        with self._db:
+            cursor = self._db.execute(
+                "INSERT OR REPLACE INTO memo VALUES (?, zeroblob(?), ?)", (key, length, crc)
+            )
+            rowid = cursor.lastrowid
+            assert rowid is not None
+            with self._db.blobopen("memo", "value", rowid) as blob, path.open("rb") as f:
+                copied = 0
+                while chunk := f.read(MEMO_CHUNK):
+                    if copied + len(chunk) > length:  # grew since: the transaction undone
+                        raise OSError(f"{path} changed while it was stored")
+                    blob.write(chunk)
+                    copied += len(chunk)
+                if copied != length:
+                    raise OSError(f"{path} changed while it was stored")
+        return True
 
     def clock_ns(self) -> int:
         """The file system's time now (a new file's modification time, in ns), as a reference
@@ -832,9 +865,14 @@ def encode_timeline(digest: str, events: int, timeline: Timeline) -> bytes:
     """A build's timeline as plain data pickled, with the digest of what it was made of and
     its number of events (:func:`decode_timeline` reads it back): what a rebuild that finds
     every output current returns without linking."""
+    return pickle.dumps(_timeline_data(digest, events, timeline), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _timeline_data(digest: str, events: int, timeline: Timeline) -> tuple[Any, ...]:
+    """What :func:`encode_timeline` pickles: plain data only."""
     from timeline.link.shards import entry_row
 
-    data = (
+    return (
         TIMELINE_VERSION,
         digest,
         events,
@@ -845,7 +883,29 @@ def encode_timeline(digest: str, events: int, timeline: Timeline) -> bytes:
         timeline.title,
         timeline.extra,
     )
-    return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class _Counted:
+    """A binary file's ``write`` that counts the bytes written and their CRC-32."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.length = 0
+        self.crc = 0
+
+    def write(self, data: bytes) -> int:
+        self.length += len(data)
+        self.crc = zlib.crc32(data, self.crc)
+        return self.out.write(data)
+
+
+def encode_timeline_to(out: BinaryIO, digest: str, events: int, timeline: Timeline) -> tuple[int, int]:
+    """:func:`encode_timeline`'s bytes written to the binary file ``out`` as they are made (the
+    pickler writes its frames to the file: no bytes object of the whole, hundreds of megabytes
+    for a large corpus); returns their length and CRC-32."""
+    counted = _Counted(out)
+    pickle.dump(_timeline_data(digest, events, timeline), counted, protocol=pickle.HIGHEST_PROTOCOL)
+    return counted.length, counted.crc
 
 
 def decode_timeline(data: bytes) -> tuple[str, int, Timeline]:

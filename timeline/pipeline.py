@@ -25,6 +25,7 @@ import contextlib
 import json
 import re
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial, wraps
@@ -1335,25 +1336,43 @@ class _Outputs:
             return
         encode = self.encoder(timeline, events)
         assert encode is not None
-        self._store(encode(), timeline, events)
+        if not self._store_file(encode(), timeline, events):  # the file changed meanwhile
+            from timeline.cache import encode_timeline
 
-    def _store(self, data: bytes, timeline: Timeline, events: int) -> None:
-        """Keep ``data`` (the encoded timeline) and its head (:data:`HEAD_KEY`)."""
+            data = encode_timeline(self.digest, events, timeline)
+            self.cache.memo[self.KEY] = data
+            self._store_head(len(data), zlib.crc32(data), timeline, events)
+
+    def _store_file(
+        self, encoded: tuple[str, int, int], timeline: Timeline, events: int
+    ) -> bool:
+        """Keep the encoded timeline the file ``encoded`` names (its path, length and CRC-32)
+        and its head (:data:`HEAD_KEY`); the file is removed. False when it was not stored
+        (not of that length)."""
+        assert self.cache is not None
+        path, length, crc = encoded
+        try:
+            stored = self.cache.put_memo_file(self.KEY, path, length, crc)
+        finally:
+            Path(path).unlink(missing_ok=True)
+        if stored:
+            self._store_head(length, crc, timeline, events)
+        return stored
+
+    def _store_head(self, length: int, crc: int, timeline: Timeline, events: int) -> None:
+        """Keep the head row (:data:`HEAD_KEY`) of the stored timeline of ``length`` bytes and
+        CRC-32 ``crc``."""
         import pickle
-        import zlib
 
         assert self.cache is not None
         sizes = (len(timeline.entries), len(timeline.dossiers), len(timeline.open_plans))
-        self.cache.memo[self.KEY] = data
         self.cache.memo[self.HEAD_KEY] = pickle.dumps(
-            (1, self.digest, events, sizes, len(data), zlib.crc32(data))
+            (1, self.digest, events, sizes, length, crc)
         )
 
     def _head(self, data: bytes) -> tuple[int, tuple[int, int, int]] | None:
         """The number of events and sizes the head row gives for ``data`` (the stored
         timeline's row), when it is this build's digest and that row's; else None."""
-        import zlib
-
         from timeline.link.shards import plain_loads
 
         assert self.cache is not None
@@ -1373,36 +1392,58 @@ class _Outputs:
             return None
         return events, sizes
 
-    def encoder(self, timeline: Timeline, events: int) -> Callable[[], bytes] | None:
-        """What :meth:`keep` stores, made by the function returned (run in a forked process
-        that writes other files meanwhile, say); None without a cache."""
+    def encoder(self, timeline: Timeline, events: int) -> Callable[[], tuple[str, int, int]] | None:
+        """What :meth:`keep` stores, written by the function returned into a temporary file
+        beside the cache (run in a forked process that writes other files meanwhile, say),
+        which returns the file's path, length and CRC-32 (:meth:`keep_encoded` stores it):
+        the stored timeline of a large corpus (about 64 bytes per event) is never whole in
+        memory, nor sent back from that process; None without a cache."""
         if self.cache is None:
             return None
-        from timeline.cache import encode_timeline
+        import os
+        import tempfile
+
+        from timeline.cache import encode_timeline_to
 
         digest = self.digest
+        folder = self.cache.path.parent
 
-        def encode() -> bytes:
-            with paused_gc():
-                return encode_timeline(digest, events, timeline)
+        def encode() -> tuple[str, int, int]:
+            # named as the temporary files a killed build leaves, which the next one sweeps
+            fd, name = tempfile.mkstemp(prefix=".build-timeline.", suffix=".tmp", dir=folder)
+            try:
+                with os.fdopen(fd, "wb") as handle, paused_gc():
+                    length, crc = encode_timeline_to(handle, digest, events, timeline)
+            except BaseException:
+                Path(name).unlink(missing_ok=True)
+                raise
+            return name, length, crc
 
         return encode
 
     def keep_encoded(self, encoded: Sequence[object], timeline: Timeline, events: int) -> None:
-        """:meth:`keep`, with the bytes another process made (``encoded``: them, or nothing
-        when it did not)."""
+        """:meth:`keep`, with the file another process wrote (``encoded``: what its
+        :meth:`encoder` returned, or nothing when it did not)."""
         if self.cache is None:
             return
-        if len(encoded) == 1 and type(encoded[0]) is bytes:
-            self._store(encoded[0], timeline, events)
-        else:
-            self.keep(timeline, events)
+        if len(encoded) == 1 and _encoded_file(encoded[0]):
+            if self._store_file(encoded[0], timeline, events):  # type: ignore[arg-type]
+                return
+        self.keep(timeline, events)
 
     def record(self, written: Sequence[Path]) -> None:
         """Remember the signature and digest of each output this build wrote (among
         ``written``): the outputs are current from now on (the build is done)."""
         if self.cache is not None:
             _record_written(self.cache, self.PREFIX, self.paths, written, self.digest)
+
+
+def _encoded_file(value: object) -> bool:
+    """Whether ``value`` is what :meth:`_Outputs.encoder`'s function returns."""
+    return (
+        type(value) is tuple and len(value) == 3 and type(value[0]) is str
+        and type(value[1]) is int and type(value[2]) is int
+    )
 
 
 def _record_written(

@@ -22,7 +22,7 @@ from timeline.jsontext import _encoder as _json_encoder
 from timeline.jsontext import _Unsupported as _GenericUnsupported
 from timeline.jsontext import extractions_json, json_text
 from timeline.link.acts import act_key, canonical_procedure, find_acts
-from timeline.link.graph import GraphData
+from timeline.link.graph import GraphData, GraphEdges
 from timeline.model import Document, Entry, Extraction, Source, Timeline
 from timeline.safety import XML_FORBIDDEN, xml_text
 
@@ -481,11 +481,12 @@ def _plain_ids(graph: GraphData, names: tuple[list[Any], list[Any]] | None = Non
         return False
     # one type test per distinct type and one search over all ids (a search per id cost 0.5 s
     # at 10,000 documents)
-    ids = [node for node, _ in graph.nodes] + [key for _u, _v, key, _ in graph.edges]
+    # the edge keys once each (a few kinds: an edge's attributes are not read for its key)
+    ids = [node for node, _ in graph.nodes] + list(dict.fromkeys(_edge_keys(graph.edges)))
     if set(map(type, ids)) - {str}:
         return False
     if names is None:
-        names = (_names(data for _, data in graph.nodes), _names(data for *_, data in graph.edges))
+        names = (_names(data for _, data in graph.nodes), _edge_names(graph.edges))
     if set(map(type, names[0])) - {str} or set(map(type, names[1])) - {str}:
         return False
     if XML_FORBIDDEN.search("\n".join(ids)) is not None:  # "\n" is no forbidden character
@@ -496,6 +497,21 @@ def _plain_ids(graph: GraphData, names: tuple[list[Any], list[Any]] | None = Non
 def _names(dicts: Iterable[dict[str, Any]]) -> list[Any]:
     """The keys of ``dicts`` in order of first use, each once (one pass in C)."""
     return list(dict.fromkeys(chain.from_iterable(dicts)))
+
+
+def _edge_names(edges: Sequence[tuple[Any, Any, Any, dict[str, Any]]]) -> list[Any]:
+    """:func:`_names` of the edges' attributes (from :class:`GraphEdges` without making
+    them)."""
+    if isinstance(edges, GraphEdges):
+        return edges.names()
+    return _names(data for *_, data in edges)
+
+
+def _edge_keys(edges: Sequence[tuple[Any, Any, Any, dict[str, Any]]]) -> Iterator[Any]:
+    """Each edge's key, in order (from :class:`GraphEdges` without making its attributes)."""
+    if isinstance(edges, GraphEdges):
+        return (k for _u, _v, k in edges.ids())
+    return (k for _u, _v, k, _ in edges)
 
 
 def graphml_text(graph: nx.MultiDiGraph | GraphData, *, memo: Fragments | None = None) -> bytes:
@@ -565,7 +581,7 @@ def _graphml_pieces(
     if not isinstance(given, GraphData) and not (given.is_multigraph() and given.is_directed()):
         return [_networkx_graphml(given)]
     graph = _parts(given)
-    names = (_names(data for _, data in graph.nodes), _names(data for *_, data in graph.edges))
+    names = (_names(data for _, data in graph.nodes), _edge_names(graph.edges))
     if not _plain_ids(graph, names):
         return [_networkx_graphml(given.to_networkx() if isinstance(given, GraphData) else given)]
     keys: dict[tuple[str, str], str] = {}
@@ -688,9 +704,13 @@ def _item_digests(graph: GraphData, memo: Fragments) -> tuple[list[str], list[st
         )
     else:  # an entry's own items named by the entry's digest (GraphData.hints)
         node_hints, edge_hints = graph.hints
+        edges = graph.edges
+        if len(edge_hints) != len(edges):
+            raise ValueError("the edges' hints are not aligned with the edges")
         digests = (
             [h or _digest(item) for h, item in zip(node_hints, graph.nodes, strict=True)],
-            [h or _digest(item) for h, item in zip(edge_hints, graph.edges, strict=True)],
+            # a hinted edge is not read (a reports edge would make its attributes)
+            [h or _digest(edges[i]) for i, h in enumerate(edge_hints)],
         )
     memo.shared["graph digests"] = (graph, digests)
     return digests
@@ -764,12 +784,8 @@ def _graph_json_pieces(graph: GraphData, memo: Fragments | None, errors: str) ->
     encoder's, cut at a placeholder in each one's place) and each one's text, from ``memo``
     when known; None when the graph's own data holds the placeholder."""
     edges, nodes = graph.edges, graph.nodes
-    # the document around them: the generic encoder's, with a placeholder in each place
-    mark = "\x00item\x00"
-    frame = {"directed": True, "multigraph": True, "graph": graph.graph, "edges": [mark] * len(edges), "nodes": [mark] * len(nodes)}
-    text = json_text(frame, indent=1, sort_keys=True) + "\n"
-    between = text.split(json.dumps(mark))
-    if len(between) != len(edges) + len(nodes) + 1:  # the graph's own data holds the placeholder
+    between = _json_frame(graph.graph, len(edges), len(nodes))
+    if between is None:  # the graph's own data holds the placeholder
         return None
 
     def item(i: int) -> str:
@@ -788,7 +804,7 @@ def _graph_json_pieces(graph: GraphData, memo: Fragments | None, errors: str) ->
 
     def pieces() -> Iterator[bytes]:
         yield between[0].encode("utf-8", errors)
-        for data, piece in zip(items, between[1:], strict=True):
+        for data, piece in zip(items, islice(between, 1, None), strict=True):
             yield data
             done = encoded.get(piece)
             if done is None:
@@ -796,6 +812,29 @@ def _graph_json_pieces(graph: GraphData, memo: Fragments | None, errors: str) ->
             yield done
 
     return pieces()
+
+
+def _json_frame(attrs: dict[str, Any], edges: int, nodes: int) -> Sequence[str] | None:
+    """graph.json around its ``edges`` and ``nodes`` (the generic encoder's text of the
+    document, cut where each item goes: one more piece than items), or None when the graph's
+    own ``attrs`` hold the placeholder it is cut at. The text is made with two edges and two
+    nodes at most: the pieces between two edges (and two nodes) are all alike, one string
+    repeated (a text of the whole frame, and its pieces, held about 85 bytes per edge)."""
+    mark = "\x00item\x00"
+    e, n = min(edges, 2), min(nodes, 2)
+    frame = {"directed": True, "multigraph": True, "graph": attrs, "edges": [mark] * e, "nodes": [mark] * n}
+    text = json_text(frame, indent=1, sort_keys=True) + "\n"
+    small = text.split(json.dumps(mark))
+    if len(small) != e + n + 1:
+        return None
+    between = [small[0]]
+    if edges:
+        between += [small[1]] * (edges - 1)  # the one piece between two edges, repeated
+        between.append(small[e])
+    if nodes:
+        between += [small[e + 1]] * (nodes - 1)
+        between.append(small[e + n])
+    return between
 
 
 def write_graph_json_file(graph: nx.MultiDiGraph | GraphData, path: str | Path, *, memo: Fragments | None = None) -> Path:

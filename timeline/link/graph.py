@@ -16,17 +16,19 @@ Nodes (attribute ``kind``): ``document``, ``event`` (a merged timeline entry), `
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from timeline.fragments import Fragments
 from timeline.link.acts import HEAD_ZONE, act_key, document_act, find_procedures
 from timeline.link.facts import DocumentFacts
 from timeline.link.linker import collect_relations
-from timeline.model import Entry, Extraction, Timeline
+from timeline.model import Entry, Extraction, Source, Timeline
 from timeline.safety import xml_text
 
 if TYPE_CHECKING:  # networkx (about 0.35 CPU-s to import) loads only where a graph is made
@@ -67,6 +69,100 @@ def _node(graph: _Draft, node: str, **attrs: Any) -> None:
         graph.add_node(node, **attrs)
 
 
+#: An edge as :class:`GraphEdges` holds it: (source, target, key, attributes), the attributes
+#: a dict, or for a ``reports`` edge the :class:`~timeline.model.Source` they are read from.
+EdgeRow = tuple[str, str, str, "dict[str, Any] | Source"]
+
+#: The attribute names of a ``reports`` edge, in the (sorted) order its dict holds them.
+REPORTS_NAMES: tuple[str, ...] = (
+    "date", "language", "quote", "quote_span", "timex_span", "timex_text", "type",
+)
+
+
+def _reports_attrs(s: Source) -> dict[str, Any]:
+    """The attributes of the ``reports`` edge whose last source (in its entry) is ``s``."""
+    return {
+        "date": s.date,
+        "language": s.language,
+        "quote": s.quote,
+        "quote_span": list(s.quote_span),
+        "timex_span": list(s.timex_span) if s.timex_span else None,
+        "timex_text": s.timex_text,
+        "type": "reports",
+    }
+
+
+def _edge(row: EdgeRow) -> tuple[str, str, str, dict[str, Any]]:
+    """The edge ``row`` stands for, its attributes a dict (made now for a ``reports`` edge)."""
+    data = row[3]
+    if type(data) is dict:
+        return row  # type: ignore[return-value]
+    u, v, k, _ = row
+    return (u, v, k, _reports_attrs(data))  # type: ignore[arg-type]
+
+
+class GraphEdges(Sequence[tuple[str, str, str, dict[str, Any]]]):
+    """:attr:`GraphData.edges`: the edges in order, each read as (source, target, key,
+    attributes), where a ``reports`` edge (one per document and entry: nearly all the edges
+    of a large corpus) holds its source instead of its attributes and makes their dict each
+    time it is read. Held as dicts, those edges were the largest holder of a large build's
+    memory (about 0.9 KB per event: 1.2 GB for the 1.4 million events of 1 GB of text); held
+    so, 80 bytes each. Equal to any sequence of the same edges."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: list[EdgeRow]) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[str, str, str, dict[str, Any]]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[str, str, str, dict[str, Any]]]: ...
+
+    def __getitem__(
+        self, i: int | slice
+    ) -> tuple[str, str, str, dict[str, Any]] | list[tuple[str, str, str, dict[str, Any]]]:
+        if isinstance(i, slice):
+            return list(map(_edge, self._rows[i]))
+        return _edge(self._rows[i])
+
+    def __iter__(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        return map(_edge, self._rows)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, GraphEdges):
+            other = list(other)
+        if not isinstance(other, list):
+            return NotImplemented
+        return list(self) == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"GraphEdges({len(self._rows)} edges)"
+
+    def ids(self) -> Iterator[tuple[str, str, str]]:
+        """Each edge's (source, target, key), in order, without its attributes."""
+        return (row[:3] for row in self._rows)
+
+    def names(self) -> list[str]:
+        """The attribute names of the edges in order of first use, each once (what
+        ``dict.fromkeys`` over every edge's dict gives), without making the dicts."""
+        plain = [row[3] for row in self._rows if type(row[3]) is dict]
+        if len(plain) == len(self._rows):
+            return list(dict.fromkeys(chain.from_iterable(plain)))  # type: ignore[arg-type]
+        # every row before the first reports edge holds a dict: the reports names come there
+        first = next(i for i, row in enumerate(self._rows) if type(row[3]) is not dict)
+        names: dict[str, None] = dict.fromkeys(chain.from_iterable(plain[:first]))  # type: ignore[arg-type]
+        names.update(dict.fromkeys(REPORTS_NAMES))
+        names.update(dict.fromkeys(chain.from_iterable(plain[first:])))  # type: ignore[arg-type]
+        return list(names)
+
+
 @dataclass(frozen=True, slots=True)
 class GraphData:
     """The graph of :func:`build_graph` as plain data, in the order its exports write it:
@@ -78,7 +174,8 @@ class GraphData:
 
     graph: dict[str, Any]
     nodes: list[tuple[str, dict[str, Any]]]
-    edges: list[tuple[str, str, str, dict[str, Any]]]
+    #: A list, or (as :func:`graph_data` makes it) :class:`GraphEdges`.
+    edges: Sequence[tuple[str, str, str, dict[str, Any]]]
     #: A stand-in digest of each node and edge (aligned with :attr:`nodes`, :attr:`edges`)
     #: where one is known without reading its attributes (see :func:`graph_data`'s
     #: ``entry_key``), else None; no list at all when none is known.
@@ -210,6 +307,10 @@ def graph_data(
     hinting = entry_key is not None and len({e.id for e in timeline.entries}) == len(
         timeline.entries
     )
+    # the reports edges, by event node then document node (kept out of ``edges``: see
+    # GraphEdges), and each document's node id
+    reports: dict[str, dict[str, Source]] = {}
+    doc_nodes: dict[str, str] = {}
     for e in timeline.entries:
         node = f"event:{e.id}"
         hint = ""
@@ -232,8 +333,16 @@ def graph_data(
             "status": e.status,
             "type": e.type,
         })
+        # the reports edges of this entry's node: the last source of each document decides
+        # the edge's attributes (held as that source, see GraphEdges); two entries of one id
+        # share their node, and so these
+        reported = reports.get(node)
+        if reported is None:
+            reported = reports[node] = {}
         for s in e.sources:
-            document = f"doc:{s.document}"
+            document = doc_nodes.get(s.document)
+            if document is None:  # one string per document, whatever its sources
+                document = doc_nodes[s.document] = f"doc:{s.document}"
             if document not in complete:
                 seen = nodes.get(document)
                 if (
@@ -250,15 +359,7 @@ def graph_data(
                     or seen.get("path") in (None, "", [])
                 ):
                     complete.add(document)  # nothing a later source could fill
-            edge(document, node, "reports", {
-                "date": s.date,
-                "language": s.language,
-                "quote": s.quote,
-                "quote_span": list(s.quote_span),
-                "timex_span": list(s.timex_span) if s.timex_span else None,
-                "timex_text": s.timex_text,
-                "type": "reports",
-            })
+            reported[document] = s
             n += 1
             if hint:  # the same document's sources: one edge, the last one's attributes
                 edge_hints.setdefault((document, node, "reports"), f"{hint}{n}")
@@ -385,15 +486,17 @@ def graph_data(
             did = dossier_of_proc.get(data["reference"])
             if did:
                 g.add_edge(node, f"dossier:{did}", key="part_of", type="part_of")
-    return _sorted(g, (node_hints, edge_hints) if hinting else None)
+    return _sorted(g, (node_hints, edge_hints) if hinting else None, reports)
 
 
 def _sorted(
     g: _Draft,
     hints: tuple[dict[str, str], dict[tuple[str, str, str], str]] | None = None,
+    reports: dict[str, dict[str, Source]] | None = None,
 ) -> GraphData:
     """The graph with nodes and edges in sorted order (deterministic exports), and the
-    ``hints`` given by node and by edge in that order."""
+    ``hints`` given by node and by edge in that order. ``reports`` (emptied) are the reports
+    edges kept out of ``g`` by event node and document node: each document's last source."""
     first = itemgetter(0)
     nodes = sorted(g.nodes.items(), key=first)
     # edges sorted by their ids joined by NUL, which orders them as the (source, target, key)
@@ -403,29 +506,51 @@ def _sorted(
         edges = [item for _, item in sorted(zip(joined, g.edges.items(), strict=True), key=first)]
     else:
         edges = sorted(g.edges.items(), key=first)
-    if hints is None:
-        return GraphData(
-            dict(g.graph),
-            [(node, _sorted_attrs(attrs)) for node, attrs in nodes],
-            [(u, v, k, _sorted_attrs(data)) for (u, v, k), data in edges],
-        )
-    aligned = (
-        list(map(hints[0].get, map(first, nodes))),
-        list(map(hints[1].get, map(first, edges))),
-    )
+    del joined
     # an entry's own items (hinted) are made with their names in sorted order
+    node_hints = list(map(hints[0].get, map(first, nodes))) if hints is not None else None
+    rows: list[EdgeRow] = [
+        (u, v, k, data if hints is not None and (u, v, k) in hints[1] else _sorted_attrs(data))
+        for (u, v, k), data in edges
+    ]
+    del edges
+    if reports:
+        reported = _reports_rows(reports)
+        if any(row[0].startswith("doc:") for row in rows):  # not made so: sorted together
+            rows = sorted([*rows, *reported], key=lambda row: row[:3])
+        else:  # every reports edge leaves a document: one block, where "doc:" sorts
+            at = bisect_left(rows, "doc:", key=first)
+            rows[at:at] = reported
+        del reported
+    attrs = (
+        [(node, a if hint else _sorted_attrs(a)) for (node, a), hint in zip(nodes, node_hints, strict=True)]
+        if node_hints is not None
+        else [(node, _sorted_attrs(a)) for node, a in nodes]
+    )
+    if hints is None:
+        return GraphData(dict(g.graph), attrs, GraphEdges(rows))
+    assert node_hints is not None
+    edge_hints = hints[1]
     return GraphData(
         dict(g.graph),
-        [
-            (node, attrs if hint else _sorted_attrs(attrs))
-            for (node, attrs), hint in zip(nodes, aligned[0], strict=True)
-        ],
-        [
-            (u, v, k, data if hint else _sorted_attrs(data))
-            for ((u, v, k), data), hint in zip(edges, aligned[1], strict=True)
-        ],
-        aligned,
+        attrs,
+        GraphEdges(rows),
+        (node_hints, [edge_hints.get(row[:3]) for row in rows]),  # type: ignore[call-overload]
     )
+
+
+def _reports_rows(reports: dict[str, dict[str, Source]]) -> list[EdgeRow]:
+    """The reports edges of ``reports`` (by event node, then document node: the source that
+    gives the edge's attributes) as rows sorted by (source, target), emptying ``reports`` as
+    they are made."""
+    rows: list[EdgeRow] = []
+    while reports:
+        node, by_document = reports.popitem()
+        rows.extend([(document, node, "reports", s) for document, s in by_document.items()])
+    # two stable sorts by one id each: no key tuple held per edge (about 60 bytes each)
+    rows.sort(key=itemgetter(1))
+    rows.sort(key=itemgetter(0))
+    return rows
 
 
 #: The sorted order of each attribute-name order seen (nodes and edges of a kind share one).
