@@ -169,6 +169,7 @@ def start_images(
     jobs: int = 2,
     also: Sequence[str] = (),
     memo: Fragments | None = None,
+    first: Callable[[], list[Path]] | None = None,
     then: Callable[[], object] | None = None,
     collect: Callable[[object], None] | None = None,
 ) -> Callable[[], list[Path]] | None:
@@ -183,6 +184,11 @@ def start_images(
     With no image among ``formats``, one process writes ``also`` alone (a rebuild whose
     images are current spreads its writers over two cores so).
 
+    ``first``, when given, runs in the last process before its files, and the paths it
+    returns are among those written: the caller's own writers moved there (a build's
+    ``timeline.json``, written through ``memo`` as ``also`` is, so that both processes take
+    about as long). It is never run when this returns None.
+
     ``then``, when given, runs in the last process after its files (on what it inherited),
     and its value (picklable) is handed to ``collect`` when the work is collected: the caller
     moves work of its own there (a build's stored timeline, encoded while it writes the graph).
@@ -192,7 +198,7 @@ def start_images(
     was started (neither an image nor ``also`` wanted, ``jobs`` < 2 or no fork):
     :func:`render` then draws them itself, and the caller writes ``also``.
     """
-    global _SHARED, _SHARED_MEMO, _SHARED_THEN
+    global _SHARED, _SHARED_MEMO, _SHARED_FIRST, _SHARED_THEN
     wanted = list(FORMATS) if formats is None else [f.strip().lower() for f in formats]
     images = [f for f in IMAGE_FORMATS if f in wanted]
     extra = [f for f in FORMATS if f in also and f not in IMAGE_FORMATS]
@@ -204,6 +210,7 @@ def start_images(
     groups[-1] = [*groups[-1], *extra]
     _SHARED = timeline  # the forked workers inherit it: nothing to pickle
     _SHARED_MEMO = memo
+    _SHARED_FIRST = first
     _SHARED_THEN = then
     pool = ProcessPoolExecutor(
         max_workers=min(len(groups), jobs - 1), mp_context=multiprocessing.get_context("fork")
@@ -215,11 +222,11 @@ def start_images(
         ]
     except BaseException:
         pool.shutdown(cancel_futures=True)
-        _SHARED = _SHARED_MEMO = _SHARED_THEN = None
+        _SHARED = _SHARED_MEMO = _SHARED_FIRST = _SHARED_THEN = None
         raise
 
     def wait() -> list[Path]:
-        global _SHARED, _SHARED_MEMO, _SHARED_THEN
+        global _SHARED, _SHARED_MEMO, _SHARED_FIRST, _SHARED_THEN
         try:
             written: list[Path] = []
             for future in futures:
@@ -232,13 +239,15 @@ def start_images(
             return sorted(written)
         finally:
             pool.shutdown(cancel_futures=True)
-            _SHARED = _SHARED_MEMO = _SHARED_THEN = None
+            _SHARED = _SHARED_MEMO = _SHARED_FIRST = _SHARED_THEN = None
 
     return wait
 
 
 #: The fragments memo :func:`start_images` hands to the process it forks.
 _SHARED_MEMO: Fragments | None = None
+#: What :func:`start_images`'s last process writes before its files (its ``first``).
+_SHARED_FIRST: Callable[[], list[Path]] | None = None
 #: What :func:`start_images`'s last process runs after its files (its ``then``).
 _SHARED_THEN: Callable[[], object] | None = None
 
@@ -246,20 +255,21 @@ _SHARED_THEN: Callable[[], object] | None = None
 def _write_shared(
     outdir: Path, formats: list[str], last: bool = False
 ) -> tuple[list[Path], dict[str, bytes], set[str], int, dict[str, Any], object]:
-    """:func:`_write` in a forked worker, on the timeline (and memo) it inherited; returns the
-    paths written and, with a memo, the fragments made (key -> bytes), the keys used, the
+    """:func:`_write` in a forked worker, on the timeline (and memo) it inherited, after
+    :data:`_SHARED_FIRST` in the ``last`` process; returns the paths written and, with a memo, the fragments made (key -> bytes), the keys used, the
     number of fragments found and where the fragments lie in the files written
     (:attr:`~timeline.fragments.Fragments.located`; else empty), and in the ``last`` process
     the value of :data:`_SHARED_THEN` (else None)."""
     assert _SHARED is not None
     memo = _SHARED_MEMO
+    first = _SHARED_FIRST if last else None
     if memo is None:
-        paths = _write(_SHARED, outdir, formats)
+        paths = [*(first() if first else ()), *_write(_SHARED, outdir, formats)]
         return paths, {}, set(), 0, {}, _SHARED_THEN() if last and _SHARED_THEN else None
     before = memo.hits
     made_before = set(memo.made)
     located_before = set(memo.located)
-    paths = _write(_SHARED, outdir, formats, memo)
+    paths = [*(first() if first else ()), *_write(_SHARED, outdir, formats, memo)]
     made = {k: memo.store[k] for k in memo.made if k not in made_before}
     located = {k: v for k, v in memo.located.items() if k not in located_before}
     value = _SHARED_THEN() if last and _SHARED_THEN else None
