@@ -320,3 +320,32 @@ def test_sole_marks_of_the_new_items_groups_are_those_marked_whole() -> None:
                         event=SimpleNamespace(date="2010-03-01", type="adoption"))
     linker._mark_sole([a, b, c], [c])  # type: ignore[list-item]
     assert (a.sole, b.sole, c.sole) == (False, False, True)
+
+
+def test_relinked_stored_items_share_equal_events_and_act_lists(
+    dev_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stored items ``relink_part`` makes again from their rows hold one object per
+    distinct event and act list (``_item_of_row``'s ``shared``), each equal to the one the
+    item's own row makes; the part is the one linked whole."""
+    xs = gold_extractions(dev_dir)
+    before, state = _state(xs[:-1])
+    seen: list[list[linker._Item]] = []
+    real = linker._finish
+
+    def capture(ctx, read, items, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(items)
+        return real(ctx, read, items, *args, **kwargs)
+
+    monkeypatch.setattr(linker, "_finish", capture)
+    assert linker.relink_part(state, xs[-1:], previous=before) == linker.link_part(xs)
+    items = seen[0]
+    rows = [r for row in state.rows for r in row[9]]
+    stored = [i for i in items if i.document.path != xs[-1].document.path]
+    assert len(stored) == len(rows)
+    assert len({id(i.event) for i in stored}) == len({r[0] for r in rows}) < len(rows)
+    assert len({id(i.acts) for i in stored}) == len({r[1] for r in rows})
+    doc = stored[0].document
+    for item, row in zip(stored, rows, strict=True):
+        alone = linker._item_of_row(row, item.index, doc, frozenset(), None, {})
+        assert (item.event, item.acts) == (alone.event, alone.acts)
