@@ -815,6 +815,10 @@ def build(
                     timeline, linked, out, wanted, render_formats, jobs, memo, written,
                     timeline_json=images is None,
                 )
+                # what the writers made and keep (about 150,000 tuples, lists and dicts at
+                # 10,000 documents) walked by no collection of the build's end: the first
+                # ones after the writers' pause took about 0.1 CPU-s
+                _settle_gc()
                 if images is None:
                     outputs.keep(timeline, linked.events)
                 if images is not None and cache is not None:
