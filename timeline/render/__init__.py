@@ -256,10 +256,10 @@ def _write_shared(
     outdir: Path, formats: list[str], last: bool = False
 ) -> tuple[list[Path], dict[str, bytes], set[str], int, dict[str, Any], object]:
     """:func:`_write` in a forked worker, on the timeline (and memo) it inherited, after
-    :data:`_SHARED_FIRST` in the ``last`` process; returns the paths written and, with a memo, the fragments made (key -> bytes), the keys used, the
-    number of fragments found and where the fragments lie in the files written
-    (:attr:`~timeline.fragments.Fragments.located`; else empty), and in the ``last`` process
-    the value of :data:`_SHARED_THEN` (else None)."""
+    :data:`_SHARED_FIRST` in the ``last`` process; returns the paths written and, with a memo,
+    the fragments made (key -> bytes), the keys used, the number of fragments found and where
+    the fragments lie in the files written (:attr:`~timeline.fragments.Fragments.located`;
+    else empty), and in the ``last`` process the value of :data:`_SHARED_THEN` (else None)."""
     assert _SHARED is not None
     memo = _SHARED_MEMO
     first = _SHARED_FIRST if last else None
