@@ -518,9 +518,11 @@ def _key_lowered(word: str, text: str, end: int) -> str:
 
 #: A digit glued to a word ("Presseartikel11"): a token start that follows a letter. Searched
 #: from an ASCII digit or any character outside ASCII (a set of explicit characters, tested
-#: per character faster than the digit category), then the look-behind checks the digit: the
-#: same matches as ``\d(?<=[^\W\d_]\d)`` (a test compares them on every code point).
-_GLUED = re.compile(r"[0-9\x80-\U0010ffff](?<=[^\W\d_]\d)")
+#: per character faster than the digit category; written as the ASCII characters it is not,
+#: which compiles in 0.1 ms where the range up to U+10FFFF took 4.6 ms in every process), then
+#: the look-behind checks the digit: the same matches as ``\d(?<=[^\W\d_]\d)`` (a test
+#: compares them on every code point).
+_GLUED = re.compile(r"[^\x00-/:-\x7f](?<=[^\W\d_]\d)")
 #: Characters of text given to :meth:`Grammar.openings` to test one position (see _opens_at).
 _PROBE = 256
 
