@@ -15,6 +15,19 @@ from timeline.link.facts import facts_by_path
 from timeline.model import Extraction
 
 
+def _seen_items(monkeypatch: pytest.MonkeyPatch) -> list[list[linker._Item]]:
+    """The items each later ``_finish`` call is given (linking goes on as before)."""
+    seen: list[list[linker._Item]] = []
+    real = linker._finish
+
+    def capture(ctx, read, items, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(items)
+        return real(ctx, read, items, *args, **kwargs)
+
+    monkeypatch.setattr(linker, "_finish", capture)
+    return seen
+
+
 def _state(xs: list[Extraction]) -> tuple[linker.LinkedPart, linker.PartState]:
     keep: list[linker.PartState] = []
     part = linker.link_part(xs, keep=keep)
@@ -141,14 +154,7 @@ def test_groups_of_some_whole_groups_are_those_groups(
     """What ``_regroup`` rests on: grouping only the items of some groups (closed over the
     (type, day) of act-less joins), found by index among all items, gives those groups."""
     xs = gold_extractions(dev_dir, drop_celex=drop_celex)
-    seen: list[list[linker._Item]] = []
-    real = linker._finish
-
-    def capture(ctx, read, items, *args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append(items)
-        return real(ctx, read, items, *args, **kwargs)
-
-    monkeypatch.setattr(linker, "_finish", capture)
+    seen = _seen_items(monkeypatch)
     linker.link_part(xs)
     items = seen[0]
     groups = linker._groups(items)
@@ -330,14 +336,7 @@ def test_relinked_stored_items_share_equal_events_and_act_lists(
     item's own row makes; the part is the one linked whole."""
     xs = gold_extractions(dev_dir)
     before, state = _state(xs[:-1])
-    seen: list[list[linker._Item]] = []
-    real = linker._finish
-
-    def capture(ctx, read, items, *args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append(items)
-        return real(ctx, read, items, *args, **kwargs)
-
-    monkeypatch.setattr(linker, "_finish", capture)
+    seen = _seen_items(monkeypatch)
     assert linker.relink_part(state, xs[-1:], previous=before) == linker.link_part(xs)
     items = seen[0]
     rows = [r for row in state.rows for r in row[9]]
