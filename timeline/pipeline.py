@@ -1502,9 +1502,10 @@ class _CurrentImages:
         self.digest = hashlib.sha256(
             f"{engine_version()}|{self.plan.digest()}".encode()
         ).hexdigest()
-        recorded = cache.written()
-        for fmt in images:
-            target = out / render.FILENAMES[fmt]
+        targets = [out / render.FILENAMES[fmt] for fmt in images]
+        # the images' rows looked up by name, as _Outputs.current does (not the whole table)
+        recorded = cache.written([self.PREFIX + t.name for t in targets])
+        for target in targets:
             signature = _plain_signature(target)
             if signature is not None and recorded.get(self.PREFIX + target.name) == (
                 signature, self.digest
